@@ -1,0 +1,222 @@
+package org.landscape4j.dsl;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.landscape4j.engine.Axis;
+import org.landscape4j.engine.EvaluationSet;
+import org.landscape4j.engine.Landscape;
+import org.landscape4j.engine.LandscapeSpec;
+import org.landscape4j.engine.Metric;
+import org.landscape4j.engine.RandomDirections;
+import org.landscape4j.engine.Spacing;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+
+/**
+ * An immutable, fluent builder of a {@link LandscapeSpec}: every method returns a new builder, so a half-built one can
+ * be shared and branched. Required: {@link #model}, {@link #directions}, {@link #grid}, {@link #evaluateOn}.
+ * Optional, with defaults: {@link #seed} (1), {@link #spacing} (linear), {@link #batchSize} (4096),
+ * {@link #metrics} (loss, plus accuracy for classification losses).
+ *
+ * <pre>{@code
+ * Landscape l = Landscapes.landscape(b -> b
+ *         .model(net)
+ *         .directions(FILTER_NORMALIZED, 2)
+ *         .grid(-1, 1, 41)
+ *         .evaluateOn("train", train)
+ *         .evaluateOn("test", test));
+ * Surface s = l.surface();
+ * }</pre>
+ */
+public final class LandscapeBuilder {
+
+    /** Seed of the random directions when none is given. */
+    public static final long DEFAULT_SEED = 1L;
+
+    private final Model model;
+    private final RandomDirections directions;
+    private final int directionCount;
+    private final long seed;
+    private final Axis grid;
+    private final List<Axis> axes;
+    private final Spacing spacing;
+    private final List<EvaluationSet> evaluationSets;
+    private final Integer batchSize;
+    private final List<Metric> metrics;
+
+    private LandscapeBuilder(Model model, RandomDirections directions, int directionCount, long seed, Axis grid,
+                             List<Axis> axes, Spacing spacing, List<EvaluationSet> evaluationSets, Integer batchSize,
+                             List<Metric> metrics) {
+        this.model = model;
+        this.directions = directions;
+        this.directionCount = directionCount;
+        this.seed = seed;
+        this.grid = grid;
+        this.axes = axes;
+        this.spacing = spacing;
+        this.evaluationSets = evaluationSets;
+        this.batchSize = batchSize;
+        this.metrics = metrics;
+    }
+
+    static LandscapeBuilder empty() {
+        return new LandscapeBuilder(null, null, 0, DEFAULT_SEED, null, null, null, List.of(), null, List.of());
+    }
+
+    private LandscapeBuilder with(Model model, RandomDirections directions, int directionCount, long seed, Axis grid,
+                                  List<Axis> axes, Spacing spacing, List<EvaluationSet> sets, Integer batchSize,
+                                  List<Metric> metrics) {
+        return new LandscapeBuilder(model, directions, directionCount, seed, grid, axes, spacing, sets, batchSize,
+                metrics);
+    }
+
+    /** The trained network whose landscape is computed; it is only read. Required (or the graph overload). */
+    public LandscapeBuilder model(MultiLayerNetwork network) {
+        return withModel(network);
+    }
+
+    /** The trained graph whose landscape is computed; it is only read. */
+    public LandscapeBuilder model(ComputationGraph graph) {
+        return withModel(graph);
+    }
+
+    private LandscapeBuilder withModel(Model m) {
+        if (m == null) {
+            throw new IllegalArgumentException("model must not be null");
+        }
+        return with(m, directions, directionCount, seed, grid, axes, spacing, evaluationSets, batchSize, metrics);
+    }
+
+    /**
+     * Random directions of the given kind: 1 for a line (profile), 2 for a plane (surface). Required.
+     *
+     * @param kind  e.g. {@code FILTER_NORMALIZED}, not {@code null}
+     * @param count 1 or 2
+     */
+    public LandscapeBuilder directions(RandomDirections kind, int count) {
+        if (kind == null) {
+            throw new IllegalArgumentException("direction kind must not be null");
+        }
+        if (count < 1 || count > 2) {
+            throw new IllegalArgumentException("a grid needs 1 or 2 directions, was " + count);
+        }
+        return with(model, kind, count, seed, grid, axes, spacing, evaluationSets, batchSize, metrics);
+    }
+
+    /** Seed of the random directions (default {@value #DEFAULT_SEED}). */
+    public LandscapeBuilder seed(long value) {
+        return with(model, directions, directionCount, value, grid, axes, spacing, evaluationSets, batchSize, metrics);
+    }
+
+    /**
+     * The same range and resolution along every direction, ends included. Required (or {@link #axes}).
+     *
+     * @param min    first coordinate
+     * @param max    last coordinate, greater than {@code min}
+     * @param points coordinates per direction, at least 2
+     */
+    public LandscapeBuilder grid(double min, double max, int points) {
+        Axis axis = new Axis(min, max, points, Spacing.LINEAR);
+        return with(model, directions, directionCount, seed, axis, null, spacing, evaluationSets, batchSize, metrics);
+    }
+
+    /** One axis per direction, each with its own range, resolution and spacing. */
+    public LandscapeBuilder axes(Axis... perDirection) {
+        if (perDirection == null || perDirection.length == 0) {
+            throw new IllegalArgumentException("axes must name at least one axis");
+        }
+        return with(model, directions, directionCount, seed, null, List.of(perDirection), spacing, evaluationSets,
+                batchSize, metrics);
+    }
+
+    /** Spacing of the {@link #grid} coordinates: linear (default) or cubic, denser near the centre. */
+    public LandscapeBuilder spacing(Spacing value) {
+        if (value == null) {
+            throw new IllegalArgumentException("spacing must not be null");
+        }
+        return with(model, directions, directionCount, seed, grid, axes, value, evaluationSets, batchSize, metrics);
+    }
+
+    /** Evaluates every point on {@code data} under {@code name} (e.g. "train"). At least one set is required. */
+    public LandscapeBuilder evaluateOn(String name, DataSet data) {
+        return evaluateOn(EvaluationSet.of(name, data));
+    }
+
+    /** Evaluates every point on a multi-input or multi-output data set (for a {@code ComputationGraph}). */
+    public LandscapeBuilder evaluateOn(String name, MultiDataSet data) {
+        return evaluateOn(EvaluationSet.of(name, data));
+    }
+
+    /** Evaluates every point on {@code set}. */
+    public LandscapeBuilder evaluateOn(EvaluationSet set) {
+        if (set == null) {
+            throw new IllegalArgumentException("evaluation set must not be null");
+        }
+        List<EvaluationSet> sets = new ArrayList<>(evaluationSets);
+        sets.add(set);
+        return with(model, directions, directionCount, seed, grid, axes, spacing, List.copyOf(sets), batchSize,
+                metrics);
+    }
+
+    /** Examples per forward pass for every evaluation set (default 4096). */
+    public LandscapeBuilder batchSize(int examples) {
+        if (examples < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, was " + examples);
+        }
+        return with(model, directions, directionCount, seed, grid, axes, spacing, evaluationSets, examples, metrics);
+    }
+
+    /** The metrics to compute, replacing the default (loss, plus accuracy for classification). */
+    public LandscapeBuilder metrics(Metric... values) {
+        return with(model, directions, directionCount, seed, grid, axes, spacing, evaluationSets, batchSize,
+                List.of(values));
+    }
+
+    /**
+     * The validated spec.
+     *
+     * @throws IllegalArgumentException naming what is missing or wrong
+     */
+    public LandscapeSpec spec() {
+        if (model == null) {
+            throw new IllegalArgumentException("model must be set: model(net)");
+        }
+        if (directions == null) {
+            throw new IllegalArgumentException("directions must be set: directions(FILTER_NORMALIZED, 2)");
+        }
+        List<Axis> specAxes;
+        if (axes != null) {
+            if (axes.size() != directionCount) {
+                throw new IllegalArgumentException("directions(..., " + directionCount + ") needs " + directionCount
+                        + " axes, was " + axes.size());
+            }
+            specAxes = axes;
+        } else if (grid != null) {
+            Axis axis = spacing == null ? grid : grid.withSpacing(spacing);
+            specAxes = new ArrayList<>();
+            for (int i = 0; i < directionCount; i++) {
+                specAxes.add(axis);
+            }
+        } else {
+            throw new IllegalArgumentException("grid must be set: grid(-1, 1, 41)");
+        }
+        List<EvaluationSet> sets = evaluationSets;
+        if (batchSize != null) {
+            sets = sets.stream().map(s -> s.withBatchSize(batchSize)).toList();
+        }
+        return new LandscapeSpec(model, directions, seed, specAxes, sets, metrics);
+    }
+
+    /**
+     * Validates the spec against its model and data and compiles it.
+     *
+     * @throws IllegalArgumentException naming the offending value
+     */
+    public Landscape build() {
+        return Landscape.compile(spec());
+    }
+}

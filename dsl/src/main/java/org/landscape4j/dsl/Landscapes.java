@@ -1,0 +1,69 @@
+package org.landscape4j.dsl;
+
+import java.util.function.UnaryOperator;
+
+import org.landscape4j.engine.Landscape;
+import org.landscape4j.engine.Metric;
+import org.landscape4j.engine.RandomDirections;
+import org.landscape4j.engine.Spacing;
+
+/**
+ * The entry point, meant for {@code import static org.landscape4j.dsl.Landscapes.*}.
+ *
+ * <pre>{@code
+ * Landscape l = landscape(b -> b.model(net)
+ *         .directions(FILTER_NORMALIZED, 2)
+ *         .grid(-1, 1, 41)
+ *         .evaluateOn("train", data));
+ * l.points().subscribe(p -> System.out.println(p));   // streamed as computed
+ * Surface s = l.surface();                            // or block for the result
+ * }</pre>
+ */
+public final class Landscapes {
+
+    /** Filter-wise normalized random directions (Li et al. 2018), biases and batch-norm ignored. */
+    public static final RandomDirections FILTER_NORMALIZED = RandomDirections.FILTER_NORMALIZED;
+    /** Layer-wise normalized random directions, biases and batch-norm ignored. */
+    public static final RandomDirections LAYER_NORMALIZED = RandomDirections.LAYER_NORMALIZED;
+    /** Raw Gaussian directions, biases and batch-norm ignored. */
+    public static final RandomDirections UNNORMALIZED = RandomDirections.UNNORMALIZED;
+    /** Linear grid spacing. */
+    public static final Spacing LINEAR = Spacing.LINEAR;
+    /** Cubic grid spacing, denser near the centre. */
+    public static final Spacing CUBIC = Spacing.CUBIC;
+
+    private Landscapes() {
+    }
+
+    /** A new, empty builder. */
+    public static LandscapeBuilder builder() {
+        return LandscapeBuilder.empty();
+    }
+
+    /**
+     * Builds, validates and compiles a landscape in one expression.
+     *
+     * @param spec fills in an empty builder and returns the result
+     * @throws IllegalArgumentException naming the offending value, before any point is computed
+     */
+    public static Landscape landscape(UnaryOperator<LandscapeBuilder> spec) {
+        if (spec == null) {
+            throw new IllegalArgumentException("spec must not be null");
+        }
+        LandscapeBuilder b = spec.apply(builder());
+        if (b == null) {
+            throw new IllegalArgumentException("the spec lambda returned null; return the builder it was given");
+        }
+        return b.build();
+    }
+
+    /** The network's own loss without regularization. */
+    public static Metric loss() {
+        return Metric.loss();
+    }
+
+    /** Classification accuracy, a fraction. */
+    public static Metric accuracy() {
+        return Metric.accuracy();
+    }
+}

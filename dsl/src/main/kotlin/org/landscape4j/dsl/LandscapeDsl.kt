@@ -1,0 +1,126 @@
+package org.landscape4j.dsl
+
+import org.deeplearning4j.nn.graph.ComputationGraph
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork
+import org.landscape4j.engine.Axis
+import org.landscape4j.engine.EvaluationSet
+import org.landscape4j.engine.Landscape
+import org.landscape4j.engine.Metric
+import org.landscape4j.engine.RandomDirections
+import org.landscape4j.engine.Spacing
+import org.nd4j.linalg.api.ndarray.INDArray
+import org.nd4j.linalg.dataset.DataSet
+import org.nd4j.linalg.dataset.api.MultiDataSet
+
+/** Marks the landscape DSL's receivers so an inner block cannot call an outer one's methods by mistake. */
+@DslMarker
+annotation class LandscapeDsl
+
+/**
+ * Builds, validates and compiles a landscape:
+ *
+ * ```kotlin
+ * val l = landscape {
+ *     model(net)
+ *     directions(filterNormalized, 2)
+ *     grid(-1.0..1.0, 41)
+ *     evaluateOn("train", data)
+ * }
+ * ```
+ * The Java [LandscapeBuilder] is the real API; this is a thin layer over it.
+ * @throws IllegalArgumentException naming the offending value, before any point is computed
+ */
+fun landscape(block: LandscapeScope.() -> Unit): Landscape = LandscapeScope().apply(block).builder.build()
+
+/** The receiver of [landscape]. */
+@LandscapeDsl
+class LandscapeScope internal constructor() {
+    internal var builder: LandscapeBuilder = Landscapes.builder()
+
+    /** Filter-wise normalized random directions (Li et al. 2018). */
+    val filterNormalized: RandomDirections = RandomDirections.FILTER_NORMALIZED
+
+    /** Layer-wise normalized random directions. */
+    val layerNormalized: RandomDirections = RandomDirections.LAYER_NORMALIZED
+
+    /** Raw Gaussian directions. */
+    val unnormalized: RandomDirections = RandomDirections.UNNORMALIZED
+
+    /** Linear grid spacing. */
+    val linear: Spacing = Spacing.LINEAR
+
+    /** Cubic grid spacing, denser near the centre. */
+    val cubic: Spacing = Spacing.CUBIC
+
+    /** The trained network; only read. */
+    fun model(network: MultiLayerNetwork) {
+        builder = builder.model(network)
+    }
+
+    /** The trained graph; only read. */
+    fun model(graph: ComputationGraph) {
+        builder = builder.model(graph)
+    }
+
+    /** [count] random directions of [kind]: 1 for a line, 2 for a plane. */
+    fun directions(kind: RandomDirections, count: Int) {
+        builder = builder.directions(kind, count)
+    }
+
+    /** Seed of the random directions (default 1). */
+    fun seed(value: Long) {
+        builder = builder.seed(value)
+    }
+
+    /** The same [range] and number of [points] along every direction, ends included. */
+    fun grid(range: ClosedFloatingPointRange<Double>, points: Int, spacing: Spacing = Spacing.LINEAR) {
+        builder = builder.grid(range.start, range.endInclusive, points).spacing(spacing)
+    }
+
+    /** A plane with its own range and resolution per direction. */
+    fun grid(
+        x: ClosedFloatingPointRange<Double>, xPoints: Int,
+        y: ClosedFloatingPointRange<Double>, yPoints: Int,
+        spacing: Spacing = Spacing.LINEAR,
+    ) {
+        builder = builder.axes(
+            Axis(x.start, x.endInclusive, xPoints, spacing),
+            Axis(y.start, y.endInclusive, yPoints, spacing),
+        )
+    }
+
+    /** Evaluates every point on [data] under [name]. */
+    fun evaluateOn(name: String, data: DataSet) {
+        builder = builder.evaluateOn(name, data)
+    }
+
+    /** Evaluates every point on a multi-input or multi-output data set. */
+    fun evaluateOn(name: String, data: MultiDataSet) {
+        builder = builder.evaluateOn(name, data)
+    }
+
+    /** Evaluates every point on [set]. */
+    fun evaluateOn(set: EvaluationSet) {
+        builder = builder.evaluateOn(set)
+    }
+
+    /** Examples per forward pass (default 4096). */
+    fun batchSize(examples: Int) {
+        builder = builder.batchSize(examples)
+    }
+
+    /** The metrics to compute, replacing the default. */
+    fun metrics(vararg values: Metric) {
+        builder = builder.metrics(*values)
+    }
+
+    /** The network's own loss without regularization. */
+    val loss: Metric get() = Metric.loss()
+
+    /** Classification accuracy, a fraction. */
+    val accuracy: Metric get() = Metric.accuracy()
+
+    /** A metric of your own: a function of (network output, labels) of one batch. */
+    fun metric(name: String, function: (output: INDArray, labels: INDArray) -> Double): Metric =
+        Metric.of(name) { output, labels -> function(output, labels) }
+}

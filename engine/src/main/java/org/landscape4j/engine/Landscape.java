@@ -1,0 +1,397 @@
+package org.landscape4j.engine;
+
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.api.layers.IOutputLayer;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.landscape4j.engine.internal.Batch;
+import org.landscape4j.engine.internal.LandscapeRun;
+import org.landscape4j.engine.internal.NetworkEvaluator;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * A validated, compiled landscape: the engine's own snapshot of the model, its parameter layout, the evaluation data
+ * resident in batches and the metrics. {@link #points()} streams the grid; {@link #profile()} and {@link #surface()}
+ * block for the finished result.
+ *
+ * <p>Compiling checks everything that can be checked before work starts and throws
+ * {@link IllegalArgumentException} naming the bad value: unsupported layer kinds, an uninitialised network,
+ * non-finite parameters, evaluation data whose shapes do not fit the network or that holds NaN.
+ *
+ * <p>The caller's network is never written: the landscape holds a private copy taken at compile time and every
+ * subscription evaluates on a copy of that.
+ */
+public final class Landscape {
+
+    private final LandscapeSpec spec;
+    private final ParameterLayout layout;
+    private final Model prototype;
+    private final INDArray center;
+    private final List<Metric> metrics;
+    private final MetricKeys keys;
+    private final List<List<Batch>> batches;
+    private final Provenance provenance;
+    private volatile INDArray[] directions;
+
+    private Landscape(LandscapeSpec spec) {
+        this.spec = spec;
+        Model model = spec.model();
+        this.layout = ParameterLayout.of(model);
+        checkOutputLayers(model);
+        checkFinite(model.params(), layout);
+        this.prototype = NetworkEvaluator.copyOf(model);
+        this.center = prototype.params().dup();
+        this.metrics = spec.metrics().isEmpty() ? defaultMetrics(prototype) : spec.metrics();
+        List<String> setNames = new ArrayList<>();
+        List<String> sizes = new ArrayList<>();
+        this.batches = new ArrayList<>();
+        for (EvaluationSet set : spec.evaluationSets()) {
+            checkData(prototype, set);
+            batches.add(split(set));
+            setNames.add(set.name());
+            sizes.add(set.name() + " (" + set.size() + " examples)");
+        }
+        this.keys = new MetricKeys(setNames, metrics.stream().map(Metric::name).toList());
+        dryRun();
+        this.provenance = new Provenance(spec.directions().toString(), spec.seed(), spec.axes(),
+                model.getClass().getSimpleName(), layout.numParams(), fingerprint(center), sizes);
+    }
+
+    /**
+     * Validates {@code spec} against its model and data and prepares it for evaluation.
+     *
+     * @throws IllegalArgumentException naming the offending value when the spec cannot be computed
+     */
+    public static Landscape compile(LandscapeSpec spec) {
+        if (spec == null) {
+            throw new IllegalArgumentException("spec must not be null");
+        }
+        return new Landscape(spec);
+    }
+
+    /** The spec this landscape was compiled from. */
+    public LandscapeSpec spec() {
+        return spec;
+    }
+
+    /** The model's parameter layout. */
+    public ParameterLayout layout() {
+        return layout;
+    }
+
+    /** The (set, metric) names of every point's values. */
+    public MetricKeys keys() {
+        return keys;
+    }
+
+    /** Where results of this landscape come from. */
+    public Provenance provenance() {
+        return provenance;
+    }
+
+    /** Number of grid points. */
+    public int totalPoints() {
+        return spec.totalPoints();
+    }
+
+    /**
+     * The directions, drawn on first use and then kept: fresh copies, shaped like the flat parameter vector.
+     */
+    public INDArray[] directions() {
+        INDArray[] d = directionsShared();
+        INDArray[] copy = new INDArray[d.length];
+        for (int i = 0; i < d.length; i++) {
+            copy[i] = d[i].dup();
+        }
+        return copy;
+    }
+
+    private INDArray[] directionsShared() {
+        INDArray[] d = directions;
+        if (d == null) {
+            synchronized (this) {
+                d = directions;
+                if (d == null) {
+                    d = spec.directions().generate(layout, center, spec.seed(), spec.dimensions());
+                    directions = d;
+                }
+            }
+        }
+        return d;
+    }
+
+    /**
+     * Streams every grid point as soon as it is computed, in raster order ({@code index = iy * nx + ix}).
+     *
+     * <p>The Flux is cold: each subscription evaluates the whole grid on its own copy of the network, on a worker
+     * thread (never the subscriber's). Points are produced on demand: with no outstanding request nothing is
+     * computed. Cancelling stops the work after the point in progress.
+     */
+    public Flux<LandscapePoint> points() {
+        return Flux.<LandscapePoint, LandscapeRun>generate(
+                        () -> new LandscapeRun(prototype, center, directionsShared(), spec.axes(), batches, metrics,
+                                keys),
+                        LandscapeRun::next,
+                        LandscapeRun::close)
+                .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /**
+     * Computes the whole line and returns it; blocks.
+     *
+     * @throws IllegalStateException if the landscape is a plane
+     */
+    public Profile profile() {
+        if (spec.dimensions() != 1) {
+            throw new IllegalStateException("profile() needs 1 direction, this landscape has " + spec.dimensions()
+                    + "; use surface()");
+        }
+        double[][] values = collect();
+        return new Profile(spec.axes().get(0), keys, values, provenance);
+    }
+
+    /**
+     * Computes the whole plane and returns it; blocks.
+     *
+     * @throws IllegalStateException if the landscape is a line
+     */
+    public Surface surface() {
+        if (spec.dimensions() != 2) {
+            throw new IllegalStateException("surface() needs 2 directions, this landscape has " + spec.dimensions()
+                    + "; use profile()");
+        }
+        double[][] values = collect();
+        return new Surface(spec.axes().get(0), spec.axes().get(1), keys, values, provenance);
+    }
+
+    private double[][] collect() {
+        double[][] values = new double[keys.size()][totalPoints()];
+        for (double[] v : values) {
+            Arrays.fill(v, Double.NaN);
+        }
+        points().doOnNext(p -> {
+            for (int k = 0; k < values.length; k++) {
+                values[k][p.index()] = p.value(k);
+            }
+        }).blockLast();
+        return values;
+    }
+
+    // ---- validation -------------------------------------------------------------------------------------------
+
+    private static void checkOutputLayers(Model model) {
+        if (model instanceof MultiLayerNetwork net) {
+            Layer last = net.getLayer(net.getnLayers() - 1);
+            if (!(last instanceof IOutputLayer)) {
+                throw new IllegalArgumentException("the last layer '" + last.conf().getLayer().getLayerName()
+                        + "' is a " + last.conf().getLayer().getClass().getSimpleName()
+                        + ", not an output layer with a loss function (OutputLayer, LossLayer, CnnLossLayer)");
+            }
+        } else {
+            ComputationGraph graph = (ComputationGraph) model;
+            for (String name : graph.getConfiguration().getNetworkOutputs()) {
+                Layer layer = graph.getLayer(name);
+                if (!(layer instanceof IOutputLayer)) {
+                    throw new IllegalArgumentException("graph output '" + name
+                            + "' is not an output layer with a loss function (OutputLayer, LossLayer, CnnLossLayer)");
+                }
+            }
+        }
+    }
+
+    private static void checkFinite(INDArray params, ParameterLayout layout) {
+        if (!BooleanIndexing.or(params, Conditions.isNan()) && !BooleanIndexing.or(params, Conditions.isInfinite())) {
+            return;
+        }
+        double[] v = params.toDoubleVector();
+        for (int i = 0; i < v.length; i++) {
+            if (!Double.isFinite(v[i])) {
+                for (ParameterSegment s : layout.segments()) {
+                    if (i >= s.offset() && i < s.offset() + s.length()) {
+                        throw new IllegalArgumentException("the network has a non-finite parameter (" + v[i]
+                                + ") in layer " + s.layerIndex() + " '" + s.layerName() + "' parameter '" + s.key()
+                                + "' at position " + (i - s.offset()) + " (flat index " + i + ")");
+                    }
+                }
+            }
+        }
+    }
+
+    private static void checkData(Model model, EvaluationSet set) {
+        String name = "evaluation set '" + set.name() + "'";
+        INDArray[] features = set.features();
+        INDArray[] labels = set.labels();
+        int inputs;
+        int outputs;
+        if (model instanceof MultiLayerNetwork net) {
+            inputs = 1;
+            outputs = 1;
+            Layer first = net.getLayer(0);
+            if (net.getLayerWiseConfigurations().getInputPreProcess(0) == null
+                    && first.conf().getLayer() instanceof FeedForwardLayer ff
+                    && !(first.conf().getLayer() instanceof LossLayer) && features.length == 1) {
+                if (features[0].rank() != 2 || features[0].size(1) != ff.getNIn()) {
+                    throw new IllegalArgumentException(name + ": features have shape "
+                            + Arrays.toString(features[0].shape()) + " but layer 0 '" + ff.getLayerName() + "' ("
+                            + ff.getClass().getSimpleName() + ") takes [examples, " + ff.getNIn() + "]");
+                }
+            }
+            org.deeplearning4j.nn.conf.layers.Layer lastConf = net.getLayer(net.getnLayers() - 1).conf().getLayer();
+            if (lastConf instanceof BaseOutputLayer out && labels.length == 1
+                    && (labels[0].rank() != 2 || labels[0].size(1) != out.getNOut())) {
+                throw new IllegalArgumentException(name + ": labels have shape " + Arrays.toString(labels[0].shape())
+                        + " but the output layer '" + out.getLayerName() + "' has nOut = " + out.getNOut());
+            }
+        } else {
+            ComputationGraph graph = (ComputationGraph) model;
+            inputs = graph.getConfiguration().getNetworkInputs().size();
+            outputs = graph.getConfiguration().getNetworkOutputs().size();
+        }
+        if (features.length != inputs) {
+            throw new IllegalArgumentException(name + " has " + features.length + " feature arrays, the network has "
+                    + inputs + " inputs");
+        }
+        if (labels.length != outputs) {
+            throw new IllegalArgumentException(name + " has " + labels.length + " label arrays, the network has "
+                    + outputs + " outputs");
+        }
+        for (INDArray f : features) {
+            if (BooleanIndexing.or(f, Conditions.isNan()) || BooleanIndexing.or(f, Conditions.isInfinite())) {
+                throw new IllegalArgumentException(name + ": features contain NaN or infinite values");
+            }
+        }
+        for (INDArray l : labels) {
+            if (BooleanIndexing.or(l, Conditions.isNan()) || BooleanIndexing.or(l, Conditions.isInfinite())) {
+                throw new IllegalArgumentException(name + ": labels contain NaN or infinite values");
+            }
+        }
+    }
+
+    /** The engine's own resident copies of the data, cut into batches once. */
+    private static List<Batch> split(EvaluationSet set) {
+        List<Batch> out = new ArrayList<>();
+        long n = set.size();
+        INDArray[] features = set.features();
+        INDArray[] labels = set.labels();
+        for (long start = 0; start < n; start += set.batchSize()) {
+            long end = Math.min(n, start + set.batchSize());
+            out.add(new Batch(slice(features, start, end), slice(labels, start, end), end - start));
+        }
+        return List.copyOf(out);
+    }
+
+    private static INDArray[] slice(INDArray[] arrays, long start, long end) {
+        INDArray[] out = new INDArray[arrays.length];
+        for (int i = 0; i < arrays.length; i++) {
+            INDArray a = arrays[i];
+            org.nd4j.linalg.indexing.INDArrayIndex[] index = new org.nd4j.linalg.indexing.INDArrayIndex[a.rank()];
+            index[0] = NDArrayIndex.interval(start, end);
+            for (int d = 1; d < a.rank(); d++) {
+                index[d] = NDArrayIndex.all();
+            }
+            out[i] = a.get(index).dup('c');
+        }
+        return out;
+    }
+
+    /** Evaluates the first examples of each set on a scratch copy so that shape errors surface now, named. */
+    private void dryRun() {
+        NetworkEvaluator evaluator = NetworkEvaluator.over(NetworkEvaluator.copyOf(prototype));
+        for (int s = 0; s < batches.size(); s++) {
+            Batch first = batches.get(s).get(0);
+            long n = Math.min(2, first.size());
+            Batch probe = new Batch(slice(first.features(), 0, n), slice(first.labels(), 0, n), n);
+            try {
+                evaluator.accumulate(probe, List.of(Metric.loss()), new double[1], 0);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("evaluation set '" + keys.sets().get(s)
+                        + "' does not fit the network (features " + Arrays.toString(first.features()[0].shape())
+                        + ", labels " + Arrays.toString(first.labels()[0].shape()) + "): " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static List<Metric> defaultMetrics(Model model) {
+        List<ILossFunction> losses = new ArrayList<>();
+        if (model instanceof MultiLayerNetwork net) {
+            losses.add(lossOf(net.getLayer(net.getnLayers() - 1).conf().getLayer()));
+        } else {
+            ComputationGraph graph = (ComputationGraph) model;
+            for (String name : graph.getConfiguration().getNetworkOutputs()) {
+                losses.add(lossOf(graph.getLayer(name).conf().getLayer()));
+            }
+        }
+        boolean classification = losses.stream()
+                .allMatch(l -> l instanceof LossMCXENT || l instanceof LossBinaryXENT);
+        return classification ? List.of(Metric.loss(), Metric.accuracy()) : List.of(Metric.loss());
+    }
+
+    private static ILossFunction lossOf(org.deeplearning4j.nn.conf.layers.Layer conf) {
+        if (conf instanceof BaseOutputLayer out) {
+            return out.getLossFn();
+        }
+        if (conf instanceof LossLayer loss) {
+            return loss.getLossFn();
+        }
+        if (conf instanceof CnnLossLayer loss) {
+            return loss.getLossFn();
+        }
+        return null;
+    }
+
+    /** SHA-256 of the parameters' bits in the network's data type, first 16 hex digits. */
+    static String fingerprint(INDArray params) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            ByteBuffer buf = ByteBuffer.allocate(8 * 1024);
+            if (params.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE) {
+                for (double v : params.toDoubleVector()) {
+                    if (buf.remaining() < 8) {
+                        sha.update(buf.flip());
+                        buf.clear();
+                    }
+                    buf.putLong(Double.doubleToRawLongBits(v));
+                }
+            } else {
+                for (float v : params.toFloatVector()) {
+                    if (buf.remaining() < 4) {
+                        sha.update(buf.flip());
+                        buf.clear();
+                    }
+                    buf.putInt(Float.floatToRawIntBits(v));
+                }
+            }
+            sha.update(buf.flip());
+            return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Landscape " + spec.axes() + " of " + provenance;
+    }
+}

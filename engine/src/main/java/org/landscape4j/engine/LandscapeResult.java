@@ -1,0 +1,106 @@
+package org.landscape4j.engine;
+
+/**
+ * A finished landscape: a {@link Profile} (one direction) or a {@link Surface} (two directions).
+ * Values are held per (evaluation set, metric) in grid order; unfinished points are {@code NaN}.
+ */
+public abstract sealed class LandscapeResult permits Profile, Surface {
+
+    private final MetricKeys keys;
+    /** values[k][index]: value k (see keys) at grid point index. */
+    private final double[][] values;
+    private final Provenance provenance;
+
+    LandscapeResult(MetricKeys keys, double[][] values, Provenance provenance) {
+        this.keys = keys;
+        this.values = values;
+        this.provenance = provenance;
+    }
+
+    /** The (set, metric) names. */
+    public MetricKeys keys() {
+        return keys;
+    }
+
+    /** How this result was made. */
+    public Provenance provenance() {
+        return provenance;
+    }
+
+    /** Number of grid points. */
+    public int size() {
+        return values.length == 0 ? 0 : values[0].length;
+    }
+
+    /** All values of one (set, metric) in grid order (for a surface, {@code iy * nx + ix}); a fresh array. */
+    public double[] flatValues(String set, String metric) {
+        return values[keys.indexOf(set, metric)].clone();
+    }
+
+    double[] raw(int k) {
+        return values[k];
+    }
+
+    /** Grid index of the smallest finite value of (set, metric), or -1 if none is finite. */
+    public int argMin(String set, String metric) {
+        return argMin(values[keys.indexOf(set, metric)]);
+    }
+
+    static int argMin(double[] v) {
+        int best = -1;
+        for (int i = 0; i < v.length; i++) {
+            if (Double.isFinite(v[i]) && (best < 0 || v[i] < v[best])) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    static int argMax(double[] v) {
+        int best = -1;
+        for (int i = 0; i < v.length; i++) {
+            if (Double.isFinite(v[i]) && (best < 0 || v[i] > v[best])) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** Coordinates of grid point {@code index}, formatted for summaries. */
+    abstract String where(int index);
+
+    /** The first line of {@link #toString()}. */
+    abstract String header();
+
+    /** A bounded summary: shape, and per (set, metric) the min and max and where they are. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(header());
+        int shown = Math.min(keys.size(), 12);
+        for (int k = 0; k < shown; k++) {
+            double[] v = values[k];
+            int lo = argMin(v);
+            int hi = argMax(v);
+            int nonFinite = 0;
+            for (double x : v) {
+                if (!Double.isFinite(x)) {
+                    nonFinite++;
+                }
+            }
+            sb.append(String.format("%n  %-20s ", keys.label(k)));
+            if (lo < 0) {
+                sb.append("no finite value");
+            } else {
+                sb.append(String.format("min %.6g at %s, max %.6g at %s", v[lo], where(lo), v[hi], where(hi)));
+            }
+            if (nonFinite > 0) {
+                sb.append(", ").append(nonFinite).append(" non-finite");
+            }
+        }
+        if (shown < keys.size()) {
+            sb.append(String.format("%n  ... %d more", keys.size() - shown));
+        }
+        sb.append(String.format("%n  %s", provenance));
+        return sb.toString();
+    }
+}

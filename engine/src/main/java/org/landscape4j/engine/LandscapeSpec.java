@@ -1,0 +1,83 @@
+package org.landscape4j.engine;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * Everything a landscape computation needs, validated at construction: what is wrong is named with its value before
+ * anything runs. Build one with the DSL's builder or directly; compile it with {@link Landscape#compile}.
+ *
+ * @param model          the trained network, a {@link MultiLayerNetwork} or {@link ComputationGraph}; only read
+ * @param directions     how the random directions are made, not {@code null}
+ * @param seed           the random seed of the directions
+ * @param axes           one axis per direction: one for a line (profile), two for a plane (surface)
+ * @param evaluationSets one or more named data sets, names unique
+ * @param metrics        the metrics per evaluation set, names unique; empty means the default (loss, plus accuracy for
+ *                       classification losses)
+ */
+public record LandscapeSpec(Model model, RandomDirections directions, long seed, List<Axis> axes,
+                            List<EvaluationSet> evaluationSets, List<Metric> metrics) {
+
+    public LandscapeSpec {
+        if (model == null) {
+            throw new IllegalArgumentException("model must be set: a MultiLayerNetwork or a ComputationGraph");
+        }
+        if (!(model instanceof MultiLayerNetwork) && !(model instanceof ComputationGraph)) {
+            throw new IllegalArgumentException("model must be a MultiLayerNetwork or a ComputationGraph, was "
+                    + model.getClass().getName());
+        }
+        if (directions == null) {
+            throw new IllegalArgumentException("directions must be set, e.g. FILTER_NORMALIZED");
+        }
+        if (axes == null || axes.isEmpty() || axes.size() > 2) {
+            throw new IllegalArgumentException("a grid needs 1 or 2 directions, was " + (axes == null ? 0
+                    : axes.size()));
+        }
+        if (axes.contains(null)) {
+            throw new IllegalArgumentException("axes must not contain null");
+        }
+        axes = List.copyOf(axes);
+        if (evaluationSets == null || evaluationSets.isEmpty()) {
+            throw new IllegalArgumentException("at least one evaluation set is needed, e.g. evaluateOn(\"train\", data)");
+        }
+        Set<String> names = new HashSet<>();
+        for (EvaluationSet s : evaluationSets) {
+            if (s == null) {
+                throw new IllegalArgumentException("evaluation sets must not contain null");
+            }
+            if (!names.add(s.name())) {
+                throw new IllegalArgumentException("evaluation set name '" + s.name() + "' is used twice");
+            }
+        }
+        evaluationSets = List.copyOf(evaluationSets);
+        metrics = metrics == null ? List.of() : List.copyOf(metrics);
+        Set<String> metricNames = new HashSet<>();
+        for (Metric m : metrics) {
+            if (!metricNames.add(m.name())) {
+                throw new IllegalArgumentException("metric name '" + m.name() + "' is used twice");
+            }
+        }
+    }
+
+    /** Number of directions: 1 for a line, 2 for a plane. */
+    public int dimensions() {
+        return axes.size();
+    }
+
+    /** Number of points: the product of the axes' resolutions. */
+    public int totalPoints() {
+        long n = 1;
+        for (Axis a : axes) {
+            n *= a.points();
+        }
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("grid of " + n + " points is too large");
+        }
+        return (int) n;
+    }
+}

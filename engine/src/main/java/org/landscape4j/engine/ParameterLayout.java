@@ -1,0 +1,185 @@
+package org.landscape4j.engine;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.Subsampling1DLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.Upsampling2D;
+import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
+import org.deeplearning4j.nn.conf.layers.Convolution2D;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The flat parameter vector of a network split into its tensors: for each, the layer, DL4J's parameter key, the
+ * shape and storage order, the {@link ParameterRole role} and, for weights, the filter axis.
+ *
+ * <p>Directions are vectors with this same layout; filter-wise normalization needs the filter axis, which in DL4J
+ * differs from PyTorch for dense layers ({@code [nIn, nOut]}: a filter is a column).
+ *
+ * <pre>{@code
+ * jshell> ParameterLayout.of(net)
+ * ParameterLayout 3 segments, 50 parameters
+ *   0 dense/W DenseLayer [4, 8] f @0 WEIGHT filters on axis 1
+ *   ...
+ * }</pre>
+ */
+public final class ParameterLayout {
+
+    /** Layer configurations the engine understands, by exact class (subclasses such as depthwise convolution differ). */
+    static final Set<Class<?>> SUPPORTED_LAYERS = Set.of(
+            DenseLayer.class, OutputLayer.class, LossLayer.class, CnnLossLayer.class,
+            ConvolutionLayer.class, Convolution2D.class, Convolution1DLayer.class,
+            SubsamplingLayer.class, Subsampling1DLayer.class, BatchNormalization.class, DropoutLayer.class,
+            ActivationLayer.class, GlobalPoolingLayer.class, ZeroPaddingLayer.class, Upsampling2D.class,
+            LocalResponseNormalization.class);
+
+    private final List<ParameterSegment> segments;
+    private final long numParams;
+
+    private ParameterLayout(List<ParameterSegment> segments, long numParams) {
+        this.segments = List.copyOf(segments);
+        this.numParams = numParams;
+    }
+
+    /**
+     * Reads the layout of an initialised {@link MultiLayerNetwork} or {@link ComputationGraph}.
+     *
+     * @param model the network, not {@code null}; it is only read
+     * @throws IllegalArgumentException if the network is not initialised or holds a layer kind the engine does not
+     *                                  support (the message names the layer and its kind)
+     */
+    public static ParameterLayout of(Model model) {
+        Layer[] layers;
+        if (model instanceof MultiLayerNetwork net) {
+            if (!net.isInitCalled()) {
+                throw new IllegalArgumentException("the MultiLayerNetwork is not initialised: call net.init() first");
+            }
+            layers = net.getLayers();
+        } else if (model instanceof ComputationGraph graph) {
+            if (graph.getLayers() == null || graph.params() == null) {
+                throw new IllegalArgumentException("the ComputationGraph is not initialised: call graph.init() first");
+            }
+            layers = graph.getLayers();
+        } else {
+            throw new IllegalArgumentException("model must be a MultiLayerNetwork or a ComputationGraph, was "
+                    + (model == null ? "null" : model.getClass().getName()));
+        }
+        INDArray flat = model.params();
+        List<ParameterSegment> segments = new ArrayList<>();
+        for (int i = 0; i < layers.length; i++) {
+            Layer layer = layers[i];
+            org.deeplearning4j.nn.conf.layers.Layer conf = layer.conf().getLayer();
+            String name = conf.getLayerName() != null ? conf.getLayerName() : "layer" + i;
+            String kind = conf.getClass().getSimpleName();
+            if (!SUPPORTED_LAYERS.contains(conf.getClass())) {
+                throw new IllegalArgumentException("layer " + i + " '" + name + "' is a " + kind
+                        + ", which the engine does not support; supported layer kinds: " + supportedKinds());
+            }
+            for (Map.Entry<String, INDArray> e : layer.paramTable().entrySet()) {
+                INDArray view = e.getValue();
+                long offset = view.offset() - flat.offset();
+                ParameterRole role = roleOf(conf, e.getKey());
+                int filterAxis = role == ParameterRole.WEIGHT ? filterAxisOf(conf) : -1;
+                char order = view.rank() <= 1 ? 'c' : view.ordering();
+                segments.add(new ParameterSegment(i, name, kind, e.getKey(), offset, view.shape(), order, role,
+                        filterAxis));
+            }
+        }
+        segments.sort(Comparator.comparingLong(ParameterSegment::offset));
+        long expected = 0;
+        for (ParameterSegment s : segments) {
+            if (s.offset() != expected) {
+                throw new IllegalStateException("parameter segments do not tile the flat vector: " + s
+                        + " starts at " + s.offset() + ", expected " + expected);
+            }
+            expected += s.length();
+        }
+        if (expected != flat.length()) {
+            throw new IllegalStateException("parameter segments cover " + expected + " of " + flat.length()
+                    + " parameters");
+        }
+        return new ParameterLayout(segments, expected);
+    }
+
+    /** The supported layer kinds, sorted, for messages. */
+    public static String supportedKinds() {
+        return SUPPORTED_LAYERS.stream().map(Class::getSimpleName).sorted().collect(Collectors.joining(", "));
+    }
+
+    private static ParameterRole roleOf(org.deeplearning4j.nn.conf.layers.Layer conf, String key) {
+        if (conf instanceof BatchNormalization) {
+            return switch (key) {
+                case "gamma" -> ParameterRole.BATCHNORM_GAMMA;
+                case "beta" -> ParameterRole.BATCHNORM_BETA;
+                case "mean", "var", "log10stdev" -> ParameterRole.BATCHNORM_RUNNING_STATISTIC;
+                default -> ParameterRole.OTHER;
+            };
+        }
+        return switch (key) {
+            case "W" -> ParameterRole.WEIGHT;
+            case "b" -> ParameterRole.BIAS;
+            default -> ParameterRole.OTHER;
+        };
+    }
+
+    /** Dense weights are [nIn, nOut] (a filter is a column); convolution weights are [out, in, kH, kW]. */
+    private static int filterAxisOf(org.deeplearning4j.nn.conf.layers.Layer conf) {
+        return conf instanceof ConvolutionLayer ? 0 : 1;
+    }
+
+    /** The segments in flat-vector order. */
+    public List<ParameterSegment> segments() {
+        return segments;
+    }
+
+    /** Total number of parameters (the flat vector's length). */
+    public long numParams() {
+        return numParams;
+    }
+
+    /**
+     * The segment of a layer's parameter.
+     *
+     * @throws IllegalArgumentException if there is none; the message lists what exists
+     */
+    public ParameterSegment segment(String layerName, String key) {
+        return segments.stream().filter(s -> s.layerName().equals(layerName) && s.key().equals(key)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no parameter '" + key + "' in layer '" + layerName
+                        + "'; segments: " + segments.stream().map(s -> s.layerName() + "/" + s.key())
+                        .collect(Collectors.joining(", "))));
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("ParameterLayout ").append(segments.size()).append(" segments, ")
+                .append(numParams).append(" parameters");
+        int shown = Math.min(segments.size(), 20);
+        for (int i = 0; i < shown; i++) {
+            sb.append("\n  ").append(i).append(' ').append(segments.get(i));
+        }
+        if (shown < segments.size()) {
+            sb.append("\n  ... ").append(segments.size() - shown).append(" more");
+        }
+        return sb.toString();
+    }
+}

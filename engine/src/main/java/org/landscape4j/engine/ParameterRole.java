@@ -1,0 +1,24 @@
+package org.landscape4j.engine;
+
+/**
+ * What a segment of the flat parameter vector is for. The role decides how a random direction treats it.
+ */
+public enum ParameterRole {
+    /** A dense or convolution weight tensor: the only role with a filter axis. */
+    WEIGHT,
+    /** A bias vector. */
+    BIAS,
+    /** Batch-normalization scale (gamma). */
+    BATCHNORM_GAMMA,
+    /** Batch-normalization shift (beta). */
+    BATCHNORM_BETA,
+    /** Batch-normalization running mean or variance (or DL4J's log10 standard deviation): state, not trained. */
+    BATCHNORM_RUNNING_STATISTIC,
+    /** Any other parameter of a supported layer (for example a dense layer's layer-norm gain). */
+    OTHER;
+
+    /** True for the one-dimensional entries that the reference implementation zeroes by default ("ignore biasbn"). */
+    public boolean isBiasLike() {
+        return this == BIAS || this == BATCHNORM_GAMMA || this == BATCHNORM_BETA || this == OTHER;
+    }
+}

@@ -1,0 +1,29 @@
+package org.landscape4j.engine;
+
+import java.util.List;
+
+/**
+ * Where a result came from: enough to recompute it or to notice it was computed on another model.
+ *
+ * @param directions       how the directions were made
+ * @param seed             the directions' random seed
+ * @param axes             the grid's axes
+ * @param modelKind        {@code MultiLayerNetwork} or {@code ComputationGraph}
+ * @param numParams        the model's parameter count
+ * @param modelFingerprint SHA-256 of the model's parameter bits, first 16 hex digits
+ * @param evaluationSets   the evaluation sets, with their sizes
+ */
+public record Provenance(String directions, long seed, List<Axis> axes, String modelKind, long numParams,
+                         String modelFingerprint, List<String> evaluationSets) {
+
+    public Provenance {
+        axes = List.copyOf(axes);
+        evaluationSets = List.copyOf(evaluationSets);
+    }
+
+    @Override
+    public String toString() {
+        return directions + ", seed " + seed + "; model " + modelKind + " (" + numParams + " parameters, fingerprint "
+                + modelFingerprint + "); evaluated on " + String.join(", ", evaluationSets);
+    }
+}

@@ -1,0 +1,150 @@
+package org.landscape4j.engine.internal;
+
+import java.util.List;
+import java.util.Map;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.api.layers.IOutputLayer;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.landscape4j.engine.Metric;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Evaluates the metrics of one network copy that the engine owns, in inference mode, one forward pass per batch.
+ * Not thread-safe: one evaluator per worker thread.
+ */
+public abstract sealed class NetworkEvaluator permits NetworkEvaluator.Sequential, NetworkEvaluator.Graph {
+
+    /** A private copy of {@code model}: configuration cloned, parameters duplicated; the model is only read. */
+    public static Model copyOf(Model model) {
+        if (model instanceof MultiLayerNetwork net) {
+            MultiLayerNetwork copy = new MultiLayerNetwork(net.getLayerWiseConfigurations().clone());
+            copy.init(net.params().dup(), false);
+            return copy;
+        }
+        ComputationGraph graph = (ComputationGraph) model;
+        ComputationGraph copy = new ComputationGraph(graph.getConfiguration().clone());
+        copy.init(graph.params().dup(), false);
+        return copy;
+    }
+
+    /** An evaluator over {@code copy}, which it will mutate: pass a copy made by {@link #copyOf}. */
+    public static NetworkEvaluator over(Model copy) {
+        return copy instanceof MultiLayerNetwork net ? new Sequential(net) : new Graph((ComputationGraph) copy);
+    }
+
+    /** The copy's live flat parameter vector: writing it moves the network. */
+    public abstract INDArray parameters();
+
+    /**
+     * Runs one inference forward pass over {@code batch} and adds {@code metricValue * batch.size()} for each metric
+     * to {@code sums[offset + m]}.
+     */
+    public final void accumulate(Batch batch, List<Metric> metrics, double[] sums, int offset) {
+        Outputs o = forward(batch);
+        for (int m = 0; m < metrics.size(); m++) {
+            Metric metric = metrics.get(m);
+            double v;
+            if (metric instanceof Metric.Loss) {
+                v = o.loss;
+            } else if (metric instanceof Metric.Accuracy) {
+                v = accuracy(o.output, batch.labels()[0]);
+            } else {
+                v = ((Metric.Custom) metric).function().applyAsDouble(o.output, batch.labels()[0]);
+            }
+            sums[offset + m] += v * batch.size();
+        }
+    }
+
+    /** Loss (mean over the batch, no regularization) and the first output's activations. */
+    record Outputs(double loss, INDArray output) {
+    }
+
+    abstract Outputs forward(Batch batch);
+
+    static double accuracy(INDArray output, INDArray labels) {
+        if (output.rank() == 2 && output.size(1) == 1) {
+            INDArray predicted = output.gt(0.5);
+            INDArray actual = labels.gt(0.5);
+            return predicted.eq(actual).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).meanNumber()
+                    .doubleValue();
+        }
+        INDArray predicted = output.argMax(1);
+        INDArray actual = labels.argMax(1);
+        return predicted.eq(actual).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).meanNumber().doubleValue();
+    }
+
+    /** A {@link MultiLayerNetwork}: layers up to the output layer, then the output layer's score and activations. */
+    static final class Sequential extends NetworkEvaluator {
+        private final MultiLayerNetwork net;
+        private final LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+
+        Sequential(MultiLayerNetwork net) {
+            this.net = net;
+        }
+
+        @Override
+        public INDArray parameters() {
+            return net.params();
+        }
+
+        @Override
+        Outputs forward(Batch batch) {
+            INDArray features = batch.features()[0];
+            int n = net.getnLayers();
+            INDArray in = features;
+            if (n > 1) {
+                List<INDArray> acts = net.feedForwardToLayer(n - 2, features, false);
+                in = acts.get(acts.size() - 1);
+            }
+            InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(n - 1);
+            if (pre != null) {
+                in = pre.preProcess(in, (int) batch.size(), mgr);
+            }
+            Layer last = net.getLayer(n - 1);
+            IOutputLayer out = (IOutputLayer) last;
+            last.setInput(in, mgr);
+            out.setLabels(batch.labels()[0]);
+            double loss = out.computeScore(0.0, false, mgr);
+            INDArray output = last.activate(false, mgr);
+            net.clearLayersStates();
+            return new Outputs(loss, output);
+        }
+    }
+
+    /** A {@link ComputationGraph}: one forward pass of all vertices, then each output layer's score. */
+    static final class Graph extends NetworkEvaluator {
+        private final ComputationGraph graph;
+        private final LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        private final List<String> outputs;
+
+        Graph(ComputationGraph graph) {
+            this.graph = graph;
+            this.outputs = graph.getConfiguration().getNetworkOutputs();
+        }
+
+        @Override
+        public INDArray parameters() {
+            return graph.params();
+        }
+
+        @Override
+        Outputs forward(Batch batch) {
+            Map<String, INDArray> acts = graph.feedForward(batch.features(), false, false);
+            double loss = 0;
+            for (int i = 0; i < outputs.size(); i++) {
+                LayerVertex vertex = (LayerVertex) graph.getVertex(outputs.get(i));
+                ((IOutputLayer) vertex.getLayer()).setLabels(batch.labels()[i]);
+                loss += vertex.computeScore(0.0, false, mgr);
+            }
+            INDArray output = acts.get(outputs.get(0));
+            graph.clearLayersStates();
+            return new Outputs(loss, output);
+        }
+    }
+}

@@ -38,8 +38,10 @@ public record LandscapeSpec(Model model, RandomDirections directions, long seed,
             throw new IllegalArgumentException("a grid needs 1 or 2 directions, was " + (axes == null ? 0
                     : axes.size()));
         }
-        if (axes.contains(null)) {
-            throw new IllegalArgumentException("axes must not contain null");
+        for (Axis a : axes) {
+            if (a == null) {
+                throw new IllegalArgumentException("axes must not contain null");
+            }
         }
         axes = List.copyOf(axes);
         if (evaluationSets == null || evaluationSets.isEmpty()) {

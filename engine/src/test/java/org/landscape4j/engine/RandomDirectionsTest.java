@@ -58,6 +58,25 @@ class RandomDirectionsTest {
         assertThat(dense.filterCount()).isEqualTo(5);
     }
 
+    /** Checked through DL4J's own weight views, independently of the layout: a dense filter is a column. */
+    @Test
+    void filterNormsAgreeWithDl4jsOwnViews() {
+        INDArray d = RandomDirections.FILTER_NORMALIZED.generate(layout, cnn.params(), 17, 1)[0];
+        MultiLayerNetwork holder = cnn.clone();
+        holder.params().assign(d);
+
+        INDArray denseW = cnn.getLayer("dense").getParam("W");
+        INDArray denseD = holder.getLayer("dense").getParam("W");
+        assertThat(denseD.norm2(0).toDoubleVector())
+                .containsExactly(denseW.norm2(0).toDoubleVector(), within(1e-4));
+        assertThat(denseD.norm2(1).toDoubleVector())
+                .isNotEqualTo(denseW.norm2(1).toDoubleVector());
+        INDArray convW = cnn.getLayer("conv").getParam("W");
+        INDArray convD = holder.getLayer("conv").getParam("W");
+        assertThat(convD.norm2(1, 2, 3).toDoubleVector())
+                .containsExactly(convW.norm2(1, 2, 3).toDoubleVector(), within(1e-4));
+    }
+
     @Test
     void biasesAndBatchNormAreZeroByDefault() {
         double[] d = RandomDirections.FILTER_NORMALIZED.generate(layout, cnn.params(), 42, 1)[0].toDoubleVector();

@@ -1,0 +1,102 @@
+package org.landscape4j.dsl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.landscape4j.dsl.Landscapes.CUBIC;
+import static org.landscape4j.dsl.Landscapes.FILTER_NORMALIZED;
+import static org.landscape4j.dsl.Landscapes.LAYER_NORMALIZED;
+import static org.landscape4j.dsl.Landscapes.landscape;
+
+import java.util.List;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.landscape4j.engine.Axis;
+import org.landscape4j.engine.EvaluationSet;
+import org.landscape4j.engine.Fixtures;
+import org.landscape4j.engine.Landscape;
+import org.landscape4j.engine.LandscapeSpec;
+import org.landscape4j.engine.Metric;
+import org.landscape4j.engine.Spacing;
+import org.landscape4j.engine.Surface;
+import org.nd4j.linalg.dataset.DataSet;
+
+class LandscapeBuilderTest {
+
+    private static DataSet data;
+    private static MultiLayerNetwork net;
+
+    @BeforeAll
+    static void train() {
+        data = Fixtures.blobs(45, 2);
+        net = Fixtures.mlp(data, 20);
+    }
+
+    @Test
+    void builderCompilesToTheSameSurfaceAsTheEngineSpec() {
+        Surface viaBuilder = landscape(b -> b.model(net).directions(FILTER_NORMALIZED, 2).grid(-1, 1, 4)
+                .evaluateOn("train", data)).surface();
+        Surface viaSpec = Landscape.compile(new LandscapeSpec(net, FILTER_NORMALIZED, LandscapeBuilder.DEFAULT_SEED,
+                List.of(Axis.linear(-1, 1, 4), Axis.linear(-1, 1, 4)), List.of(EvaluationSet.of("train", data)),
+                List.of())).surface();
+
+        assertThat(viaBuilder.flatValues("train", "loss")).containsExactly(viaSpec.flatValues("train", "loss"));
+        assertThat(viaBuilder.keys().metrics()).containsExactly("loss", "accuracy");
+    }
+
+    @Test
+    void builderIsImmutable() {
+        LandscapeBuilder base = Landscapes.builder().model(net).directions(FILTER_NORMALIZED, 1).grid(-1, 1, 3)
+                .evaluateOn("train", data);
+        LandscapeBuilder seeded = base.seed(99);
+        LandscapeBuilder plane = base.directions(LAYER_NORMALIZED, 2);
+
+        assertThat(base.spec().seed()).isEqualTo(LandscapeBuilder.DEFAULT_SEED);
+        assertThat(seeded.spec().seed()).isEqualTo(99);
+        assertThat(base.spec().dimensions()).isEqualTo(1);
+        assertThat(plane.spec().dimensions()).isEqualTo(2);
+        assertThat(plane.spec().directions()).isEqualTo(LAYER_NORMALIZED);
+    }
+
+    @Test
+    void spacingAxesBatchSizeAndMetricsReachTheSpec() {
+        LandscapeSpec spec = Landscapes.builder().model(net).directions(FILTER_NORMALIZED, 2)
+                .grid(-2, 2, 5).spacing(CUBIC).batchSize(10).metrics(Metric.loss())
+                .evaluateOn("train", data).evaluateOn("test", Fixtures.blobs(9, 5)).spec();
+
+        assertThat(spec.axes()).containsExactly(new Axis(-2, 2, 5, Spacing.CUBIC), new Axis(-2, 2, 5, Spacing.CUBIC));
+        assertThat(spec.evaluationSets()).extracting(EvaluationSet::batchSize).containsExactly(10, 10);
+        assertThat(spec.evaluationSets()).extracting(EvaluationSet::name).containsExactly("train", "test");
+        assertThat(spec.metrics()).containsExactly(Metric.loss());
+
+        LandscapeSpec own = Landscapes.builder().model(net).directions(FILTER_NORMALIZED, 2)
+                .axes(Axis.linear(-1, 1, 3), Axis.linear(0, 2, 4)).evaluateOn("train", data).spec();
+        assertThat(own.totalPoints()).isEqualTo(12);
+    }
+
+    @Test
+    void everyInvalidSpecIsNamedBeforeWork() {
+        LandscapeBuilder ok = Landscapes.builder().model(net).directions(FILTER_NORMALIZED, 2).grid(-1, 1, 3)
+                .evaluateOn("train", data);
+
+        assertThatThrownBy(() -> ok.grid(-1, 1, 1)).hasMessage("grid resolution must be >= 2, was 1");
+        assertThatThrownBy(() -> ok.grid(1, -1, 5)).hasMessageContaining("min 1.0 >= max -1.0");
+        assertThatThrownBy(() -> ok.grid(Double.NaN, 1, 5)).hasMessage("grid minimum must be finite, was NaN");
+        assertThatThrownBy(() -> ok.grid(-1, Double.NaN, 5)).hasMessage("grid maximum must be finite, was NaN");
+        assertThatThrownBy(() -> ok.directions(FILTER_NORMALIZED, 0)).hasMessage("a grid needs 1 or 2 directions, was 0");
+        assertThatThrownBy(() -> ok.directions(FILTER_NORMALIZED, 3)).hasMessage("a grid needs 1 or 2 directions, was 3");
+        assertThatThrownBy(() -> Landscapes.builder().directions(FILTER_NORMALIZED, 2).grid(-1, 1, 3)
+                .evaluateOn("train", data).spec()).hasMessageContaining("model must be set");
+        assertThatThrownBy(() -> Landscapes.builder().model(net).grid(-1, 1, 3).evaluateOn("train", data).spec())
+                .hasMessageContaining("directions must be set");
+        assertThatThrownBy(() -> Landscapes.builder().model(net).directions(FILTER_NORMALIZED, 2)
+                .evaluateOn("train", data).spec()).hasMessageContaining("grid must be set");
+        assertThatThrownBy(() -> Landscapes.builder().model(net).directions(FILTER_NORMALIZED, 2).grid(-1, 1, 3)
+                .spec()).hasMessageContaining("at least one evaluation set");
+        assertThatThrownBy(() -> ok.evaluateOn("train", data).spec()).hasMessage("evaluation set name 'train' is used twice");
+        assertThatThrownBy(() -> ok.axes(Axis.linear(-1, 1, 3)).spec()).hasMessage("directions(..., 2) needs 2 axes, was 1");
+        assertThatThrownBy(() -> ok.batchSize(0)).hasMessage("batch size must be >= 1, was 0");
+        assertThatThrownBy(() -> landscape(b -> null)).hasMessageContaining("returned null");
+    }
+}

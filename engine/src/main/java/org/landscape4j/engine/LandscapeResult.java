@@ -66,6 +66,38 @@ public abstract sealed class LandscapeResult permits Profile, Surface {
         return best;
     }
 
+    /**
+     * Writes one CSV row per grid point: the coordinates ({@code x}, and {@code y} for a surface), then every
+     * (set, metric) as a column named {@code set_metric}. Non-finite values are written as {@code NaN},
+     * {@code Infinity} or {@code -Infinity}.
+     *
+     * @param out where to write; not closed
+     */
+    public void writeCsv(java.io.Writer out) throws java.io.IOException {
+        int dims = coordinates(0).length;
+        StringBuilder header = new StringBuilder(dims == 1 ? "x" : "x,y");
+        for (int k = 0; k < keys.size(); k++) {
+            header.append(',').append(keys.label(k).replace('/', '_'));
+        }
+        out.write(header.append('\n').toString());
+        StringBuilder row = new StringBuilder();
+        for (int i = 0; i < size(); i++) {
+            row.setLength(0);
+            double[] c = coordinates(i);
+            for (int d = 0; d < c.length; d++) {
+                row.append(d == 0 ? "" : ",").append(c[d]);
+            }
+            for (double[] v : values) {
+                row.append(',').append(v[i]);
+            }
+            out.write(row.append('\n').toString());
+        }
+        out.flush();
+    }
+
+    /** The coordinates of grid point {@code index}. */
+    abstract double[] coordinates(int index);
+
     /** Coordinates of grid point {@code index}, formatted for summaries. */
     abstract String where(int index);
 

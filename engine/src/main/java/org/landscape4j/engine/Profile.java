@@ -41,6 +41,11 @@ public final class Profile extends LandscapeResult {
     }
 
     @Override
+    double[] coordinates(int index) {
+        return new double[] {axis.value(index)};
+    }
+
+    @Override
     String where(int index) {
         return String.format("x=%.4g", axis.value(index));
     }

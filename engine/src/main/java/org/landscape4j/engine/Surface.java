@@ -57,8 +57,14 @@ public final class Surface extends LandscapeResult {
     }
 
     @Override
+    double[] coordinates(int index) {
+        return new double[] {x.value(index % x.points()), y.value(index / x.points())};
+    }
+
+    @Override
     String where(int index) {
-        return String.format("(%.4g, %.4g)", x.value(index % x.points()), y.value(index / x.points()));
+        double[] c = coordinates(index);
+        return String.format("(%.4g, %.4g)", c[0], c[1]);
     }
 
     @Override

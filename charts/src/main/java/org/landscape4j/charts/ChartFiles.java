@@ -1,0 +1,99 @@
+package org.landscape4j.charts;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import javax.imageio.ImageIO;
+
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart3d.Chart3D;
+import org.jfree.svg.SVGGraphics2D;
+
+/**
+ * PNG and SVG files of charts, sized by the caller; works headless ({@code java.awt.headless=true}).
+ */
+public final class ChartFiles {
+
+    private ChartFiles() {
+    }
+
+    /** Renders a chart to an image of {@code width x height} pixels. */
+    public static BufferedImage image(JFreeChart chart, int width, int height) {
+        checkSize(width, height);
+        return chart.createBufferedImage(width, height);
+    }
+
+    /** Renders a 3D chart to an image of {@code width x height} pixels. */
+    public static BufferedImage image(Chart3D chart, int width, int height) {
+        checkSize(width, height);
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g2 = img.createGraphics();
+        try {
+            g2.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g2.setPaint(java.awt.Color.WHITE);
+            g2.fillRect(0, 0, width, height);
+            chart.draw(g2, new Rectangle2D.Double(0, 0, width, height));
+        } finally {
+            g2.dispose();
+        }
+        return img;
+    }
+
+    /** Writes a PNG; creates parent folders. */
+    public static Path png(JFreeChart chart, Path file, int width, int height) throws IOException {
+        return write(image(chart, width, height), file);
+    }
+
+    /** Writes a PNG of a 3D chart; creates parent folders. */
+    public static Path png(Chart3D chart, Path file, int width, int height) throws IOException {
+        return write(image(chart, width, height), file);
+    }
+
+    /** Writes an SVG; creates parent folders. */
+    public static Path svg(JFreeChart chart, Path file, int width, int height) throws IOException {
+        checkSize(width, height);
+        SVGGraphics2D g2 = new SVGGraphics2D(width, height);
+        chart.draw(g2, new Rectangle2D.Double(0, 0, width, height));
+        return writeText(g2.getSVGDocument(), file);
+    }
+
+    /** Writes an SVG of a 3D chart; creates parent folders. */
+    public static Path svg(Chart3D chart, Path file, int width, int height) throws IOException {
+        checkSize(width, height);
+        SVGGraphics2D g2 = new SVGGraphics2D(width, height);
+        chart.draw(g2, new Rectangle2D.Double(0, 0, width, height));
+        return writeText(g2.getSVGDocument(), file);
+    }
+
+    private static Path write(BufferedImage img, Path file) throws IOException {
+        createParent(file);
+        if (!ImageIO.write(img, "png", file.toFile())) {
+            throw new IOException("no PNG writer in this JVM");
+        }
+        return file;
+    }
+
+    private static Path writeText(String text, Path file) throws IOException {
+        createParent(file);
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private static void createParent(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+    }
+
+    private static void checkSize(int width, int height) {
+        if (width < 1 || height < 1) {
+            throw new IllegalArgumentException("image size must be positive, was " + width + "x" + height);
+        }
+    }
+}

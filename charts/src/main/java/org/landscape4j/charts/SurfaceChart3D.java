@@ -1,0 +1,89 @@
+package org.landscape4j.charts;
+
+import java.awt.Color;
+
+import org.jfree.chart3d.Chart3D;
+import org.jfree.chart3d.Chart3DFactory;
+import org.jfree.chart3d.data.Range;
+import org.jfree.chart3d.data.function.Function3D;
+import org.jfree.chart3d.plot.XYZPlot;
+import org.jfree.chart3d.renderer.GradientColorScale;
+import org.jfree.chart3d.renderer.xyz.SurfaceRenderer;
+
+/**
+ * A 3D surface of a 2D landscape (Orson Charts / {@code org.jfree.chart3d}). Values are interpolated bilinearly between
+ * grid points; values above the clip level (and non-finite ones) are drawn at the clip level, as seed 003 does.
+ */
+public final class SurfaceChart3D {
+
+    private SurfaceChart3D() {
+    }
+
+    /**
+     * The 3D chart of a grid.
+     *
+     * @param grid  finished values (unfinished points are drawn at the nearest finished level: the minimum)
+     * @param title the title, or {@code null} for the grid's label
+     * @param clip  values above this are drawn at it; NaN for the largest finite value
+     */
+    public static Chart3D of(Grid grid, String title, double clip) {
+        double[] v = grid.snapshot();
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (double z : v) {
+            if (Double.isFinite(z)) {
+                min = Math.min(min, z);
+                max = Math.max(max, z);
+            }
+        }
+        if (!(min <= max)) {
+            throw new IllegalArgumentException("grid '" + grid.label() + "' has no finite value to draw");
+        }
+        double top = Double.isNaN(clip) ? max : Math.min(clip, max);
+        double bottom = min;
+        double[] z = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            z[i] = Double.isNaN(v[i]) ? bottom : Math.min(v[i], top);
+        }
+        Function3D f = (x, y) -> bilinear(grid, z, x, y);
+        Chart3D chart = Chart3DFactory.createSurfaceChart(title == null ? grid.label() : title, null, f,
+                "direction 1", grid.label(), "direction 2");
+        XYZPlot plot = (XYZPlot) chart.getPlot();
+        plot.getXAxis().setRange(grid.x(0), grid.x(grid.nx() - 1));
+        plot.getZAxis().setRange(grid.y(0), grid.y(grid.ny() - 1));
+        SurfaceRenderer renderer = (SurfaceRenderer) plot.getRenderer();
+        renderer.setXSamples(Math.min(80, grid.nx() * 2));
+        renderer.setZSamples(Math.min(80, grid.ny() * 2));
+        renderer.setDrawFaceOutlines(false);
+        double hi = top > bottom ? top : bottom + 1e-9;
+        renderer.setColorScale(new GradientColorScale(new Range(bottom, hi), ColourScale.lowColour(),
+                ColourScale.highColour()));
+        chart.setBackground(new org.jfree.chart3d.table.StandardRectanglePainter(Color.WHITE));
+        return chart;
+    }
+
+    /** Bilinear interpolation of {@code z[iy * nx + ix]} at (x, y), clamped to the grid. */
+    static double bilinear(Grid g, double[] z, double x, double y) {
+        int ix = locate(g, true, x);
+        int iy = locate(g, false, y);
+        double fx = (x - g.x(ix)) / (g.x(ix + 1) - g.x(ix));
+        double fy = (y - g.y(iy)) / (g.y(iy + 1) - g.y(iy));
+        fx = Math.max(0, Math.min(1, fx));
+        fy = Math.max(0, Math.min(1, fy));
+        int nx = g.nx();
+        double a = z[iy * nx + ix];
+        double b = z[iy * nx + ix + 1];
+        double c = z[(iy + 1) * nx + ix];
+        double d = z[(iy + 1) * nx + ix + 1];
+        return (1 - fy) * ((1 - fx) * a + fx * b) + fy * ((1 - fx) * c + fx * d);
+    }
+
+    private static int locate(Grid g, boolean xAxis, double v) {
+        int n = xAxis ? g.nx() : g.ny();
+        int i = 0;
+        while (i < n - 2 && (xAxis ? g.x(i + 1) : g.y(i + 1)) < v) {
+            i++;
+        }
+        return i;
+    }
+}

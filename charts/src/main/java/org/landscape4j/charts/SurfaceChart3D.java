@@ -56,6 +56,7 @@ public final class SurfaceChart3D {
         renderer.setZSamples(Math.min(80, grid.ny() * 2));
         renderer.setDrawFaceOutlines(false);
         double hi = top > bottom ? top : bottom + 1e-9;
+        plot.getYAxis().setRange(bottom, hi);
         renderer.setColorScale(new GradientColorScale(new Range(bottom, hi), ColourScale.lowColour(),
                 ColourScale.highColour()));
         chart.setBackground(new org.jfree.chart3d.table.StandardRectanglePainter(Color.WHITE));

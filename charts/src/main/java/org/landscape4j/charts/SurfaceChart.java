@@ -14,7 +14,6 @@ import java.util.Locale;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.AbstractXYAnnotation;
 import org.jfree.chart.annotations.XYTextAnnotation;
-import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.CrosshairState;
@@ -208,11 +207,37 @@ public final class SurfaceChart {
     }
 
     private PaintScaleLegend legend(ColourScale s, int over, double hi) {
-        String label = grid.label() + (over > 0
-                ? String.format(Locale.ROOT, "  (%d points clipped at >= %.4g)", over, hi) : "");
-        ValueAxis axis = s.isLog() ? new LogAxis(label) : new NumberAxis(label);
-        axis.setRange(new Range(s.getLowerBound(), s.getUpperBound()));
-        PaintScaleLegend l = new PaintScaleLegend(s, axis);
+        String clip = over > 0 ? String.format(Locale.ROOT, "  (%d points clipped at >= %.4g)", over, hi) : "";
+        PaintScaleLegend l;
+        if (s.isLog()) {
+            // The legend strip is sampled evenly along its axis, so a log scale is shown on a log10 axis.
+            double lo = Math.log10(s.getLowerBound());
+            double up = Math.log10(s.getUpperBound());
+            org.jfree.chart.renderer.PaintScale inLog10 = new org.jfree.chart.renderer.PaintScale() {
+                @Override
+                public double getLowerBound() {
+                    return lo;
+                }
+
+                @Override
+                public double getUpperBound() {
+                    return up;
+                }
+
+                @Override
+                public java.awt.Paint getPaint(double value) {
+                    return s.colour(Math.pow(10, value));
+                }
+            };
+            NumberAxis axis = new NumberAxis("log10 " + grid.label() + clip);
+            axis.setRange(lo, up);
+            l = new PaintScaleLegend(inLog10, axis);
+        } else {
+            NumberAxis axis = new NumberAxis(grid.label() + clip);
+            axis.setRange(new Range(s.getLowerBound(), s.getUpperBound()));
+            l = new PaintScaleLegend(s, axis);
+        }
+        l.setSubdivisionCount(200);
         l.setPosition(RectangleEdge.RIGHT);
         l.setMargin(4, 4, 40, 4);
         l.setStripWidth(14);
@@ -370,7 +395,8 @@ public final class SurfaceChart {
                     if (pts.isEmpty()) {
                         continue;
                     }
-                    double[] p = pts.get(pts.size() / 2);
+                    // spread the labels: each level's label sits at a different place along its line
+                    double[] p = pts.get((int) (pts.size() * ((0.5 + 0.38 * i) % 1.0)));
                     String text = String.format(Locale.ROOT, "%.3g", l.get(i));
                     g2.setPaint(new Color(0, 0, 0, 150));
                     g2.drawString(text, (float) p[0] + 1, (float) p[1] + 1);

@@ -17,7 +17,15 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.landscape4j.charts.ChartFiles;
+import org.landscape4j.charts.Grid;
+import org.landscape4j.charts.HeatmapStyle;
+import org.landscape4j.charts.LandscapeWindow;
+import org.landscape4j.charts.ProfileChart;
+import org.landscape4j.charts.SurfaceChart;
+import org.landscape4j.charts.SurfaceChart3D;
 import org.landscape4j.engine.Landscape;
+import org.landscape4j.engine.Profile;
 import org.landscape4j.engine.LandscapePoint;
 import org.landscape4j.engine.Surface;
 import org.nd4j.linalg.activations.Activation;
@@ -28,10 +36,12 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * README command 1: trains a small MLP on the embedded spirals data, streams a 41x41 filter-normalized loss surface
- * around the trained weights with a progress line, and writes it as CSV with a short summary.
+ * around the trained weights with a progress line, and writes it as CSV with a short summary, plus PNG charts: the
+ * heatmap with contours, the 3D surface and a 1D profile (train and test). When a display is present it then opens
+ * the live window, which recomputes the surface as you watch (close it to exit).
  *
  * <pre>
- * Demo [--out DIR] [--points N] [--epochs N] [--seed S]
+ * Demo [--out DIR] [--points N] [--epochs N] [--seed S] [--window auto|no]
  * </pre>
  */
 public final class Demo {
@@ -72,6 +82,20 @@ public final class Demo {
                 l.provenance());
         double secs = seconds(t1);
 
+        Profile profile = landscape(b -> b.model(net)
+                .directions(FILTER_NORMALIZED, 1)
+                .seed(o.seed)
+                .grid(-1, 1, o.points)
+                .evaluateOn("train", train)
+                .evaluateOn("test", test)).profile();
+        Path heatmap = ChartFiles.png(new SurfaceChart(Grid.of(surface, "train", "loss"),
+                "train loss, filter-normalized plane", HeatmapStyle.DEFAULT.withLogScale()).chart(),
+                o.out.resolve("surface-heatmap.png"), 900, 720);
+        Path surface3d = ChartFiles.png(SurfaceChart3D.of(Grid.of(surface, "train", "loss"),
+                "train loss", Double.NaN), o.out.resolve("surface-3d.png"), 900, 720);
+        Path line = ChartFiles.png(ProfileChart.of(profile, "1D profile along direction 1", false),
+                o.out.resolve("profile.png"), 900, 540);
+
         Path csv = o.out.resolve("surface.csv");
         try (Writer w = Files.newBufferedWriter(csv)) {
             surface.writeCsv(w);
@@ -80,7 +104,26 @@ public final class Demo {
                 l.totalPoints(), secs, l.totalPoints() / secs);
         Files.writeString(o.out.resolve("summary.txt"), summary + System.lineSeparator());
         System.out.println(summary);
-        System.out.println("wrote " + csv.toAbsolutePath() + " and " + o.out.resolve("summary.txt").toAbsolutePath());
+        System.out.println("wrote " + csv.toAbsolutePath() + ", " + o.out.resolve("summary.txt").toAbsolutePath());
+        System.out.println("      " + heatmap.toAbsolutePath() + ", " + surface3d.toAbsolutePath() + ", "
+                + line.toAbsolutePath());
+
+        if (o.window && !java.awt.GraphicsEnvironment.isHeadless() && System.getenv("CI") == null) {
+            System.out.println("opening the live window (it recomputes the surface as you watch; close it to exit)");
+            LandscapeWindow w = LandscapeWindow.show(l, "train", "loss", HeatmapStyle.DEFAULT.withLogScale());
+            java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+            w.frame().addWindowListener(new java.awt.event.WindowAdapter() {
+                @Override
+                public void windowClosed(java.awt.event.WindowEvent e) {
+                    closed.countDown();
+                }
+            });
+            try {
+                closed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     static MultiLayerNetwork train(DataSet data, int epochs, long seed) {
@@ -151,12 +194,13 @@ public final class Demo {
         }
     }
 
-    record Options(Path out, int points, int epochs, long seed) {
+    record Options(Path out, int points, int epochs, long seed, boolean window) {
         static Options parse(String[] args) {
             Path out = Path.of("target/demo");
             int points = 41;
             int epochs = 300;
             long seed = 1;
+            boolean window = true;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (i + 1 >= args.length) {
@@ -167,11 +211,12 @@ public final class Demo {
                     case "--points" -> points = Integer.parseInt(args[++i]);
                     case "--epochs" -> epochs = Integer.parseInt(args[++i]);
                     case "--seed" -> seed = Long.parseLong(args[++i]);
+                    case "--window" -> window = !args[++i].equals("no");
                     default -> throw new IllegalArgumentException("unknown option " + a
-                            + "; options: --out DIR, --points N, --epochs N, --seed S");
+                            + "; options: --out DIR, --points N, --epochs N, --seed S, --window auto|no");
                 }
             }
-            return new Options(out, points, epochs, seed);
+            return new Options(out, points, epochs, seed, window);
         }
     }
 }

@@ -92,6 +92,21 @@ public final class Grid {
         z[p.index()] = p.value(valueIndex);
     }
 
+    /**
+     * The smallest and largest finite value of {@code values}, or {@code null} when none is finite.
+     */
+    static double[] finiteRange(double[] values) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (double z : values) {
+            if (Double.isFinite(z)) {
+                min = Math.min(min, z);
+                max = Math.max(max, z);
+            }
+        }
+        return min <= max ? new double[] {min, max} : null;
+    }
+
     /** Number of columns (x coordinates). */
     public int nx() {
         return xs.length;

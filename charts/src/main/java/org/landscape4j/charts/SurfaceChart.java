@@ -155,15 +155,10 @@ public final class SurfaceChart {
     /** Redraws from the grid's current state with a single chart change event. */
     public void refresh() {
         double[] v = grid.snapshot();
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        for (double z : v) {
-            if (Double.isFinite(z)) {
-                min = Math.min(min, z);
-                max = Math.max(max, z);
-            }
-        }
-        boolean any = min <= max;
+        double[] range = Grid.finiteRange(v);
+        boolean any = range != null;
+        double min = any ? range[0] : Double.NaN;
+        double max = any ? range[1] : Double.NaN;
         double lo = !Double.isNaN(style.vmin()) ? style.vmin() : any ? min : 0;
         double hi = !Double.isNaN(style.vmax()) ? style.vmax() : any ? max : 1;
         if (hi <= lo) {

@@ -28,17 +28,12 @@ public final class SurfaceChart3D {
      */
     public static Chart3D of(Grid grid, String title, double clip) {
         double[] v = grid.snapshot();
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        for (double z : v) {
-            if (Double.isFinite(z)) {
-                min = Math.min(min, z);
-                max = Math.max(max, z);
-            }
-        }
-        if (!(min <= max)) {
+        double[] range = Grid.finiteRange(v);
+        if (range == null) {
             throw new IllegalArgumentException("grid '" + grid.label() + "' has no finite value to draw");
         }
+        double min = range[0];
+        double max = range[1];
         double top = Double.isNaN(clip) ? max : Math.min(clip, max);
         double bottom = min;
         double[] z = new double[v.length];

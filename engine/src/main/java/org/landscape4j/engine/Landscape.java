@@ -20,6 +20,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.landscape4j.engine.internal.Batch;
 import org.landscape4j.engine.internal.LandscapeRun;
 import org.landscape4j.engine.internal.NetworkEvaluator;
+import org.landscape4j.engine.internal.PointEvaluator;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -29,6 +30,9 @@ import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SynchronousSink;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -111,6 +115,26 @@ public final class Landscape {
         return provenance;
     }
 
+    /**
+     * How the points will be computed, for example
+     * {@code "first layer factorized (DenseLayer 'hidden'), 1 worker, raster order"}.
+     */
+    public String evaluationPlan() {
+        Execution e = spec.execution();
+        boolean factorized = e.factorizeFirstLayer() && PointEvaluator.firstLayerFactorizes(prototype);
+        String how;
+        if (factorized) {
+            org.deeplearning4j.nn.conf.layers.Layer first = ((MultiLayerNetwork) prototype).getLayer(0).conf()
+                    .getLayer();
+            how = "first layer factorized (" + first.getClass().getSimpleName() + " '" + first.getLayerName() + "')";
+        } else {
+            how = "plain forward pass";
+        }
+        int workers = Math.min(e.effectiveWorkers(), totalPoints());
+        return how + ", " + workers + (workers == 1 ? " worker, " : " workers, ")
+                + e.order().name().toLowerCase().replace('_', '-') + " order";
+    }
+
     /** Number of grid points. */
     public int totalPoints() {
         return spec.totalPoints();
@@ -143,19 +167,57 @@ public final class Landscape {
     }
 
     /**
-     * Streams every grid point as soon as it is computed, in raster order ({@code index = iy * nx + ix}).
+     * Streams every grid point as soon as it is computed, in the spec's {@link Order} (raster by default:
+     * {@code index = iy * nx + ix}); each point carries its grid index and its sequence number.
      *
-     * <p>The Flux is cold: each subscription evaluates the whole grid on its own copy of the network, on a worker
-     * thread (never the subscriber's). Points are produced on demand: with no outstanding request nothing is
-     * computed. Cancelling stops the work after the point in progress.
+     * <p>The Flux is cold: each subscription evaluates the whole grid on its own network copies, on worker threads
+     * (never the subscriber's). With one worker (the default) points are produced strictly on demand: with no
+     * outstanding request nothing is computed; with {@code n} workers up to {@code n} points are computed ahead.
+     * Cancelling stops the work after the points in progress.
      */
     public Flux<LandscapePoint> points() {
-        return Flux.<LandscapePoint, LandscapeRun>generate(
-                        () -> new LandscapeRun(prototype, center, directionsShared(), spec.axes(), batches, metrics,
-                                keys),
-                        LandscapeRun::next,
-                        LandscapeRun::close)
-                .subscribeOn(Schedulers.boundedElastic());
+        Execution execution = spec.execution();
+        int workers = Math.min(execution.effectiveWorkers(), totalPoints());
+        if (workers <= 1) {
+            return Flux.<LandscapePoint, Sequential>generate(() -> new Sequential(newRun()), Sequential::next)
+                    .subscribeOn(Schedulers.boundedElastic());
+        }
+        return Flux.defer(() -> {
+            LandscapeRun run = newRun();
+            Scheduler pool = Schedulers.newParallel("landscape4j-worker", workers, true);
+            ThreadLocal<PointEvaluator> evaluators = ThreadLocal.withInitial(run::newEvaluator);
+            // The first evaluator computes the shared first-layer products off the caller's thread.
+            return Mono.fromCallable(evaluators::get).subscribeOn(pool)
+                    .flatMapMany(first -> Flux.range(0, run.total())
+                            .flatMapSequential(n -> Mono.fromCallable(() -> run.point(evaluators.get(), n))
+                                    .subscribeOn(pool), workers, 1))
+                    .doFinally(signal -> pool.dispose());
+        });
+    }
+
+    private LandscapeRun newRun() {
+        return new LandscapeRun(prototype, center, directionsShared(), spec.axes(), spec.execution().order(),
+                batches, metrics, keys, spec.execution().factorizeFirstLayer());
+    }
+
+    /** One worker computing the points in order on demand, driven by {@code Flux.generate}. */
+    private static final class Sequential {
+        private final LandscapeRun run;
+        private final PointEvaluator evaluator;
+        private int next;
+
+        Sequential(LandscapeRun run) {
+            this.run = run;
+            this.evaluator = run.newEvaluator();
+        }
+
+        Sequential next(SynchronousSink<LandscapePoint> sink) {
+            sink.next(run.point(evaluator, next++));
+            if (next == run.total()) {
+                sink.complete();
+            }
+            return this;
+        }
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.Arrays;
 public final class LandscapePoint {
 
     private final int index;
+    private final int sequence;
     private final int total;
     private final int[] gridIndex;
     private final double[] coordinates;
@@ -18,6 +19,8 @@ public final class LandscapePoint {
     private final MetricKeys keys;
 
     /**
+     * A point computed in raster order (its sequence number is its index).
+     *
      * @param index       0-based position in the grid
      * @param total       number of points in the grid
      * @param gridIndex   the index along each axis
@@ -27,9 +30,27 @@ public final class LandscapePoint {
      */
     public LandscapePoint(int index, int total, int[] gridIndex, double[] coordinates, double[] values,
                           MetricKeys keys) {
+        this(index, index, total, gridIndex, coordinates, values, keys);
+    }
+
+    /**
+     * @param index       0-based position in the grid
+     * @param sequence    0-based position in the order the points are computed
+     * @param total       number of points in the grid
+     * @param gridIndex   the index along each axis
+     * @param coordinates the coordinate along each direction
+     * @param values      one value per (set, metric) in {@code keys} order
+     * @param keys        names of the values
+     */
+    public LandscapePoint(int index, int sequence, int total, int[] gridIndex, double[] coordinates,
+                          double[] values, MetricKeys keys) {
         if (index < 0 || index >= total) {
             throw new IllegalArgumentException("index must be in [0, " + total + "), was " + index);
         }
+        if (sequence < 0 || sequence >= total) {
+            throw new IllegalArgumentException("sequence must be in [0, " + total + "), was " + sequence);
+        }
+        this.sequence = sequence;
         if (values.length != keys.size()) {
             throw new IllegalArgumentException("expected " + keys.size() + " values, got " + values.length);
         }
@@ -44,6 +65,11 @@ public final class LandscapePoint {
     /** Position of this point in the grid, 0-based. */
     public int index() {
         return index;
+    }
+
+    /** Position of this point in the order the points are computed: {@code sequence() + 1} points are done. */
+    public int sequence() {
+        return sequence;
     }
 
     /** Number of points in the grid. */
@@ -93,12 +119,12 @@ public final class LandscapePoint {
 
     /** Fraction of the grid done once this point is in, in (0, 1]. */
     public double progress() {
-        return (index + 1) / (double) total;
+        return (sequence + 1) / (double) total;
     }
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("LandscapePoint ").append(index + 1).append('/').append(total)
+        StringBuilder sb = new StringBuilder("LandscapePoint ").append(sequence + 1).append('/').append(total)
                 .append(" at ").append(Arrays.toString(coordinates));
         for (int k = 0; k < values.length; k++) {
             sb.append(' ').append(keys.label(k)).append('=').append(String.format("%.6g", values[k]));

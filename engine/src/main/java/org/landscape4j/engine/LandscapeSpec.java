@@ -19,9 +19,16 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * @param evaluationSets one or more named data sets, names unique
  * @param metrics        the metrics per evaluation set, names unique; empty means the default (loss, plus accuracy for
  *                       classification losses)
+ * @param execution      order, workers and optimizations; {@code null} means {@link Execution#DEFAULT}
  */
 public record LandscapeSpec(Model model, RandomDirections directions, long seed, List<Axis> axes,
-                            List<EvaluationSet> evaluationSets, List<Metric> metrics) {
+                            List<EvaluationSet> evaluationSets, List<Metric> metrics, Execution execution) {
+
+    /** A spec with the default {@link Execution}. */
+    public LandscapeSpec(Model model, RandomDirections directions, long seed, List<Axis> axes,
+                         List<EvaluationSet> evaluationSets, List<Metric> metrics) {
+        this(model, directions, seed, axes, evaluationSets, metrics, Execution.DEFAULT);
+    }
 
     public LandscapeSpec {
         if (model == null) {
@@ -58,12 +65,18 @@ public record LandscapeSpec(Model model, RandomDirections directions, long seed,
         }
         evaluationSets = List.copyOf(evaluationSets);
         metrics = metrics == null ? List.of() : List.copyOf(metrics);
+        execution = execution == null ? Execution.DEFAULT : execution;
         Set<String> metricNames = new HashSet<>();
         for (Metric m : metrics) {
             if (!metricNames.add(m.name())) {
                 throw new IllegalArgumentException("metric name '" + m.name() + "' is used twice");
             }
         }
+    }
+
+    /** This spec with another execution. */
+    public LandscapeSpec withExecution(Execution value) {
+        return new LandscapeSpec(model, directions, seed, axes, evaluationSets, metrics, value);
     }
 
     /** Number of directions: 1 for a line, 2 for a plane. */

@@ -7,101 +7,87 @@ import org.landscape4j.engine.Axis;
 import org.landscape4j.engine.LandscapePoint;
 import org.landscape4j.engine.Metric;
 import org.landscape4j.engine.MetricKeys;
-import org.nd4j.linalg.api.blas.Level1;
+import org.landscape4j.engine.Order;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-
-import reactor.core.publisher.SynchronousSink;
 
 /**
- * The state of one subscription to a landscape: a private network copy and the next grid index. Driven by
- * {@code Flux.generate}, one point per call, so cancellation is seen between points and {@link #close()} never runs
- * during an evaluation.
+ * What one run of a landscape evaluates: the anchor vectors, the grid and its visiting order, the data and metrics.
+ * Immutable and shared by the run's workers; each worker evaluates with its own {@link PointEvaluator}.
+ *
+ * <p>A grid point with coordinates {@code c} is the parameter vector {@code Σ w_k(c) anchors[k]}; for a line or plane
+ * around a centre the anchors are {@code (centre, d1, d2)} and the weights {@code (1, c1, c2)}.
  */
 public final class LandscapeRun {
 
-    private final NetworkEvaluator evaluator;
-    private final INDArray parameters;
-    private final INDArray center;
-    private final INDArray[] directions;
+    private final Model prototype;
+    private final INDArray[] anchors;
     private final List<Axis> axes;
+    private final int[] sequence;
     private final List<List<Batch>> batches;
     private final List<Metric> metrics;
     private final MetricKeys keys;
-    private final long[] setSizes;
-    private final int total;
-    private final Level1 blas = Nd4j.getBlasWrapper().level1();
-    private int next;
+    private final boolean factorize;
+    private volatile PointEvaluator.FirstLayerProducts products;
 
     /**
-     * @param prototype  the landscape's snapshot of the model; copied here, never written
+     * @param prototype  the landscape's snapshot of the model; copied per worker, never written
      * @param center     the parameters at the grid's origin
      * @param directions one flat direction per axis
      * @param axes       the grid's axes
+     * @param order      the visiting order
      * @param batches    per evaluation set, its resident batches
      * @param metrics    the metrics evaluated per set
      * @param keys       names of the values
+     * @param factorize  whether to use first-layer factorization where it applies
      */
-    public LandscapeRun(Model prototype, INDArray center, INDArray[] directions, List<Axis> axes,
-                        List<List<Batch>> batches, List<Metric> metrics, MetricKeys keys) {
-        this.evaluator = NetworkEvaluator.over(NetworkEvaluator.copyOf(prototype));
-        this.parameters = evaluator.parameters();
-        this.center = center;
-        this.directions = directions;
+    public LandscapeRun(Model prototype, INDArray center, INDArray[] directions, List<Axis> axes, Order order,
+                        List<List<Batch>> batches, List<Metric> metrics, MetricKeys keys, boolean factorize) {
+        this.prototype = prototype;
+        this.anchors = new INDArray[directions.length + 1];
+        anchors[0] = center;
+        System.arraycopy(directions, 0, anchors, 1, directions.length);
         this.axes = axes;
+        this.sequence = GridOrder.sequence(order, axes.stream().mapToInt(Axis::points).toArray());
         this.batches = batches;
         this.metrics = metrics;
         this.keys = keys;
-        this.setSizes = batches.stream().mapToLong(b -> b.stream().mapToLong(Batch::size).sum()).toArray();
-        int t = 1;
-        for (Axis a : axes) {
-            t *= a.points();
-        }
-        this.total = t;
+        this.factorize = factorize;
     }
 
-    /** Computes and emits the next point; completes after the last. */
-    public LandscapeRun next(SynchronousSink<LandscapePoint> sink) {
-        int index = next++;
+    /** Number of points. */
+    public int total() {
+        return sequence.length;
+    }
+
+    /**
+     * A new evaluator for the calling worker thread: a private network copy; first-layer products are computed by
+     * the first evaluator and shared with the later ones.
+     */
+    public PointEvaluator newEvaluator() {
+        PointEvaluator e = PointEvaluator.create(prototype, anchors, batches, metrics, factorize, products);
+        if (products == null) {
+            products = e.products();
+        }
+        return e;
+    }
+
+    /** Computes the {@code n}-th point of the visiting order with {@code evaluator}. */
+    public LandscapePoint point(PointEvaluator evaluator, int n) {
+        int index = sequence[n];
         int[] grid = new int[axes.size()];
         double[] coords = new double[axes.size()];
+        double[] w = new double[axes.size() + 1];
+        w[0] = 1.0;
         int rest = index;
         for (int a = 0; a < axes.size(); a++) {
             Axis axis = axes.get(a);
             grid[a] = rest % axis.points();
             rest /= axis.points();
             coords[a] = axis.value(grid[a]);
+            w[a + 1] = coords[a];
         }
-        moveTo(coords);
         double[] values = new double[keys.size()];
-        for (int s = 0; s < batches.size(); s++) {
-            int offset = s * metrics.size();
-            for (Batch batch : batches.get(s)) {
-                evaluator.accumulate(batch, metrics, values, offset);
-            }
-            for (int m = 0; m < metrics.size(); m++) {
-                values[offset + m] /= setSizes[s];
-            }
-        }
-        sink.next(new LandscapePoint(index, total, grid, coords, values, keys));
-        if (next == total) {
-            sink.complete();
-        }
-        return this;
-    }
-
-    /** Sets the copy's parameters to center + sum of coords[i] * directions[i], in place. */
-    private void moveTo(double[] coords) {
-        parameters.assign(center);
-        for (int i = 0; i < coords.length; i++) {
-            if (coords[i] != 0.0) {
-                blas.axpy(parameters.length(), coords[i], directions[i], parameters);
-            }
-        }
-    }
-
-    /** Called once when the run completes, fails or is cancelled. */
-    public void close() {
-        // The copy is private to this run and simply dropped; nothing of the caller's was touched.
+        evaluator.evaluate(w, values);
+        return new LandscapePoint(index, n, sequence.length, grid, coords, values, keys);
     }
 }

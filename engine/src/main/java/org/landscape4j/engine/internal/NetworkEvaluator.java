@@ -46,7 +46,11 @@ public abstract sealed class NetworkEvaluator permits NetworkEvaluator.Sequentia
      * to {@code sums[offset + m]}.
      */
     public final void accumulate(Batch batch, List<Metric> metrics, double[] sums, int offset) {
-        Outputs o = forward(batch);
+        accumulate(forward(batch), batch, metrics, sums, offset);
+    }
+
+    /** Adds {@code metricValue * batch.size()} of the outputs {@code o} of {@code batch} to {@code sums}. */
+    static void accumulate(Outputs o, Batch batch, List<Metric> metrics, double[] sums, int offset) {
         for (int m = 0; m < metrics.size(); m++) {
             Metric metric = metrics.get(m);
             double v;
@@ -102,6 +106,32 @@ public abstract sealed class NetworkEvaluator permits NetworkEvaluator.Sequentia
                 List<INDArray> acts = net.feedForwardToLayer(n - 2, features, false);
                 in = acts.get(acts.size() - 1);
             }
+            return output(in, batch);
+        }
+
+        /**
+         * The forward pass from layer {@code first} on, given that layer's input (before its preprocessor);
+         * {@code first} may be the output layer's index.
+         */
+        Outputs forwardFrom(int first, INDArray input, Batch batch) {
+            int n = net.getnLayers();
+            INDArray in = input;
+            for (int l = first; l <= n - 2; l++) {
+                InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(l);
+                if (pre != null) {
+                    in = pre.preProcess(in, (int) batch.size(), mgr);
+                }
+                in = net.getLayer(l).activate(in, false, mgr);
+            }
+            return output(in, batch);
+        }
+
+        MultiLayerNetwork network() {
+            return net;
+        }
+
+        private Outputs output(INDArray in, Batch batch) {
+            int n = net.getnLayers();
             InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(n - 1);
             if (pre != null) {
                 in = pre.preProcess(in, (int) batch.size(), mgr);

@@ -8,9 +8,11 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.landscape4j.engine.Axis;
 import org.landscape4j.engine.EvaluationSet;
+import org.landscape4j.engine.Execution;
 import org.landscape4j.engine.Landscape;
 import org.landscape4j.engine.LandscapeSpec;
 import org.landscape4j.engine.Metric;
+import org.landscape4j.engine.Order;
 import org.landscape4j.engine.RandomDirections;
 import org.landscape4j.engine.Spacing;
 import org.nd4j.linalg.dataset.DataSet;
@@ -20,7 +22,8 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * An immutable, fluent builder of a {@link LandscapeSpec}: every method returns a new builder, so a half-built one can
  * be shared and branched. Required: {@link #model}, {@link #directions}, {@link #grid}, {@link #evaluateOn}.
  * Optional, with defaults: {@link #seed} (1), {@link #spacing} (linear), {@link #batchSize} (4096),
- * {@link #metrics} (loss, plus accuracy for classification losses).
+ * {@link #metrics} (loss, plus accuracy for classification losses), {@link #order} (raster), {@link #workers} (1),
+ * {@link #factorizeFirstLayer} (on).
  *
  * <pre>{@code
  * Landscape l = Landscapes.landscape(b -> b
@@ -47,10 +50,11 @@ public final class LandscapeBuilder {
     private final List<EvaluationSet> evaluationSets;
     private final Integer batchSize;
     private final List<Metric> metrics;
+    private final Execution execution;
 
     private LandscapeBuilder(Model model, RandomDirections directions, int directionCount, long seed, Axis grid,
                              List<Axis> axes, Spacing spacing, List<EvaluationSet> evaluationSets, Integer batchSize,
-                             List<Metric> metrics) {
+                             List<Metric> metrics, Execution execution) {
         this.model = model;
         this.directions = directions;
         this.directionCount = directionCount;
@@ -61,17 +65,19 @@ public final class LandscapeBuilder {
         this.evaluationSets = evaluationSets;
         this.batchSize = batchSize;
         this.metrics = metrics;
+        this.execution = execution;
     }
 
     static LandscapeBuilder empty() {
-        return new LandscapeBuilder(null, null, 0, DEFAULT_SEED, null, null, null, List.of(), null, List.of());
+        return new LandscapeBuilder(null, null, 0, DEFAULT_SEED, null, null, null, List.of(), null, List.of(),
+                Execution.DEFAULT);
     }
 
     private LandscapeBuilder with(Model model, RandomDirections directions, int directionCount, long seed, Axis grid,
                                   List<Axis> axes, Spacing spacing, List<EvaluationSet> sets, Integer batchSize,
                                   List<Metric> metrics) {
         return new LandscapeBuilder(model, directions, directionCount, seed, grid, axes, spacing, sets, batchSize,
-                metrics);
+                metrics, execution);
     }
 
     /** The trained network whose landscape is computed; it is only read. Required (or the graph overload). */
@@ -176,6 +182,32 @@ public final class LandscapeBuilder {
                 List.of(values));
     }
 
+    /** The order points are computed in: raster (default), coarse-to-fine or spiral from the centre. */
+    public LandscapeBuilder order(Order value) {
+        if (value == null) {
+            throw new IllegalArgumentException("order must not be null");
+        }
+        return withExecution(execution.withOrder(value));
+    }
+
+    /** Parallel workers, each with its own network copy (default 1; more compute a few points ahead of demand). */
+    public LandscapeBuilder workers(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("workers must be >= 1, was " + count);
+        }
+        return withExecution(execution.withWorkers(count));
+    }
+
+    /** First-layer factorization on (default) or off; off only to compare, the numbers are the same. */
+    public LandscapeBuilder factorizeFirstLayer(boolean on) {
+        return withExecution(execution.withFactorization(on));
+    }
+
+    private LandscapeBuilder withExecution(Execution value) {
+        return new LandscapeBuilder(model, directions, directionCount, seed, grid, axes, spacing, evaluationSets,
+                batchSize, metrics, value);
+    }
+
     /**
      * The validated spec.
      *
@@ -208,7 +240,7 @@ public final class LandscapeBuilder {
         if (batchSize != null) {
             sets = sets.stream().map(s -> s.withBatchSize(batchSize)).toList();
         }
-        return new LandscapeSpec(model, directions, seed, specAxes, sets, metrics);
+        return new LandscapeSpec(model, directions, seed, specAxes, sets, metrics, execution);
     }
 
     /**

@@ -4,6 +4,7 @@ import java.util.function.UnaryOperator;
 
 import org.landscape4j.engine.Landscape;
 import org.landscape4j.engine.Metric;
+import org.landscape4j.engine.Order;
 import org.landscape4j.engine.RandomDirections;
 import org.landscape4j.engine.Spacing;
 
@@ -27,6 +28,12 @@ public final class Landscapes {
     public static final RandomDirections LAYER_NORMALIZED = RandomDirections.LAYER_NORMALIZED;
     /** Raw Gaussian directions, biases and batch-norm ignored. */
     public static final RandomDirections UNNORMALIZED = RandomDirections.UNNORMALIZED;
+    /** Raster order: row by row. */
+    public static final Order RASTER = Order.RASTER;
+    /** Coarse-to-fine order: the whole picture early, then sharper. */
+    public static final Order COARSE_TO_FINE = Order.COARSE_TO_FINE;
+    /** Spiral order from the centre. */
+    public static final Order SPIRAL = Order.SPIRAL;
     /** Linear grid spacing. */
     public static final Spacing LINEAR = Spacing.LINEAR;
     /** Cubic grid spacing, denser near the centre. */

@@ -6,6 +6,7 @@ import org.landscape4j.engine.Axis
 import org.landscape4j.engine.EvaluationSet
 import org.landscape4j.engine.Landscape
 import org.landscape4j.engine.Metric
+import org.landscape4j.engine.Order
 import org.landscape4j.engine.RandomDirections
 import org.landscape4j.engine.Spacing
 import org.nd4j.linalg.api.ndarray.INDArray
@@ -102,6 +103,25 @@ class LandscapeScope internal constructor() {
     /** Evaluates every point on [set]. */
     fun evaluateOn(set: EvaluationSet) {
         builder = builder.evaluateOn(set)
+    }
+
+    /** Raster order (default). */
+    val raster: Order = Order.RASTER
+
+    /** Coarse-to-fine order. */
+    val coarseToFine: Order = Order.COARSE_TO_FINE
+
+    /** Spiral order from the centre. */
+    val spiral: Order = Order.SPIRAL
+
+    /** The order points are computed in. */
+    fun order(value: Order) {
+        builder = builder.order(value)
+    }
+
+    /** Parallel workers (default 1). */
+    fun workers(count: Int) {
+        builder = builder.workers(count)
     }
 
     /** Examples per forward pass (default 4096). */

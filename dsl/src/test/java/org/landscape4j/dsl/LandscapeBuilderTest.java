@@ -70,6 +70,10 @@ class LandscapeBuilderTest {
         assertThat(spec.evaluationSets()).extracting(EvaluationSet::name).containsExactly("train", "test");
         assertThat(spec.metrics()).containsExactly(Metric.loss());
 
+        LandscapeSpec fast = Landscapes.builder().model(net).directions(FILTER_NORMALIZED, 2).grid(-1, 1, 3)
+                .evaluateOn("train", data).order(Landscapes.SPIRAL).workers(2).factorizeFirstLayer(false).spec();
+        assertThat(fast.execution()).isEqualTo(new org.landscape4j.engine.Execution(Landscapes.SPIRAL, 2, false));
+
         LandscapeSpec own = Landscapes.builder().model(net).directions(FILTER_NORMALIZED, 2)
                 .axes(Axis.linear(-1, 1, 3), Axis.linear(0, 2, 4)).evaluateOn("train", data).spec();
         assertThat(own.totalPoints()).isEqualTo(12);
@@ -98,5 +102,6 @@ class LandscapeBuilderTest {
         assertThatThrownBy(() -> ok.axes(Axis.linear(-1, 1, 3)).spec()).hasMessage("directions(..., 2) needs 2 axes, was 1");
         assertThatThrownBy(() -> ok.batchSize(0)).hasMessage("batch size must be >= 1, was 0");
         assertThatThrownBy(() -> landscape(b -> null)).hasMessageContaining("returned null");
+        assertThatThrownBy(() -> ok.workers(0)).hasMessage("workers must be >= 1, was 0");
     }
 }

@@ -85,6 +85,37 @@ class ExecutionTest {
     }
 
     @Test
+    void denseTailMatchesForARegressionLossAndCustomMetrics() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(4).dataType(DataType.FLOAT).list()
+                .layer(new DenseLayer.Builder().nIn(4).nOut(7).activation(Activation.TANH).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(7).nOut(3)
+                        .activation(Activation.IDENTITY).build())
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        List<Metric> metrics = List.of(Metric.loss(), Metric.accuracy(),
+                Metric.of("meanOutput", (o, l) -> o.meanNumber().doubleValue()));
+        LandscapeSpec spec = new LandscapeSpec(net, RandomDirections.LAYER_NORMALIZED, 8,
+                List.of(Axis.linear(-1, 1, 5), Axis.linear(-1, 1, 4)), List.of(EvaluationSet.of("train", data)),
+                metrics);
+
+        assertSameNumbers(Landscape.compile(spec.withExecution(Execution.DEFAULT.withFactorization(false))).surface(),
+                Landscape.compile(spec).surface(), 1e-5);
+    }
+
+    @Test
+    void softmaxCrossEntropyFastPathMatchesDl4jsLossWithCustomMetrics() {
+        List<Metric> metrics = List.of(Metric.loss(), Metric.accuracy(),
+                Metric.of("maxProbability", (o, l) -> o.max(1).meanNumber().doubleValue()));
+        LandscapeSpec spec = new LandscapeSpec(mlp, RandomDirections.FILTER_NORMALIZED, 8,
+                List.of(Axis.linear(-3, 3, 6), Axis.linear(-3, 3, 5)),
+                List.of(EvaluationSet.of("train", data).withBatchSize(40)), metrics);
+
+        assertSameNumbers(Landscape.compile(spec.withExecution(Execution.DEFAULT.withFactorization(false))).surface(),
+                Landscape.compile(spec).surface(), 1e-5);
+    }
+
+    @Test
     void firstLayerFactorizationMatchesForAConvolutionFirstLayerWithBatchNorm() {
         DataSet images = Fixtures.images(24, 7);
         MultiLayerNetwork cnn = Fixtures.cnn(images, 4);

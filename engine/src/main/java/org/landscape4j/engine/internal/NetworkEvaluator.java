@@ -57,7 +57,7 @@ public abstract sealed class NetworkEvaluator permits NetworkEvaluator.Sequentia
             if (metric instanceof Metric.Loss) {
                 v = o.loss;
             } else if (metric instanceof Metric.Accuracy) {
-                v = accuracy(o.output, batch.labels()[0]);
+                v = Double.isNaN(o.accuracy) ? accuracy(o.output, batch.labels()[0]) : o.accuracy;
             } else {
                 v = ((Metric.Custom) metric).function().applyAsDouble(o.output, batch.labels()[0]);
             }
@@ -65,8 +65,14 @@ public abstract sealed class NetworkEvaluator permits NetworkEvaluator.Sequentia
         }
     }
 
-    /** Loss (mean over the batch, no regularization) and the first output's activations. */
-    record Outputs(double loss, INDArray output) {
+    /**
+     * Loss (mean over the batch, no regularization), the first output's activations ({@code null} when no metric
+     * needs them) and the accuracy when it was computed on the way ({@code NaN} otherwise).
+     */
+    record Outputs(double loss, double accuracy, INDArray output) {
+        Outputs(double loss, INDArray output) {
+            this(loss, Double.NaN, output);
+        }
     }
 
     abstract Outputs forward(Batch batch);

@@ -133,6 +133,7 @@ public abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointE
         private final FirstLayerProducts products;
         private final INDArray[][] preActivation;
         private final IActivation activation;
+        private final DenseTail denseTail;
 
         FirstLayerFactorized(Model prototype, INDArray[] anchors, List<List<Batch>> batches, List<Metric> metrics,
                              FirstLayerProducts products) {
@@ -148,6 +149,7 @@ public abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointE
                 anchorTails[k] = anchors[k].get(NDArrayIndex.interval(first, total)).dup();
             }
             this.activation = ((BaseLayer) copy.getLayer(0).conf().getLayer()).getActivationFn();
+            this.denseTail = DenseTail.of(copy, batches, metrics);
             this.preActivation = new INDArray[batches.size()][];
             for (int s = 0; s < batches.size(); s++) {
                 preActivation[s] = new INDArray[batches.get(s).size()];
@@ -175,7 +177,189 @@ public abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointE
             INDArray z = preActivation[set][batch];
             combine(z, products.get(set, batch), w);
             INDArray a = activation.getActivation(z, false);
+            if (denseTail != null) {
+                return denseTail.forward(a, set, batch, batches.get(set).get(batch));
+            }
             return network.forwardFrom(1, a, batches.get(set).get(batch));
+        }
+    }
+
+    /**
+     * The layers after the first when they are all dense with a dense output layer: each a GEMM into a buffer
+     * allocated once per run, bias and activation in place, the loss from the output layer's own loss function.
+     * The weights are views of the worker's network copy, so they follow {@link #moveTo}.
+     */
+    static final class DenseTail {
+        private final INDArray[] weights;
+        private final INDArray[] biases;
+        private final IActivation[] activations;
+        private final org.nd4j.linalg.lossfunctions.ILossFunction loss;
+        private final INDArray[][][] buffers;
+        private final SoftmaxCrossEntropy softmaxCrossEntropy;
+        private final boolean needsOutput;
+
+        private DenseTail(MultiLayerNetwork net, List<List<Batch>> batches, List<Metric> metrics) {
+            int n = net.getnLayers();
+            weights = new INDArray[n];
+            biases = new INDArray[n];
+            activations = new IActivation[n];
+            for (int l = 1; l < n; l++) {
+                weights[l] = net.getLayer(l).getParam("W");
+                biases[l] = net.getLayer(l).paramTable().get("b");
+                activations[l] = ((BaseLayer) net.getLayer(l).conf().getLayer()).getActivationFn();
+            }
+            loss = ((org.deeplearning4j.nn.conf.layers.BaseOutputLayer) net.getLayer(n - 1).conf().getLayer())
+                    .getLossFn();
+            softmaxCrossEntropy = SoftmaxCrossEntropy.of(loss, activations[n - 1], batches);
+            needsOutput = metrics.stream().anyMatch(m -> m instanceof Metric.Custom);
+            buffers = new INDArray[batches.size()][][];
+            for (int s = 0; s < batches.size(); s++) {
+                buffers[s] = new INDArray[batches.get(s).size()][n];
+                for (int b = 0; b < batches.get(s).size(); b++) {
+                    for (int l = 1; l < n; l++) {
+                        buffers[s][b][l] = Nd4j.createUninitialized(weights[l].dataType(),
+                                new long[] {batches.get(s).get(b).size(), weights[l].size(1)}, 'c');
+                    }
+                }
+            }
+        }
+
+        /** A dense tail for {@code net}, or {@code null} when its layers after the first are not all plain dense. */
+        static DenseTail of(MultiLayerNetwork net, List<List<Batch>> batches, List<Metric> metrics) {
+            int n = net.getnLayers();
+            for (int l = 1; l < n; l++) {
+                org.deeplearning4j.nn.conf.layers.Layer conf = net.getLayer(l).conf().getLayer();
+                boolean dense = l < n - 1 ? conf.getClass() == DenseLayer.class && !((DenseLayer) conf).hasLayerNorm()
+                        : conf.getClass() == org.deeplearning4j.nn.conf.layers.OutputLayer.class;
+                if (!dense || net.getLayerWiseConfigurations().getInputPreProcess(l) != null) {
+                    return null;
+                }
+            }
+            return new DenseTail(net, batches, metrics);
+        }
+
+        NetworkEvaluator.Outputs forward(INDArray input, int set, int batch, Batch data) {
+            INDArray[] buf = buffers[set][batch];
+            INDArray in = input;
+            int n = weights.length;
+            for (int l = 1; l < n; l++) {
+                Nd4j.gemm(in, weights[l], buf[l], false, false, 1.0, 0.0);
+                if (biases[l] != null) {
+                    buf[l].addiRowVector(biases[l]);
+                }
+                if (l < n - 1) {
+                    in = activations[l].getActivation(buf[l], false);
+                }
+            }
+            INDArray preOutput = buf[n - 1];
+            if (softmaxCrossEntropy != null) {
+                double[] lossAndAccuracy = softmaxCrossEntropy.evaluate(preOutput, set, batch);
+                INDArray output = needsOutput ? activations[n - 1].getActivation(preOutput, false) : null;
+                return new NetworkEvaluator.Outputs(lossAndAccuracy[0], lossAndAccuracy[1], output);
+            }
+            double score = loss.computeScore(data.labels()[0], preOutput, activations[n - 1], null, true);
+            INDArray output = activations[n - 1].getActivation(preOutput, false);
+            return new NetworkEvaluator.Outputs(score, output);
+        }
+    }
+
+    /**
+     * Softmax + multi-class cross-entropy (DL4J's {@code LossMCXENT} / {@code LossNegativeLogLikelihood} with a
+     * softmax output, unweighted) and accuracy from the same pre-activations, on the CPU side in one pass over the
+     * {@code [examples, classes]} array: ND4J's per-row softmax and the loss's five temporary arrays cost more than
+     * the GEMMs for small output layers. Same clipping as DL4J ({@code softmaxClipEps}).
+     */
+    static final class SoftmaxCrossEntropy {
+        private final double clip;
+        private final float[][][] labels;
+        private final int[][][] classes;
+
+        private SoftmaxCrossEntropy(double clip, List<List<Batch>> batches) {
+            this.clip = clip;
+            labels = new float[batches.size()][][];
+            classes = new int[batches.size()][][];
+            for (int s = 0; s < batches.size(); s++) {
+                labels[s] = new float[batches.get(s).size()][];
+                classes[s] = new int[batches.get(s).size()][];
+                for (int b = 0; b < batches.get(s).size(); b++) {
+                    INDArray y = batches.get(s).get(b).labels()[0];
+                    labels[s][b] = y.dup('c').data().asFloat();
+                    classes[s][b] = argMaxRows(labels[s][b], (int) y.size(1));
+                }
+            }
+        }
+
+        static SoftmaxCrossEntropy of(org.nd4j.linalg.lossfunctions.ILossFunction loss, IActivation activation,
+                                      List<List<Batch>> batches) {
+            if ((loss.getClass() == org.nd4j.linalg.lossfunctions.impl.LossMCXENT.class
+                    || loss.getClass() == org.nd4j.linalg.lossfunctions.impl.LossNegativeLogLikelihood.class)
+                    && ((org.nd4j.linalg.lossfunctions.impl.LossMCXENT) loss).getWeights() == null
+                    && activation instanceof org.nd4j.linalg.activations.impl.ActivationSoftmax) {
+                for (List<Batch> set : batches) {
+                    for (Batch b : set) {
+                        if (b.labels()[0].rank() != 2) {
+                            return null;
+                        }
+                    }
+                }
+                return new SoftmaxCrossEntropy(((org.nd4j.linalg.lossfunctions.impl.LossMCXENT) loss)
+                        .getSoftmaxClipEps(), batches);
+            }
+            return null;
+        }
+
+        private static int[] argMaxRows(float[] v, int cols) {
+            int rows = v.length / cols;
+            int[] out = new int[rows];
+            for (int r = 0; r < rows; r++) {
+                int best = 0;
+                for (int c = 1; c < cols; c++) {
+                    if (v[r * cols + c] > v[r * cols + best]) {
+                        best = c;
+                    }
+                }
+                out[r] = best;
+            }
+            return out;
+        }
+
+        /** {mean loss, accuracy} of the batch's pre-activations {@code z}. */
+        double[] evaluate(INDArray z, int set, int batch) {
+            float[] v = z.data().asFloat();
+            float[] y = labels[set][batch];
+            int[] truth = classes[set][batch];
+            int rows = truth.length;
+            int cols = v.length / rows;
+            double total = 0;
+            int correct = 0;
+            for (int r = 0; r < rows; r++) {
+                int o = r * cols;
+                int best = 0;
+                double max = v[o];
+                for (int c = 1; c < cols; c++) {
+                    if (v[o + c] > max) {
+                        max = v[o + c];
+                        best = c;
+                    }
+                }
+                if (best == truth[r]) {
+                    correct++;
+                }
+                double sum = 0;
+                for (int c = 0; c < cols; c++) {
+                    sum += Math.exp(v[o + c] - max);
+                }
+                for (int c = 0; c < cols; c++) {
+                    if (y[o + c] != 0f) {
+                        double p = Math.exp(v[o + c] - max) / sum;
+                        if (clip > 0) {
+                            p = Math.min(Math.max(p, clip), 1.0 - clip);
+                        }
+                        total -= y[o + c] * Math.log(p);
+                    }
+                }
+            }
+            return new double[] {total / rows, correct / (double) rows};
         }
     }
 

@@ -9,11 +9,9 @@ import java.util.Random;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.landscape4j.engine.internal.NetworkEvaluator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The top {@code k} eigenvalues and eigenvectors of the Hessian of a network's loss at its parameters, on one
@@ -150,7 +148,7 @@ public record HessianEigen(double[] eigenvalues, List<INDArray> eigenvectors, do
             throw new IllegalArgumentException("only graphs with one input and one output are supported, this one has "
                     + graph.getNumInputArrays() + " and " + graph.getNumOutputArrays());
         }
-        return new Lanczos(new Gradients(model, data), options).run();
+        return new Lanczos(new LossGradients(model, data), options).run();
     }
 
     /** Number of eigenpairs k. */
@@ -194,72 +192,9 @@ public record HessianEigen(double[] eigenvalues, List<INDArray> eigenvectors, do
                 + gradientEvaluations + " gradients";
     }
 
-    /** Gradients of a private double-precision copy of the network, averaged over the examples. */
-    static final class Gradients {
-        private final Model net;
-        private final INDArray features;
-        private final INDArray labels;
-        private final double[] theta;
-        private final double perExample;
-        private int evaluations;
-
-        Gradients(Model model, DataSet data) {
-            Model copy = model.params().dataType() == DataType.DOUBLE ? NetworkEvaluator.copyOf(model)
-                    : model instanceof MultiLayerNetwork m ? m.convertDataType(DataType.DOUBLE)
-                    : ((ComputationGraph) model).convertDataType(DataType.DOUBLE);
-            this.net = copy;
-            this.features = data.getFeatures().castTo(DataType.DOUBLE);
-            this.labels = data.getLabels().castTo(DataType.DOUBLE);
-            this.theta = copy.params().toDoubleVector();
-            // DL4J's gradient is summed over the minibatch; its updater divides by the batch size in minibatch mode.
-            this.perExample = copy.conf().isMiniBatch() ? 1.0 / data.numExamples() : 1.0;
-        }
-
-        int numParams() {
-            return theta.length;
-        }
-
-        double[] theta() {
-            return theta;
-        }
-
-        int evaluations() {
-            return evaluations;
-        }
-
-        double[] at(double[] point) {
-            net.params().assign(FlatVectors.toRow(point));
-            if (net instanceof MultiLayerNetwork m) {
-                m.setInput(features);
-                m.setLabels(labels);
-                m.computeGradientAndScore();
-            } else {
-                ComputationGraph g = (ComputationGraph) net;
-                g.setInputs(features);
-                g.setLabels(labels);
-                g.computeGradientAndScore();
-            }
-            evaluations++;
-            double[] g = net.gradient().gradient().toDoubleVector();
-            FlatVectors.scale(perExample, g);
-            return g;
-        }
-
-        /** {@code (g(θ + εv) − g(θ − εv)) / 2ε}. */
-        double[] hessianTimes(double[] v, double eps) {
-            double[] plus = theta.clone();
-            FlatVectors.axpy(eps, v, plus);
-            double[] minus = theta.clone();
-            FlatVectors.axpy(-eps, v, minus);
-            double[] hv = FlatVectors.minus(at(plus), at(minus));
-            FlatVectors.scale(1 / (2 * eps), hv);
-            return hv;
-        }
-    }
-
     /** Lanczos with full re-orthogonalisation, locking and restarts. */
     private static final class Lanczos {
-        private final Gradients gradients;
+        private final LossGradients gradients;
         private final Options options;
         private final int p;
         private final double eps;
@@ -267,7 +202,7 @@ public record HessianEigen(double[] eigenvalues, List<INDArray> eigenvectors, do
         private final List<double[]> lockedVectors = new ArrayList<>();
         private final List<Double> lockedValues = new ArrayList<>();
 
-        Lanczos(Gradients gradients, Options options) {
+        Lanczos(LossGradients gradients, Options options) {
             this.gradients = gradients;
             this.options = options;
             this.p = gradients.numParams();

@@ -1,0 +1,150 @@
+package org.landscape4j.engine.geometry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Trains the bends of a {@link Curve} between two trained networks so that the loss stays low all along it (Garipov
+ * et al. 2018): each step draws {@code t ~ U[0, 1]}, computes the gradient {@code ∇L(θ(t))} of the network's loss on
+ * the data set at the curve's point, and moves each bend {@code j} with Adam along {@code c_j(t)·∇L(θ(t))}; the end
+ * points stay fixed. Bends start on the straight line between the end points.
+ *
+ * <p>Gradients come from a private double-precision copy of the network (see {@link HessianEigen} for what DL4J's
+ * gradient includes); the caller's network only supplies the architecture and is never written.
+ *
+ * <pre>{@code
+ * List<INDArray> anchors = CurveTrainer.train(PolygonalChain.ONE_BEND, netA, trainData,
+ *         netA.params(), netB.params(), CurveTrainer.Options.defaults());
+ * double[] loss = CurveTrainer.lossAlong(PolygonalChain.ONE_BEND, anchors, netA, trainData, 21);
+ * }</pre>
+ */
+public final class CurveTrainer {
+
+    private CurveTrainer() {
+    }
+
+    /**
+     * Training settings (Adam with β1 = 0.9, β2 = 0.999, ε = 1e-8).
+     *
+     * @param steps        number of updates, at least 1
+     * @param learningRate Adam's step size, finite and {@code > 0}
+     * @param seed         seed of the sampled {@code t}
+     */
+    public record Options(int steps, double learningRate, long seed) {
+        public Options {
+            if (steps < 1) {
+                throw new IllegalArgumentException("steps must be >= 1, was " + steps);
+            }
+            if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+                throw new IllegalArgumentException("learningRate must be finite and > 0, was " + learningRate);
+            }
+        }
+
+        /** 500 steps, learning rate 0.01, seed 1. */
+        public static Options defaults() {
+            return new Options(500, 0.01, 1);
+        }
+    }
+
+    /**
+     * Trains the bends of {@code curve} between {@code start} and {@code end}.
+     *
+     * @param curve   the curve shape, with at least one bend
+     * @param model   a network of the end points' architecture ({@link MultiLayerNetwork} or
+     *                {@link ComputationGraph}); only read
+     * @param data    the training data, one batch
+     * @param start   the first end point's flat parameters; only read
+     * @param end     the second end point's, same length; only read
+     * @param options training settings
+     * @return the anchors, start first, as new double row vectors
+     * @throws IllegalArgumentException before any work if the curve has no bend or the lengths differ
+     */
+    public static List<INDArray> train(Curve curve, Model model, DataSet data, INDArray start, INDArray end,
+                                       Options options) {
+        if (curve == null || options == null) {
+            throw new IllegalArgumentException("curve and options must not be null");
+        }
+        if (curve.bends() < 1) {
+            throw new IllegalArgumentException("the curve must have at least one bend to train, " + curve + " has "
+                    + curve.bends());
+        }
+        double[] a = FlatVectors.toDoubles(start, "start");
+        double[] b = FlatVectors.toDoubles(end, "end");
+        if (model == null || model.params() == null || model.params().length() != a.length
+                || a.length != b.length) {
+            throw new IllegalArgumentException("start, end and the model must have the same number of parameters,"
+                    + " had " + a.length + ", " + b.length + " and "
+                    + (model == null || model.params() == null ? "none" : model.params().length()));
+        }
+        LossGradients gradients = new LossGradients(model, data);
+        int n = curve.anchors();
+        double[][] anchors = new double[n][];
+        anchors[0] = a;
+        anchors[n - 1] = b;
+        for (int i = 1; i < n - 1; i++) {
+            double s = (double) i / (n - 1);
+            anchors[i] = new double[a.length];
+            FlatVectors.axpy(1 - s, a, anchors[i]);
+            FlatVectors.axpy(s, b, anchors[i]);
+        }
+        double[][] m = new double[n][a.length];
+        double[][] v = new double[n][a.length];
+        double beta1 = 0.9;
+        double beta2 = 0.999;
+        Random random = new Random(options.seed());
+        for (int step = 1; step <= options.steps(); step++) {
+            double t = random.nextDouble();
+            double[] c = curve.coefficients(t);
+            double[] theta = new double[a.length];
+            for (int i = 0; i < n; i++) {
+                if (c[i] != 0) {
+                    FlatVectors.axpy(c[i], anchors[i], theta);
+                }
+            }
+            double[] g = gradients.at(theta);
+            double correction1 = 1 - Math.pow(beta1, step);
+            double correction2 = 1 - Math.pow(beta2, step);
+            for (int i = 1; i < n - 1; i++) {
+                double ci = c[i];
+                double[] mi = m[i];
+                double[] vi = v[i];
+                double[] ai = anchors[i];
+                for (int e = 0; e < ai.length; e++) {
+                    double ge = ci * g[e];
+                    mi[e] = beta1 * mi[e] + (1 - beta1) * ge;
+                    vi[e] = beta2 * vi[e] + (1 - beta2) * ge * ge;
+                    ai[e] -= options.learningRate() * (mi[e] / correction1) / (Math.sqrt(vi[e] / correction2) + 1e-8);
+                }
+            }
+        }
+        List<INDArray> out = new ArrayList<>(n);
+        for (double[] anchor : anchors) {
+            out.add(FlatVectors.toRow(anchor));
+        }
+        return out;
+    }
+
+    /**
+     * The loss (DL4J score, inference mode) at {@code points} evenly spaced {@code t} from 0 to 1 along a curve.
+     *
+     * @param points at least 2
+     */
+    public static double[] lossAlong(Curve curve, List<INDArray> anchors, Model model, DataSet data, int points) {
+        if (points < 2) {
+            throw new IllegalArgumentException("points must be >= 2, was " + points);
+        }
+        LossGradients gradients = new LossGradients(model, data);
+        double[] loss = new double[points];
+        for (int i = 0; i < points; i++) {
+            loss[i] = gradients.loss(FlatVectors.toDoubles(curve.point(anchors, (double) i / (points - 1)), "point"));
+        }
+        return loss;
+    }
+}

@@ -1,0 +1,67 @@
+package org.landscape4j.engine.geometry;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Flat parameter vectors as {@code double[]}: conversion from and to ND4J and the few BLAS-1 operations the geometry
+ * classes share. Everything here works in double precision whatever the network's data type, so that differences of
+ * nearby float32 parameter vectors do not lose digits twice.
+ */
+final class FlatVectors {
+
+    private FlatVectors() {
+    }
+
+    /** A new {@code double[]} with the entries of {@code x} in C order; {@code x} is only read. */
+    static double[] toDoubles(INDArray x, String name) {
+        if (x == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        if (x.length() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(name + " has " + x.length() + " entries; at most "
+                    + Integer.MAX_VALUE + " are supported");
+        }
+        return x.isVectorOrScalar() ? x.toDoubleVector() : x.ravel().toDoubleVector();
+    }
+
+    /** A new double-precision row vector {@code [1, length]} holding {@code x}. */
+    static INDArray toRow(double[] x) {
+        return Nd4j.createFromArray(x).reshape(1, x.length);
+    }
+
+    static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    static double norm(double[] a) {
+        return Math.sqrt(dot(a, a));
+    }
+
+    /** {@code a - b} as a new array. */
+    static double[] minus(double[] a, double[] b) {
+        double[] r = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = a[i] - b[i];
+        }
+        return r;
+    }
+
+    /** {@code y += alpha * x}, in place. */
+    static void axpy(double alpha, double[] x, double[] y) {
+        for (int i = 0; i < y.length; i++) {
+            y[i] += alpha * x[i];
+        }
+    }
+
+    /** {@code x *= alpha}, in place. */
+    static void scale(double alpha, double[] x) {
+        for (int i = 0; i < x.length; i++) {
+            x[i] *= alpha;
+        }
+    }
+}

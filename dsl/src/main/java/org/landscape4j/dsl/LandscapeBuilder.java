@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.landscape4j.engine.Axis;
+import org.landscape4j.engine.Directions;
 import org.landscape4j.engine.EvaluationSet;
 import org.landscape4j.engine.Execution;
 import org.landscape4j.engine.Landscape;
@@ -41,7 +42,7 @@ public final class LandscapeBuilder {
     public static final long DEFAULT_SEED = 1L;
 
     private final Model model;
-    private final RandomDirections directions;
+    private final Directions directions;
     private final int directionCount;
     private final long seed;
     private final Axis grid;
@@ -52,7 +53,7 @@ public final class LandscapeBuilder {
     private final List<Metric> metrics;
     private final Execution execution;
 
-    private LandscapeBuilder(Model model, RandomDirections directions, int directionCount, long seed, Axis grid,
+    private LandscapeBuilder(Model model, Directions directions, int directionCount, long seed, Axis grid,
                              List<Axis> axes, Spacing spacing, List<EvaluationSet> evaluationSets, Integer batchSize,
                              List<Metric> metrics, Execution execution) {
         this.model = model;
@@ -73,7 +74,7 @@ public final class LandscapeBuilder {
                 Execution.DEFAULT);
     }
 
-    private LandscapeBuilder with(Model model, RandomDirections directions, int directionCount, long seed, Axis grid,
+    private LandscapeBuilder with(Model model, Directions directions, int directionCount, long seed, Axis grid,
                                   List<Axis> axes, Spacing spacing, List<EvaluationSet> sets, Integer batchSize,
                                   List<Metric> metrics) {
         return new LandscapeBuilder(model, directions, directionCount, seed, grid, axes, spacing, sets, batchSize,
@@ -111,6 +112,22 @@ public final class LandscapeBuilder {
             throw new IllegalArgumentException("a grid needs 1 or 2 directions, was " + count);
         }
         return with(model, kind, count, seed, grid, axes, spacing, evaluationSets, batchSize, metrics);
+    }
+
+    /**
+     * Directions made from models or given by you ({@code Landscapes.interpolation(a, b)}, {@code planeThrough},
+     * {@code pca}, {@code hessian}, {@code given}) or a curve between two models ({@code Landscapes.curve}); their
+     * count is theirs. Required (or the random overload).
+     */
+    public LandscapeBuilder directions(Directions fixed) {
+        if (fixed == null) {
+            throw new IllegalArgumentException("directions must not be null");
+        }
+        if (fixed instanceof RandomDirections) {
+            throw new IllegalArgumentException("random directions need a count: directions(" + fixed + ", 2)");
+        }
+        int count = fixed instanceof Directions.Given g ? g.vectors().size() : 1;
+        return with(model, fixed, count, seed, grid, axes, spacing, evaluationSets, batchSize, metrics);
     }
 
     /** Seed of the random directions (default {@value #DEFAULT_SEED}). */

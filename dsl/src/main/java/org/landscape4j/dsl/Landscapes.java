@@ -1,12 +1,18 @@
 package org.landscape4j.dsl;
 
+import java.util.List;
 import java.util.function.UnaryOperator;
 
+import org.deeplearning4j.nn.api.Model;
+import org.landscape4j.engine.Directions;
 import org.landscape4j.engine.Landscape;
 import org.landscape4j.engine.Metric;
 import org.landscape4j.engine.Order;
 import org.landscape4j.engine.RandomDirections;
 import org.landscape4j.engine.Spacing;
+import org.landscape4j.engine.geometry.Curve;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * The entry point, meant for {@code import static org.landscape4j.dsl.Landscapes.*}.
@@ -62,6 +68,36 @@ public final class Landscapes {
             throw new IllegalArgumentException("the spec lambda returned null; return the builder it was given");
         }
         return b.build();
+    }
+
+    /** The line from {@code from} to {@code to} (Goodfellow et al. 2014); draw it around {@code from}. */
+    public static Directions.Given interpolation(Model from, Model to) {
+        return Directions.interpolation(from, to);
+    }
+
+    /** The plane through three models (orthonormal Gram–Schmidt basis); draw it around {@code a}. */
+    public static Directions.Given planeThrough(Model a, Model b, Model c) {
+        return Directions.planeThrough(a, b, c);
+    }
+
+    /** The top two principal components of a training trajectory, with the projected path; draw around the last. */
+    public static Directions.Given pca(List<INDArray> snapshots) {
+        return Directions.pca(snapshots);
+    }
+
+    /** The top {@code count} Hessian eigenvectors of the model's loss on {@code data}. */
+    public static Directions.Given hessian(Model model, DataSet data, int count) {
+        return Directions.hessian(model, data, count);
+    }
+
+    /** Your own directions: flat vectors in the layout of {@code net.params()}. */
+    public static Directions.Given given(String description, INDArray... vectors) {
+        return Directions.of(description, vectors);
+    }
+
+    /** A curve between two models through bend points (Garipov et al. 2018); grid t over [0, 1]. */
+    public static Directions.CurvePath curve(Curve curve, List<INDArray> anchors) {
+        return Directions.curve(curve, anchors);
     }
 
     /** The network's own loss without regularization. */

@@ -3,6 +3,7 @@ package org.landscape4j.dsl
 import org.deeplearning4j.nn.graph.ComputationGraph
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork
 import org.landscape4j.engine.Axis
+import org.landscape4j.engine.Directions
 import org.landscape4j.engine.EvaluationSet
 import org.landscape4j.engine.Landscape
 import org.landscape4j.engine.Metric
@@ -66,6 +67,11 @@ class LandscapeScope internal constructor() {
     /** [count] random directions of [kind]: 1 for a line, 2 for a plane. */
     fun directions(kind: RandomDirections, count: Int) {
         builder = builder.directions(kind, count)
+    }
+
+    /** Directions made from models or given ([Landscapes.interpolation], [Landscapes.planeThrough], ...), or a curve. */
+    fun directions(fixed: Directions) {
+        builder = builder.directions(fixed)
     }
 
     /** Seed of the random directions (default 1). */

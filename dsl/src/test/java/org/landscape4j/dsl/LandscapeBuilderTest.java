@@ -46,6 +46,18 @@ class LandscapeBuilderTest {
     }
 
     @Test
+    void interpolationFromTheBuilderStartsAndEndsAtTheModels() {
+        MultiLayerNetwork other = Fixtures.mlp(Fixtures.blobs(45, 8), 15);
+        org.landscape4j.engine.Profile p = landscape(b -> b.model(net).directions(Landscapes.interpolation(net, other))
+                .grid(0, 1.5, 4).evaluateOn("train", data)).profile();
+
+        assertThat(p.values("train", "loss")[0]).isCloseTo(net.score(data, false), org.assertj.core.api.Assertions.within(1e-5));
+        assertThat(p.values("train", "loss")[2]).isCloseTo(other.score(data, false), org.assertj.core.api.Assertions.within(1e-4));
+        assertThatThrownBy(() -> Landscapes.builder().directions(FILTER_NORMALIZED))
+                .hasMessageContaining("random directions need a count");
+    }
+
+    @Test
     void builderIsImmutable() {
         LandscapeBuilder base = Landscapes.builder().model(net).directions(FILTER_NORMALIZED, 1).grid(-1, 1, 3)
                 .evaluateOn("train", data);

@@ -58,6 +58,7 @@ public final class Landscape {
     private final List<List<Batch>> batches;
     private final Provenance provenance;
     private volatile INDArray[] directions;
+    private final INDArray[] curveAnchors;
 
     private Landscape(LandscapeSpec spec) {
         this.spec = spec;
@@ -67,6 +68,7 @@ public final class Landscape {
         checkFinite(model.params(), layout);
         this.prototype = NetworkEvaluator.copyOf(model);
         this.center = prototype.params().dup();
+        this.curveAnchors = checkDirections(spec.directions());
         this.metrics = spec.metrics().isEmpty() ? defaultMetrics(prototype) : spec.metrics();
         List<String> setNames = new ArrayList<>();
         List<String> sizes = new ArrayList<>();
@@ -158,12 +160,75 @@ public final class Landscape {
             synchronized (this) {
                 d = directions;
                 if (d == null) {
-                    d = spec.directions().generate(layout, center, spec.seed(), spec.dimensions());
+                    if (spec.directions() instanceof RandomDirections random) {
+                        d = random.generate(layout, center, spec.seed(), spec.dimensions());
+                    } else if (spec.directions() instanceof Directions.Given given) {
+                        d = given.vectors().stream().map(this::likeCentre).toArray(INDArray[]::new);
+                    } else {
+                        throw new IllegalStateException("a curve has anchors, not directions: " + spec.directions());
+                    }
                     directions = d;
                 }
             }
         }
         return d;
+    }
+
+    /** A flat vector as a copy with the centre's data type and shape. */
+    private INDArray likeCentre(INDArray v) {
+        return v.castTo(center.dataType()).reshape(center.shape()).dup();
+    }
+
+    /** Checks given vectors and curve anchors before work; returns the curve's anchors or {@code null}. */
+    private INDArray[] checkDirections(Directions directions) {
+        List<INDArray> vectors;
+        String what;
+        if (directions instanceof Directions.Given given) {
+            vectors = given.vectors();
+            what = "direction";
+            if (given.centre() != null) {
+                requireLength(given.centre(), "the directions' centre");
+                INDArray diff = given.centre().castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
+                        .reshape(center.shape()).sub(center.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE));
+                double scale = Math.max(1.0, center.amaxNumber().doubleValue());
+                if (diff.amaxNumber().doubleValue() > 1e-5 * scale) {
+                    throw new IllegalArgumentException("the directions (" + given.description()
+                            + ") were made around other parameters than the landscape's model (max difference "
+                            + diff.amaxNumber() + "): use the model they start from, e.g. model A of a plane");
+                }
+            }
+        } else if (directions instanceof Directions.CurvePath curve) {
+            vectors = curve.anchors();
+            what = "curve anchor";
+        } else {
+            return null;
+        }
+        for (int i = 0; i < vectors.size(); i++) {
+            INDArray v = vectors.get(i);
+            requireLength(v, what + " " + i);
+            if (BooleanIndexing.or(v, Conditions.isNan()) || BooleanIndexing.or(v, Conditions.isInfinite())) {
+                throw new IllegalArgumentException(what + " " + i + " contains NaN or infinite values");
+            }
+        }
+        return directions instanceof Directions.CurvePath
+                ? vectors.stream().map(this::likeCentre).toArray(INDArray[]::new) : null;
+    }
+
+    private void requireLength(INDArray v, String what) {
+        if (v.length() != layout.numParams()) {
+            throw new IllegalArgumentException(what + " has " + v.length() + " entries, the model has "
+                    + layout.numParams() + " parameters");
+        }
+    }
+
+    /** Labelled points to draw (e.g. the models a plane goes through), in the landscape's coordinates. */
+    public List<Directions.Mark> marks() {
+        return spec.directions() instanceof Directions.Given g ? g.marks() : List.of();
+    }
+
+    /** A path to draw (e.g. the projected training trajectory), {@code [point][axis]}; empty when there is none. */
+    public List<double[]> path() {
+        return spec.directions() instanceof Directions.Given g ? g.path() : List.of();
     }
 
     /**
@@ -196,8 +261,20 @@ public final class Landscape {
     }
 
     private LandscapeRun newRun() {
-        return new LandscapeRun(prototype, center, directionsShared(), spec.axes(), spec.execution().order(),
-                batches, metrics, keys, spec.execution().factorizeFirstLayer());
+        INDArray[] anchors;
+        java.util.function.Function<double[], double[]> weights;
+        if (spec.directions() instanceof Directions.CurvePath curve) {
+            anchors = curveAnchors;
+            weights = c -> curve.curve().coefficients(c[0]);
+        } else {
+            INDArray[] d = directionsShared();
+            anchors = new INDArray[d.length + 1];
+            anchors[0] = center;
+            System.arraycopy(d, 0, anchors, 1, d.length);
+            weights = LandscapeRun.aroundCentre();
+        }
+        return new LandscapeRun(prototype, anchors, weights, spec.axes(), spec.execution().order(), batches, metrics,
+                keys, spec.execution().factorizeFirstLayer());
     }
 
     /** One worker computing the points in order on demand, driven by {@code Flux.generate}. */

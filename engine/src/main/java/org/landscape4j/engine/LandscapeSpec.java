@@ -13,19 +13,19 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * anything runs. Build one with the DSL's builder or directly; compile it with {@link Landscape#compile}.
  *
  * @param model          the trained network, a {@link MultiLayerNetwork} or {@link ComputationGraph}; only read
- * @param directions     how the random directions are made, not {@code null}
- * @param seed           the random seed of the directions
+ * @param directions     where the directions come from (random, from models, given, a curve), not {@code null}
+ * @param seed           the random seed of random directions
  * @param axes           one axis per direction: one for a line (profile), two for a plane (surface)
  * @param evaluationSets one or more named data sets, names unique
  * @param metrics        the metrics per evaluation set, names unique; empty means the default (loss, plus accuracy for
  *                       classification losses)
  * @param execution      order, workers and optimizations; {@code null} means {@link Execution#DEFAULT}
  */
-public record LandscapeSpec(Model model, RandomDirections directions, long seed, List<Axis> axes,
+public record LandscapeSpec(Model model, Directions directions, long seed, List<Axis> axes,
                             List<EvaluationSet> evaluationSets, List<Metric> metrics, Execution execution) {
 
     /** A spec with the default {@link Execution}. */
-    public LandscapeSpec(Model model, RandomDirections directions, long seed, List<Axis> axes,
+    public LandscapeSpec(Model model, Directions directions, long seed, List<Axis> axes,
                          List<EvaluationSet> evaluationSets, List<Metric> metrics) {
         this(model, directions, seed, axes, evaluationSets, metrics, Execution.DEFAULT);
     }
@@ -51,6 +51,13 @@ public record LandscapeSpec(Model model, RandomDirections directions, long seed,
             }
         }
         axes = List.copyOf(axes);
+        if (directions instanceof Directions.Given given && given.vectors().size() != axes.size()) {
+            throw new IllegalArgumentException("the directions hold " + given.vectors().size() + " vectors but the grid has "
+                    + axes.size() + " axes");
+        }
+        if (directions instanceof Directions.CurvePath && axes.size() != 1) {
+            throw new IllegalArgumentException("a curve has one coordinate t, the grid has " + axes.size() + " axes");
+        }
         if (evaluationSets == null || evaluationSets.isEmpty()) {
             throw new IllegalArgumentException("at least one evaluation set is needed, e.g. evaluateOn(\"train\", data)");
         }

@@ -40,6 +40,29 @@ public final class Profile extends LandscapeResult {
         return flatValues(set, metric);
     }
 
+    /**
+     * Sharpness numbers of (set, metric) along this line, to compare landscapes by number (seed 001's health
+     * checks): the curvature at the centre (t = 0, the trained weights) by a least-squares quadratic over the points
+     * within {@code halfWindow} of it, and the width of the basin around the minimum where the value stays below
+     * {@code minimum + delta}.
+     *
+     * @param halfWindow half-width of the fitting window in coordinate units; it must hold at least 3 points
+     * @param delta      how far above the minimum the basin ends, {@code > 0}
+     */
+    public org.landscape4j.engine.geometry.Sharpness.BasinWidth basin(String set, String metric, double delta) {
+        return org.landscape4j.engine.geometry.Sharpness.basinWidthAboveMinimum(coordinates(), values(set, metric),
+                delta);
+    }
+
+    /**
+     * The second derivative of (set, metric) at the centre {@code t = 0}, by a least-squares quadratic over the
+     * points with {@code |t| <= halfWindow}.
+     */
+    public double curvatureAtCentre(String set, String metric, double halfWindow) {
+        return org.landscape4j.engine.geometry.Sharpness.curvature(coordinates(), values(set, metric), 0.0,
+                halfWindow);
+    }
+
     @Override
     double[] coordinates(int index) {
         return new double[] {axis.value(index)};

@@ -26,7 +26,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * @param includeRunningStatistics whether batch-norm running mean/variance move (default {@code false})
  */
 public record RandomDirections(Normalization normalization, boolean includeBiasAndBatchNorm,
-                               boolean includeRunningStatistics) {
+                               boolean includeRunningStatistics) implements Directions {
 
     /** Filter-wise normalized directions, biases and batch-norm ignored: the method of Li et al. 2018. */
     public static final RandomDirections FILTER_NORMALIZED = new RandomDirections(Normalization.FILTER, false, false);

@@ -56,6 +56,15 @@ public final class Surface extends LandscapeResult {
         return raw(keys().indexOf(set, metric))[iy * x.points() + ix];
     }
 
+    /**
+     * The fraction of the plane's area where (set, metric) stays below {@code minimum + delta}: a sharpness number
+     * for surfaces (each grid point weighted by its cell, so cubic spacing is not biased).
+     */
+    public double areaFractionBelow(String set, String metric, double delta) {
+        return org.landscape4j.engine.geometry.Sharpness.areaFractionAboveMinimum(x.values(), y.values(),
+                values(set, metric), delta);
+    }
+
     @Override
     double[] coordinates(int index) {
         return new double[] {x.value(index % x.points()), y.value(index / x.points())};

@@ -37,9 +37,11 @@ class LandscapeTest {
         mlp = Fixtures.mlp(data, 30);
     }
 
+    /** A line computed by one worker, so evaluation is exactly on demand. */
     private static Landscape line(org.deeplearning4j.nn.api.Model model, DataSet d, int points, Metric... metrics) {
         return Landscape.compile(new LandscapeSpec(model, RandomDirections.FILTER_NORMALIZED, 3,
-                List.of(Axis.linear(-1, 1, points)), List.of(EvaluationSet.of("train", d)), List.of(metrics)));
+                List.of(Axis.linear(-1, 1, points)), List.of(EvaluationSet.of("train", d)), List.of(metrics),
+                Execution.DEFAULT.withWorkers(1)));
     }
 
     // ---- numbers -------------------------------------------------------------------------------------------------
@@ -100,6 +102,9 @@ class LandscapeTest {
             double expected = a2 * t[i] * t[i] + a1 * t[i] + a0;
             assertThat(loss[i]).as("loss at t=%s", t[i]).isCloseTo(expected, within(1e-5 * Math.max(1, expected)));
         }
+        assertThat(profile.curvatureAtCentre("train", "loss", 0.35)).isCloseTo(2 * a2, within(1e-4 * 2 * a2));
+        double width = profile.basin("train", "loss", 0.01).width();
+        assertThat(width).isCloseTo(2 * Math.sqrt(0.01 / a2), within(0.02));
     }
 
     @Test

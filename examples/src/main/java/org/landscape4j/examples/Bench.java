@@ -45,7 +45,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  *   <li>engine, first layer factorized, 1 and 2 workers.</li>
  * </ul>
  * For an MLP 784-128-10 and a small CNN on 2,000 FashionMNIST samples; then scaling with samples and width, and memory
- * against grid size. Prints a table and writes {@code bench.csv} and {@code bench.md}.
+ * against grid size. Rates are steady-state: points per second between a run's first and last point, so one-off
+ * set-up (network copies, first-layer products) is not counted. Prints a table and writes {@code bench.csv} and
+ * {@code bench.md}.
  *
  * <pre>Bench [--out DIR] [--seconds S]   (S: time per measurement, default 4)</pre>
  */
@@ -99,8 +101,8 @@ public final class Bench {
             row("MLP 784-" + width + "-10", "2000", fmt(rate(wide, eval2k, true, 1)));
         }
 
-        table("Memory against grid size (MLP, factorized, 1 worker)", "grid", "points/s", "peak heap MB",
-                "peak off-heap MB");
+        table("Memory against grid size (MLP, factorized, 1 worker)", "grid", "points/s", "peak heap used MB",
+                "peak process RSS MB");
         for (int g : new int[] {21, 41, 81}) {
             memory(mlp, eval2k, g);
         }
@@ -127,12 +129,10 @@ public final class Bench {
         // naive: what a DL4J user writes
         MultiLayerNetwork copy = net.clone();
         List<Double> naive = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            copy.score(data, false); // warm-up
-        }
+        copy.score(data, false); // warm-up
         long t0 = System.nanoTime();
         int n = 0;
-        while (n < 41 * 41 && (System.nanoTime() - t0) < seconds * 1e9) {
+        while (n < 41 * 41 && (n < 2 || (System.nanoTime() - t0) < seconds * 1e9)) {
             double a = xs[n % 41];
             double b = xs[n / 41];
             copy.setParams(center.add(d[0].mul(a)).addi(d[1].mul(b)));
@@ -149,11 +149,8 @@ public final class Bench {
     private void measure(String model, String method, MultiLayerNetwork net, DataSet data, boolean factorize,
                          int workers, List<Double> naive, double naiveRate) {
         Landscape l = landscape(net, data, 41, factorize, workers);
-        l.points().take(Math.min(20, 41 * 41)).blockLast(); // warm-up: JIT, first-layer products, allocations
         List<LandscapePoint> points = new ArrayList<>();
-        long t0 = System.nanoTime();
-        l.points().takeUntil(p -> (System.nanoTime() - t0) >= seconds * 1e9).doOnNext(points::add).blockLast();
-        double rate = points.size() / ((System.nanoTime() - t0) / 1e9);
+        double rate = steadyRate(l, points);
         double maxDiff = 0;
         for (LandscapePoint p : points) {
             if (p.index() < naive.size()) {
@@ -165,12 +162,26 @@ public final class Bench {
                 rate / naiveRate), String.format(Locale.ROOT, "%.1e", maxDiff));
     }
 
+    /**
+     * Points per second between the first and the last point of a run of about {@link #seconds}: the steady state,
+     * without the run's one-off set-up (network copies, first-layer products, JIT).
+     */
+    private double steadyRate(Landscape l, List<LandscapePoint> into) {
+        long[] first = new long[1];
+        long[] last = new long[1];
+        l.points().takeUntil(p -> into.size() >= 3 && (System.nanoTime() - first[0]) >= seconds * 1e9)
+                .doOnNext(p -> {
+                    last[0] = System.nanoTime();
+                    if (into.isEmpty()) {
+                        first[0] = last[0];
+                    }
+                    into.add(p);
+                }).blockLast();
+        return (into.size() - 1) / ((last[0] - first[0]) / 1e9);
+    }
+
     private double rate(MultiLayerNetwork net, DataSet data, boolean factorize, int workers) {
-        Landscape l = landscape(net, data, 41, factorize, workers);
-        l.points().take(20).blockLast();
-        long t0 = System.nanoTime();
-        long n = l.points().takeUntil(p -> (System.nanoTime() - t0) >= seconds * 1e9).count().block();
-        return n / ((System.nanoTime() - t0) / 1e9);
+        return steadyRate(landscape(net, data, 41, factorize, workers), new ArrayList<>());
     }
 
     private void memory(MultiLayerNetwork net, DataSet data, int grid) {
@@ -183,7 +194,7 @@ public final class Bench {
         Thread sampler = new Thread(() -> {
             while (running.get()) {
                 peakHeap.accumulateAndGet(mem.getHeapMemoryUsage().getUsed(), Math::max);
-                peakOff.accumulateAndGet(Pointer.totalBytes(), Math::max);
+                peakOff.accumulateAndGet(Pointer.physicalBytes(), Math::max);
                 try {
                     Thread.sleep(5);
                 } catch (InterruptedException e) {

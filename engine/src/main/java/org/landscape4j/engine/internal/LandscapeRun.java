@@ -21,6 +21,7 @@ public final class LandscapeRun {
 
     private final Model prototype;
     private final INDArray[] anchors;
+    private final java.util.function.Function<double[], double[]> weights;
     private final List<Axis> axes;
     private final int[] sequence;
     private final List<List<Batch>> batches;
@@ -30,9 +31,21 @@ public final class LandscapeRun {
     private volatile PointEvaluator.FirstLayerProducts products;
 
     /**
+     * Around a centre: anchors {@code (centre, d1, d2)}, weights {@code (1, c1, c2)}.
+     */
+    public static java.util.function.Function<double[], double[]> aroundCentre() {
+        return c -> {
+            double[] w = new double[c.length + 1];
+            w[0] = 1.0;
+            System.arraycopy(c, 0, w, 1, c.length);
+            return w;
+        };
+    }
+
+    /**
      * @param prototype  the landscape's snapshot of the model; copied per worker, never written
-     * @param center     the parameters at the grid's origin
-     * @param directions one flat direction per axis
+     * @param anchors    the vectors whose combination is a point
+     * @param weights    the anchors' weights at given coordinates
      * @param axes       the grid's axes
      * @param order      the visiting order
      * @param batches    per evaluation set, its resident batches
@@ -40,12 +53,12 @@ public final class LandscapeRun {
      * @param keys       names of the values
      * @param factorize  whether to use first-layer factorization where it applies
      */
-    public LandscapeRun(Model prototype, INDArray center, INDArray[] directions, List<Axis> axes, Order order,
-                        List<List<Batch>> batches, List<Metric> metrics, MetricKeys keys, boolean factorize) {
+    public LandscapeRun(Model prototype, INDArray[] anchors, java.util.function.Function<double[], double[]> weights,
+                        List<Axis> axes, Order order, List<List<Batch>> batches, List<Metric> metrics, MetricKeys keys,
+                        boolean factorize) {
         this.prototype = prototype;
-        this.anchors = new INDArray[directions.length + 1];
-        anchors[0] = center;
-        System.arraycopy(directions, 0, anchors, 1, directions.length);
+        this.anchors = anchors;
+        this.weights = weights;
         this.axes = axes;
         this.sequence = GridOrder.sequence(order, axes.stream().mapToInt(Axis::points).toArray());
         this.batches = batches;
@@ -76,16 +89,14 @@ public final class LandscapeRun {
         int index = sequence[n];
         int[] grid = new int[axes.size()];
         double[] coords = new double[axes.size()];
-        double[] w = new double[axes.size() + 1];
-        w[0] = 1.0;
         int rest = index;
         for (int a = 0; a < axes.size(); a++) {
             Axis axis = axes.get(a);
             grid[a] = rest % axis.points();
             rest /= axis.points();
             coords[a] = axis.value(grid[a]);
-            w[a + 1] = coords[a];
         }
+        double[] w = weights.apply(coords);
         double[] values = new double[keys.size()];
         evaluator.evaluate(w, values);
         return new LandscapePoint(index, n, sequence.length, grid, coords, values, keys);

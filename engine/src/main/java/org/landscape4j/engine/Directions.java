@@ -1,0 +1,197 @@
+package org.landscape4j.engine;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.deeplearning4j.nn.api.Model;
+import org.landscape4j.engine.geometry.Curve;
+import org.landscape4j.engine.geometry.HessianEigen;
+import org.landscape4j.engine.geometry.PlaneThroughModels;
+import org.landscape4j.engine.geometry.Projection;
+import org.landscape4j.engine.geometry.TrajectoryPca;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Where a landscape's directions come from: seeded random ones ({@link RandomDirections}), or vectors made from
+ * models — the line from one model to another (Goodfellow et al. 2014), the plane through three models, the
+ * principal components of a training trajectory, Hessian eigenvectors, your own vectors — or a curve between two
+ * minima (Garipov et al. 2018).
+ *
+ * <p>Vectors are flat, in the layout of {@code net.params()} (see {@link ParameterLayout}).
+ */
+public sealed interface Directions permits RandomDirections, Directions.Given, Directions.CurvePath {
+
+    /** A labelled point in the landscape's coordinates, e.g. a model the plane goes through. */
+    record Mark(String label, double[] coordinates) {
+        public Mark {
+            coordinates = coordinates.clone();
+        }
+
+        @Override
+        public double[] coordinates() {
+            return coordinates.clone();
+        }
+    }
+
+    /**
+     * Fixed directions around a centre: the point at coordinates {@code c} is {@code centre + Σ c_i d_i}.
+     *
+     * @param description what the directions are, for provenance
+     * @param vectors     one flat vector per direction (1 or 2)
+     * @param centre      the parameters the directions were made around, or {@code null}; when given, the landscape's
+     *                    model must have exactly these parameters (so a plane made through models A, B, C is drawn
+     *                    around A)
+     * @param marks       labelled points to draw, in the landscape's coordinates
+     * @param path        a path to draw (e.g. the projected training trajectory), {@code [point][axis]}, or empty
+     */
+    record Given(String description, List<INDArray> vectors, INDArray centre, List<Mark> marks, List<double[]> path)
+            implements Directions {
+
+        public Given {
+            if (vectors == null || vectors.isEmpty() || vectors.size() > 2) {
+                throw new IllegalArgumentException("a grid needs 1 or 2 directions, was "
+                        + (vectors == null ? 0 : vectors.size()));
+            }
+            long n = vectors.get(0).length();
+            for (int i = 0; i < vectors.size(); i++) {
+                INDArray v = vectors.get(i);
+                if (v == null || v.length() != n) {
+                    throw new IllegalArgumentException("direction " + i + " has " + (v == null ? "no" : v.length())
+                            + " entries, direction 0 has " + n);
+                }
+            }
+            vectors = List.copyOf(vectors);
+            marks = marks == null ? List.of() : List.copyOf(marks);
+            path = path == null ? List.of() : List.copyOf(path);
+        }
+
+        @Override
+        public String toString() {
+            return description;
+        }
+    }
+
+    /**
+     * A curve between two models through bend points: the point at {@code t} is {@code Σ c_k(t) anchors[k]} with the
+     * curve's coefficients (a one-bend polygonal chain, a quadratic Bezier).
+     *
+     * @param curve       the curve
+     * @param anchors     start, bend point(s), end, as flat vectors
+     * @param description for provenance
+     */
+    record CurvePath(Curve curve, List<INDArray> anchors, String description) implements Directions {
+        public CurvePath {
+            if (curve == null) {
+                throw new IllegalArgumentException("curve must not be null");
+            }
+            if (anchors == null || anchors.size() != curve.anchors()) {
+                throw new IllegalArgumentException(curve + " needs " + curve.anchors() + " anchors, was "
+                        + (anchors == null ? 0 : anchors.size()));
+            }
+            anchors = List.copyOf(anchors);
+        }
+
+        @Override
+        public String toString() {
+            return description;
+        }
+    }
+
+    /** Your own directions (flat vectors in the layout of {@code net.params()}), 1 or 2. */
+    static Given of(String description, INDArray... vectors) {
+        return new Given(description, Arrays.asList(vectors), null, List.of(), List.of());
+    }
+
+    /**
+     * The line from model {@code from} to model {@code to}: {@code (1 − t)·from + t·to}; draw it around {@code from}
+     * with an axis such as {@code [0, 1.5]} (t = 0 is {@code from}, t = 1 is {@code to}). Every parameter moves,
+     * batch-norm running statistics included (they are interpolated).
+     */
+    static Given interpolation(Model from, Model to) {
+        requireSameShape(from, to, "interpolation");
+        INDArray a = from.params().dup();
+        INDArray d = to.params().dup().subi(a);
+        return new Given("interpolation towards another model (Goodfellow et al. 2014)", List.of(d), a,
+                List.of(new Mark("start", new double[] {0}), new Mark("end", new double[] {1})), List.of());
+    }
+
+    /**
+     * The plane through three models, with an orthonormal basis by Gram–Schmidt of {@code (b − a, c − a)}; draw it
+     * around {@code a}. The marks hold the three models' coordinates.
+     *
+     * @throws IllegalArgumentException for models of different architectures or (nearly) collinear models
+     */
+    static Given planeThrough(Model a, Model b, Model c) {
+        requireSameShape(a, b, "plane");
+        requireSameShape(a, c, "plane");
+        PlaneThroughModels plane = PlaneThroughModels.through(a.params(), b.params(), c.params());
+        List<Mark> marks = List.of(new Mark("A", new double[] {plane.a().x(), plane.a().y()}),
+                new Mark("B", new double[] {plane.b().x(), plane.b().y()}),
+                new Mark("C", new double[] {plane.c().x(), plane.c().y()}));
+        return new Given("plane through three models (Gram-Schmidt basis)", List.of(plane.d1(), plane.d2()),
+                a.params().dup(), marks, List.of());
+    }
+
+    /**
+     * The top two principal components of a training trajectory (snapshots minus the final one), with the
+     * trajectory projected onto them by least squares as the path; draw it around the final snapshot (the trained
+     * model). The description reports the explained variance and the worst projection residual.
+     *
+     * @param snapshots at least 3 parameter snapshots, the last being the model the landscape is drawn around
+     */
+    static Given pca(List<INDArray> snapshots) {
+        TrajectoryPca pca = TrajectoryPca.of(snapshots, 2);
+        Projection projection = pca.projection();
+        List<double[]> path = new ArrayList<>();
+        double worst = 0;
+        for (Projection.Projected p : projection.projectAll(snapshots)) {
+            path.add(new double[] {p.x(), p.y()});
+            worst = Math.max(worst, p.relativeResidual());
+        }
+        double[] ratio = pca.explainedVarianceRatios();
+        String description = String.format(java.util.Locale.ROOT,
+                "PCA of a %d-snapshot trajectory (explained variance %.3f + %.3f, worst relative projection residual"
+                        + " %.3f)", snapshots.size(), ratio[0], ratio[1], worst);
+        return new Given(description, pca.components(), snapshots.get(snapshots.size() - 1), List.of(), path);
+    }
+
+    /**
+     * The top {@code count} (1 or 2) Hessian eigenvectors of the model's loss on {@code data}; the description
+     * reports the eigenvalues.
+     */
+    static Given hessian(Model model, DataSet data, int count) {
+        if (count < 1 || count > 2) {
+            throw new IllegalArgumentException("a grid needs 1 or 2 directions, was " + count);
+        }
+        HessianEigen eigen = HessianEigen.top(model, data, count);
+        return new Given("Hessian eigenvectors, eigenvalues " + Arrays.toString(eigen.eigenvalues()),
+                eigen.eigenvectors().subList(0, count), model.params().dup(), List.of(), List.of());
+    }
+
+    /** The curve between two models through trained bend points (see {@code CurveTrainer}). */
+    static CurvePath curve(Curve curve, List<INDArray> anchors) {
+        return new CurvePath(curve, anchors, curve + " between two models (Garipov et al. 2018)");
+    }
+
+    private static void requireSameShape(Model a, Model b, String what) {
+        if (a == null || b == null) {
+            throw new IllegalArgumentException(what + " needs non-null models");
+        }
+        ParameterLayout la = ParameterLayout.of(a);
+        ParameterLayout lb = ParameterLayout.of(b);
+        if (la.numParams() != lb.numParams()) {
+            throw new IllegalArgumentException(what + " needs models of the same architecture: " + la.numParams()
+                    + " vs " + lb.numParams() + " parameters");
+        }
+        for (int i = 0; i < la.segments().size(); i++) {
+            ParameterSegment sa = la.segments().get(i);
+            ParameterSegment sb = lb.segments().get(i);
+            if (!Arrays.equals(sa.shape(), sb.shape()) || !sa.key().equals(sb.key())) {
+                throw new IllegalArgumentException(what + " needs models of the same architecture: segment " + i
+                        + " is " + sa + " in one and " + sb + " in the other");
+            }
+        }
+    }
+}

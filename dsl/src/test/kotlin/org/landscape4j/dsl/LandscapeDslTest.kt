@@ -56,3 +56,25 @@ class LandscapeDslTest {
         }.hasMessageContaining("min 1.0 >= max 1.0")
     }
 }
+
+class LandscapeDslModelsTest {
+
+    private val data = Fixtures.blobs(30, 5)
+    private val a = Fixtures.mlp(data, 12)
+    private val b = Fixtures.mlp(Fixtures.blobs(30, 6), 12)
+    private val c = Fixtures.mlp(Fixtures.blobs(30, 7), 4)
+
+    @Test
+    fun `a plane through three models from kotlin marks them and starts at the first`() {
+        val l = landscape {
+            model(a)
+            directions(Landscapes.planeThrough(a, b, c))
+            grid(-0.5..1.5, 3)
+            evaluateOn("train", data)
+        }
+
+        assertThat(l.marks().map { it.label() }).containsExactly("A", "B", "C")
+        assertThat(l.surface().value("train", "loss", 0, 0)).isFinite()
+        assertThat(l.evaluationPlan()).startsWith("first layer factorized")
+    }
+}

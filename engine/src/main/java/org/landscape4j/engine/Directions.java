@@ -175,6 +175,33 @@ public sealed interface Directions permits RandomDirections, Directions.Given, D
         return new CurvePath(curve, anchors, curve + " between two models (Garipov et al. 2018)");
     }
 
+    /**
+     * The plane through a curve's start, first bend and end (Gram–Schmidt basis, drawn around the start), with the
+     * curve projected onto it as the path ({@code samples} points, t from 0 to 1) and the three anchors as marks —
+     * the contour plot with the chain drawn on it, as in the lab of seed 002.
+     */
+    static Given planeOfCurve(Curve curve, List<INDArray> anchors, int samples) {
+        if (samples < 2) {
+            throw new IllegalArgumentException("samples must be >= 2, was " + samples);
+        }
+        CurvePath path = new CurvePath(curve, anchors, "curve");
+        INDArray start = path.anchors().get(0);
+        INDArray bend = path.anchors().get(1);
+        INDArray end = path.anchors().get(path.anchors().size() - 1);
+        PlaneThroughModels plane = PlaneThroughModels.through(start, end, bend);
+        Projection projection = plane.projection();
+        List<double[]> points = new ArrayList<>();
+        for (int i = 0; i < samples; i++) {
+            Projection.Projected p = projection.project(curve.point(path.anchors(), i / (samples - 1.0)));
+            points.add(new double[] {p.x(), p.y()});
+        }
+        List<Mark> marks = List.of(new Mark("start", new double[] {plane.a().x(), plane.a().y()}),
+                new Mark("end", new double[] {plane.b().x(), plane.b().y()}),
+                new Mark("bend", new double[] {plane.c().x(), plane.c().y()}));
+        return new Given("plane through a curve's start, end and bend (Gram-Schmidt basis)",
+                List.of(plane.d1(), plane.d2()), start, marks, points);
+    }
+
     private static void requireSameShape(Model a, Model b, String what) {
         if (a == null || b == null) {
             throw new IllegalArgumentException(what + " needs non-null models");

@@ -149,6 +149,37 @@ class DirectionsTest {
     }
 
     @Test
+    void curveTrainingStreamsEveryStepAndCancels() {
+        var options = new org.landscape4j.engine.geometry.CurveTrainer.Options(12, 0.01, 3);
+        List<org.landscape4j.engine.geometry.CurveTrainer.Progress> steps = org.landscape4j.engine.geometry.CurveTrainer
+                .training(PolygonalChain.ONE_BEND, a, data, a.params(), b.params(), options).collectList().block();
+
+        assertThat(steps).hasSize(12);
+        assertThat(steps).extracting(org.landscape4j.engine.geometry.CurveTrainer.Progress::step)
+                .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
+        assertThat(steps.get(11).anchors()).hasSize(3);
+        assertThat(steps.get(5).anchors()).isNull();
+        assertThat(steps).allMatch(p -> Double.isFinite(p.loss()) && p.t() >= 0 && p.t() < 1);
+        assertThat(org.landscape4j.engine.geometry.CurveTrainer.training(PolygonalChain.ONE_BEND, a, data, a.params(),
+                b.params(), options).take(3).count().block()).isEqualTo(3);
+    }
+
+    @Test
+    void planeOfACurveHoldsItsAnchorsAndTheProjectedCurve() {
+        INDArray bend = a.params().dup().addi(b.params()).muli(0.5).addi(c.params().sub(a.params()).muli(0.3));
+        List<INDArray> anchors = List.of(a.params().dup(), bend, b.params().dup());
+        Directions.Given plane = Directions.planeOfCurve(PolygonalChain.ONE_BEND, anchors, 21);
+
+        assertThat(plane.path()).hasSize(21);
+        assertThat(plane.path().get(0)).containsExactly(new double[] {0, 0}, within(1e-6));
+        assertThat(plane.path().get(20)).containsExactly(plane.marks().get(1).coordinates(), within(1e-4));
+        assertThat(plane.path().get(10)).as("t = 0.5 is the bend")
+                .containsExactly(plane.marks().get(2).coordinates(), within(1e-4));
+        Surface s = landscape(a, plane, Axis.linear(-0.5, 1.5, 3), Axis.linear(-0.5, 1.5, 3)).surface();
+        assertThat(java.util.Arrays.stream(s.flatValues("train", "loss")).allMatch(Double::isFinite)).isTrue();
+    }
+
+    @Test
     void aCurveThroughAStraightBendEndsAtBothModels() {
         INDArray mid = a.params().dup().addi(b.params()).muli(0.5);
         Directions.CurvePath curve = Directions.curve(PolygonalChain.ONE_BEND,

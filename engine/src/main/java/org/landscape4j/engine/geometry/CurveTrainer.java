@@ -10,6 +10,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+
 /**
  * Trains the bends of a {@link Curve} between two trained networks so that the loss stays low all along it (Garipov
  * et al. 2018): each step draws {@code t ~ U[0, 1]}, computes the gradient {@code ∇L(θ(t))} of the network's loss on
@@ -68,47 +71,115 @@ public final class CurveTrainer {
      */
     public static List<INDArray> train(Curve curve, Model model, DataSet data, INDArray start, INDArray end,
                                        Options options) {
-        if (curve == null || options == null) {
-            throw new IllegalArgumentException("curve and options must not be null");
+        Training training = new Training(curve, model, data, start, end, options);
+        Progress last = null;
+        while (!training.done()) {
+            last = training.next();
         }
-        if (curve.bends() < 1) {
-            throw new IllegalArgumentException("the curve must have at least one bend to train, " + curve + " has "
-                    + curve.bends());
+        return last == null ? training.anchors() : last.anchors();
+    }
+
+    /**
+     * Trains the bends as a stream: one {@link Progress} per step (the sampled {@code t} and the loss there), the
+     * last one carrying the trained anchors. Produced on demand on a worker thread; cancelling stops the training.
+     * Same arguments and checks as {@link #train}.
+     */
+    public static Flux<Progress> training(Curve curve, Model model, DataSet data, INDArray start, INDArray end,
+                                          Options options) {
+        Training check = new Training(curve, model, data, start, end, options);
+        return Flux.<Progress, Training>generate(() -> check, (training, sink) -> {
+            sink.next(training.next());
+            if (training.done()) {
+                sink.complete();
+            }
+            return training;
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /**
+     * One training step.
+     *
+     * @param step    1-based step number
+     * @param steps   total steps
+     * @param t       the sampled curve position
+     * @param loss    the training loss at that position (DL4J score, before the step's update)
+     * @param anchors the trained anchors (start, bends, end) on the last step, else {@code null}
+     */
+    public record Progress(int step, int steps, double t, double loss, List<INDArray> anchors) {
+    }
+
+    /** The training loop as a state machine, so it can run in a loop or as a stream. */
+    private static final class Training {
+        private final Curve curve;
+        private final Options options;
+        private final LossGradients gradients;
+        private final double[][] anchors;
+        private final double[][] m;
+        private final double[][] v;
+        private final Random random;
+        private int step;
+
+        Training(Curve curve, Model model, DataSet data, INDArray start, INDArray end, Options options) {
+            if (curve == null || options == null) {
+                throw new IllegalArgumentException("curve and options must not be null");
+            }
+            if (curve.bends() < 1) {
+                throw new IllegalArgumentException("the curve must have at least one bend to train, " + curve
+                        + " has " + curve.bends());
+            }
+            double[] a = FlatVectors.toDoubles(start, "start");
+            double[] b = FlatVectors.toDoubles(end, "end");
+            if (model == null || model.params() == null || model.params().length() != a.length
+                    || a.length != b.length) {
+                throw new IllegalArgumentException("start, end and the model must have the same number of "
+                        + "parameters, had " + a.length + ", " + b.length + " and "
+                        + (model == null || model.params() == null ? "none" : model.params().length()));
+            }
+            this.curve = curve;
+            this.options = options;
+            this.gradients = new LossGradients(model, data);
+            int n = curve.anchors();
+            anchors = new double[n][];
+            anchors[0] = a;
+            anchors[n - 1] = b;
+            for (int i = 1; i < n - 1; i++) {
+                double s = (double) i / (n - 1);
+                anchors[i] = new double[a.length];
+                FlatVectors.axpy(1 - s, a, anchors[i]);
+                FlatVectors.axpy(s, b, anchors[i]);
+            }
+            m = new double[n][a.length];
+            v = new double[n][a.length];
+            random = new Random(options.seed());
         }
-        double[] a = FlatVectors.toDoubles(start, "start");
-        double[] b = FlatVectors.toDoubles(end, "end");
-        if (model == null || model.params() == null || model.params().length() != a.length
-                || a.length != b.length) {
-            throw new IllegalArgumentException("start, end and the model must have the same number of parameters,"
-                    + " had " + a.length + ", " + b.length + " and "
-                    + (model == null || model.params() == null ? "none" : model.params().length()));
+
+        boolean done() {
+            return step >= options.steps();
         }
-        LossGradients gradients = new LossGradients(model, data);
-        int n = curve.anchors();
-        double[][] anchors = new double[n][];
-        anchors[0] = a;
-        anchors[n - 1] = b;
-        for (int i = 1; i < n - 1; i++) {
-            double s = (double) i / (n - 1);
-            anchors[i] = new double[a.length];
-            FlatVectors.axpy(1 - s, a, anchors[i]);
-            FlatVectors.axpy(s, b, anchors[i]);
+
+        List<INDArray> anchors() {
+            List<INDArray> out = new ArrayList<>(anchors.length);
+            for (double[] anchor : anchors) {
+                out.add(FlatVectors.toRow(anchor));
+            }
+            return out;
         }
-        double[][] m = new double[n][a.length];
-        double[][] v = new double[n][a.length];
-        double beta1 = 0.9;
-        double beta2 = 0.999;
-        Random random = new Random(options.seed());
-        for (int step = 1; step <= options.steps(); step++) {
+
+        Progress next() {
+            step++;
+            double beta1 = 0.9;
+            double beta2 = 0.999;
+            int n = anchors.length;
             double t = random.nextDouble();
             double[] c = curve.coefficients(t);
-            double[] theta = new double[a.length];
+            double[] theta = new double[anchors[0].length];
             for (int i = 0; i < n; i++) {
                 if (c[i] != 0) {
                     FlatVectors.axpy(c[i], anchors[i], theta);
                 }
             }
             double[] g = gradients.at(theta);
+            double loss = gradients.lastScore();
             double correction1 = 1 - Math.pow(beta1, step);
             double correction2 = 1 - Math.pow(beta2, step);
             for (int i = 1; i < n - 1; i++) {
@@ -123,12 +194,8 @@ public final class CurveTrainer {
                     ai[e] -= options.learningRate() * (mi[e] / correction1) / (Math.sqrt(vi[e] / correction2) + 1e-8);
                 }
             }
+            return new Progress(step, options.steps(), t, loss, done() ? anchors() : null);
         }
-        List<INDArray> out = new ArrayList<>(n);
-        for (double[] anchor : anchors) {
-            out.add(FlatVectors.toRow(anchor));
-        }
-        return out;
     }
 
     /**

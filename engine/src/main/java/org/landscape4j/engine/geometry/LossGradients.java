@@ -70,6 +70,11 @@ final class LossGradients {
         return g;
     }
 
+    /** The training score of the last {@link #at} call (DL4J's, mean over the examples). */
+    double lastScore() {
+        return net.score();
+    }
+
     /** {@code (g(θ + εv) − g(θ − εv)) / 2ε}. */
     double[] hessianTimes(double[] v, double eps) {
         double[] plus = theta.clone();

@@ -83,9 +83,9 @@ public final class Bench {
         System.out.println(header);
         md.append("# landscape4j benchmark\n\n").append(header.replace("\n", "  \n")).append("\n\n");
 
-        DataSet eval2k = head(eval, 2000);
+        DataSet eval2k = ExampleData.head(eval, 2000);
         MultiLayerNetwork mlp = train(mlp(128), train, 2);
-        MultiLayerNetwork cnn = train(cnn(), head(train, 5000), 1);
+        MultiLayerNetwork cnn = train(cnn(), ExampleData.head(train, 5000), 1);
 
         table("Points per second, 41x41 plane, 2,000 evaluation samples (loss + accuracy)",
                 "model", "method", "points", "points/s", "vs naive", "max rel |Δloss| vs naive");
@@ -94,10 +94,10 @@ public final class Bench {
 
         table("Scaling (engine, first layer factorized, 1 worker)", "model", "samples", "points/s");
         for (int n : new int[] {1000, 2000, 4000, 8000}) {
-            row("MLP 784-128-10", Integer.toString(n), fmt(rate(mlp, head(eval, n), true, 1)));
+            row("MLP 784-128-10", Integer.toString(n), fmt(rate(mlp, ExampleData.head(eval, n), true, 1)));
         }
         for (int width : new int[] {128, 256, 512, 1024}) {
-            MultiLayerNetwork wide = train(mlp(width), head(train, 2000), 1);
+            MultiLayerNetwork wide = train(mlp(width), ExampleData.head(train, 2000), 1);
             row("MLP 784-" + width + "-10", "2000", fmt(rate(wide, eval2k, true, 1)));
         }
 
@@ -258,13 +258,6 @@ public final class Bench {
             }
         }
         return net;
-    }
-
-    static DataSet head(DataSet d, int n) {
-        return new DataSet(d.getFeatures().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n),
-                org.nd4j.linalg.indexing.NDArrayIndex.all()).dup(),
-                d.getLabels().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n),
-                        org.nd4j.linalg.indexing.NDArrayIndex.all()).dup());
     }
 
     private static DataSet synthetic(int n, long seed) {

@@ -1,0 +1,106 @@
+package org.landscape4j.examples;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart3d.Chart3D;
+import org.landscape4j.charts.ChartFiles;
+import org.landscape4j.engine.LandscapeResult;
+
+/**
+ * Where an example writes its pictures (PNG), numbers (CSV) and findings (a table printed and saved as
+ * {@code findings.csv}).
+ */
+public final class ExampleOutput {
+
+    private final Path dir;
+    private final List<String> written = new ArrayList<>();
+    private final StringBuilder findings = new StringBuilder();
+
+    /** Creates {@code dir}. */
+    public ExampleOutput(Path dir) {
+        this.dir = dir;
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+    }
+
+    /** The folder. */
+    public Path dir() {
+        return dir;
+    }
+
+    /** Writes a chart as PNG. */
+    public Path png(String name, JFreeChart chart) {
+        return record(() -> ChartFiles.png(chart, dir.resolve(name + ".png"), 900, 640));
+    }
+
+    /** Writes a 3D chart as PNG. */
+    public Path png(String name, Chart3D chart) {
+        return record(() -> ChartFiles.png(chart, dir.resolve(name + ".png"), 900, 700));
+    }
+
+    /** Writes a result as CSV. */
+    public Path csv(String name, LandscapeResult result) {
+        return record(() -> {
+            Path f = dir.resolve(name + ".csv");
+            try (Writer w = Files.newBufferedWriter(f)) {
+                result.writeCsv(w);
+            }
+            return f;
+        });
+    }
+
+    /** Starts the findings table with its column names. */
+    public void header(String... columns) {
+        line(columns);
+    }
+
+    /** A row of findings: printed now and saved in {@code findings.csv}. */
+    public void row(Object... cells) {
+        String[] text = new String[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+            text[i] = cells[i] instanceof Double d ? String.format(Locale.ROOT, "%.4g", d) : String.valueOf(cells[i]);
+        }
+        line(text);
+    }
+
+    private void line(String[] cells) {
+        System.out.println(String.join(" | ", cells));
+        findings.append(String.join(",", cells)).append('\n');
+    }
+
+    /** Saves the findings and prints what was written. */
+    public void finish() {
+        record(() -> {
+            Path f = dir.resolve("findings.csv");
+            Files.writeString(f, findings);
+            return f;
+        });
+        System.out.println("wrote " + written.size() + " files to " + dir.toAbsolutePath() + ": "
+                + String.join(", ", written));
+    }
+
+    private interface Write {
+        Path run() throws IOException;
+    }
+
+    private Path record(Write w) {
+        try {
+            Path f = w.run();
+            written.add(f.getFileName().toString());
+            return f;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

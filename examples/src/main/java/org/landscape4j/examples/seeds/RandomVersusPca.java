@@ -1,0 +1,141 @@
+package org.landscape4j.examples.seeds;
+
+import static org.landscape4j.dsl.Landscapes.CUBIC;
+import static org.landscape4j.dsl.Landscapes.LAYER_NORMALIZED;
+import static org.landscape4j.dsl.Landscapes.landscape;
+import static org.landscape4j.dsl.Landscapes.pca;
+
+import java.util.List;
+import java.util.Random;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.landscape4j.charts.Grid;
+import org.landscape4j.charts.HeatmapStyle;
+import org.landscape4j.charts.SurfaceChart;
+import org.landscape4j.engine.Directions;
+import org.landscape4j.engine.Landscape;
+import org.landscape4j.engine.Surface;
+import org.landscape4j.engine.geometry.TrajectoryPca;
+import org.landscape4j.engine.geometry.TrajectoryRecorder;
+import org.landscape4j.examples.ExampleOptions;
+import org.landscape4j.examples.ExampleOutput;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * Seed 004 (the blog post): an MLP fits a noisy parabola; a random layer-normalized plane with cubic spacing shows
+ * the minimum, and the plane of the training path's two principal components shows the path itself, projected by
+ * least squares.
+ *
+ * <pre>RandomVersusPca [--out DIR] [--size tiny|cpu|full]</pre>
+ */
+public final class RandomVersusPca {
+
+    /**
+     * What the example found.
+     *
+     * @param explainedVariance    the two components' explained variance ratios
+     * @param randomCentreLoss     loss at the random plane's centre (the trained model)
+     * @param pathStartLoss        loss at the first snapshot's projection in the PCA plane
+     * @param trainedLoss          the trained model's loss
+     */
+    public record Finding(double[] explainedVariance, double randomCentreLoss, double pathStartLoss,
+                          double trainedLoss) {
+    }
+
+    private RandomVersusPca() {
+    }
+
+    public static void main(String[] args) {
+        run(ExampleOptions.parse(args, "target/examples/random-vs-pca"));
+    }
+
+    /** Runs the example and returns its findings. */
+    public static Finding run(ExampleOptions o) {
+        ExampleOutput out = new ExampleOutput(o.out());
+        DataSet data = parabola(256, 1);
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(4)
+                .dataType(DataType.FLOAT).updater(new Adam(0.01)).weightInit(WeightInit.XAVIER).list()
+                .layer(new DenseLayer.Builder().nIn(1).nOut(64).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder().nIn(64).nOut(64).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder().nIn(64).nOut(64).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(64).nOut(1)
+                        .activation(Activation.IDENTITY).build())
+                .build());
+        net.init();
+        TrajectoryRecorder recorder = TrajectoryRecorder.everyIterations(4);
+        recorder.record(net);
+        net.setListeners(recorder);
+        int epochs = o.pick(20, 200, 200);
+        for (int e = 0; e < epochs; e++) {
+            for (DataSet b : data.batchBy(64)) {
+                net.fit(b);
+            }
+        }
+        recorder.record(net);
+        net.setListeners();
+        double trained = net.score(data, false);
+        System.out.printf("seed 004: MLP 1-64-64-64-1 fit a parabola in %d epochs: MSE %.4f; %d snapshots%n",
+                epochs, trained, recorder.snapshots().size());
+
+        int points = o.pick(9, 30, 51);
+        Landscape random = landscape(b -> b.model(net).directions(LAYER_NORMALIZED, 2).grid(-1, 1, points)
+                .spacing(CUBIC).evaluateOn("train", data));
+        Surface randomSurface = random.surface();
+        out.csv("random-plane", randomSurface);
+        out.png("random-plane", new SurfaceChart(Grid.of(randomSurface, "train", "loss"),
+                "Random layer-normalized plane, cubic spacing", HeatmapStyle.DEFAULT.withLogScale()).chart());
+
+        List<INDArray> snapshots = recorder.snapshots();
+        Directions.Given pcaDirections = pca(snapshots);
+        double extent = 0;
+        for (double[] p : pcaDirections.path()) {
+            extent = Math.max(extent, Math.max(Math.abs(p[0]), Math.abs(p[1])));
+        }
+        double range = 1.2 * extent;
+        Landscape pcaPlane = landscape(b -> b.model(net).directions(pcaDirections).grid(-range, range, points)
+                .evaluateOn("train", data));
+        Surface pcaSurface = pcaPlane.surface();
+        out.csv("pca-plane", pcaSurface);
+        double[] xs = pcaPlane.path().stream().mapToDouble(p -> p[0]).toArray();
+        double[] ys = pcaPlane.path().stream().mapToDouble(p -> p[1]).toArray();
+        out.png("pca-plane", new SurfaceChart(Grid.of(pcaSurface, "train", "loss"),
+                "Plane of the training path's principal components", HeatmapStyle.DEFAULT.withLogScale())
+                .addPath("training path", xs, ys).addPoint("trained", 0, 0).chart());
+
+        MultiLayerNetwork start = net.clone();
+        start.params().assign(snapshots.get(0));
+        Finding f = new Finding(TrajectoryPca.of(snapshots, 2).explainedVarianceRatios(), randomSurface.value("train", "loss", points / 2,
+                points / 2), start.score(data, false), trained);
+        out.header("finding", "value");
+        out.row("explained variance PC1", f.explainedVariance()[0]);
+        out.row("explained variance PC2", f.explainedVariance()[1]);
+        out.row("PCA plane", pcaDirections.description());
+        out.row("loss at the start of training", f.pathStartLoss());
+        out.row("loss of the trained model", f.trainedLoss());
+        out.finish();
+        return f;
+    }
+
+    /** The blog's data: x ~ N(0, 1), y = x^2 + N(0, 0.25^2). */
+    static DataSet parabola(int n, long seed) {
+        Random r = new Random(seed);
+        INDArray x = Nd4j.create(DataType.FLOAT, n, 1);
+        INDArray y = Nd4j.create(DataType.FLOAT, n, 1);
+        for (int i = 0; i < n; i++) {
+            double v = r.nextGaussian();
+            x.putScalar(i, 0, v);
+            y.putScalar(i, 0, v * v + 0.25 * r.nextGaussian());
+        }
+        return new DataSet(x, y);
+    }
+}

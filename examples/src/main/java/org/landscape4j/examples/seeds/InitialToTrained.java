@@ -61,7 +61,7 @@ public final class InitialToTrained {
         XYSeriesCollection curves = new XYSeriesCollection();
         List<Finding> findings = new java.util.ArrayList<>();
         for (int batch : new int[] {1, large}) {
-            MultiLayerNetwork initial = new MultiLayerNetwork(mlp());
+            MultiLayerNetwork initial = new MultiLayerNetwork(mlp(3));
             initial.init();
             MultiLayerNetwork trained = initial.clone();
             for (DataSet b : data.train().batchBy(batch)) {
@@ -98,8 +98,8 @@ public final class InitialToTrained {
     }
 
     /** A scaled-down version of the notebook's MLP (784-512-256-128-64-10): 784-128-64-10, ReLU. */
-    static MultiLayerConfiguration mlp() {
-        return new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT).updater(new Adam(1e-3))
+    static MultiLayerConfiguration mlp(long seed) {
+        return new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT).updater(new Adam(1e-3))
                 .weightInit(WeightInit.XAVIER).list()
                 .layer(new DenseLayer.Builder().nIn(784).nOut(128).activation(Activation.RELU).build())
                 .layer(new DenseLayer.Builder().nIn(128).nOut(64).activation(Activation.RELU).build())

@@ -1,0 +1,70 @@
+package org.landscape4j.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.landscape4j.examples.seeds.HealthChecks;
+import org.landscape4j.examples.seeds.InitialToTrained;
+import org.landscape4j.examples.seeds.PathsBetweenMinima;
+import org.landscape4j.examples.seeds.RandomVersusPca;
+
+/** Each seed example at its tiny size: it runs, writes its files, and its numbers make sense. */
+class SeedExamplesTest {
+
+    private static ExampleOptions tiny(Path dir) {
+        return new ExampleOptions(dir, ExampleOptions.Size.TINY);
+    }
+
+    private static void wrote(Path dir, String... files) {
+        for (String f : files) {
+            assertThat(dir.resolve(f)).as(f).isNotEmptyFile();
+        }
+    }
+
+    @Test
+    void initialToTrainedGoesDownhillForEveryBatchSize(@TempDir Path dir) {
+        List<InitialToTrained.Finding> findings = InitialToTrained.run(tiny(dir));
+
+        assertThat(findings).extracting(InitialToTrained.Finding::batchSize).containsExactly(1, 100);
+        assertThat(findings).allSatisfy(f -> assertThat(f.trainedLoss()).isLessThan(f.initialLoss()));
+        wrote(dir, "initial-to-trained.png", "line-batch-1.csv", "findings.csv");
+    }
+
+    @Test
+    void randomVersusPcaFindsThePathsPlane(@TempDir Path dir) {
+        RandomVersusPca.Finding f = RandomVersusPca.run(tiny(dir));
+
+        assertThat(f.trainedLoss()).isLessThan(f.pathStartLoss());
+        assertThat(f.explainedVariance()[0] + f.explainedVariance()[1]).isBetween(0.5, 1.0 + 1e-9);
+        assertThat(f.explainedVariance()[0]).isGreaterThanOrEqualTo(f.explainedVariance()[1]);
+        wrote(dir, "random-plane.png", "pca-plane.png", "pca-plane.csv");
+    }
+
+    @Test
+    void theTrainedChainStaysBelowTheStraightLineBetweenMinima(@TempDir Path dir) {
+        PathsBetweenMinima.Finding f = PathsBetweenMinima.run(tiny(dir));
+
+        assertThat(f.chainMax()).isLessThan(f.minimaLine());
+        assertThat(Math.max(f.minimaLosses()[0], f.minimaLosses()[1])).isLessThan(f.lineMaxLoss()[3]);
+        wrote(dir, "line-1.png", "line-4.csv", "chain.png", "chain-plane.png");
+    }
+
+    @Test
+    void healthChecksGiveFiniteSharpnessNumbers(@TempDir Path dir) throws Exception {
+        List<HealthChecks.Finding> findings = HealthChecks.run(tiny(dir));
+
+        assertThat(findings).hasSize(6);
+        assertThat(findings).allSatisfy(f -> {
+            assertThat(f.curvature()).isFinite().isPositive();
+            assertThat(f.basinWidth()).isPositive();
+            assertThat(f.testAccuracy()).isGreaterThan(0.1);
+        });
+        wrote(dir, "baseline-1d.png", "baseline-levels.png", "baseline-3d.png");
+        assertThat(Files.readAllLines(dir.resolve("findings.csv"))).hasSize(7);
+    }
+}

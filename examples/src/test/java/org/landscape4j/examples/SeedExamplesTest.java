@@ -67,4 +67,13 @@ class SeedExamplesTest {
         wrote(dir, "baseline-1d.png", "baseline-levels.png", "baseline-3d.png");
         assertThat(Files.readAllLines(dir.resolve("findings.csv"))).hasSize(7);
     }
+
+    @Test
+    void kotlinExampleComputesAndDrawsItsSurface(@TempDir Path dir) {
+        org.landscape4j.engine.Surface s = KotlinLandscapeKt.runKotlinExample(dir, 9);
+
+        assertThat(s.keys().sets()).containsExactly("train", "test");
+        assertThat(s.argMin("test", "loss")).isNotNegative();
+        wrote(dir, "kotlin-heatmap.png");
+    }
 }

@@ -107,6 +107,31 @@ public final class Grid {
         return min <= max ? new double[] {min, max} : null;
     }
 
+    /**
+     * The bilinear interpolation of {@code z} (values on this grid, {@code [iy * nx + ix]}) at (x, y), clamped to
+     * the grid.
+     */
+    public double interpolate(double[] z, double x, double y) {
+        int ix = cell(xs, x);
+        int iy = cell(ys, y);
+        double fx = Math.max(0, Math.min(1, (x - xs[ix]) / (xs[ix + 1] - xs[ix])));
+        double fy = Math.max(0, Math.min(1, (y - ys[iy]) / (ys[iy + 1] - ys[iy])));
+        int nx = xs.length;
+        double a = z[iy * nx + ix];
+        double b = z[iy * nx + ix + 1];
+        double c = z[(iy + 1) * nx + ix];
+        double d = z[(iy + 1) * nx + ix + 1];
+        return (1 - fy) * ((1 - fx) * a + fx * b) + fy * ((1 - fx) * c + fx * d);
+    }
+
+    private static int cell(double[] coords, double v) {
+        int i = 0;
+        while (i < coords.length - 2 && coords[i + 1] < v) {
+            i++;
+        }
+        return i;
+    }
+
     /** Number of columns (x coordinates). */
     public int nx() {
         return xs.length;

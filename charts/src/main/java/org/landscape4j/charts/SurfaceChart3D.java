@@ -40,7 +40,7 @@ public final class SurfaceChart3D {
         for (int i = 0; i < v.length; i++) {
             z[i] = Double.isNaN(v[i]) ? bottom : Math.min(v[i], top);
         }
-        Function3D f = (x, y) -> bilinear(grid, z, x, y);
+        Function3D f = (x, y) -> grid.interpolate(z, x, y);
         Chart3D chart = Chart3DFactory.createSurfaceChart(title == null ? grid.label() : title, null, f,
                 "direction 1", grid.label(), "direction 2");
         XYZPlot plot = (XYZPlot) chart.getPlot();
@@ -56,30 +56,5 @@ public final class SurfaceChart3D {
                 ColourScale.highColour()));
         chart.setBackground(new org.jfree.chart3d.table.StandardRectanglePainter(Color.WHITE));
         return chart;
-    }
-
-    /** Bilinear interpolation of {@code z[iy * nx + ix]} at (x, y), clamped to the grid. */
-    static double bilinear(Grid g, double[] z, double x, double y) {
-        int ix = locate(g, true, x);
-        int iy = locate(g, false, y);
-        double fx = (x - g.x(ix)) / (g.x(ix + 1) - g.x(ix));
-        double fy = (y - g.y(iy)) / (g.y(iy + 1) - g.y(iy));
-        fx = Math.max(0, Math.min(1, fx));
-        fy = Math.max(0, Math.min(1, fy));
-        int nx = g.nx();
-        double a = z[iy * nx + ix];
-        double b = z[iy * nx + ix + 1];
-        double c = z[(iy + 1) * nx + ix];
-        double d = z[(iy + 1) * nx + ix + 1];
-        return (1 - fy) * ((1 - fx) * a + fx * b) + fy * ((1 - fx) * c + fx * d);
-    }
-
-    private static int locate(Grid g, boolean xAxis, double v) {
-        int n = xAxis ? g.nx() : g.ny();
-        int i = 0;
-        while (i < n - 2 && (xAxis ? g.x(i + 1) : g.y(i + 1)) < v) {
-            i++;
-        }
-        return i;
     }
 }

@@ -18,6 +18,7 @@ import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.landscape4j.engine.internal.Batch;
+import org.landscape4j.engine.internal.CheckpointFile;
 import org.landscape4j.engine.internal.LandscapeRun;
 import org.landscape4j.engine.internal.NetworkEvaluator;
 import org.landscape4j.engine.internal.PointEvaluator;
@@ -241,20 +242,116 @@ public final class Landscape {
      * Cancelling stops the work after the points in progress.
      */
     public Flux<LandscapePoint> points() {
+        return compute(null, 0);
+    }
+
+    /**
+     * Like {@link #points()}, resumable: every finished point is appended to {@code checkpoint} (see below), and when
+     * the file already holds points of this same landscape, they are streamed first, flagged
+     * {@link LandscapePoint#isRestored() restored}, and only the missing points are computed. Sequence numbers
+     * count the streamed points (restored ones first), so progress reads right.
+     *
+     * <p>The file records fingerprints of the spec (grid, directions' kind and seed, evaluation data, metrics,
+     * evaluator), of the model's parameters and of the direction vectors; a file written for anything else is
+     * refused before any work, with a message naming what differs. Each point is written to the file before it
+     * is emitted, so a process killed at any time keeps every point it emitted; the file is forced to disk every
+     * few points. A torn last record (a kill or crash during a write) is detected by its CRC and dropped.
+     *
+     * <pre>{@code
+     * landscape.points(Path.of("run/landscape.ckpt")).subscribe(...);   // kill it, run it again: it continues
+     * }</pre>
+     *
+     * @param checkpoint the checkpoint file, created (with its directory) when missing
+     * @throws IllegalArgumentException when {@code checkpoint} is not a checkpoint of this landscape (not a
+     *                                  checkpoint, corrupt header, or written for another spec, model or directions)
+     */
+    public Flux<LandscapePoint> points(java.nio.file.Path checkpoint) {
+        if (checkpoint == null) {
+            throw new IllegalArgumentException("checkpoint must not be null; use points() for a run without one");
+        }
+        java.util.Map<String, String> header = checkpointHeader();
+        CheckpointFile.check(checkpoint, header);
+        return Flux.using(() -> CheckpointFile.open(checkpoint, header, keys.size()), file -> {
+            LandscapeRun run = newRun();
+            boolean[] done = new boolean[totalPoints()];
+            List<LandscapePoint> restored = new ArrayList<>();
+            for (CheckpointFile.Record r : file.recovered()) {
+                done[r.index()] = true;
+                restored.add(run.restored(r.index(), restored.size(), r.values()));
+            }
+            return Flux.fromIterable(restored).concatWith(compute(done, restored.size()).doOnNext(p -> {
+                double[] v = new double[keys.size()];
+                for (int k = 0; k < v.length; k++) {
+                    v[k] = p.value(k);
+                }
+                file.append(p.index(), v);
+            }));
+        }, CheckpointFile::close);
+    }
+
+    /**
+     * What a checkpoint of this landscape must match, in the order it is compared: the spec's parts, then the
+     * fingerprints of the model parameters and of the direction vectors.
+     */
+    java.util.Map<String, String> checkpointHeader() {
+        java.util.Map<String, String> h = new java.util.LinkedHashMap<>();
+        h.put("format", "1");
+        h.put("grid", spec.axes().toString());
+        h.put("directions", spec.directions() + ", seed " + spec.seed());
+        List<String> data = new ArrayList<>();
+        for (EvaluationSet set : spec.evaluationSets()) {
+            StringBuilder hash = new StringBuilder();
+            for (INDArray a : set.features()) {
+                hash.append(fingerprint(a.dup('c').reshape(a.length())));
+            }
+            for (INDArray a : set.labels()) {
+                hash.append(fingerprint(a.dup('c').reshape(a.length())));
+            }
+            data.add(set.name() + " (" + set.size() + " examples, data " + hash + ")");
+        }
+        h.put("evaluation data", String.join(", ", data));
+        h.put("metrics", String.join(", ", keys.metrics()));
+        boolean factorized = spec.execution().factorizeFirstLayer() && PointEvaluator.firstLayerFactorizes(prototype);
+        h.put("evaluator", factorized ? "first layer factorized" : "plain forward pass");
+        h.put("model parameters", provenance.modelFingerprint());
+        INDArray[] vectors = spec.directions() instanceof Directions.CurvePath ? curveAnchors : directionsShared();
+        StringBuilder dirs = new StringBuilder();
+        for (INDArray v : vectors) {
+            dirs.append(dirs.length() == 0 ? "" : ",").append(fingerprint(v));
+        }
+        h.put("direction vectors", dirs.toString());
+        h.put("points", Integer.toString(totalPoints()));
+        h.put("values", Integer.toString(keys.size()));
+        return h;
+    }
+
+    /**
+     * The points whose grid index is not marked in {@code done} ({@code null}: none is done), streamed with sequence
+     * numbers from {@code first}.
+     */
+    private Flux<LandscapePoint> compute(boolean[] done, int first) {
+        int remaining = totalPoints() - first;
+        if (remaining == 0) {
+            return Flux.empty();
+        }
         Execution execution = spec.execution();
-        int workers = Math.min(execution.effectiveWorkers(), totalPoints());
+        int workers = Math.min(execution.effectiveWorkers(), remaining);
         if (workers <= 1) {
-            return Flux.<LandscapePoint, Sequential>generate(() -> new Sequential(newRun()), Sequential::next)
+            return Flux.<LandscapePoint, Sequential>generate(() -> new Sequential(newRun(), done, first),
+                            Sequential::next)
                     .subscribeOn(Schedulers.boundedElastic());
         }
         return Flux.defer(() -> {
             LandscapeRun run = newRun();
+            int[] todo = java.util.stream.IntStream.range(0, run.total())
+                    .filter(n -> done == null || !done[run.indexAt(n)]).toArray();
             Scheduler pool = Schedulers.newParallel("landscape4j-worker", workers, true);
             ThreadLocal<PointEvaluator> evaluators = ThreadLocal.withInitial(run::newEvaluator);
             // The first evaluator computes the shared first-layer products off the caller's thread.
             return Mono.fromCallable(evaluators::get).subscribeOn(pool)
-                    .flatMapMany(first -> Flux.range(0, run.total())
-                            .flatMapSequential(n -> Mono.fromCallable(() -> run.point(evaluators.get(), n))
+                    .flatMapMany(firstEvaluator -> Flux.range(0, todo.length)
+                            .flatMapSequential(k -> Mono.fromCallable(
+                                            () -> run.point(evaluators.get(), todo[k], first + k))
                                     .subscribeOn(pool), workers, 1))
                     .doFinally(signal -> pool.dispose());
         });
@@ -277,19 +374,34 @@ public final class Landscape {
                 keys, spec.execution().factorizeFirstLayer());
     }
 
-    /** One worker computing the points in order on demand, driven by {@code Flux.generate}. */
+    /**
+     * One worker computing the points in order on demand, driven by {@code Flux.generate}, skipping those marked in
+     * {@code done}.
+     */
     private static final class Sequential {
         private final LandscapeRun run;
         private final PointEvaluator evaluator;
+        private final boolean[] done;
         private int next;
+        private int streamed;
 
-        Sequential(LandscapeRun run) {
+        Sequential(LandscapeRun run, boolean[] done, int first) {
             this.run = run;
             this.evaluator = run.newEvaluator();
+            this.done = done;
+            this.streamed = first;
+            skipDone();
+        }
+
+        private void skipDone() {
+            while (done != null && next < run.total() && done[run.indexAt(next)]) {
+                next++;
+            }
         }
 
         Sequential next(SynchronousSink<LandscapePoint> sink) {
-            sink.next(run.point(evaluator, next++));
+            sink.next(run.point(evaluator, next++, streamed++));
+            skipDone();
             if (next == run.total()) {
                 sink.complete();
             }
@@ -307,7 +419,7 @@ public final class Landscape {
             throw new IllegalStateException("profile() needs 1 direction, this landscape has " + spec.dimensions()
                     + "; use surface()");
         }
-        double[][] values = collect();
+        double[][] values = collect(points());
         return new Profile(spec.axes().get(0), keys, values, provenance);
     }
 
@@ -321,16 +433,40 @@ public final class Landscape {
             throw new IllegalStateException("surface() needs 2 directions, this landscape has " + spec.dimensions()
                     + "; use profile()");
         }
-        double[][] values = collect();
+        double[][] values = collect(points());
         return new Surface(spec.axes().get(0), spec.axes().get(1), keys, values, provenance);
     }
 
-    private double[][] collect() {
+    /**
+     * Computes the whole plane, resuming from and recording to {@code checkpoint} (see {@link #points(java.nio.file.Path)});
+     * blocks.
+     */
+    public Surface surface(java.nio.file.Path checkpoint) {
+        if (spec.dimensions() != 2) {
+            throw new IllegalStateException("surface() needs 2 directions, this landscape has " + spec.dimensions()
+                    + "; use profile()");
+        }
+        return new Surface(spec.axes().get(0), spec.axes().get(1), keys, collect(points(checkpoint)), provenance);
+    }
+
+    /**
+     * Computes the whole line, resuming from and recording to {@code checkpoint} (see {@link #points(java.nio.file.Path)});
+     * blocks.
+     */
+    public Profile profile(java.nio.file.Path checkpoint) {
+        if (spec.dimensions() != 1) {
+            throw new IllegalStateException("profile() needs 1 direction, this landscape has " + spec.dimensions()
+                    + "; use surface()");
+        }
+        return new Profile(spec.axes().get(0), keys, collect(points(checkpoint)), provenance);
+    }
+
+    private double[][] collect(Flux<LandscapePoint> points) {
         double[][] values = new double[keys.size()][totalPoints()];
         for (double[] v : values) {
             Arrays.fill(v, Double.NaN);
         }
-        points().doOnNext(p -> {
+        points.doOnNext(p -> {
             for (int k = 0; k < values.length; k++) {
                 values[k][p.index()] = p.value(k);
             }

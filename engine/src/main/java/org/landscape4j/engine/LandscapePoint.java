@@ -17,6 +17,7 @@ public final class LandscapePoint {
     private final double[] coordinates;
     private final double[] values;
     private final MetricKeys keys;
+    private final boolean restored;
 
     /**
      * A point computed in raster order (its sequence number is its index).
@@ -44,6 +45,21 @@ public final class LandscapePoint {
      */
     public LandscapePoint(int index, int sequence, int total, int[] gridIndex, double[] coordinates,
                           double[] values, MetricKeys keys) {
+        this(index, sequence, total, gridIndex, coordinates, values, keys, false);
+    }
+
+    /**
+     * @param index       0-based position in the grid
+     * @param sequence    0-based position in the order the points are streamed
+     * @param total       number of points in the grid
+     * @param gridIndex   the index along each axis
+     * @param coordinates the coordinate along each direction
+     * @param values      one value per (set, metric) in {@code keys} order
+     * @param keys        names of the values
+     * @param restored    whether the point was read from a checkpoint instead of computed by this run
+     */
+    public LandscapePoint(int index, int sequence, int total, int[] gridIndex, double[] coordinates,
+                          double[] values, MetricKeys keys, boolean restored) {
         if (index < 0 || index >= total) {
             throw new IllegalArgumentException("index must be in [0, " + total + "), was " + index);
         }
@@ -60,6 +76,15 @@ public final class LandscapePoint {
         this.coordinates = coordinates.clone();
         this.values = values.clone();
         this.keys = keys;
+        this.restored = restored;
+    }
+
+    /**
+     * True when this point was read from a checkpoint written by an earlier run (see
+     * {@link Landscape#points(java.nio.file.Path)}), false when this run computed it.
+     */
+    public boolean isRestored() {
+        return restored;
     }
 
     /** Position of this point in the grid, 0-based. */
@@ -128,6 +153,9 @@ public final class LandscapePoint {
                 .append(" at ").append(Arrays.toString(coordinates));
         for (int k = 0; k < values.length; k++) {
             sb.append(' ').append(keys.label(k)).append('=').append(String.format("%.6g", values[k]));
+        }
+        if (restored) {
+            sb.append(" (restored)");
         }
         return sb.toString();
     }

@@ -86,6 +86,43 @@ public final class LandscapeRun {
 
     /** Computes the {@code n}-th point of the visiting order with {@code evaluator}. */
     public LandscapePoint point(PointEvaluator evaluator, int n) {
+        return point(evaluator, n, n);
+    }
+
+    /** The grid index of the {@code n}-th point of the visiting order. */
+    public int indexAt(int n) {
+        return sequence[n];
+    }
+
+    /** A point read from a checkpoint: grid index {@code index}, streamed as number {@code streamed}. */
+    public LandscapePoint restored(int index, int streamed, double[] values) {
+        int[] grid = gridIndex(index);
+        return new LandscapePoint(index, streamed, sequence.length, grid, coordinates(grid), values, keys, true);
+    }
+
+    private int[] gridIndex(int index) {
+        int[] grid = new int[axes.size()];
+        int rest = index;
+        for (int a = 0; a < axes.size(); a++) {
+            grid[a] = rest % axes.get(a).points();
+            rest /= axes.get(a).points();
+        }
+        return grid;
+    }
+
+    private double[] coordinates(int[] grid) {
+        double[] coords = new double[axes.size()];
+        for (int a = 0; a < axes.size(); a++) {
+            coords[a] = axes.get(a).value(grid[a]);
+        }
+        return coords;
+    }
+
+    /**
+     * Computes the {@code n}-th point of the visiting order with {@code evaluator}, streamed as number
+     * {@code streamed} (which differs from {@code n} when a checkpoint supplied some points).
+     */
+    public LandscapePoint point(PointEvaluator evaluator, int n, int streamed) {
         int index = sequence[n];
         int[] grid = new int[axes.size()];
         double[] coords = new double[axes.size()];
@@ -99,6 +136,6 @@ public final class LandscapeRun {
         double[] w = weights.apply(coords);
         double[] values = new double[keys.size()];
         evaluator.evaluate(w, values);
-        return new LandscapePoint(index, n, sequence.length, grid, coords, values, keys);
+        return new LandscapePoint(index, streamed, sequence.length, grid, coords, values, keys);
     }
 }

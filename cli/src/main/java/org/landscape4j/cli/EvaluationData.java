@@ -1,0 +1,195 @@
+package org.landscape4j.cli;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Evaluation data from a file, by kind: a directory of IDX files ({@code <prefix>-images-idx3-ubyte[.gz]} and
+ * {@code <prefix>-labels-idx1-ubyte[.gz]}, as MNIST and FashionMNIST ship; pixels scaled to [0, 1]), a
+ * {@code .csv} file (one example per row: the features, then the class index; a non-numeric first line is a header),
+ * or anything else as a DL4J {@code DataSet.save} file. Class indices become one-hot labels of the model's output
+ * size.
+ */
+final class EvaluationData {
+
+    private EvaluationData() {
+    }
+
+    static DataSet load(Path path, String idxPrefix, Model model, int limit) {
+        if (!Files.exists(path)) {
+            throw new BadInput("--data: " + path + " does not exist");
+        }
+        DataSet data;
+        if (Files.isDirectory(path)) {
+            data = idx(path, idxPrefix, classes(model));
+        } else if (path.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
+            data = csv(path, classes(model));
+        } else {
+            data = new DataSet();
+            try {
+                data.load(path.toFile());
+            } catch (RuntimeException e) {
+                throw new BadInput("--data: " + path + " is not a saved DL4J DataSet, a .csv file or an IDX directory ("
+                        + ModelFile.firstLine(e) + ")");
+            }
+            if (data.getFeatures() == null || data.getLabels() == null) {
+                throw new BadInput("--data: " + path + " holds no features or no labels");
+            }
+        }
+        if (data.numExamples() == 0) {
+            throw new BadInput("--data: " + path + " holds no examples");
+        }
+        if (limit > 0 && limit < data.numExamples()) {
+            data = new DataSet(data.getFeatures().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, limit),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all()).dup(),
+                    data.getLabels().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, limit),
+                            org.nd4j.linalg.indexing.NDArrayIndex.all()).dup());
+        }
+        return data;
+    }
+
+    /** The number of outputs of the model's (first) output layer. */
+    static int classes(Model model) {
+        org.deeplearning4j.nn.conf.layers.Layer out;
+        if (model instanceof MultiLayerNetwork net) {
+            out = net.getLayer(net.getnLayers() - 1).conf().getLayer();
+        } else {
+            ComputationGraph g = (ComputationGraph) model;
+            out = g.getLayer(g.getConfiguration().getNetworkOutputs().get(0)).conf().getLayer();
+        }
+        if (!(out instanceof FeedForwardLayer ff)) {
+            throw new BadInput("--data: the model's output layer " + out.getClass().getSimpleName()
+                    + " has no output size; use a saved DataSet");
+        }
+        return (int) ff.getNOut();
+    }
+
+    private static DataSet csv(Path file, int classes) {
+        List<float[]> rows = new ArrayList<>();
+        int columns = -1;
+        try {
+            List<String> lines = Files.readAllLines(file);
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i).trim();
+                if (line.isEmpty()) {
+                    continue;
+                }
+                String[] cells = line.split("\\s*[,;\\t]\\s*");
+                float[] row = new float[cells.length];
+                try {
+                    for (int c = 0; c < cells.length; c++) {
+                        row[c] = Float.parseFloat(cells[c]);
+                    }
+                } catch (NumberFormatException e) {
+                    if (rows.isEmpty() && columns < 0) {
+                        columns = cells.length;          // a header line
+                        continue;
+                    }
+                    throw new BadInput("--data: " + file + " line " + (i + 1) + " is not numeric: " + line);
+                }
+                if (columns >= 0 && cells.length != columns) {
+                    throw new BadInput("--data: " + file + " line " + (i + 1) + " has " + cells.length
+                            + " columns, the first line has " + columns);
+                }
+                columns = cells.length;
+                rows.add(row);
+            }
+        } catch (IOException e) {
+            throw new BadInput("--data: cannot read " + file + " (" + e.getMessage() + ")");
+        }
+        if (rows.isEmpty()) {
+            throw new BadInput("--data: " + file + " holds no examples");
+        }
+        if (columns < 2) {
+            throw new BadInput("--data: " + file + " has " + columns + " column; expected the features, then the class");
+        }
+        int n = rows.size();
+        int d = columns - 1;
+        float[] x = new float[n * d];
+        float[] y = new float[n * classes];
+        for (int i = 0; i < n; i++) {
+            float[] r = rows.get(i);
+            System.arraycopy(r, 0, x, i * d, d);
+            int label = (int) r[d];
+            if (label != r[d] || label < 0 || label >= classes) {
+                throw new BadInput("--data: " + file + " example " + (i + 1) + " has class " + r[d]
+                        + ", the model has " + classes + " outputs (classes 0.." + (classes - 1) + ")");
+            }
+            y[i * classes + label] = 1f;
+        }
+        return new DataSet(Nd4j.create(x, new long[] {n, d}, DataType.FLOAT),
+                Nd4j.create(y, new long[] {n, classes}, DataType.FLOAT));
+    }
+
+    private static DataSet idx(Path dir, String prefix, int classes) {
+        Path images = find(dir, prefix + "-images-idx3-ubyte");
+        Path labels = find(dir, prefix + "-labels-idx1-ubyte");
+        try (DataInputStream img = open(images); DataInputStream lab = open(labels)) {
+            int imageMagic = img.readInt();
+            int count = img.readInt();
+            int rows = img.readInt();
+            int cols = img.readInt();
+            int labelMagic = lab.readInt();
+            int labelCount = lab.readInt();
+            if (imageMagic != 0x803 || labelMagic != 0x801) {
+                throw new BadInput("--data: " + images + " and " + labels + " are not IDX image and label files");
+            }
+            if (count != labelCount) {
+                throw new BadInput("--data: " + images + " has " + count + " images but " + labels + " has "
+                        + labelCount + " labels");
+            }
+            int size = rows * cols;
+            float[] pixels = new float[count * size];
+            float[] onehot = new float[count * classes];
+            byte[] buf = new byte[size];
+            for (int i = 0; i < count; i++) {
+                img.readFully(buf);
+                for (int j = 0; j < size; j++) {
+                    pixels[i * size + j] = (buf[j] & 0xff) / 255f;
+                }
+                int label = lab.readUnsignedByte();
+                if (label >= classes) {
+                    throw new BadInput("--data: label " + label + " of example " + i + " in " + labels
+                            + " is not below the model's " + classes + " outputs");
+                }
+                onehot[i * classes + label] = 1f;
+            }
+            INDArray x = Nd4j.create(pixels, new long[] {count, size}, DataType.FLOAT);
+            return new DataSet(x, Nd4j.create(onehot, new long[] {count, classes}, DataType.FLOAT));
+        } catch (java.io.EOFException e) {
+            throw new BadInput("--data: IDX files in " + dir + " are truncated");
+        } catch (IOException e) {
+            throw new BadInput("--data: cannot read IDX files in " + dir + " (" + e.getMessage() + ")");
+        }
+    }
+
+    private static Path find(Path dir, String name) {
+        for (String candidate : new String[] {name + ".gz", name}) {
+            if (Files.isRegularFile(dir.resolve(candidate))) {
+                return dir.resolve(candidate);
+            }
+        }
+        throw new BadInput("--data: " + dir + " has no " + name + "[.gz] (an IDX directory needs images and labels;"
+                + " --idx-prefix picks train or t10k)");
+    }
+
+    private static DataInputStream open(Path file) throws IOException {
+        InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file));
+        return new DataInputStream(file.toString().endsWith(".gz") ? new GZIPInputStream(in) : in);
+    }
+}

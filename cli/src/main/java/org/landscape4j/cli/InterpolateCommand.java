@@ -1,0 +1,49 @@
+package org.landscape4j.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.deeplearning4j.nn.api.Model;
+import org.landscape4j.engine.Axis;
+import org.landscape4j.engine.Directions;
+import org.landscape4j.engine.Landscape;
+import org.landscape4j.engine.Profile;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code landscape interpolate}: the loss along {@code (1 - t)·A + t·B} between two saved models. */
+@Command(name = "interpolate", mixinStandardHelpOptions = true,
+        description = "Computes the loss along the line (1 - t) A + t B between two saved models of the same "
+                + "architecture (t = 0 is --from, t = 1 is --to) and writes line.h5, line.csv, .npy and profile.png.")
+final class InterpolateCommand extends ComputeCommand {
+
+    @Option(names = "--from", required = true, paramLabel = "ZIP", description = "model A (t = 0)")
+    Path from;
+
+    @Option(names = "--to", required = true, paramLabel = "ZIP", description = "model B (t = 1)")
+    Path to;
+
+    @Option(names = "--grid", defaultValue = "-0.5:1.5:41", converter = GridConverter.class, paramLabel = "MIN:MAX:N",
+            description = "values of t, inclusive (default: ${DEFAULT-VALUE})")
+    Axis grid;
+
+    @Override
+    public Integer call() throws Exception {
+        Model a = ModelFile.load(from, "--from");
+        Model b = ModelFile.load(to, "--to");
+        Directions line;
+        try {
+            line = Directions.interpolation(a, b);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput("--from " + from + " and --to " + to + ": " + ModelFile.firstLine(e));
+        }
+        Landscape landscape = compile(a, line, 0, List.of(grid));
+        RunDirectory dir = new RunDirectory(out);
+        Profile p = new Profile(grid, landscape.keys(), run(landscape, dir), landscape.provenance());
+        dir.write(p, landscape);
+        stdout().println(p);
+        report(dir);
+        return 0;
+    }
+}

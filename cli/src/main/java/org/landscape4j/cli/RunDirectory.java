@@ -1,0 +1,169 @@
+package org.landscape4j.cli;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.landscape4j.charts.ChartFiles;
+import org.landscape4j.charts.Grid;
+import org.landscape4j.charts.HeatmapStyle;
+import org.landscape4j.charts.ProfileChart;
+import org.landscape4j.charts.SurfaceChart;
+import org.landscape4j.charts.SurfaceChart3D;
+import org.landscape4j.engine.Axis;
+import org.landscape4j.engine.Landscape;
+import org.landscape4j.engine.MetricKeys;
+import org.landscape4j.engine.Profile;
+import org.landscape4j.engine.Provenance;
+import org.landscape4j.engine.Surface;
+import org.landscape4j.io.DirectionsHdf5;
+import org.landscape4j.io.NpyFile;
+import org.landscape4j.io.SurfaceHdf5;
+import org.landscape4j.io.SurfaceVtp;
+
+/**
+ * The files of one run in its {@code --out} directory: the checkpoint {@code landscape.ckpt}; {@code surface.h5}
+ * or {@code line.h5} (the reference implementation's layout) with {@code directions.h5}; {@code surface.csv} or
+ * {@code line.csv}; a {@code .npy} per (set, metric) and {@code directions.npy}; a {@code .vtp} per surface loss;
+ * and PNG charts.
+ */
+final class RunDirectory {
+
+    static final String CHECKPOINT = "landscape.ckpt";
+    static final String SURFACE = "surface.h5";
+    static final String LINE = "line.h5";
+
+    private final Path dir;
+    private final List<String> written = new ArrayList<>();
+
+    RunDirectory(Path dir) {
+        this.dir = dir;
+    }
+
+    Path checkpoint() {
+        return dir.resolve(CHECKPOINT);
+    }
+
+    List<String> written() {
+        return List.copyOf(written);
+    }
+
+    private Path file(String name) {
+        written.add(name);
+        return dir.resolve(name);
+    }
+
+    void write(Surface s, Landscape landscape) throws IOException {
+        Files.createDirectories(dir);
+        SurfaceHdf5.write(s, file(SURFACE));
+        directions(landscape);
+        try (Writer w = Files.newBufferedWriter(file("surface.csv"))) {
+            s.writeCsv(w);
+        }
+        MetricKeys keys = s.keys();
+        for (int k = 0; k < keys.size(); k++) {
+            String set = keys.sets().get(k / keys.metrics().size());
+            String metric = keys.metrics().get(k % keys.metrics().size());
+            NpyFile.of(s, set, metric).write(file(set + "_" + metric + ".npy"));
+        }
+        for (String set : keys.sets()) {
+            new SurfaceVtp(true, 0).write(s, set, "loss", file(set + "_loss.vtp"));
+        }
+        plotSurface(s.x().values(), s.y().values(), lossesOf(s));
+    }
+
+    void write(Profile p, Landscape landscape) throws IOException {
+        Files.createDirectories(dir);
+        SurfaceHdf5.write(p, file(LINE));
+        directions(landscape);
+        try (Writer w = Files.newBufferedWriter(file("line.csv"))) {
+            p.writeCsv(w);
+        }
+        MetricKeys keys = p.keys();
+        for (int k = 0; k < keys.size(); k++) {
+            String set = keys.sets().get(k / keys.metrics().size());
+            String metric = keys.metrics().get(k % keys.metrics().size());
+            NpyFile.of(p, set, metric).write(file(set + "_" + metric + ".npy"));
+        }
+        ChartFiles.png(ProfileChart.of(p, "loss along the direction", false), file("profile.png"), 900, 540);
+    }
+
+    private void directions(Landscape landscape) throws IOException {
+        org.nd4j.linalg.api.ndarray.INDArray[] d = landscape.directions();
+        DirectionsHdf5.write(landscape.layout(), d, file("directions.h5"));
+        NpyFile.of(d).write(file("directions.npy"));
+    }
+
+    private static Map<String, double[][]> lossesOf(Surface s) {
+        Map<String, double[][]> out = new java.util.LinkedHashMap<>();
+        for (String set : s.keys().sets()) {
+            out.put(set + " loss", s.values(set, "loss"));
+        }
+        return out;
+    }
+
+    private void plotSurface(double[] xs, double[] ys, Map<String, double[][]> losses) throws IOException {
+        for (Map.Entry<String, double[][]> e : losses.entrySet()) {
+            String name = e.getKey().replace(' ', '_');
+            Grid grid = Grid.of(xs, ys, e.getValue(), e.getKey());
+            ChartFiles.png(new SurfaceChart(grid, e.getKey(), HeatmapStyle.DEFAULT.withLogScale()).chart(),
+                    file(name + "-heatmap.png"), 900, 720);
+            ChartFiles.png(SurfaceChart3D.of(grid, e.getKey(), Double.NaN), file(name + "-3d.png"), 900, 720);
+        }
+    }
+
+    /**
+     * Draws the charts of the results saved in this directory ({@code surface.h5} or {@code line.h5}).
+     *
+     * @throws BadInput when the directory holds neither
+     */
+    void plot() throws IOException {
+        Path surface = dir.resolve(SURFACE);
+        Path line = dir.resolve(LINE);
+        if (Files.isRegularFile(surface)) {
+            SurfaceHdf5.Contents c = SurfaceHdf5.read(surface);
+            if (c.y() == null) {
+                throw new BadInput(surface + " has no /ycoordinates: not a surface");
+            }
+            Map<String, double[][]> losses = new java.util.LinkedHashMap<>();
+            int nx = c.x().length;
+            int ny = c.y().length;
+            c.datasets().forEach((name, flat) -> {
+                if (name.endsWith("_loss")) {
+                    double[][] z = new double[ny][nx];
+                    for (int k = 0; k < flat.length; k++) {
+                        z[k / nx][k % nx] = flat[k] == SurfaceHdf5.UNFINISHED ? Double.NaN : flat[k];
+                    }
+                    losses.put(name.substring(0, name.length() - 5) + " loss", z);
+                }
+            });
+            plotSurface(c.x(), c.y(), losses);
+        } else if (Files.isRegularFile(line)) {
+            SurfaceHdf5.Contents c = SurfaceHdf5.read(line);
+            double[] x = c.x();
+            Axis axis = Axis.linear(x[0], x[x.length - 1], x.length);
+            List<String> sets = new ArrayList<>();
+            List<double[]> values = new ArrayList<>();
+            c.datasets().forEach((name, flat) -> {
+                if (name.endsWith("_loss")) {
+                    sets.add(name.substring(0, name.length() - 5));
+                    values.add(java.util.Arrays.stream(flat).map(v -> v == SurfaceHdf5.UNFINISHED ? Double.NaN : v)
+                            .toArray());
+                }
+            });
+            if (sets.isEmpty()) {
+                throw new BadInput(line + " holds no *_loss dataset to plot");
+            }
+            Profile p = new Profile(axis, new MetricKeys(sets, List.of("loss")), values.toArray(double[][]::new),
+                    new Provenance("read from " + line, 0, List.of(axis), "unknown", 0, "unknown", List.of()));
+            ChartFiles.png(ProfileChart.of(p, "loss along the direction", false), file("profile.png"), 900, 540);
+        } else {
+            throw new BadInput(dir + " holds no " + SURFACE + " or " + LINE + " to plot (run `landscape surface --out "
+                    + dir + "` first)");
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package org.landscape4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.landscape4j.engine.Fixtures;
+import org.landscape4j.io.SurfaceHdf5;
+import org.nd4j.linalg.dataset.DataSet;
+
+class LandscapeCommandTest {
+
+    @TempDir
+    static Path shared;
+    static Path model;
+    static Path otherModel;
+    static Path csv;
+
+    @TempDir
+    Path dir;
+
+    /** What a run printed and returned. */
+    record Result(int code, String out, String err) {
+        /** The error output's last line (the progress bar may come before it). */
+        String reason() {
+            String[] lines = err.strip().split("\\R");
+            return lines[lines.length - 1];
+        }
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = LandscapeCommand.execute(args, new PrintWriter(out), new PrintWriter(err));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void files() throws IOException {
+        DataSet data = Fixtures.blobs(60, 1);
+        MultiLayerNetwork net = Fixtures.mlp(data, 3);
+        model = shared.resolve("m.zip");
+        ModelSerializer.writeModel(net, model.toFile(), false);
+        otherModel = shared.resolve("b.zip");
+        ModelSerializer.writeModel(Fixtures.mlp(data, 6), otherModel.toFile(), false);
+        StringBuilder rows = new StringBuilder("f1,f2,f3,f4,class\n");
+        for (int i = 0; i < 60; i++) {
+            float[] x = data.getFeatures().getRow(i).toFloatVector();
+            rows.append(x[0]).append(',').append(x[1]).append(',').append(x[2]).append(',').append(x[3]).append(',')
+                    .append(data.getLabels().getRow(i).argMax().getInt(0)).append('\n');
+        }
+        csv = Files.writeString(shared.resolve("data.csv"), rows);
+    }
+
+    /** A user error: the exit code, one line on stderr with the reason, and no stack trace. */
+    private static void assertUserError(Result r, String reason) {
+        assertThat(r.code()).as(r.err()).isEqualTo(LandscapeCommand.EXIT_BAD_INPUT);
+        assertThat(r.reason()).isEqualTo(reason);
+        assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void surfaceWritesTheReferenceFileChartsAndCheckpointAndResumes() throws IOException {
+        Path out = dir.resolve("run");
+        Result first = run("surface", "--model", model.toString(), "--data", csv.toString(), "--grid", "-1:1:5",
+                "--norm", "filter", "--seed", "1", "--out", out.toString());
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.err()).contains("25/25").contains("100.0%");
+        for (String f : new String[] {"surface.h5", "directions.h5", "surface.csv", "train_loss.npy",
+                "train_loss.vtp", "train_loss-heatmap.png", "train_loss-3d.png", "landscape.ckpt"}) {
+            assertThat(out.resolve(f)).isNotEmptyFile();
+        }
+        SurfaceHdf5.Contents c = SurfaceHdf5.read(out.resolve("surface.h5"));
+        assertThat(c.shape()).containsExactly(5, 5);
+        assertThat(c.datasets()).containsOnlyKeys("train_loss", "train_acc");
+        assertThat(c.datasets().get("train_loss")).doesNotContain(SurfaceHdf5.UNFINISHED);
+
+        Result again = run("surface", "--model", model.toString(), "--data", csv.toString(), "--grid", "-1:1:5",
+                "--out", out.toString());
+        assertThat(again.code()).isZero();
+        assertThat(again.out()).contains("25 points restored, 0 computed");
+        assertThat(SurfaceHdf5.read(out.resolve("surface.h5")).datasets().get("train_loss"))
+                .containsExactly(c.datasets().get("train_loss"));
+
+        Result plot = run("plot", out.toString());
+        assertThat(plot.code()).isZero();
+        assertThat(plot.out()).contains("train_loss-heatmap.png");
+    }
+
+    @Test
+    void lineAndInterpolateWriteProfiles() {
+        Result line = run("line", "--model", model.toString(), "--data", csv.toString(), "--grid", "-1:1:7",
+                "--out", dir.resolve("line").toString());
+        assertThat(line.code()).as(line.err()).isZero();
+        assertThat(dir.resolve("line/line.h5")).isNotEmptyFile();
+        assertThat(dir.resolve("line/profile.png")).isNotEmptyFile();
+
+        Result interp = run("interpolate", "--from", model.toString(), "--to", otherModel.toString(), "--data",
+                csv.toString(), "--grid", "0:1:5", "--out", dir.resolve("interp").toString());
+        assertThat(interp.code()).as(interp.err()).isZero();
+        assertThat(interp.out()).contains("interpolation towards another model");
+        assertThat(run("plot", dir.resolve("interp").toString()).code()).isZero();
+    }
+
+    @Test
+    void missingModelFile() {
+        Path missing = dir.resolve("missing.zip");
+        assertUserError(run("surface", "--model", missing.toString(), "--data", csv.toString(), "--out",
+                dir.toString()), "landscape: --model: model file " + missing + " does not exist");
+    }
+
+    @Test
+    void corruptModelZip() throws IOException {
+        Path corrupt = Files.writeString(dir.resolve("corrupt.zip"), "this is not a zip");
+        Result r = run("surface", "--model", corrupt.toString(), "--data", csv.toString(), "--out", dir.toString());
+        assertThat(r.code()).isEqualTo(LandscapeCommand.EXIT_BAD_INPUT);
+        assertThat(r.reason()).startsWith("landscape: --model: " + corrupt + " is not a DL4J model zip (");
+        assertThat(r.err()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void zipThatIsNotAModel() throws IOException {
+        Path zip = dir.resolve("other.zip");
+        try (var z = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            z.putNextEntry(new java.util.zip.ZipEntry("readme.txt"));
+            z.write("hello".getBytes());
+        }
+        assertUserError(run("line", "--model", zip.toString(), "--data", csv.toString(), "--out", dir.toString()),
+                "landscape: --model: " + zip + " is a zip but not a DL4J model (no configuration.json and "
+                        + "coefficients.bin; save models with ModelSerializer.writeModel)");
+    }
+
+    @Test
+    void gridOfOnePoint() {
+        assertUserError(run("surface", "--model", model.toString(), "--data", csv.toString(), "--grid", "-1:1:1",
+                "--out", dir.toString()), "landscape: Invalid value for option '--grid': grid resolution must be >= 2,"
+                + " was 1 (see `landscape surface --help`)");
+    }
+
+    @Test
+    void gridThatIsNotMinMaxPoints() {
+        assertUserError(run("line", "--model", model.toString(), "--data", csv.toString(), "--grid", "-1:1",
+                "--out", dir.toString()), "landscape: Invalid value for option '--grid': expected min:max:points, "
+                + "e.g. -1:1:51, was '-1:1' (see `landscape line --help`)");
+    }
+
+    @Test
+    void dataOfTheWrongShape() throws IOException {
+        Path wide = Files.writeString(dir.resolve("wide.csv"), "1,2,3,4,5,0\n1,2,3,4,5,1\n");
+        assertUserError(run("surface", "--model", model.toString(), "--data", wide.toString(), "--grid", "-1:1:3",
+                "--out", dir.resolve("w").toString()), "landscape: evaluation set 'train': features have shape [2, 5]"
+                + " but layer 0 'hidden' (DenseLayer) takes [examples, 4]");
+    }
+
+    @Test
+    void classIndexOutsideTheModelsOutputs() throws IOException {
+        Path bad = Files.writeString(dir.resolve("bad.csv"), "1,2,3,4,0\n1,2,3,4,7\n");
+        assertUserError(run("line", "--model", model.toString(), "--data", bad.toString(), "--out", dir.toString()),
+                "landscape: --data: " + bad + " example 2 has class 7.0, the model has 3 outputs (classes 0..2)");
+    }
+
+    @Test
+    void missingData() {
+        Path missing = dir.resolve("nothing.csv");
+        assertUserError(run("surface", "--model", model.toString(), "--data", missing.toString(), "--out",
+                dir.toString()), "landscape: --data: " + missing + " does not exist");
+    }
+
+    @Test
+    void idxDirectoryWithoutImages() {
+        assertUserError(run("line", "--model", model.toString(), "--data", dir.toString(), "--out",
+                dir.resolve("o").toString()), "landscape: --data: " + dir + " has no train-images-idx3-ubyte[.gz] (an"
+                + " IDX directory needs images and labels; --idx-prefix picks train or t10k)");
+    }
+
+    @Test
+    void checkpointOfAnotherRunIsRefused() {
+        Path out = dir.resolve("run");
+        assertThat(run("line", "--model", model.toString(), "--data", csv.toString(), "--grid", "-1:1:3", "--seed",
+                "1", "--out", out.toString()).code()).isZero();
+        Result r = run("line", "--model", model.toString(), "--data", csv.toString(), "--grid", "-1:1:3", "--seed",
+                "2", "--out", out.toString());
+        assertThat(r.code()).isEqualTo(LandscapeCommand.EXIT_BAD_INPUT);
+        assertThat(r.reason()).startsWith("landscape: checkpoint " + out.resolve("landscape.ckpt")
+                + " was written for another run; what differs: directions (checkpoint: random filter-normalized,");
+    }
+
+    @Test
+    void plotOfADirectoryWithoutResults() {
+        assertUserError(run("plot", dir.toString()), "landscape: " + dir + " holds no surface.h5 or line.h5 to plot"
+                + " (run `landscape surface --out " + dir + "` first)");
+    }
+
+    @Test
+    void unknownOptionAndMissingCommand() {
+        assertUserError(run("surface", "--model", model.toString(), "--data", csv.toString(), "--out", dir.toString(),
+                "--modle", "x"), "landscape: Unknown options: '--modle', 'x' (see `landscape surface --help`)");
+        assertUserError(run("surface", "--data", csv.toString(), "--out", dir.toString()),
+                "landscape: Missing required option: '--model=ZIP' (see `landscape surface --help`)");
+        assertUserError(run(), "landscape: missing command: surface, line, interpolate or plot (see `landscape --help`)");
+    }
+
+    @Test
+    void badNormalization() {
+        assertUserError(run("line", "--model", model.toString(), "--data", csv.toString(), "--norm", "model",
+                "--out", dir.toString()), "landscape: --norm must be filter, layer or none, was 'model'");
+    }
+}

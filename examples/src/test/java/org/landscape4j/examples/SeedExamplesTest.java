@@ -76,4 +76,28 @@ class SeedExamplesTest {
         assertThat(s.argMin("test", "loss")).isNotNegative();
         wrote(dir, "kotlin-heatmap.png");
     }
+
+    @Test
+    void vggSurfacesAndTheDescentStayOnTheSurface(@TempDir Path dir) {
+        List<org.landscape4j.examples.seeds.VggSurface.Finding> findings =
+                org.landscape4j.examples.seeds.VggSurface.run(tiny(dir));
+
+        assertThat(findings).extracting(org.landscape4j.examples.seeds.VggSurface.Finding::normalization)
+                .containsExactly("filter", "layer");
+        assertThat(findings).allSatisfy(f -> {
+            assertThat(f.minLoss()).isLessThanOrEqualTo(f.centreLoss());
+            assertThat(f.descentEndLoss()).isFinite().isGreaterThanOrEqualTo(f.minLoss() - 1e-9);
+        });
+        wrote(dir, "filter-levels.png", "filter-3d.png", "layer-levels.png");
+    }
+
+    @Test
+    void depthStudyComparesFourNetworks(@TempDir Path dir) {
+        List<org.landscape4j.examples.seeds.DepthStudy.Finding> findings =
+                org.landscape4j.examples.seeds.DepthStudy.run(tiny(dir));
+
+        assertThat(findings).hasSize(4);
+        assertThat(findings).allSatisfy(f -> assertThat(f.areaBelow()).isBetween(0.0, 1.0));
+        wrote(dir, "plain-depth-2.png", "skip-depth-4.png");
+    }
 }

@@ -45,9 +45,17 @@ public sealed interface Directions permits RandomDirections, Directions.Given, D
      *                    around A)
      * @param marks       labelled points to draw, in the landscape's coordinates
      * @param path        a path to draw (e.g. the projected training trajectory), {@code [point][axis]}, or empty
+     * @param batchNormFeatures features on which batch-norm running statistics are recomputed at every point, or
+     *                    {@code null} to move them with the other parameters (interpolated)
      */
-    record Given(String description, List<INDArray> vectors, INDArray centre, List<Mark> marks, List<double[]> path)
-            implements Directions {
+    record Given(String description, List<INDArray> vectors, INDArray centre, List<Mark> marks, List<double[]> path,
+                 INDArray batchNormFeatures) implements Directions {
+
+        /** Directions whose batch-norm running statistics move with the other parameters. */
+        public Given(String description, List<INDArray> vectors, INDArray centre, List<Mark> marks,
+                     List<double[]> path) {
+            this(description, vectors, centre, marks, path, null);
+        }
 
         public Given {
             if (vectors == null || vectors.isEmpty() || vectors.size() > 2) {
@@ -65,6 +73,19 @@ public sealed interface Directions permits RandomDirections, Directions.Given, D
             vectors = List.copyOf(vectors);
             marks = marks == null ? List.of() : List.copyOf(marks);
             path = path == null ? List.of() : List.copyOf(path);
+        }
+
+        /**
+         * These directions with batch-norm running statistics recomputed at every point from {@code data}'s features
+         * (the statistics of each batch-norm layer's input there), instead of interpolated; for a
+         * {@code MultiLayerNetwork} with batch normalization. Costs one extra forward pass per batch-norm layer.
+         */
+        public Given withBatchNormRecomputedOn(DataSet data) {
+            if (data == null || data.getFeatures() == null || data.numExamples() == 0) {
+                throw new IllegalArgumentException("batch-norm statistics need a non-empty data set");
+            }
+            return new Given(description + ", batch-norm statistics recomputed on " + data.numExamples()
+                    + " examples", vectors, centre, marks, path, data.getFeatures().dup());
         }
 
         @Override

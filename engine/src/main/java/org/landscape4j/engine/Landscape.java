@@ -124,14 +124,16 @@ public final class Landscape {
      */
     public String evaluationPlan() {
         Execution e = spec.execution();
-        boolean factorized = e.factorizeFirstLayer() && PointEvaluator.firstLayerFactorizes(prototype);
+        boolean factorized = e.factorizeFirstLayer() && PointEvaluator.firstLayerFactorizes(prototype)
+                && batchNormFeatures() == null;
         String how;
         if (factorized) {
             org.deeplearning4j.nn.conf.layers.Layer first = ((MultiLayerNetwork) prototype).getLayer(0).conf()
                     .getLayer();
             how = "first layer factorized (" + first.getClass().getSimpleName() + " '" + first.getLayerName() + "')";
         } else {
-            how = "plain forward pass";
+            how = batchNormFeatures() == null ? "plain forward pass"
+                    : "plain forward pass, batch-norm statistics recomputed per point";
         }
         int workers = Math.min(e.effectiveWorkers(), totalPoints());
         return how + ", " + workers + (workers == 1 ? " worker, " : " workers, ")
@@ -187,6 +189,9 @@ public final class Landscape {
         if (directions instanceof Directions.Given given) {
             vectors = given.vectors();
             what = "direction";
+            if (given.batchNormFeatures() != null) {
+                checkBatchNormRecompute(given.batchNormFeatures());
+            }
             if (given.centre() != null) {
                 requireLength(given.centre(), "the directions' centre");
                 INDArray diff = given.centre().castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
@@ -213,6 +218,22 @@ public final class Landscape {
         }
         return directions instanceof Directions.CurvePath
                 ? vectors.stream().map(this::likeCentre).toArray(INDArray[]::new) : null;
+    }
+
+    private void checkBatchNormRecompute(INDArray features) {
+        if (!(prototype instanceof MultiLayerNetwork net) || layout.segments().stream()
+                .noneMatch(seg -> seg.role() == ParameterRole.BATCHNORM_RUNNING_STATISTIC)) {
+            throw new IllegalArgumentException("batch-norm statistics can only be recomputed for a MultiLayerNetwork "
+                    + "with batch normalization; this model is a " + prototype.getClass().getSimpleName()
+                    + " without it");
+        }
+        try {
+            PointEvaluator.create(prototype, new INDArray[] {center}, List.of(), List.of(), false, null, features)
+                    .evaluate(new double[] {1.0}, new double[0]);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("the batch-norm data (features " + Arrays.toString(features.shape())
+                    + ") does not fit the network: " + e.getMessage(), e);
+        }
     }
 
     private void requireLength(INDArray v, String what) {
@@ -371,7 +392,12 @@ public final class Landscape {
             weights = LandscapeRun.aroundCentre();
         }
         return new LandscapeRun(prototype, anchors, weights, spec.axes(), spec.execution().order(), batches, metrics,
-                keys, spec.execution().factorizeFirstLayer());
+                keys, spec.execution().factorizeFirstLayer(), batchNormFeatures());
+    }
+
+    /** Features to recompute batch-norm statistics on at every point, or {@code null}. */
+    private INDArray batchNormFeatures() {
+        return spec.directions() instanceof Directions.Given g ? g.batchNormFeatures() : null;
     }
 
     /**

@@ -191,4 +191,46 @@ class DirectionsTest {
         Profile line = landscape(a, Directions.interpolation(a, b), Axis.linear(0, 1, 5)).profile();
         assertThat(p.values("train", "loss")).containsExactly(line.values("train", "loss"), within(1e-4));
     }
+
+    /** Batch norm as the first layer: its recomputed statistics are the data's own mean and variance, known. */
+    @Test
+    void batchNormStatisticsAreRecomputedOnDataAtEveryPoint() {
+        org.deeplearning4j.nn.conf.MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(2)
+                .dataType(DataType.FLOAT).updater(new org.nd4j.linalg.learning.config.Adam(0.05)).list()
+                .layer(new org.deeplearning4j.nn.conf.layers.BatchNormalization.Builder().nIn(4).nOut(4).build())
+                .layer(new DenseLayer.Builder().nIn(4).nOut(6).activation(Activation.TANH).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(6).nOut(3)
+                        .activation(Activation.SOFTMAX).build())
+                .build();
+        MultiLayerNetwork m1 = new MultiLayerNetwork(conf);
+        m1.init();
+        MultiLayerNetwork m2 = new MultiLayerNetwork(conf.clone());
+        m2.init();
+        for (int i = 0; i < 5; i++) {
+            m1.fit(data);
+            m2.fit(Fixtures.blobs(60, 10));
+        }
+        DataSet bnData = Fixtures.blobs(40, 11);
+        Directions.Given line = Directions.interpolation(m1, m2).withBatchNormRecomputedOn(bnData);
+        Landscape l = landscape(m1, line, Axis.linear(0, 1, 3));
+        Profile p = l.profile();
+
+        for (int end = 0; end < 2; end++) {
+            MultiLayerNetwork expected = (end == 0 ? m1 : m2).clone();
+            org.deeplearning4j.nn.api.Layer bn = expected.getLayer(0);
+            INDArray x = bnData.getFeatures();
+            bn.getParam("mean").assign(x.mean(0).reshape(bn.getParam("mean").shape()));
+            String key = bn.paramTable().containsKey("log10stdev") ? "log10stdev" : "var";
+            INDArray var = x.var(false, 0);
+            INDArray value = key.equals("var") ? var
+                    : org.nd4j.linalg.ops.transforms.Transforms.log(var, true).divi(Math.log(10)).muli(0.5);
+            bn.getParam(key).assign(value.reshape(bn.getParam(key).shape()));
+            assertThat(p.values("train", "loss")[2 * end]).as("t = %d", end)
+                    .isCloseTo(expected.score(data, false), within(1e-5));
+        }
+        assertThat(p.values("train", "loss")[0]).isNotCloseTo(m1.score(data, false), within(1e-6));
+        assertThat(l.evaluationPlan()).contains("batch-norm statistics recomputed per point");
+        assertThatThrownBy(() -> landscape(a, Directions.interpolation(a, b).withBatchNormRecomputedOn(data),
+                Axis.linear(0, 1, 3))).hasMessageContaining("with batch normalization");
+    }
 }

@@ -28,6 +28,7 @@ public final class LandscapeRun {
     private final List<Metric> metrics;
     private final MetricKeys keys;
     private final boolean factorize;
+    private final INDArray batchNormFeatures;
     private volatile PointEvaluator.FirstLayerProducts products;
 
     /**
@@ -52,10 +53,11 @@ public final class LandscapeRun {
      * @param metrics    the metrics evaluated per set
      * @param keys       names of the values
      * @param factorize  whether to use first-layer factorization where it applies
+     * @param batchNormFeatures features to recompute batch-norm statistics on at every point, or {@code null}
      */
     public LandscapeRun(Model prototype, INDArray[] anchors, java.util.function.Function<double[], double[]> weights,
                         List<Axis> axes, Order order, List<List<Batch>> batches, List<Metric> metrics, MetricKeys keys,
-                        boolean factorize) {
+                        boolean factorize, INDArray batchNormFeatures) {
         this.prototype = prototype;
         this.anchors = anchors;
         this.weights = weights;
@@ -65,6 +67,7 @@ public final class LandscapeRun {
         this.metrics = metrics;
         this.keys = keys;
         this.factorize = factorize;
+        this.batchNormFeatures = batchNormFeatures;
     }
 
     /** Number of points. */
@@ -77,7 +80,8 @@ public final class LandscapeRun {
      * the first evaluator and shared with the later ones.
      */
     public PointEvaluator newEvaluator() {
-        PointEvaluator e = PointEvaluator.create(prototype, anchors, batches, metrics, factorize, products);
+        PointEvaluator e = PointEvaluator.create(prototype, anchors, batches, metrics, factorize, products,
+                batchNormFeatures);
         if (products == null) {
             products = e.products();
         }

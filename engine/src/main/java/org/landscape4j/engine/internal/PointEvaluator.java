@@ -46,13 +46,17 @@ public abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointE
      * @param shared the precomputed first-layer products of a previous call for the same run, or {@code null}
      */
     public static PointEvaluator create(Model prototype, INDArray[] anchors, List<List<Batch>> batches,
-                                        List<Metric> metrics, boolean factorize, FirstLayerProducts shared) {
+                                        List<Metric> metrics, boolean factorize, FirstLayerProducts shared,
+                                        INDArray batchNormFeatures) {
+        if (batchNormFeatures != null) {
+            return new Plain(prototype, anchors, batches, metrics, batchNormFeatures);
+        }
         if (factorize && FirstLayerProducts.applies(prototype)) {
             FirstLayerProducts products = shared != null ? shared
                     : FirstLayerProducts.compute((MultiLayerNetwork) prototype, anchors, batches);
             return new FirstLayerFactorized(prototype, anchors, batches, metrics, products);
         }
-        return new Plain(prototype, anchors, batches, metrics);
+        return new Plain(prototype, anchors, batches, metrics, null);
     }
 
     /** Whether first-layer factorization applies to {@code model}. */
@@ -98,20 +102,69 @@ public abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointE
         }
     }
 
+    /**
+     * Sets every batch-norm layer's running mean and variance to the statistics of its input on {@code features}, in
+     * layer order (each layer sees the statistics already recomputed before it). Variance is the biased batch
+     * variance, as DL4J uses in training; DL4J's log10-std parameterization is honoured.
+     */
+    static void recomputeBatchNorm(MultiLayerNetwork net, INDArray features) {
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        for (int l = 0; l < net.getnLayers(); l++) {
+            if (!(net.getLayer(l).conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization bn)) {
+                continue;
+            }
+            INDArray in = features;
+            if (l > 0) {
+                List<INDArray> acts = net.feedForwardToLayer(l - 1, features, false);
+                in = acts.get(acts.size() - 1);
+            }
+            InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(l);
+            if (pre != null) {
+                in = pre.preProcess(in, (int) features.size(0), mgr);
+            }
+            int[] dims = in.rank() == 2 ? new int[] {0}
+                    : bn.getCnn2DFormat() == org.deeplearning4j.nn.conf.CNN2DFormat.NHWC ? new int[] {0, 1, 2}
+                    : new int[] {0, 2, 3};
+            INDArray mean = in.mean(dims);
+            INDArray var = in.var(false, dims);
+            org.deeplearning4j.nn.api.Layer layer = net.getLayer(l);
+            INDArray meanParam = layer.getParam("mean");
+            meanParam.assign(mean.reshape(meanParam.shape()));
+            if (layer.paramTable().containsKey("log10stdev")) {
+                INDArray logStd = layer.getParam("log10stdev");
+                INDArray value = org.nd4j.linalg.ops.transforms.Transforms.log(var, true).divi(Math.log(10)).muli(0.5);
+                logStd.assign(value.reshape(logStd.shape()));
+            } else {
+                INDArray varParam = layer.getParam("var");
+                varParam.assign(var.reshape(varParam.shape()));
+            }
+        }
+        net.clearLayersStates();
+    }
+
     /** The whole forward pass per point: parameters written in place, then DL4J's inference. */
     static final class Plain extends PointEvaluator {
         private final NetworkEvaluator network;
         private final INDArray parameters;
 
-        Plain(Model prototype, INDArray[] anchors, List<List<Batch>> batches, List<Metric> metrics) {
+        private final Model copy;
+        private final INDArray batchNormFeatures;
+
+        Plain(Model prototype, INDArray[] anchors, List<List<Batch>> batches, List<Metric> metrics,
+              INDArray batchNormFeatures) {
             super(anchors, batches, metrics);
-            this.network = NetworkEvaluator.over(NetworkEvaluator.copyOf(prototype));
+            this.copy = NetworkEvaluator.copyOf(prototype);
+            this.network = NetworkEvaluator.over(copy);
             this.parameters = network.parameters();
+            this.batchNormFeatures = batchNormFeatures;
         }
 
         @Override
         void moveTo(double[] w) {
             combine(parameters, anchors, w);
+            if (batchNormFeatures != null) {
+                recomputeBatchNorm((MultiLayerNetwork) copy, batchNormFeatures);
+            }
         }
 
         @Override

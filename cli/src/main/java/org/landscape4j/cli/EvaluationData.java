@@ -137,59 +137,13 @@ final class EvaluationData {
     }
 
     private static DataSet idx(Path dir, String prefix, int classes) {
-        Path images = find(dir, prefix + "-images-idx3-ubyte");
-        Path labels = find(dir, prefix + "-labels-idx1-ubyte");
-        try (DataInputStream img = open(images); DataInputStream lab = open(labels)) {
-            int imageMagic = img.readInt();
-            int count = img.readInt();
-            int rows = img.readInt();
-            int cols = img.readInt();
-            int labelMagic = lab.readInt();
-            int labelCount = lab.readInt();
-            if (imageMagic != 0x803 || labelMagic != 0x801) {
-                throw new BadInput("--data: " + images + " and " + labels + " are not IDX image and label files");
-            }
-            if (count != labelCount) {
-                throw new BadInput("--data: " + images + " has " + count + " images but " + labels + " has "
-                        + labelCount + " labels");
-            }
-            int size = rows * cols;
-            float[] pixels = new float[count * size];
-            float[] onehot = new float[count * classes];
-            byte[] buf = new byte[size];
-            for (int i = 0; i < count; i++) {
-                img.readFully(buf);
-                for (int j = 0; j < size; j++) {
-                    pixels[i * size + j] = (buf[j] & 0xff) / 255f;
-                }
-                int label = lab.readUnsignedByte();
-                if (label >= classes) {
-                    throw new BadInput("--data: label " + label + " of example " + i + " in " + labels
-                            + " is not below the model's " + classes + " outputs");
-                }
-                onehot[i * classes + label] = 1f;
-            }
-            INDArray x = Nd4j.create(pixels, new long[] {count, size}, DataType.FLOAT);
-            return new DataSet(x, Nd4j.create(onehot, new long[] {count, classes}, DataType.FLOAT));
-        } catch (java.io.EOFException e) {
-            throw new BadInput("--data: IDX files in " + dir + " are truncated");
-        } catch (IOException e) {
-            throw new BadInput("--data: cannot read IDX files in " + dir + " (" + e.getMessage() + ")");
+        try {
+            return org.landscape4j.io.IdxFiles.read(dir, prefix, classes, Integer.MAX_VALUE);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput("--data: " + e.getMessage() + (e.getMessage().contains("has no ")
+                    ? " (an IDX directory needs images and labels; --idx-prefix picks train or t10k)" : ""));
+        } catch (java.io.UncheckedIOException e) {
+            throw new BadInput("--data: " + e.getMessage());
         }
-    }
-
-    private static Path find(Path dir, String name) {
-        for (String candidate : new String[] {name + ".gz", name}) {
-            if (Files.isRegularFile(dir.resolve(candidate))) {
-                return dir.resolve(candidate);
-            }
-        }
-        throw new BadInput("--data: " + dir + " has no " + name + "[.gz] (an IDX directory needs images and labels;"
-                + " --idx-prefix picks train or t10k)");
-    }
-
-    private static DataInputStream open(Path file) throws IOException {
-        InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file));
-        return new DataInputStream(file.toString().endsWith(".gz") ? new GZIPInputStream(in) : in);
     }
 }

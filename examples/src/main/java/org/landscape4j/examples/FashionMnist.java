@@ -1,16 +1,11 @@
 package org.landscape4j.examples;
 
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
 
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import org.landscape4j.io.IdxFiles;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * FashionMNIST from Debian's {@code dataset-fashion-mnist} package: gzipped IDX files in
@@ -91,57 +86,13 @@ public final class FashionMnist {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be >= 1, was " + limit);
         }
-        Path imageFile = images(dir, split);
-        Path labelFile = labels(dir, split);
-        for (Path f : new Path[] {imageFile, labelFile}) {
+        for (Path f : new Path[] {images(dir, split), labels(dir, split)}) {
             if (!Files.isRegularFile(f)) {
                 throw new IllegalStateException("FashionMNIST file " + f + " is missing: install Debian's package with `"
                         + INSTALL_COMMAND + "` (as root)");
             }
         }
-        try (DataInputStream img = open(imageFile); DataInputStream lab = open(labelFile)) {
-            int imageMagic = img.readInt();
-            int count = img.readInt();
-            int rows = img.readInt();
-            int cols = img.readInt();
-            int labelMagic = lab.readInt();
-            int labelCount = lab.readInt();
-            if (imageMagic != 0x803 || labelMagic != 0x801) {
-                throw new IllegalStateException("not IDX image/label files: magic " + Integer.toHexString(imageMagic)
-                        + " in " + imageFile + ", " + Integer.toHexString(labelMagic) + " in " + labelFile);
-            }
-            if (count != labelCount) {
-                throw new IllegalStateException(imageFile + " has " + count + " images but " + labelFile + " has "
-                        + labelCount + " labels");
-            }
-            int n = Math.min(limit, count);
-            int size = rows * cols;
-            float[] pixels = new float[n * size];
-            byte[] buf = new byte[size];
-            float[] onehot = new float[n * 10];
-            for (int i = 0; i < n; i++) {
-                img.readFully(buf);
-                for (int j = 0; j < size; j++) {
-                    pixels[i * size + j] = (buf[j] & 0xff) / 255f;
-                }
-                int label = lab.readUnsignedByte();
-                if (label > 9) {
-                    throw new IllegalStateException("label " + label + " of example " + i + " in " + labelFile
-                            + " is not in 0..9");
-                }
-                onehot[i * 10 + label] = 1f;
-            }
-            INDArray x = Nd4j.create(pixels, new long[] {n, size}, DataType.FLOAT);
-            INDArray y = Nd4j.create(onehot, new long[] {n, 10}, DataType.FLOAT);
-            return new DataSet(x, y);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read FashionMNIST from " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static DataInputStream open(Path f) throws IOException {
-        InputStream in = Files.newInputStream(f);
-        return new DataInputStream(new java.io.BufferedInputStream(new GZIPInputStream(in, 1 << 16)));
+        return IdxFiles.read(dir, split.prefix, 10, limit);
     }
 
     private static Path images(Path dir, Split split) {

@@ -33,7 +33,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /**
  * Seed 001's depth study (after Li et al. 2018's ResNet/VGG comparison): plain convolutional networks against the same
  * depth with skip connections ({@code ComputationGraph}), at two depths, on FashionMNIST. Sized for 2 CPU cores by
- * default (14x14 images, 8 channels, depths 2 and 6, 11x11 grids, 3 epochs on 2,000 images); {@code --size full} uses 28x28 images, 16 channels,
+ * default (14x14 images, 8 channels, depths 2 and 4, 11x11 grids, 2 epochs on 1,500 images); {@code --size full} uses 28x28 images, 16 channels,
  * depths 6 and 20 and 51x51 grids (for a GPU or a long run).
  *
  * <pre>DepthStudy [--out DIR] [--size tiny|cpu|full]</pre>
@@ -61,11 +61,11 @@ public final class DepthStudy {
     /** Runs the example and returns one finding per network. */
     public static List<Finding> run(ExampleOptions o) {
         boolean full = o.size() == ExampleOptions.Size.FULL;
-        ExampleData data = ExampleData.load(o.pick(200, 2000, 60000), o.pick(50, 100, 2000), !full);
+        ExampleData data = ExampleData.load(o.pick(200, 1500, 60000), o.pick(50, 100, 2000), !full);
         DataSet eval = ExampleData.head(data.train(), o.pick(50, 100, 2000));
         ExampleOutput out = new ExampleOutput(o.out());
         int channels = full ? 16 : 8;
-        int[] depths = {o.pick(2, 2, 6), o.pick(4, 6, 20)};
+        int[] depths = {o.pick(2, 2, 6), o.pick(4, 4, 20)};
         int points = o.pick(5, 11, 51);
         System.out.println("seed 001 depth study: plain vs skip connections, depths " + depths[0] + " and "
                 + depths[1] + "; data: " + data.source());
@@ -75,7 +75,7 @@ public final class DepthStudy {
             for (boolean skips : new boolean[] {false, true}) {
                 ComputationGraph net = new ComputationGraph(network(data.side(), channels, depth, skips));
                 net.init();
-                for (int e = 0; e < o.pick(1, 3, 10); e++) {
+                for (int e = 0; e < o.pick(1, 2, 10); e++) {
                     for (DataSet b : data.train().batchBy(64)) {
                         net.fit(b);
                     }

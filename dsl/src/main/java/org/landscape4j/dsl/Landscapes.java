@@ -85,6 +85,11 @@ public final class Landscapes {
         return Directions.pca(snapshots);
     }
 
+    /** As {@link #pca(List)}, mean-centred first when {@code centred} (as the reference's scikit-learn PCA). */
+    public static Directions.Given pca(List<INDArray> snapshots, boolean centred) {
+        return Directions.pca(snapshots, centred);
+    }
+
     /** The top {@code count} Hessian eigenvectors of the model's loss on {@code data}. */
     public static Directions.Given hessian(Model model, DataSet data, int count) {
         return Directions.hessian(model, data, count);

@@ -163,7 +163,15 @@ public sealed interface Directions permits RandomDirections, Directions.Given, D
      * @param snapshots at least 3 parameter snapshots, the last being the model the landscape is drawn around
      */
     static Given pca(List<INDArray> snapshots) {
-        TrajectoryPca pca = TrajectoryPca.of(snapshots, 2);
+        return pca(snapshots, false);
+    }
+
+    /**
+     * As {@link #pca(List)}; with {@code centred} the differences are mean-centred before the decomposition, as the
+     * reference implementation's scikit-learn PCA does (the plane then need not contain the mean direction of travel).
+     */
+    static Given pca(List<INDArray> snapshots, boolean centred) {
+        TrajectoryPca pca = TrajectoryPca.of(snapshots, 2, centred);
         Projection projection = pca.projection();
         List<double[]> path = new ArrayList<>();
         double worst = 0;
@@ -173,8 +181,8 @@ public sealed interface Directions permits RandomDirections, Directions.Given, D
         }
         double[] ratio = pca.explainedVarianceRatios();
         String description = String.format(java.util.Locale.ROOT,
-                "PCA of a %d-snapshot trajectory (explained variance %.3f + %.3f, worst relative projection residual"
-                        + " %.3f)", snapshots.size(), ratio[0], ratio[1], worst);
+                "%sPCA of a %d-snapshot trajectory (explained variance %.3f + %.3f, worst relative projection residual"
+                        + " %.3f)", centred ? "centred " : "", snapshots.size(), ratio[0], ratio[1], worst);
         return new Given(description, pca.components(), snapshots.get(snapshots.size() - 1), List.of(), path);
     }
 

@@ -59,6 +59,17 @@ public final class TrajectoryPca {
      *                                  snapshots span fewer than {@code k} dimensions around the final one
      */
     public static TrajectoryPca of(List<INDArray> snapshots, int k) {
+        return of(snapshots, k, false);
+    }
+
+    /**
+     * The top {@code k} components, optionally of the mean-centred differences: with {@code centred}, the
+     * differences {@code snapshot_i − final} (the final one's, 0, included) have their mean removed before the
+     * decomposition, as scikit-learn's PCA in the reference implementation does; the ratios are then explained
+     * variance ratios of the centred cloud. Coordinates are always those of {@code snapshot_i − final}, so the final
+     * snapshot stays at the origin.
+     */
+    public static TrajectoryPca of(List<INDArray> snapshots, int k, boolean centred) {
         if (snapshots == null) {
             throw new IllegalArgumentException("snapshots must not be null");
         }
@@ -89,11 +100,25 @@ public final class TrajectoryPca {
         for (int i = 0; i < n; i++) {
             x[i] = FlatVectors.minus(FlatVectors.toDoubles(snapshots.get(i), "snapshots[" + i + "]"), last);
         }
-        double[][] gram = new double[n][n];
+        // the vectors decomposed: the differences, or all m of them (the final's is 0) minus their mean
+        double[][] y = x;
+        if (centred) {
+            double[] mean = new double[last.length];
+            for (double[] xi : x) {
+                FlatVectors.axpy(1.0 / m, xi, mean);
+            }
+            y = new double[m][];
+            for (int i = 0; i < n; i++) {
+                y[i] = FlatVectors.minus(x[i], mean);
+            }
+            y[n] = FlatVectors.minus(new double[last.length], mean);
+        }
+        int rows = y.length;
+        double[][] gram = new double[rows][rows];
         double trace = 0;
-        for (int i = 0; i < n; i++) {
-            for (int j = i; j < n; j++) {
-                gram[i][j] = FlatVectors.dot(x[i], x[j]);
+        for (int i = 0; i < rows; i++) {
+            for (int j = i; j < rows; j++) {
+                gram[i][j] = FlatVectors.dot(y[i], y[j]);
                 gram[j][i] = gram[i][j];
             }
             trace += gram[i][i];
@@ -116,8 +141,8 @@ public final class TrajectoryPca {
         for (int c = 0; c < k; c++) {
             double[] u = eigen.vectors()[c];
             double[] w = new double[last.length];
-            for (int i = 0; i < n; i++) {
-                FlatVectors.axpy(u[i], x[i], w);
+            for (int i = 0; i < rows; i++) {
+                FlatVectors.axpy(u[i], y[i], w);
             }
             FlatVectors.scale(1 / FlatVectors.norm(w), w);
             double[] along = new double[n];

@@ -117,4 +117,54 @@ class TrajectoryPcaTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("snapshots[2] 4");
     }
+
+    /** Centred PCA against a covariance matrix built and power-iterated independently, in 3 dimensions. */
+    @Test
+    void centredComponentsAreTheTopEigenvectorOfTheCovarianceOfTheDifferences() {
+        double[][] points = {{4, 1, 0}, {3, 1.5, 0.2}, {2.5, 2.5, 0.1}, {1, 2, -0.3}, {0, 0, 0}};
+        List<INDArray> snapshots = new ArrayList<>();
+        for (double[] p : points) {
+            snapshots.add(Nd4j.createFromArray(p).reshape(1, 3));
+        }
+        double[] mean = new double[3];
+        for (double[] p : points) {
+            for (int d = 0; d < 3; d++) {
+                mean[d] += p[d] / points.length;
+            }
+        }
+        double[][] cov = new double[3][3];
+        for (double[] p : points) {
+            for (int a = 0; a < 3; a++) {
+                for (int b = 0; b < 3; b++) {
+                    cov[a][b] += (p[a] - mean[a]) * (p[b] - mean[b]);
+                }
+            }
+        }
+        double[] v = {1, 1, 1};
+        for (int it = 0; it < 500; it++) {
+            double[] w = new double[3];
+            for (int a = 0; a < 3; a++) {
+                for (int b = 0; b < 3; b++) {
+                    w[a] += cov[a][b] * v[b];
+                }
+            }
+            double n = Math.sqrt(w[0] * w[0] + w[1] * w[1] + w[2] * w[2]);
+            for (int a = 0; a < 3; a++) {
+                v[a] = w[a] / n;
+            }
+        }
+
+        TrajectoryPca centred = TrajectoryPca.of(snapshots, 2, true);
+        TrajectoryPca uncentred = TrajectoryPca.of(snapshots, 2, false);
+        double[] c = centred.component(0).toDoubleVector();
+        double cos = Math.abs(c[0] * v[0] + c[1] * v[1] + c[2] * v[2]);
+        double[] u = uncentred.component(0).toDoubleVector();
+        double cosUncentred = Math.abs(u[0] * v[0] + u[1] * v[1] + u[2] * v[2]);
+
+        assertThat(cos).isGreaterThan(0.9999);
+        assertThat(cosUncentred).as("the uncentred first component is another direction here").isLessThan(0.99);
+        assertThat(centred.coordinates()[4]).containsExactly(new double[] {0, 0}, within(1e-12));
+        assertThat(centred.explainedVarianceRatios()[0] + centred.explainedVarianceRatios()[1])
+                .isLessThanOrEqualTo(1 + 1e-12);
+    }
 }

@@ -55,6 +55,8 @@ public final class SurfaceChart3D {
         renderer.setColorScale(new GradientColorScale(new Range(bottom, hi), ColourScale.lowColour(),
                 ColourScale.highColour()));
         chart.setBackground(new org.jfree.chart3d.table.StandardRectanglePainter(Color.WHITE));
+        // a three-quarter view from above, so both directions and the bowl's depth read
+        chart.setViewPoint(org.jfree.chart3d.graphics3d.ViewPoint3D.createAboveLeftViewPoint(60));
         return chart;
     }
 }

@@ -132,10 +132,6 @@ public abstract sealed class NetworkEvaluator permits NetworkEvaluator.Sequentia
             return output(in, batch);
         }
 
-        MultiLayerNetwork network() {
-            return net;
-        }
-
         private Outputs output(INDArray in, Batch batch) {
             int n = net.getnLayers();
             InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(n - 1);

@@ -64,4 +64,16 @@ final class FlatVectors {
             x[i] *= alpha;
         }
     }
+
+    /**
+     * The unit vector along the part of {@code w} orthogonal to the unit vector {@code e1}: Gram–Schmidt, done twice
+     * ("twice is enough": the second pass removes what rounding left of {@code e1}). {@code w} is not changed.
+     */
+    static double[] orthogonalUnit(double[] e1, double[] w) {
+        double[] v = w.clone();
+        axpy(-dot(e1, v), e1, v);
+        axpy(-dot(e1, v), e1, v);
+        scale(1 / norm(v), v);
+        return v;
+    }
 }

@@ -117,11 +117,7 @@ public record PlaneThroughModels(INDArray origin, INDArray d1, INDArray d2, Coor
         }
         double[] d1 = u.clone();
         FlatVectors.scale(1 / nu, d1);
-        double[] v = w.clone();
-        // Gram–Schmidt twice ("twice is enough"): the second pass removes what rounding left of d1.
-        FlatVectors.axpy(-FlatVectors.dot(d1, v), d1, v);
-        FlatVectors.axpy(-FlatVectors.dot(d1, v), d1, v);
-        FlatVectors.scale(1 / FlatVectors.norm(v), v);
+        double[] v = FlatVectors.orthogonalUnit(d1, w);
         return new PlaneThroughModels(FlatVectors.toRow(pa), FlatVectors.toRow(d1), FlatVectors.toRow(v),
                 new Coordinates(0, 0), new Coordinates(nu, 0),
                 new Coordinates(FlatVectors.dot(d1, w), FlatVectors.dot(v, w)));

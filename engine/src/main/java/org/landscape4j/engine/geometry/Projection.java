@@ -98,10 +98,7 @@ public final class Projection {
         }
         double[] e1 = a.clone();
         FlatVectors.scale(1 / na, e1);
-        double[] e2 = b.clone();
-        FlatVectors.axpy(-FlatVectors.dot(e1, e2), e1, e2);
-        FlatVectors.axpy(-FlatVectors.dot(e1, e2), e1, e2);
-        FlatVectors.scale(1 / FlatVectors.norm(e2), e2);
+        double[] e2 = FlatVectors.orthogonalUnit(e1, b);
         return new Projection(o, e1, e2, na, FlatVectors.dot(e1, b), FlatVectors.dot(e2, b));
     }
 

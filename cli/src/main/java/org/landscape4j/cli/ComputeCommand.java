@@ -15,8 +15,6 @@ import org.landscape4j.engine.EvaluationSet;
 import org.landscape4j.engine.Execution;
 import org.landscape4j.engine.Landscape;
 import org.landscape4j.engine.LandscapeSpec;
-import org.landscape4j.engine.Normalization;
-import org.landscape4j.engine.RandomDirections;
 import org.nd4j.linalg.dataset.DataSet;
 
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,17 +68,6 @@ abstract class ComputeCommand implements Callable<Integer> {
         return sets;
     }
 
-    static Directions random(String norm, boolean biasBn) {
-        Normalization n = switch (norm) {
-            case "filter" -> Normalization.FILTER;
-            case "layer" -> Normalization.LAYER;
-            case "none" -> Normalization.NONE;
-            default -> throw new BadInput("--norm must be filter, layer or none, was '" + norm + "'");
-        };
-        return new RandomDirections(n, biasBn, false);
-    }
-
-    /** Compiles the spec; whatever the engine rejects is the user's input. */
     Landscape compile(Model model, Directions directions, long seed, List<Axis> axes) {
         try {
             return Landscape.compile(new LandscapeSpec(model, directions, seed, axes, evaluationSets(model), List.of(),

@@ -10,11 +10,19 @@ package org.landscape4j.engine;
  * @param factorizeFirstLayer compute the first layer's pre-activation once per run for each direction and combine
  *                            it per point (dense or convolution first layer of a {@code MultiLayerNetwork}); other
  *                            networks fall back to the plain forward pass
+ * @param executor            where the points are computed: {@code null} (the default) on this JVM's workers, or
+ *                            elsewhere, e.g. on a Spark cluster ({@code landscape4j-spark}); {@link #workers()} does
+ *                            not apply then
  */
-public record Execution(Order order, int workers, boolean factorizeFirstLayer) {
+public record Execution(Order order, int workers, boolean factorizeFirstLayer, PointExecutor executor) {
 
-    /** Raster order, default workers, first-layer factorization on. */
-    public static final Execution DEFAULT = new Execution(Order.RASTER, 0, true);
+    /** Raster order, default workers, first-layer factorization on, this JVM. */
+    public static final Execution DEFAULT = new Execution(Order.RASTER, 0, true, null);
+
+    /** An execution on this JVM's workers. */
+    public Execution(Order order, int workers, boolean factorizeFirstLayer) {
+        this(order, workers, factorizeFirstLayer, null);
+    }
 
     public Execution {
         if (order == null) {
@@ -27,17 +35,22 @@ public record Execution(Order order, int workers, boolean factorizeFirstLayer) {
 
     /** This execution with another order. */
     public Execution withOrder(Order value) {
-        return new Execution(value, workers, factorizeFirstLayer);
+        return new Execution(value, workers, factorizeFirstLayer, executor);
     }
 
     /** This execution with {@code n} workers (0 = default). */
     public Execution withWorkers(int n) {
-        return new Execution(order, n, factorizeFirstLayer);
+        return new Execution(order, n, factorizeFirstLayer, executor);
     }
 
     /** This execution with first-layer factorization on or off. */
     public Execution withFactorization(boolean on) {
-        return new Execution(order, workers, on);
+        return new Execution(order, workers, on, executor);
+    }
+
+    /** This execution computing its points with {@code value}, or on this JVM's workers when {@code null}. */
+    public Execution withExecutor(PointExecutor value) {
+        return new Execution(order, workers, factorizeFirstLayer, value);
     }
 
     /** The workers actually used: {@link #workers()}, or the default when it is 0. */

@@ -17,11 +17,13 @@ import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.landscape4j.engine.geometry.Curve;
 import org.landscape4j.engine.internal.Batch;
 import org.landscape4j.engine.internal.CheckpointFile;
 import org.landscape4j.engine.internal.LandscapeRun;
 import org.landscape4j.engine.internal.NetworkEvaluator;
 import org.landscape4j.engine.internal.PointEvaluator;
+import org.landscape4j.engine.internal.PortableRun;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -81,6 +83,9 @@ public final class Landscape {
             sizes.add(set.name() + " (" + set.size() + " examples)");
         }
         this.keys = new MetricKeys(setNames, metrics.stream().map(Metric::name).toList());
+        if (spec.execution().executor() != null) {
+            PortableRun.requirePortable(metrics, spec.execution().executor().toString());
+        }
         dryRun();
         this.provenance = new Provenance(spec.directions().toString(), spec.seed(), spec.axes(),
                 model.getClass().getSimpleName(), layout.numParams(), fingerprint(center), sizes);
@@ -136,7 +141,8 @@ public final class Landscape {
                     : "plain forward pass, batch-norm statistics recomputed per point";
         }
         int workers = Math.min(e.effectiveWorkers(), totalPoints());
-        return how + ", " + workers + (workers == 1 ? " worker, " : " workers, ")
+        return how + ", " + (e.executor() != null ? "on " + e.executor()
+                : workers + (workers == 1 ? " worker" : " workers")) + ", "
                 + e.order().name().toLowerCase().replace('_', '-') + " order";
     }
 
@@ -356,6 +362,9 @@ public final class Landscape {
             return Flux.empty();
         }
         Execution execution = spec.execution();
+        if (execution.executor() != null) {
+            return Flux.defer(() -> received(newRun(), done, first, execution.executor()));
+        }
         int workers = Math.min(execution.effectiveWorkers(), remaining);
         if (workers <= 1) {
             return Flux.<LandscapePoint, Sequential>generate(() -> new Sequential(newRun(), done, first),
@@ -364,8 +373,7 @@ public final class Landscape {
         }
         return Flux.defer(() -> {
             LandscapeRun run = newRun();
-            int[] todo = java.util.stream.IntStream.range(0, run.total())
-                    .filter(n -> done == null || !done[run.indexAt(n)]).toArray();
+            int[] todo = todo(run, done);
             Scheduler pool = Schedulers.newParallel("landscape4j-worker", workers, true);
             ThreadLocal<PointEvaluator> evaluators = ThreadLocal.withInitial(run::newEvaluator);
             // The first evaluator computes the shared first-layer products off the caller's thread.
@@ -378,20 +386,54 @@ public final class Landscape {
         });
     }
 
-    private LandscapeRun newRun() {
-        INDArray[] anchors;
-        java.util.function.Function<double[], double[]> weights;
-        if (spec.directions() instanceof Directions.CurvePath curve) {
-            anchors = curveAnchors;
-            weights = c -> curve.curve().coefficients(c[0]);
-        } else {
-            INDArray[] d = directionsShared();
-            anchors = new INDArray[d.length + 1];
-            anchors[0] = center;
-            System.arraycopy(d, 0, anchors, 1, d.length);
-            weights = LandscapeRun.aroundCentre();
+    /** The positions of {@code run}'s visiting order whose grid index is not marked in {@code done}. */
+    private static int[] todo(LandscapeRun run, boolean[] done) {
+        return java.util.stream.IntStream.range(0, run.total()).filter(n -> done == null || !done[run.indexAt(n)])
+                .toArray();
+    }
+
+    /**
+     * The points not marked in {@code done}, computed by {@code executor} from the run's portable form and streamed
+     * as they arrive, with sequence numbers from {@code first}. An executor's answer for a position that was not
+     * asked, or asked and answered already, fails the stream rather than reach a result or a checkpoint twice.
+     */
+    private Flux<LandscapePoint> received(LandscapeRun run, boolean[] done, int first, PointExecutor executor) {
+        int[] todo = todo(run, done);
+        Curve curve = spec.directions() instanceof Directions.CurvePath c ? c.curve() : null;
+        PortableRun portable = PortableRun.of(prototype, anchors(), curve, spec.axes(), spec.execution().order(),
+                batches, metrics, keys, spec.execution().factorizeFirstLayer(), batchNormFeatures());
+        boolean[] pending = new boolean[run.total()];
+        for (int n : todo) {
+            pending[n] = true;
         }
-        return new LandscapeRun(prototype, anchors, weights, spec.axes(), spec.execution().order(), batches, metrics,
+        int[] streamed = {first};
+        return executor.compute(portable, todo).map(c -> {
+            if (c.position() < 0 || c.position() >= pending.length || !pending[c.position()]) {
+                throw new IllegalStateException(executor + " returned position " + c.position()
+                        + " of the visiting order, which was not asked or was returned before");
+            }
+            pending[c.position()] = false;
+            return run.received(c.position(), streamed[0]++, c.values());
+        });
+    }
+
+    /** The vectors whose combination is a point: (centre, d1, d2) or a curve's anchors. */
+    private INDArray[] anchors() {
+        if (spec.directions() instanceof Directions.CurvePath) {
+            return curveAnchors;
+        }
+        INDArray[] d = directionsShared();
+        INDArray[] anchors = new INDArray[d.length + 1];
+        anchors[0] = center;
+        System.arraycopy(d, 0, anchors, 1, d.length);
+        return anchors;
+    }
+
+    private LandscapeRun newRun() {
+        java.util.function.Function<double[], double[]> weights =
+                spec.directions() instanceof Directions.CurvePath curve ? c -> curve.curve().coefficients(c[0])
+                        : LandscapeRun.aroundCentre();
+        return new LandscapeRun(prototype, anchors(), weights, spec.axes(), spec.execution().order(), batches, metrics,
                 keys, spec.execution().factorizeFirstLayer(), batchNormFeatures());
     }
 

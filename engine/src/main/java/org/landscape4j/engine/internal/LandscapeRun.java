@@ -104,6 +104,15 @@ public final class LandscapeRun {
         return new LandscapePoint(index, streamed, sequence.length, grid, coordinates(grid), values, keys, true);
     }
 
+    /**
+     * The {@code n}-th point of the visiting order, whose values were computed elsewhere (by a
+     * {@link PortableRun} in another JVM), streamed as number {@code streamed}.
+     */
+    public LandscapePoint received(int n, int streamed, double[] values) {
+        int[] grid = gridIndex(sequence[n]);
+        return new LandscapePoint(sequence[n], streamed, sequence.length, grid, coordinates(grid), values, keys);
+    }
+
     private int[] gridIndex(int index) {
         int[] grid = new int[axes.size()];
         int rest = index;

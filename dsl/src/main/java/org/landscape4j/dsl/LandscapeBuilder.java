@@ -14,6 +14,7 @@ import org.landscape4j.engine.Landscape;
 import org.landscape4j.engine.LandscapeSpec;
 import org.landscape4j.engine.Metric;
 import org.landscape4j.engine.Order;
+import org.landscape4j.engine.PointExecutor;
 import org.landscape4j.engine.RandomDirections;
 import org.landscape4j.engine.Spacing;
 import org.nd4j.linalg.dataset.DataSet;
@@ -24,7 +25,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * be shared and branched. Required: {@link #model}, {@link #directions}, {@link #grid}, {@link #evaluateOn}.
  * Optional, with defaults: {@link #seed} (1), {@link #spacing} (linear), {@link #batchSize} (4096),
  * {@link #metrics} (loss, plus accuracy for classification losses), {@link #order} (raster), {@link #workers} (1),
- * {@link #factorizeFirstLayer} (on).
+ * {@link #factorizeFirstLayer} (on), {@link #executor} (this JVM).
  *
  * <pre>{@code
  * Landscape l = Landscapes.landscape(b -> b
@@ -213,6 +214,15 @@ public final class LandscapeBuilder {
             throw new IllegalArgumentException("workers must be >= 1, was " + count);
         }
         return withExecution(execution.withWorkers(count));
+    }
+
+    /**
+     * Where the points are computed: on this JVM's workers (default, {@code null}) or by {@code value}, e.g. on
+     * Spark with {@code SparkExecutor.on(sparkContext)} or {@code SparkExecutor.master("local[2]")} from the
+     * {@code landscape4j-spark} module. Streams, checkpoints and results are the same either way.
+     */
+    public LandscapeBuilder executor(PointExecutor value) {
+        return withExecution(execution.withExecutor(value));
     }
 
     /** First-layer factorization on (default) or off; off only to compare, the numbers are the same. */

@@ -8,6 +8,7 @@ import org.landscape4j.engine.EvaluationSet
 import org.landscape4j.engine.Landscape
 import org.landscape4j.engine.Metric
 import org.landscape4j.engine.Order
+import org.landscape4j.engine.PointExecutor
 import org.landscape4j.engine.RandomDirections
 import org.landscape4j.engine.Spacing
 import org.nd4j.linalg.api.ndarray.INDArray
@@ -128,6 +129,11 @@ class LandscapeScope internal constructor() {
     /** Parallel workers (default 1). */
     fun workers(count: Int) {
         builder = builder.workers(count)
+    }
+
+    /** Where the points are computed, e.g. `SparkExecutor.master("local[2]")`; `null` (default): this JVM. */
+    fun executor(value: PointExecutor?) {
+        builder = builder.executor(value)
     }
 
     /** Examples per forward pass (default 4096). */

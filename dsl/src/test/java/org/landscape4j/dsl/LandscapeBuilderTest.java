@@ -86,6 +86,11 @@ class LandscapeBuilderTest {
                 .evaluateOn("train", data).order(Landscapes.SPIRAL).workers(2).factorizeFirstLayer(false).spec();
         assertThat(fast.execution()).isEqualTo(new org.landscape4j.engine.Execution(Landscapes.SPIRAL, 2, false));
 
+        org.landscape4j.engine.PointExecutor elsewhere = (run, positions) -> reactor.core.publisher.Flux.empty();
+        assertThat(Landscapes.builder().model(net).directions(FILTER_NORMALIZED, 2).grid(-1, 1, 3)
+                .evaluateOn("train", data).order(Landscapes.SPIRAL).executor(elsewhere).spec().execution())
+                .isEqualTo(new org.landscape4j.engine.Execution(Landscapes.SPIRAL, 0, true, elsewhere));
+
         LandscapeSpec own = Landscapes.builder().model(net).directions(FILTER_NORMALIZED, 2)
                 .axes(Axis.linear(-1, 1, 3), Axis.linear(0, 2, 4)).evaluateOn("train", data).spec();
         assertThat(own.totalPoints()).isEqualTo(12);

@@ -15,6 +15,7 @@ import org.landscape4j.engine.EvaluationSet;
 import org.landscape4j.engine.Execution;
 import org.landscape4j.engine.Landscape;
 import org.landscape4j.engine.LandscapeSpec;
+import org.landscape4j.spark.SparkExecutor;
 import org.nd4j.linalg.dataset.DataSet;
 
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,6 +51,19 @@ abstract class ComputeCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "0", paramLabel = "N", description = "worker threads (default: by cores)")
     int workers;
 
+    @Option(names = "--master", paramLabel = "URL",
+            description = "compute the points on Apache Spark: local[2], local[2,4] (retrying failed tasks),"
+                    + " spark://host:7077, ... (default: this JVM's worker threads)")
+    String master;
+
+    @Option(names = "--points-per-task", defaultValue = "0", paramLabel = "N",
+            description = "with --master: grid points per Spark task (default: about 4 tasks per core, at most 64"
+                    + " points each)")
+    int pointsPerTask;
+
+    /** The Spark executor of this run, made by {@link #compile} when {@code --master} is given; stopped by run. */
+    private SparkExecutor spark;
+
     PrintWriter err() {
         return spec.commandLine().getErr();
     }
@@ -70,8 +84,17 @@ abstract class ComputeCommand implements Callable<Integer> {
 
     Landscape compile(Model model, Directions directions, long seed, List<Axis> axes) {
         try {
+            Execution execution = Execution.DEFAULT.withWorkers(workers);
+            if (master != null) {
+                // Spark's own INFO lines (one per task) would bury the progress bar.
+                System.setProperty("org.slf4j.simpleLogger.log.org.apache.spark", "warn");
+                spark = SparkExecutor.master(master).pointsPerTask(pointsPerTask);
+                execution = execution.withExecutor(spark);
+            } else if (pointsPerTask != 0) {
+                throw new BadInput("--points-per-task needs --master");
+            }
             return Landscape.compile(new LandscapeSpec(model, directions, seed, axes, evaluationSets(model), List.of(),
-                    Execution.DEFAULT.withWorkers(workers)));
+                    execution));
         } catch (IllegalArgumentException e) {
             throw new BadInput(ModelFile.firstLine(e));
         }
@@ -95,6 +118,10 @@ abstract class ComputeCommand implements Callable<Integer> {
             }).blockLast();
         } catch (IllegalArgumentException e) {
             throw new BadInput(ModelFile.firstLine(e));
+        } finally {
+            if (spark != null) {
+                spark.close();
+            }
         }
         if (resuming) {
             stdout().println("resumed from " + checkpoint + ": " + bar.restored() + " points restored, "

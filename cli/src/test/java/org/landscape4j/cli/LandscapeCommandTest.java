@@ -44,13 +44,17 @@ class LandscapeCommandTest {
         return new Result(code, out.toString(), err.toString());
     }
 
-    @BeforeAll
-    static void files() throws IOException {
+    /** A saved model, a second one of the same architecture and a CSV of evaluation data. */
+    record Inputs(Path model, Path otherModel, Path csv) {
+    }
+
+    /** Writes the {@link Inputs} into {@code into}. */
+    static Inputs writeInputs(Path into) throws IOException {
         DataSet data = Fixtures.blobs(60, 1);
         MultiLayerNetwork net = Fixtures.mlp(data, 3);
-        model = shared.resolve("m.zip");
+        Path model = into.resolve("m.zip");
         ModelSerializer.writeModel(net, model.toFile(), false);
-        otherModel = shared.resolve("b.zip");
+        Path otherModel = into.resolve("b.zip");
         ModelSerializer.writeModel(Fixtures.mlp(data, 6), otherModel.toFile(), false);
         StringBuilder rows = new StringBuilder("f1,f2,f3,f4,class\n");
         for (int i = 0; i < 60; i++) {
@@ -58,7 +62,15 @@ class LandscapeCommandTest {
             rows.append(x[0]).append(',').append(x[1]).append(',').append(x[2]).append(',').append(x[3]).append(',')
                     .append(data.getLabels().getRow(i).argMax().getInt(0)).append('\n');
         }
-        csv = Files.writeString(shared.resolve("data.csv"), rows);
+        return new Inputs(model, otherModel, Files.writeString(into.resolve("data.csv"), rows));
+    }
+
+    @BeforeAll
+    static void files() throws IOException {
+        Inputs inputs = writeInputs(shared);
+        model = inputs.model();
+        otherModel = inputs.otherModel();
+        csv = inputs.csv();
     }
 
     /** A user error: the exit code, one line on stderr with the reason, and no stack trace. */

@@ -266,7 +266,8 @@ public final class Landscape {
      * <p>The Flux is cold: each subscription evaluates the whole grid on its own network copies, on worker threads
      * (never the subscriber's). With one worker (the default) points are produced strictly on demand: with no
      * outstanding request nothing is computed; with {@code n} workers up to {@code n} points are computed ahead.
-     * Cancelling stops the work after the points in progress.
+     * Cancelling stops the work after the points in progress. With a {@link PointExecutor} (e.g. Spark) the points
+     * are computed there, ahead of demand, and streamed in the order they arrive.
      */
     public Flux<LandscapePoint> points() {
         return compute(null, 0);
@@ -363,7 +364,9 @@ public final class Landscape {
         }
         Execution execution = spec.execution();
         if (execution.executor() != null) {
-            return Flux.defer(() -> received(newRun(), done, first, execution.executor()));
+            // Serializing the run for the executor is work too: never on the subscriber's thread.
+            return Flux.defer(() -> received(newRun(), done, first, execution.executor()))
+                    .subscribeOn(Schedulers.boundedElastic());
         }
         int workers = Math.min(execution.effectiveWorkers(), remaining);
         if (workers <= 1) {

@@ -7,14 +7,21 @@ package org.landscape4j.engine;
  * @param workers             parallel workers, each with its own network copy; 0 picks the default
  *                            ({@link #defaultWorkers()}); one worker computes points strictly on demand, more compute
  *                            up to {@code workers} points ahead of demand
- * @param factorizeFirstLayer compute the first layer's pre-activation once per run for each direction and combine
- *                            it per point (dense or convolution first layer of a {@code MultiLayerNetwork}); other
- *                            networks fall back to the plain forward pass
+ * @param factorizeFirstLayer compute the first layer's pre-activation once per run for each anchor (the centre and
+ *                            each direction) and combine it per point; applies when the network's first layer is
+ *                            dense or a 2D convolution reading the network's only input
+ * @param firstLayerMemory    the most bytes the first-layer products may take (they are held for the whole run:
+ *                            {@code anchors × examples × first layer's outputs per example × 4} for float networks,
+ *                            e.g. 553 MB for a 5×5×8 convolution on 28×28 images, 10,000 examples, a plane); above it
+ *                            the first layer is computed at every point instead
  */
-public record Execution(Order order, int workers, boolean factorizeFirstLayer) {
+public record Execution(Order order, int workers, boolean factorizeFirstLayer, long firstLayerMemory) {
 
-    /** Raster order, default workers, first-layer factorization on. */
-    public static final Execution DEFAULT = new Execution(Order.RASTER, 0, true);
+    /** The default budget of the first-layer products: 1 GiB. */
+    public static final long DEFAULT_FIRST_LAYER_MEMORY = 1L << 30;
+
+    /** Raster order, default workers, first-layer factorization on within {@link #DEFAULT_FIRST_LAYER_MEMORY}. */
+    public static final Execution DEFAULT = new Execution(Order.RASTER, 0, true, DEFAULT_FIRST_LAYER_MEMORY);
 
     public Execution {
         if (order == null) {
@@ -23,21 +30,34 @@ public record Execution(Order order, int workers, boolean factorizeFirstLayer) {
         if (workers < 0 || workers > 256) {
             throw new IllegalArgumentException("workers must be in [0, 256] (0 = default), was " + workers);
         }
+        if (firstLayerMemory < 0) {
+            throw new IllegalArgumentException("firstLayerMemory must be >= 0 bytes, was " + firstLayerMemory);
+        }
+    }
+
+    /** An execution with the default first-layer memory budget. */
+    public Execution(Order order, int workers, boolean factorizeFirstLayer) {
+        this(order, workers, factorizeFirstLayer, DEFAULT_FIRST_LAYER_MEMORY);
+    }
+
+    /** This execution with another budget for the first-layer products, in bytes. */
+    public Execution withFirstLayerMemory(long bytes) {
+        return new Execution(order, workers, factorizeFirstLayer, bytes);
     }
 
     /** This execution with another order. */
     public Execution withOrder(Order value) {
-        return new Execution(value, workers, factorizeFirstLayer);
+        return new Execution(value, workers, factorizeFirstLayer, firstLayerMemory);
     }
 
     /** This execution with {@code n} workers (0 = default). */
     public Execution withWorkers(int n) {
-        return new Execution(order, n, factorizeFirstLayer);
+        return new Execution(order, n, factorizeFirstLayer, firstLayerMemory);
     }
 
     /** This execution with first-layer factorization on or off. */
     public Execution withFactorization(boolean on) {
-        return new Execution(order, workers, on);
+        return new Execution(order, workers, on, firstLayerMemory);
     }
 
     /** The workers actually used: {@link #workers()}, or the default when it is 0. */

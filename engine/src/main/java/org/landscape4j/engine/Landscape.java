@@ -19,9 +19,11 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.landscape4j.engine.internal.Batch;
 import org.landscape4j.engine.internal.CheckpointFile;
+import org.landscape4j.engine.internal.EvaluationStrategy;
 import org.landscape4j.engine.internal.LandscapeRun;
 import org.landscape4j.engine.internal.NetworkEvaluator;
 import org.landscape4j.engine.internal.PointEvaluator;
+import org.landscape4j.engine.internal.plan.InferencePlan;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -60,6 +62,7 @@ public final class Landscape {
     private final Provenance provenance;
     private volatile INDArray[] directions;
     private final INDArray[] curveAnchors;
+    private final EvaluationStrategy strategy;
 
     private Landscape(LandscapeSpec spec) {
         this.spec = spec;
@@ -82,6 +85,9 @@ public final class Landscape {
         }
         this.keys = new MetricKeys(setNames, metrics.stream().map(Metric::name).toList());
         dryRun();
+        this.strategy = EvaluationStrategy.choose(InferencePlan.compile(prototype, batches.get(0).get(0)), layout,
+                spec.execution(), anchorCount(), spec.evaluationSets().stream().mapToLong(EvaluationSet::size).sum(),
+                batchNormFeatures() != null);
         this.provenance = new Provenance(spec.directions().toString(), spec.seed(), spec.axes(),
                 model.getClass().getSimpleName(), layout.numParams(), fingerprint(center), sizes);
     }
@@ -120,24 +126,21 @@ public final class Landscape {
 
     /**
      * How the points will be computed, for example
-     * {@code "first layer factorized (DenseLayer 'hidden'), 1 worker, raster order"}.
+     * {@code "inference plan, 2 steps (dense, output), first layer factorized (layer 0 'hidden' (DenseLayer), products
+     * 8 kB), 1 worker, raster order"}, or {@code "DL4J forward pass: layer 1 'lrn' (LocalResponseNormalization) has no
+     * inference-plan step, 2 workers, raster order"} for a network the plan does not support.
      */
     public String evaluationPlan() {
         Execution e = spec.execution();
-        boolean factorized = e.factorizeFirstLayer() && PointEvaluator.firstLayerFactorizes(prototype)
-                && batchNormFeatures() == null;
-        String how;
-        if (factorized) {
-            org.deeplearning4j.nn.conf.layers.Layer first = ((MultiLayerNetwork) prototype).getLayer(0).conf()
-                    .getLayer();
-            how = "first layer factorized (" + first.getClass().getSimpleName() + " '" + first.getLayerName() + "')";
-        } else {
-            how = batchNormFeatures() == null ? "plain forward pass"
-                    : "plain forward pass, batch-norm statistics recomputed per point";
-        }
         int workers = Math.min(e.effectiveWorkers(), totalPoints());
-        return how + ", " + workers + (workers == 1 ? " worker, " : " workers, ")
-                + e.order().name().toLowerCase().replace('_', '-') + " order";
+        return strategy.description() + ", " + workers + (workers == 1 ? " worker, " : " workers, ")
+                + e.order().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " order";
+    }
+
+    /** How many vectors a point combines: the centre and each direction, or a curve's anchors. */
+    private int anchorCount() {
+        return spec.directions() instanceof Directions.CurvePath curve ? curve.anchors().size()
+                : spec.dimensions() + 1;
     }
 
     /** Number of grid points. */
@@ -228,7 +231,8 @@ public final class Landscape {
                     + " without it");
         }
         try {
-            PointEvaluator.create(prototype, new INDArray[] {center}, List.of(), List.of(), false, null, features)
+            PointEvaluator.create(prototype, new INDArray[] {center}, List.of(), List.of(),
+                            EvaluationStrategy.choose(null, layout, spec.execution(), 1, 0, true), null, features)
                     .evaluate(new double[] {1.0}, new double[0]);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("the batch-norm data (features " + Arrays.toString(features.shape())
@@ -332,8 +336,7 @@ public final class Landscape {
         }
         h.put("evaluation data", String.join(", ", data));
         h.put("metrics", String.join(", ", keys.metrics()));
-        boolean factorized = spec.execution().factorizeFirstLayer() && PointEvaluator.firstLayerFactorizes(prototype);
-        h.put("evaluator", factorized ? "first layer factorized" : "plain forward pass");
+        h.put("evaluator", strategy.description());
         h.put("model parameters", provenance.modelFingerprint());
         INDArray[] vectors = spec.directions() instanceof Directions.CurvePath ? curveAnchors : directionsShared();
         StringBuilder dirs = new StringBuilder();
@@ -392,7 +395,7 @@ public final class Landscape {
             weights = LandscapeRun.aroundCentre();
         }
         return new LandscapeRun(prototype, anchors, weights, spec.axes(), spec.execution().order(), batches, metrics,
-                keys, spec.execution().factorizeFirstLayer(), batchNormFeatures());
+                keys, strategy, batchNormFeatures());
     }
 
     /** Features to recompute batch-norm statistics on at every point, or {@code null}. */
@@ -552,7 +555,8 @@ public final class Landscape {
             Layer first = net.getLayer(0);
             if (net.getLayerWiseConfigurations().getInputPreProcess(0) == null
                     && first.conf().getLayer() instanceof FeedForwardLayer ff
-                    && !(first.conf().getLayer() instanceof LossLayer) && features.length == 1) {
+                    && (ff instanceof org.deeplearning4j.nn.conf.layers.DenseLayer || ff instanceof BaseOutputLayer)
+                    && features.length == 1) {
                 if (features[0].rank() != 2 || features[0].size(1) != ff.getNIn()) {
                     throw new IllegalArgumentException(name + ": features have shape "
                             + Arrays.toString(features[0].shape()) + " but layer 0 '" + ff.getLayerName() + "' ("

@@ -50,7 +50,7 @@ public abstract sealed class NetworkEvaluator permits NetworkEvaluator.Sequentia
     }
 
     /** Adds {@code metricValue * batch.size()} of the outputs {@code o} of {@code batch} to {@code sums}. */
-    static void accumulate(Outputs o, Batch batch, List<Metric> metrics, double[] sums, int offset) {
+    public static void accumulate(Outputs o, Batch batch, List<Metric> metrics, double[] sums, int offset) {
         for (int m = 0; m < metrics.size(); m++) {
             Metric metric = metrics.get(m);
             double v;
@@ -69,13 +69,18 @@ public abstract sealed class NetworkEvaluator permits NetworkEvaluator.Sequentia
      * Loss (mean over the batch, no regularization), the first output's activations ({@code null} when no metric
      * needs them) and the accuracy when it was computed on the way ({@code NaN} otherwise).
      */
-    record Outputs(double loss, double accuracy, INDArray output) {
-        Outputs(double loss, INDArray output) {
+    public record Outputs(double loss, double accuracy, INDArray output) {
+        public Outputs(double loss, INDArray output) {
             this(loss, Double.NaN, output);
         }
     }
 
     abstract Outputs forward(Batch batch);
+
+    /** The loss of one inference forward pass over {@code batch} (DL4J's score without regularization). */
+    public double forwardLoss(Batch batch) {
+        return forward(batch).loss();
+    }
 
     static double accuracy(INDArray output, INDArray labels) {
         if (output.rank() == 2 && output.size(1) == 1) {

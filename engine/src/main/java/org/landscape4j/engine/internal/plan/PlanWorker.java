@@ -175,6 +175,39 @@ public final class PlanWorker {
         return heads.length == 1 ? first : new NetworkEvaluator.Outputs(loss, first.accuracy(), first.output());
     }
 
+    /**
+     * Runs batch {@code batch} of set {@code set} like {@link #run}, timing every step; returns one line per step
+     * that does work ({@code "conv2d  layer 2 'c2' (ConvolutionLayer)  12.3 ms"}) and one for the output heads. For the
+     * benchmark's per-step table; timings include ND4J's op dispatch.
+     */
+    public List<String> profile(int set, int batch, double[] w) {
+        List<String> lines = new ArrayList<>();
+        INDArray[] a = slots[set][batch];
+        INDArray[][] in = stepInputs[set][batch];
+        for (int i = 0; i < kernels.length; i++) {
+            Step step = steps.get(i);
+            if (step.isView()) {
+                continue;
+            }
+            long t0 = System.nanoTime();
+            if (i == factorized) {
+                products.combine(a[step.output], set, batch, w);
+                Activations.applyInPlace(factorizedActivation, a[step.output]);
+            } else {
+                kernels[i].run(in[i], a[step.output]);
+            }
+            lines.add(String.format(java.util.Locale.ROOT, "%-14s %s  %.2f ms", i == factorized ? "factorized"
+                    : step.kind(), step.source, (System.nanoTime() - t0) / 1e6));
+        }
+        long t0 = System.nanoTime();
+        for (int h = 0; h < heads.length; h++) {
+            heads[h].run(a[plan.heads().get(h).input], set, batch, batches.get(set).get(batch));
+        }
+        lines.add(String.format(java.util.Locale.ROOT, "%-14s %s  %.2f ms", "output + loss",
+                plan.heads().get(0).source, (System.nanoTime() - t0) / 1e6));
+        return lines;
+    }
+
     /** Whether a later step runs in place on {@code slot}'s buffer, so it no longer holds that slot's values. */
     boolean isOverwritten(int slot) {
         return overwritten[slot];

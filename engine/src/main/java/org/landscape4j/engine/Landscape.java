@@ -13,7 +13,6 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -75,7 +74,7 @@ public final class Landscape {
         List<String> sizes = new ArrayList<>();
         this.batches = new ArrayList<>();
         for (EvaluationSet set : spec.evaluationSets()) {
-            checkData(prototype, set);
+            DataCheck.check(prototype, set);
             batches.add(split(set));
             setNames.add(set.name());
             sizes.add(set.name() + " (" + set.size() + " examples)");
@@ -536,56 +535,6 @@ public final class Landscape {
                                 + "' at position " + (i - s.offset()) + " (flat index " + i + ")");
                     }
                 }
-            }
-        }
-    }
-
-    private static void checkData(Model model, EvaluationSet set) {
-        String name = "evaluation set '" + set.name() + "'";
-        INDArray[] features = set.features();
-        INDArray[] labels = set.labels();
-        int inputs;
-        int outputs;
-        if (model instanceof MultiLayerNetwork net) {
-            inputs = 1;
-            outputs = 1;
-            Layer first = net.getLayer(0);
-            if (net.getLayerWiseConfigurations().getInputPreProcess(0) == null
-                    && first.conf().getLayer() instanceof FeedForwardLayer ff
-                    && !(first.conf().getLayer() instanceof LossLayer) && features.length == 1) {
-                if (features[0].rank() != 2 || features[0].size(1) != ff.getNIn()) {
-                    throw new IllegalArgumentException(name + ": features have shape "
-                            + Arrays.toString(features[0].shape()) + " but layer 0 '" + ff.getLayerName() + "' ("
-                            + ff.getClass().getSimpleName() + ") takes [examples, " + ff.getNIn() + "]");
-                }
-            }
-            org.deeplearning4j.nn.conf.layers.Layer lastConf = net.getLayer(net.getnLayers() - 1).conf().getLayer();
-            if (lastConf instanceof BaseOutputLayer out && labels.length == 1
-                    && (labels[0].rank() != 2 || labels[0].size(1) != out.getNOut())) {
-                throw new IllegalArgumentException(name + ": labels have shape " + Arrays.toString(labels[0].shape())
-                        + " but the output layer '" + out.getLayerName() + "' has nOut = " + out.getNOut());
-            }
-        } else {
-            ComputationGraph graph = (ComputationGraph) model;
-            inputs = graph.getConfiguration().getNetworkInputs().size();
-            outputs = graph.getConfiguration().getNetworkOutputs().size();
-        }
-        if (features.length != inputs) {
-            throw new IllegalArgumentException(name + " has " + features.length + " feature arrays, the network has "
-                    + inputs + " inputs");
-        }
-        if (labels.length != outputs) {
-            throw new IllegalArgumentException(name + " has " + labels.length + " label arrays, the network has "
-                    + outputs + " outputs");
-        }
-        for (INDArray f : features) {
-            if (BooleanIndexing.or(f, Conditions.isNan()) || BooleanIndexing.or(f, Conditions.isInfinite())) {
-                throw new IllegalArgumentException(name + ": features contain NaN or infinite values");
-            }
-        }
-        for (INDArray l : labels) {
-            if (BooleanIndexing.or(l, Conditions.isNan()) || BooleanIndexing.or(l, Conditions.isInfinite())) {
-                throw new IllegalArgumentException(name + ": labels contain NaN or infinite values");
             }
         }
     }

@@ -69,7 +69,9 @@ public final class Landscape {
         this.prototype = NetworkEvaluator.copyOf(model);
         this.center = prototype.params().dup();
         this.curveAnchors = checkDirections(spec.directions());
-        this.metrics = spec.metrics().isEmpty() ? defaultMetrics(prototype) : spec.metrics();
+        List<ILossFunction> losses = outputLosses(prototype);
+        this.metrics = org.landscape4j.engine.internal.Accuracy.resolve(
+                spec.metrics().isEmpty() ? defaultMetrics(losses) : spec.metrics(), losses.get(0));
         List<String> setNames = new ArrayList<>();
         List<String> sizes = new ArrayList<>();
         this.batches = new ArrayList<>();
@@ -583,7 +585,8 @@ public final class Landscape {
         }
     }
 
-    private static List<Metric> defaultMetrics(Model model) {
+    /** The loss function of each output layer, in output order ({@code null} for an unknown kind). */
+    private static List<ILossFunction> outputLosses(Model model) {
         List<ILossFunction> losses = new ArrayList<>();
         if (model instanceof MultiLayerNetwork net) {
             losses.add(lossOf(net.getLayer(net.getnLayers() - 1).conf().getLayer()));
@@ -593,6 +596,10 @@ public final class Landscape {
                 losses.add(lossOf(graph.getLayer(name).conf().getLayer()));
             }
         }
+        return losses;
+    }
+
+    private static List<Metric> defaultMetrics(List<ILossFunction> losses) {
         boolean classification = losses.stream()
                 .allMatch(l -> l instanceof LossMCXENT || l instanceof LossBinaryXENT);
         return classification ? List.of(Metric.loss(), Metric.accuracy()) : List.of(Metric.loss());

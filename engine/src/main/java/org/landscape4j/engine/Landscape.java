@@ -125,20 +125,23 @@ public final class Landscape {
      */
     public String evaluationPlan() {
         Execution e = spec.execution();
-        boolean factorized = e.factorizeFirstLayer() && PointEvaluator.firstLayerFactorizes(prototype)
+        int workers = Math.min(e.effectiveWorkers(), totalPoints());
+        return evaluator() + ", " + workers + (workers == 1 ? " worker, " : " workers, ")
+                + e.order().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " order";
+    }
+
+    /** How each point is evaluated, as the evaluation plan and the checkpoint header state it. */
+    private String evaluator() {
+        boolean factorized = spec.execution().factorizeFirstLayer() && PointEvaluator.firstLayerFactorizes(prototype)
                 && batchNormFeatures() == null;
-        String how;
         if (factorized) {
             org.deeplearning4j.nn.conf.layers.Layer first = ((MultiLayerNetwork) prototype).getLayer(0).conf()
                     .getLayer();
-            how = "first layer factorized (" + first.getClass().getSimpleName() + " '" + first.getLayerName() + "')";
-        } else {
-            how = batchNormFeatures() == null ? "plain forward pass"
-                    : "plain forward pass, batch-norm statistics recomputed per point";
+            return "first layer factorized (" + first.getClass().getSimpleName() + " '" + first.getLayerName()
+                    + "')";
         }
-        int workers = Math.min(e.effectiveWorkers(), totalPoints());
-        return how + ", " + workers + (workers == 1 ? " worker, " : " workers, ")
-                + e.order().name().toLowerCase().replace('_', '-') + " order";
+        return batchNormFeatures() == null ? "plain forward pass"
+                : "plain forward pass, batch-norm statistics recomputed per point";
     }
 
     /** Number of grid points. */
@@ -317,24 +320,29 @@ public final class Landscape {
      */
     java.util.Map<String, String> checkpointHeader() {
         java.util.Map<String, String> h = new java.util.LinkedHashMap<>();
-        h.put("format", "1");
+        h.put("format", "2");
         h.put("grid", spec.axes().toString());
         h.put("directions", spec.directions() + ", seed " + spec.seed());
         List<String> data = new ArrayList<>();
-        for (EvaluationSet set : spec.evaluationSets()) {
-            StringBuilder hash = new StringBuilder();
-            for (INDArray a : set.features()) {
-                hash.append(fingerprint(a.dup('c').reshape(a.length())));
+        for (int s = 0; s < batches.size(); s++) {
+            // The engine's own resident copies, which the run evaluates: later changes to the caller's arrays do
+            // not change them.
+            List<INDArray> arrays = new ArrayList<>();
+            int inputs = batches.get(s).get(0).features().length;
+            int outputs = batches.get(s).get(0).labels().length;
+            for (int i = 0; i < inputs + outputs; i++) {
+                for (Batch b : batches.get(s)) {
+                    INDArray a = i < inputs ? b.features()[i] : b.labels()[i - inputs];
+                    arrays.add(a.reshape(a.length()));
+                }
             }
-            for (INDArray a : set.labels()) {
-                hash.append(fingerprint(a.dup('c').reshape(a.length())));
-            }
-            data.add(set.name() + " (" + set.size() + " examples, data " + hash + ")");
+            long examples = batches.get(s).stream().mapToLong(Batch::size).sum();
+            data.add(keys.sets().get(s) + " (" + examples + " examples, data "
+                    + fingerprint(arrays.toArray(INDArray[]::new)) + ")");
         }
         h.put("evaluation data", String.join(", ", data));
         h.put("metrics", String.join(", ", keys.metrics()));
-        boolean factorized = spec.execution().factorizeFirstLayer() && PointEvaluator.firstLayerFactorizes(prototype);
-        h.put("evaluator", factorized ? "first layer factorized" : "plain forward pass");
+        h.put("evaluator", evaluator());
         h.put("model parameters", provenance.modelFingerprint());
         INDArray[] vectors = spec.directions() instanceof Directions.CurvePath ? curveAnchors : directionsShared();
         StringBuilder dirs = new StringBuilder();
@@ -618,26 +626,28 @@ public final class Landscape {
         return null;
     }
 
-    /** SHA-256 of the parameters' bits in the network's data type, first 16 hex digits. */
-    static String fingerprint(INDArray params) {
+    /** SHA-256 of the vectors' bits in their data types, one after the other, first 16 hex digits. */
+    static String fingerprint(INDArray... vectors) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             ByteBuffer buf = ByteBuffer.allocate(8 * 1024);
-            if (params.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE) {
-                for (double v : params.toDoubleVector()) {
-                    if (buf.remaining() < 8) {
-                        sha.update(buf.flip());
-                        buf.clear();
+            for (INDArray params : vectors) {
+                if (params.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE) {
+                    for (double v : params.toDoubleVector()) {
+                        if (buf.remaining() < 8) {
+                            sha.update(buf.flip());
+                            buf.clear();
+                        }
+                        buf.putLong(Double.doubleToRawLongBits(v));
                     }
-                    buf.putLong(Double.doubleToRawLongBits(v));
-                }
-            } else {
-                for (float v : params.toFloatVector()) {
-                    if (buf.remaining() < 4) {
-                        sha.update(buf.flip());
-                        buf.clear();
+                } else {
+                    for (float v : params.toFloatVector()) {
+                        if (buf.remaining() < 4) {
+                            sha.update(buf.flip());
+                            buf.clear();
+                        }
+                        buf.putInt(Float.floatToRawIntBits(v));
                     }
-                    buf.putInt(Float.floatToRawIntBits(v));
                 }
             }
             sha.update(buf.flip());

@@ -152,6 +152,19 @@ public final class SurfaceChart {
         return this;
     }
 
+    /**
+     * Shows that the computation feeding this chart failed: a red line under the title with the reason. The points
+     * that arrived stay drawn.
+     */
+    public void showFailure(Throwable failure) {
+        String reason = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+        org.jfree.chart.title.TextTitle line = new org.jfree.chart.title.TextTitle("computation failed: "
+                + reason.lines().findFirst().orElse(""), new Font(Font.SANS_SERIF, Font.BOLD, 12));
+        line.setPaint(Color.RED);
+        line.setPosition(RectangleEdge.TOP);
+        chart.addSubtitle(0, line);
+    }
+
     /** Redraws from the grid's current state with a single chart change event. */
     public void refresh() {
         double[] v = grid.snapshot();

@@ -280,7 +280,10 @@ public final class Landscape {
      * evaluator), of the model's parameters and of the direction vectors; a file written for anything else is
      * refused before any work, with a message naming what differs. Each point is written to the file before it
      * is emitted, so a process killed at any time keeps every point it emitted; the file is forced to disk every
-     * few points. A torn last record (a kill or crash during a write) is detected by its CRC and dropped.
+     * few points. A torn last record (a kill or crash during a write) is detected by its CRC and dropped, with a
+     * warning saying how many records were dropped. While the stream runs it holds an exclusive lock on the file: a
+     * second run on the same file (in this process or another) fails on subscription, before any work, with an
+     * {@link IllegalArgumentException} saying the checkpoint is in use.
      *
      * <pre>{@code
      * landscape.points(Path.of("run/landscape.ckpt")).subscribe(...);   // kill it, run it again: it continues

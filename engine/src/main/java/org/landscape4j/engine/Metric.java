@@ -44,8 +44,9 @@ public sealed interface Metric permits Metric.Loss, Metric.Accuracy, Metric.Cust
      * A metric of your own.
      *
      * @param name     a non-blank name other than {@code loss} and {@code accuracy}
-     * @param function (output, labels) of one batch to a number; called on the engine's worker thread, it must not
-     *                 keep the arrays (they are reused)
+     * @param function (output, labels) of one batch to a number; called on the engine's worker threads, several at
+     *                 a time when there are several workers (so it must be thread-safe; see {@link #perWorker}); it
+     *                 must not keep the arrays (they are reused)
      */
     static Metric of(String name, ToDoubleBiFunction<INDArray, INDArray> function) {
         return new Custom(name, function);

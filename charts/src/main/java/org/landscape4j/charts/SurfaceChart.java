@@ -66,8 +66,8 @@ public final class SurfaceChart {
         this.style = style;
         this.dataset = new GridDataset(grid);
         this.cells = new CellRenderer(grid);
-        NumberAxis x = new NumberAxis("direction 1");
-        NumberAxis y = new NumberAxis("direction 2");
+        NumberAxis x = new LocaleFreeAxis("direction 1");
+        NumberAxis y = new LocaleFreeAxis("direction 2");
         x.setAutoRangeIncludesZero(false);
         y.setAutoRangeIncludesZero(false);
         x.setRange(edge(grid, true, 0), edge(grid, true, grid.nx()));
@@ -237,11 +237,11 @@ public final class SurfaceChart {
                     return s.colour(Math.pow(10, value));
                 }
             };
-            NumberAxis axis = new NumberAxis("log10 " + grid.label() + clip);
+            NumberAxis axis = new LocaleFreeAxis("log10 " + grid.label() + clip);
             axis.setRange(lo, up);
             l = new PaintScaleLegend(inLog10, axis);
         } else {
-            NumberAxis axis = new NumberAxis(grid.label() + clip);
+            NumberAxis axis = new LocaleFreeAxis(grid.label() + clip);
             axis.setRange(new Range(s.getLowerBound(), s.getUpperBound()));
             l = new PaintScaleLegend(s, axis);
         }

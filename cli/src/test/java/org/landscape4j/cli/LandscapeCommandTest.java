@@ -238,4 +238,18 @@ class LandscapeCommandTest {
                 "landscape: --out " + file + " is a file, not a directory");
         assertThat(file).hasContent("not a directory");
     }
+
+    @Test
+    void aSecondRunOnTheSameOutIsRefusedInOneLine() throws IOException {
+        Path out = dir.resolve("busy");
+        String[] args = {"line", "--model", model.toString(), "--data", csv.toString(), "--grid", "-1:1:3", "--out",
+                out.toString()};
+        assertThat(run(args).code()).isZero();
+        Path checkpoint = out.resolve("landscape.ckpt");
+        try (var ch = java.nio.channels.FileChannel.open(checkpoint, java.nio.file.StandardOpenOption.WRITE);
+             var lock = ch.lock()) {                                  // as a run that is still writing holds it
+            assertUserError(run(args), "landscape: checkpoint " + checkpoint + " is in use by another run; wait for it"
+                    + " to finish or use another output directory");
+        }
+    }
 }

@@ -448,7 +448,7 @@ public final class Bench {
     private void table(String title, String... columns) {
         rows.add(new String[] {"#", title});
         rows.add(columns);
-        System.out.printf("%n%s%n", title);
+        System.out.printf(Locale.ROOT, "%n%s%n", title);
         System.out.println(String.join(" | ", columns));
         md.append("\n## ").append(title).append("\n\n| ").append(String.join(" | ", columns)).append(" |\n|");
         md.append(" --- |".repeat(columns.length)).append('\n');

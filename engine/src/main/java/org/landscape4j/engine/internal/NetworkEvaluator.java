@@ -56,8 +56,8 @@ public abstract sealed class NetworkEvaluator permits NetworkEvaluator.Sequentia
             double v;
             if (metric instanceof Metric.Loss) {
                 v = o.loss;
-            } else if (metric instanceof Metric.Accuracy) {
-                v = Double.isNaN(o.accuracy) ? accuracy(o.output, batch.labels()[0]) : o.accuracy;
+            } else if (metric instanceof Metric.Accuracy a) {
+                v = Double.isNaN(o.accuracy) ? Accuracy.of(a, o.output, batch.labels()[0]) : o.accuracy;
             } else {
                 v = ((Metric.Custom) metric).function().applyAsDouble(o.output, batch.labels()[0]);
             }
@@ -80,18 +80,6 @@ public abstract sealed class NetworkEvaluator permits NetworkEvaluator.Sequentia
     /** The loss of one inference forward pass over {@code batch} (DL4J's score without regularization). */
     public double forwardLoss(Batch batch) {
         return forward(batch).loss();
-    }
-
-    static double accuracy(INDArray output, INDArray labels) {
-        if (output.rank() == 2 && output.size(1) == 1) {
-            INDArray predicted = output.gt(0.5);
-            INDArray actual = labels.gt(0.5);
-            return predicted.eq(actual).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).meanNumber()
-                    .doubleValue();
-        }
-        INDArray predicted = output.argMax(1);
-        INDArray actual = labels.argMax(1);
-        return predicted.eq(actual).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).meanNumber().doubleValue();
     }
 
     /** A {@link MultiLayerNetwork}: layers up to the output layer, then the output layer's score and activations. */

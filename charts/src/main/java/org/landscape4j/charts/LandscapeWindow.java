@@ -41,7 +41,8 @@ public final class LandscapeWindow {
     private final JButton cancel;
     private final LiveSurface live;
     private final long start = System.nanoTime();
-    private volatile Disposable subscription;
+    /** Disposed by Cancel, even before the computation is bound to it; a later binding is then disposed at once. */
+    private final Disposable.Swap subscription = reactor.core.Disposables.swap();
     private volatile String state = "running";
 
     private LandscapeWindow(Landscape landscape, LiveSurface live, String title) {
@@ -81,6 +82,13 @@ public final class LandscapeWindow {
      * @throws java.awt.HeadlessException when there is no display
      */
     public static LandscapeWindow show(Landscape landscape, String set, String metric, HeatmapStyle style) {
+        LandscapeWindow w = open(landscape, set, metric, style);
+        w.start(landscape);
+        return w;
+    }
+
+    /** Opens the window without computing anything yet. */
+    static LandscapeWindow open(Landscape landscape, String set, String metric, HeatmapStyle style) {
         LiveSurface live = LiveSurface.of(landscape, set, metric, style);
         AtomicReference<LandscapeWindow> ref = new AtomicReference<>();
         onSwing(() -> {
@@ -88,11 +96,17 @@ public final class LandscapeWindow {
             w.frame.setVisible(true);
             ref.set(w);
         });
-        LandscapeWindow w = ref.get();
-        w.subscription = live.bind(landscape.points(), LiveSurface.DEFAULT_PERIOD, Schedulers.parallel(),
-                Schedulers.fromExecutor(SwingUtilities::invokeLater), p -> w.progress(),
-                e -> w.finish("failed: " + e.getMessage()), () -> w.finish("done"));
-        return w;
+        return ref.get();
+    }
+
+    /** Starts computing into the window, unless Cancel was pressed (or the window closed) already. */
+    void start(Landscape landscape) {
+        if (subscription.isDisposed()) {
+            return;
+        }
+        subscription.update(live.bind(landscape.points(), LiveSurface.DEFAULT_PERIOD, Schedulers.parallel(),
+                Schedulers.fromExecutor(SwingUtilities::invokeLater), p -> progress(),
+                e -> finish("failed: " + e.getMessage()), () -> finish("done")));
     }
 
     private void progress() {
@@ -114,9 +128,11 @@ public final class LandscapeWindow {
 
     /** Stops the computation (as the Cancel button does); the window stays open with what was computed. */
     public void cancel() {
-        Disposable s = subscription;
-        if (s != null && !s.isDisposed()) {
-            s.dispose();
+        if (subscription.isDisposed()) {
+            return;
+        }
+        subscription.dispose();
+        if (state.equals("running")) {
             state = "cancelled";
             SwingUtilities.invokeLater(() -> {
                 status.setText("cancelled");

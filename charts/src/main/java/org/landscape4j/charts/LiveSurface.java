@@ -21,7 +21,9 @@ import reactor.core.scheduler.Schedulers;
  * after completion the chart holds every point. Repaints are coalesced: at most one per period (default 33 ms, ~30 per
  * second), on the Swing thread, each a single chart change. A slow chart never queues points: it takes the grid's
  * latest state when it gets to it. Disposing the returned {@link Disposable} cancels the upstream subscription, which
- * stops the engine's computation.
+ * stops the engine's computation. When the computation fails, the chart says so in red under its title, the error is
+ * kept ({@link #failure()}) and passed on: to the {@code onError} callback, or, with {@link #bind(Flux)}, to Reactor's
+ * hook for errors nobody handles ({@code Hooks.onErrorDropped}, which logs it by default).
  *
  * <pre>{@code
  * LiveSurface live = LiveSurface.of(landscape, "train", "loss", HeatmapStyle.DEFAULT);
@@ -35,6 +37,7 @@ public final class LiveSurface {
 
     private final SurfaceChart chart;
     private final AtomicInteger repaints = new AtomicInteger();
+    private volatile Throwable failure;
 
     /** A live binding for an existing chart (its grid receives the points). */
     public LiveSurface(SurfaceChart chart) {
@@ -61,6 +64,11 @@ public final class LiveSurface {
         return chart;
     }
 
+    /** The error the bound computation failed with, if it failed. */
+    public java.util.Optional<Throwable> failure() {
+        return java.util.Optional.ofNullable(failure);
+    }
+
     /** How many times the chart has been redrawn from the stream. */
     public int repaints() {
         return repaints.get();
@@ -73,7 +81,8 @@ public final class LiveSurface {
      */
     public Disposable bind(Flux<LandscapePoint> points) {
         return bind(points, DEFAULT_PERIOD, Schedulers.parallel(), Schedulers.fromExecutor(SwingUtilities::invokeLater),
-                p -> { }, e -> { }, () -> { });
+                p -> { }, e -> reactor.core.publisher.Operators.onErrorDropped(e, reactor.util.context.Context.empty()),
+                () -> { });
     }
 
     /**
@@ -84,7 +93,7 @@ public final class LiveSurface {
      * @param timer      the scheduler that ticks the period
      * @param ui         where repaints and callbacks run (the Swing thread for a window)
      * @param onRepaint  called after each repaint with the latest point
-     * @param onError    called on the UI scheduler if the computation fails
+     * @param onError    called on the UI scheduler if the computation fails, after the chart shows the failure
      * @param onComplete called on the UI scheduler after the final repaint
      * @return dispose it to stop (the computation is cancelled)
      */
@@ -100,6 +109,8 @@ public final class LiveSurface {
                     repaint();
                     onRepaint.accept(p);
                 }, e -> {
+                    failure = e;
+                    chart.showFailure(e);
                     repaint();
                     onError.accept(e);
                 }, () -> {

@@ -42,13 +42,13 @@ public final class ProfileChart {
                 accuracies.addSeries(series(set + " accuracy", t, profile.values(set, "accuracy")));
             }
         }
-        NumberAxis x = new NumberAxis("direction 1");
+        NumberAxis x = new LocaleFreeAxis("direction 1");
         x.setAutoRangeIncludesZero(false);
-        NumberAxis lossAxis = new NumberAxis("loss");
+        NumberAxis lossAxis = new LocaleFreeAxis("loss");
         lossAxis.setAutoRangeIncludesZero(false);
         XYPlot plot = new XYPlot(losses, x, lossAxis, renderer(losses.getSeriesCount(), markers, false));
         if (hasAccuracy) {
-            NumberAxis accAxis = new NumberAxis("accuracy");
+            NumberAxis accAxis = new LocaleFreeAxis("accuracy");
             accAxis.setRange(0, 1.02);
             plot.setRangeAxis(1, accAxis);
             plot.setDataset(1, accuracies);

@@ -66,8 +66,8 @@ public final class SurfaceChart {
         this.style = style;
         this.dataset = new GridDataset(grid);
         this.cells = new CellRenderer(grid);
-        NumberAxis x = new NumberAxis("direction 1");
-        NumberAxis y = new NumberAxis("direction 2");
+        NumberAxis x = new LocaleFreeAxis("direction 1");
+        NumberAxis y = new LocaleFreeAxis("direction 2");
         x.setAutoRangeIncludesZero(false);
         y.setAutoRangeIncludesZero(false);
         x.setRange(edge(grid, true, 0), edge(grid, true, grid.nx()));
@@ -152,6 +152,19 @@ public final class SurfaceChart {
         return this;
     }
 
+    /**
+     * Shows that the computation feeding this chart failed: a red line under the title with the reason. The points
+     * that arrived stay drawn.
+     */
+    public void showFailure(Throwable failure) {
+        String reason = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+        org.jfree.chart.title.TextTitle line = new org.jfree.chart.title.TextTitle("computation failed: "
+                + reason.lines().findFirst().orElse(""), new Font(Font.SANS_SERIF, Font.BOLD, 12));
+        line.setPaint(Color.RED);
+        line.setPosition(RectangleEdge.TOP);
+        chart.addSubtitle(0, line);
+    }
+
     /** Redraws from the grid's current state with a single chart change event. */
     public void refresh() {
         double[] v = grid.snapshot();
@@ -224,11 +237,11 @@ public final class SurfaceChart {
                     return s.colour(Math.pow(10, value));
                 }
             };
-            NumberAxis axis = new NumberAxis("log10 " + grid.label() + clip);
+            NumberAxis axis = new LocaleFreeAxis("log10 " + grid.label() + clip);
             axis.setRange(lo, up);
             l = new PaintScaleLegend(inLog10, axis);
         } else {
-            NumberAxis axis = new NumberAxis(grid.label() + clip);
+            NumberAxis axis = new LocaleFreeAxis(grid.label() + clip);
             axis.setRange(new Range(s.getLowerBound(), s.getUpperBound()));
             l = new PaintScaleLegend(s, axis);
         }

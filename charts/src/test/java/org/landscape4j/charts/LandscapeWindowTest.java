@@ -73,4 +73,26 @@ class LandscapeWindowTest {
             window.close();
         }
     }
+
+    @Test
+    void cancelPressedBeforeTheComputationIsBoundMeansItNeverStarts() throws Exception {
+        assumeFalse(GraphicsEnvironment.isHeadless(), "needs a display (run under xvfb-run)");
+        DataSet data = Fixtures.blobs(30, 6);
+        AtomicInteger evaluations = new AtomicInteger();
+        Landscape landscape = Landscape.compile(new LandscapeSpec(Fixtures.mlp(data, 2),
+                RandomDirections.FILTER_NORMALIZED, 1, List.of(Axis.linear(-1, 1, 5), Axis.linear(-1, 1, 5)),
+                List.of(EvaluationSet.of("train", data)),
+                List.of(Metric.loss(), Metric.of("count", (o, l) -> evaluations.incrementAndGet()))));
+
+        LandscapeWindow window = LandscapeWindow.open(landscape, "train", "loss", HeatmapStyle.DEFAULT);
+        try {
+            SwingUtilities.invokeAndWait(() -> window.cancelButton().doClick());
+            window.start(landscape);
+
+            assertThat(window.state()).isEqualTo("cancelled");
+            assertThat(evaluations).as("nothing was subscribed, nothing computed").hasValue(0);
+        } finally {
+            window.close();
+        }
+    }
 }

@@ -103,4 +103,47 @@ class LiveSurfaceTest {
         assertThat(live.chart().grid().count()).isEqualTo(49);
         assertThat(live.repaints()).isBetween(1, 49);
     }
+
+    private static boolean showsFailure(LiveSurface live, String text) {
+        return live.chart().chart().getSubtitles().stream().anyMatch(t -> t instanceof org.jfree.chart.title.TextTitle tt
+                && tt.getText().equals(text));
+    }
+
+    @Test
+    void aFailedComputationIsShownInTheChartAndPassedOn() {
+        TestPublisher<LandscapePoint> points = TestPublisher.create();
+        LiveSurface live = live10x10();
+        java.util.concurrent.atomic.AtomicReference<Throwable> passedOn = new java.util.concurrent.atomic.AtomicReference<>();
+
+        live.bind(points.flux(), Duration.ofMillis(33), VirtualTimeScheduler.create(), Schedulers.immediate(),
+                p -> { }, passedOn::set, () -> { });
+        points.next(point(0, 10, 100));
+        IllegalStateException boom = new IllegalStateException("boom");
+        points.error(boom);
+
+        assertThat(passedOn).hasValue(boom);
+        assertThat(live.failure()).containsSame(boom);
+        assertThat(showsFailure(live, "computation failed: boom")).isTrue();
+        assertThat(live.chart().grid().count()).as("what arrived stays").isEqualTo(1);
+    }
+
+    @Test
+    void theShortBindingPassesAFailureToReactorsHookInsteadOfSwallowingIt() throws InterruptedException {
+        CountDownLatch dropped = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<Throwable> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        reactor.core.publisher.Hooks.onErrorDropped(e -> {
+            seen.set(e);
+            dropped.countDown();
+        });
+        try {
+            LiveSurface live = live10x10();
+            live.bind(reactor.core.publisher.Flux.error(new IllegalStateException("no data")));
+
+            assertThat(dropped.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(seen.get()).hasMessage("no data");
+            assertThat(live.failure()).isPresent();
+        } finally {
+            reactor.core.publisher.Hooks.resetOnErrorDropped();
+        }
+    }
 }

@@ -40,9 +40,9 @@ abstract class ComputeCommand implements Callable<Integer> {
             description = "IDX file prefix in a data directory: train or t10k (default: ${DEFAULT-VALUE})")
     String idxPrefix;
 
-    @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
-            description = "evaluate on the first N examples only (default: all)")
-    int limit;
+    @Option(names = "--limit", paramLabel = "N",
+            description = "evaluate on the first N examples only, N >= 1 (default: all examples)")
+    Integer limit;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
             description = "output directory; a matching checkpoint in it is resumed")
@@ -64,6 +64,19 @@ abstract class ComputeCommand implements Callable<Integer> {
     /** The Spark executor of this run, made by {@link #compile} when {@code --master} is given; stopped by run. */
     private SparkExecutor spark;
 
+    /**
+     * Checks the options that need no file read, before any work: {@code --limit} at least 1, {@code --out} not a
+     * file.
+     */
+    void checkOptions() {
+        if (limit != null && limit < 1) {
+            throw new BadInput("--limit must be >= 1, was " + limit + " (leave it out to evaluate on all examples)");
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new BadInput("--out " + out + " is a file, not a directory");
+        }
+    }
+
     PrintWriter err() {
         return spec.commandLine().getErr();
     }
@@ -74,12 +87,17 @@ abstract class ComputeCommand implements Callable<Integer> {
 
     List<EvaluationSet> evaluationSets(Model model) {
         List<EvaluationSet> sets = new ArrayList<>();
-        sets.add(EvaluationSet.of("train", EvaluationData.load(data, idxPrefix, model, limit)));
+        sets.add(EvaluationSet.of("train", EvaluationData.load(data, idxPrefix, model, examples())));
         if (testData != null) {
-            DataSet test = EvaluationData.load(testData, idxPrefix.equals("train") ? "t10k" : idxPrefix, model, limit);
+            DataSet test = EvaluationData.load(testData, idxPrefix.equals("train") ? "t10k" : idxPrefix, model,
+                    examples());
             sets.add(EvaluationSet.of("test", test));
         }
         return sets;
+    }
+
+    private int examples() {
+        return limit == null ? Integer.MAX_VALUE : limit;
     }
 
     Landscape compile(Model model, Directions directions, long seed, List<Axis> axes) {

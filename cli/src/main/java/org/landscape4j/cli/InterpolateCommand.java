@@ -30,6 +30,7 @@ final class InterpolateCommand extends ComputeCommand {
 
     @Override
     public Integer call() throws Exception {
+        checkOptions();
         Model a = ModelFile.load(from, "--from");
         Model b = ModelFile.load(to, "--to");
         Directions line;

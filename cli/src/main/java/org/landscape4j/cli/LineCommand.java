@@ -26,6 +26,7 @@ final class LineCommand extends ComputeCommand {
 
     @Override
     public Integer call() throws Exception {
+        checkOptions();
         Model net = directions.loadModel();
         Landscape landscape = compile(net, directions.directions(), directions.seed, List.of(grid));
         RunDirectory dir = new RunDirectory(out);

@@ -56,7 +56,7 @@ final class ProgressBar {
             long perPoint = (now - start) / computed;
             eta = "  ETA " + format(Duration.ofNanos(perPoint * (total - done)));
         }
-        out.printf("\r[%s%s] %d/%d %5.1f%%%s%s", "#".repeat(filled), "-".repeat(WIDTH - filled), done, total,
+        out.printf(java.util.Locale.ROOT, "\r[%s%s] %d/%d %5.1f%%%s%s", "#".repeat(filled), "-".repeat(WIDTH - filled), done, total,
                 100.0 * done / total, eta, restored > 0 ? "  (" + restored + " restored)" : "");
         if (done == total) {
             out.println();
@@ -66,7 +66,7 @@ final class ProgressBar {
 
     static String format(Duration d) {
         long s = d.toSeconds();
-        return s >= 3600 ? String.format("%dh%02dm", s / 3600, s / 60 % 60)
-                : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
+        return s >= 3600 ? String.format(java.util.Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
+                : s >= 60 ? String.format(java.util.Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
     }
 }

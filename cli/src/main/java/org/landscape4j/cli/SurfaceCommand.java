@@ -30,6 +30,7 @@ final class SurfaceCommand extends ComputeCommand {
 
     @Override
     public Integer call() throws Exception {
+        checkOptions();
         Model net = directions.loadModel();
         Landscape landscape = compile(net, directions.directions(), directions.seed, List.of(grid, ygrid == null ? grid : ygrid));
         RunDirectory dir = new RunDirectory(out);

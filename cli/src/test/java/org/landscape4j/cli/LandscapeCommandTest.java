@@ -226,4 +226,42 @@ class LandscapeCommandTest {
         assertUserError(run("line", "--model", model.toString(), "--data", csv.toString(), "--norm", "model",
                 "--out", dir.toString()), "landscape: --norm must be filter, layer or none, was 'model'");
     }
+
+    @Test
+    void gridTooLargeToHoldIsAUserErrorNamingTheSizeAndTheLimit() {
+        assertUserError(run("surface", "--model", model.toString(), "--data", csv.toString(), "--grid",
+                "-1:1:100000", "--out", dir.resolve("huge").toString()), "landscape: a grid of 10000000000 points"
+                + " (100000 x 100000) is too large: at most 4194304 points (2048 x 2048)");
+        assertThat(dir.resolve("huge")).doesNotExist();
+    }
+
+    @Test
+    void limitOfZeroIsRefused() {
+        assertUserError(run("line", "--model", model.toString(), "--data", csv.toString(), "--limit", "0", "--out",
+                dir.resolve("l").toString()), "landscape: --limit must be >= 1, was 0 (leave it out to evaluate on all"
+                + " examples)");
+        assertThat(run("line", "--help").out()).contains("default: all examples");
+    }
+
+    @Test
+    void outThatIsAFileIsRefusedBeforeWork() throws IOException {
+        Path file = Files.writeString(dir.resolve("file.txt"), "not a directory");
+        assertUserError(run("line", "--model", model.toString(), "--data", csv.toString(), "--out", file.toString()),
+                "landscape: --out " + file + " is a file, not a directory");
+        assertThat(file).hasContent("not a directory");
+    }
+
+    @Test
+    void aSecondRunOnTheSameOutIsRefusedInOneLine() throws IOException {
+        Path out = dir.resolve("busy");
+        String[] args = {"line", "--model", model.toString(), "--data", csv.toString(), "--grid", "-1:1:3", "--out",
+                out.toString()};
+        assertThat(run(args).code()).isZero();
+        Path checkpoint = out.resolve("landscape.ckpt");
+        try (var ch = java.nio.channels.FileChannel.open(checkpoint, java.nio.file.StandardOpenOption.WRITE);
+             var lock = ch.lock()) {                                  // as a run that is still writing holds it
+            assertUserError(run(args), "landscape: checkpoint " + checkpoint + " is in use by another run; wait for it"
+                    + " to finish or use another output directory");
+        }
+    }
 }

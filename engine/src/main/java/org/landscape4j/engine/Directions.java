@@ -160,6 +160,9 @@ public sealed interface Directions permits RandomDirections, Directions.Given, D
      * trajectory projected onto them by least squares as the path; draw it around the final snapshot (the trained
      * model). The description reports the explained variance and the worst projection residual.
      *
+     * <p>Every entry of the flat vectors takes part, batch-norm running statistics included; for a network with
+     * batch normalization use {@link #pca(Model, List, boolean, boolean)}, which decomposes the parameters only.
+     *
      * @param snapshots at least 3 parameter snapshots, the last being the model the landscape is drawn around
      */
     static Given pca(List<INDArray> snapshots) {
@@ -171,7 +174,52 @@ public sealed interface Directions permits RandomDirections, Directions.Given, D
      * reference implementation's scikit-learn PCA does (the plane then need not contain the mean direction of travel).
      */
     static Given pca(List<INDArray> snapshots, boolean centred) {
-        TrajectoryPca pca = TrajectoryPca.of(snapshots, 2, centred);
+        return pca(snapshots, snapshots, centred, "");
+    }
+
+    /**
+     * The top two principal components of a training trajectory of {@code model}'s architecture, over its parameters
+     * only, as the reference implementation computes them from PyTorch's {@code parameters()}: batch-norm running
+     * statistics are zero in the components; with {@code ignoreBiasAndBatchNorm} (the reference's
+     * {@code --ignore biasbn}) biases and batch-norm gamma/beta are zero too. The path is the projection of the
+     * snapshots themselves.
+     *
+     * @param model     a network of the snapshots' architecture, for its parameter layout; only read
+     * @param snapshots at least 3 parameter snapshots, the last being the model the landscape is drawn around
+     * @param centred   mean-centre the differences, as {@link #pca(List, boolean)}
+     */
+    static Given pca(Model model, List<INDArray> snapshots, boolean centred, boolean ignoreBiasAndBatchNorm) {
+        if (snapshots == null || snapshots.isEmpty() || snapshots.contains(null)) {
+            throw new IllegalArgumentException("snapshots must be non-empty and hold no null");
+        }
+        ParameterLayout layout = ParameterLayout.of(model);
+        List<ParameterSegment> fixed = ignoreBiasAndBatchNorm
+                ? layout.segmentsWith(ParameterRole.BATCHNORM_RUNNING_STATISTIC, ParameterRole.BIAS,
+                        ParameterRole.BATCHNORM_GAMMA, ParameterRole.BATCHNORM_BETA)
+                : layout.segmentsWith(ParameterRole.BATCHNORM_RUNNING_STATISTIC);
+        for (INDArray snapshot : snapshots) {
+            if (snapshot.length() != layout.numParams()) {
+                throw new IllegalArgumentException("a snapshot has " + snapshot.length() + " entries, the model has "
+                        + layout.numParams() + " parameters");
+            }
+        }
+        INDArray last = snapshots.get(snapshots.size() - 1).reshape(layout.numParams());
+        List<INDArray> parametersOnly = new ArrayList<>();
+        for (INDArray snapshot : snapshots) {
+            INDArray copy = snapshot.dup().reshape(layout.numParams());
+            for (ParameterSegment seg : fixed) {
+                org.nd4j.linalg.indexing.INDArrayIndex range = org.nd4j.linalg.indexing.NDArrayIndex.interval(
+                        seg.offset(), seg.offset() + seg.length());
+                copy.get(range).assign(last.get(range));
+            }
+            parametersOnly.add(copy.reshape(snapshot.shape()));
+        }
+        return pca(parametersOnly, snapshots, centred, ignoreBiasAndBatchNorm
+                ? ", parameters only, biases and batch norm ignored" : ", parameters only");
+    }
+
+    private static Given pca(List<INDArray> decomposed, List<INDArray> snapshots, boolean centred, String what) {
+        TrajectoryPca pca = TrajectoryPca.of(decomposed, 2, centred);
         Projection projection = pca.projection();
         List<double[]> path = new ArrayList<>();
         double worst = 0;
@@ -181,14 +229,15 @@ public sealed interface Directions permits RandomDirections, Directions.Given, D
         }
         double[] ratio = pca.explainedVarianceRatios();
         String description = String.format(java.util.Locale.ROOT,
-                "%sPCA of a %d-snapshot trajectory (explained variance %.3f + %.3f, worst relative projection residual"
-                        + " %.3f)", centred ? "centred " : "", snapshots.size(), ratio[0], ratio[1], worst);
+                "%sPCA of a %d-snapshot trajectory%s (explained variance %.3f + %.3f, worst relative projection"
+                        + " residual %.3f)", centred ? "centred " : "", snapshots.size(), what, ratio[0], ratio[1],
+                worst);
         return new Given(description, pca.components(), snapshots.get(snapshots.size() - 1), List.of(), path);
     }
 
     /**
-     * The top {@code count} (1 or 2) Hessian eigenvectors of the model's loss on {@code data}; the description
-     * reports the eigenvalues.
+     * The top {@code count} (1 or 2) Hessian eigenvectors of the model's loss on {@code data}, over the trainable
+     * parameters (zero at batch-norm running statistics); the description reports the eigenvalues.
      */
     static Given hessian(Model model, DataSet data, int count) {
         if (count < 1 || count > 2) {

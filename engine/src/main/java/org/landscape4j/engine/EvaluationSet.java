@@ -59,10 +59,19 @@ public record EvaluationSet(String name, INDArray[] features, INDArray[] labels,
         }
     }
 
-    /** An evaluation set from a DL4J {@link DataSet}, evaluated in batches of {@link #DEFAULT_BATCH_SIZE}. */
+    /**
+     * An evaluation set from a DL4J {@link DataSet}, evaluated in batches of {@link #DEFAULT_BATCH_SIZE}.
+     *
+     * @throws IllegalArgumentException when the data set has feature or label masks: the engine evaluates every
+     *                                  example and time step, so a masked set is refused rather than its masks dropped
+     */
     public static EvaluationSet of(String name, DataSet data) {
         if (data == null) {
             throw new IllegalArgumentException("evaluation set '" + name + "' is null");
+        }
+        if (data.getFeaturesMaskArray() != null || data.getLabelsMaskArray() != null) {
+            throw new IllegalArgumentException(masked(name, data.getFeaturesMaskArray() != null,
+                    data.getLabelsMaskArray() != null));
         }
         return new EvaluationSet(name, new INDArray[] {data.getFeatures()}, new INDArray[] {data.getLabels()},
                 DEFAULT_BATCH_SIZE);
@@ -73,7 +82,20 @@ public record EvaluationSet(String name, INDArray[] features, INDArray[] labels,
         if (data == null) {
             throw new IllegalArgumentException("evaluation set '" + name + "' is null");
         }
+        boolean featureMasks = data.getFeaturesMaskArrays() != null
+                && Arrays.stream(data.getFeaturesMaskArrays()).anyMatch(java.util.Objects::nonNull);
+        boolean labelMasks = data.getLabelsMaskArrays() != null
+                && Arrays.stream(data.getLabelsMaskArrays()).anyMatch(java.util.Objects::nonNull);
+        if (featureMasks || labelMasks) {
+            throw new IllegalArgumentException(masked(name, featureMasks, labelMasks));
+        }
         return new EvaluationSet(name, data.getFeatures(), data.getLabels(), DEFAULT_BATCH_SIZE);
+    }
+
+    private static String masked(String name, boolean features, boolean labels) {
+        return "evaluation set '" + name + "' has " + (features && labels ? "feature and label masks"
+                : features ? "feature masks" : "label masks") + ", which the engine does not support: it would"
+                + " evaluate masked steps as real ones; evaluate unmasked data";
     }
 
     /** The same set evaluated in batches of {@code size} examples. */

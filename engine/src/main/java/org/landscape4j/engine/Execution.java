@@ -7,22 +7,25 @@ package org.landscape4j.engine;
  * @param workers             parallel workers, each with its own network copy; 0 picks the default
  *                            ({@link #defaultWorkers()}); one worker computes points strictly on demand, more compute
  *                            up to {@code workers} points ahead of demand
- * @param factorizeFirstLayer compute the first layer's pre-activation once per run for each direction and combine
- *                            it per point (dense or convolution first layer of a {@code MultiLayerNetwork}); other
- *                            networks fall back to the plain forward pass
+ * @param factorizeFirstLayer compute the first layer's pre-activation once per run for each anchor (the centre and
+ *                            each direction) and combine it per point; applies when the network's first layer is
+ *                            dense or a 2D convolution reading the network's only input
+ * @param firstLayerMemory    the most bytes the first-layer products may take (they are held for the whole run:
+ *                            {@code anchors × examples × first layer's outputs per example × 4} for float networks,
+ *                            e.g. 553 MB for a 5×5×8 convolution on 28×28 images, 10,000 examples, a plane); above it
+ *                            the first layer is computed at every point instead
  * @param executor            where the points are computed: {@code null} (the default) on this JVM's workers, or
  *                            elsewhere, e.g. on a Spark cluster ({@code landscape4j-spark}); {@link #workers()} does
  *                            not apply then
  */
-public record Execution(Order order, int workers, boolean factorizeFirstLayer, PointExecutor executor) {
+public record Execution(Order order, int workers, boolean factorizeFirstLayer, long firstLayerMemory,
+                        PointExecutor executor) {
 
-    /** Raster order, default workers, first-layer factorization on, this JVM. */
-    public static final Execution DEFAULT = new Execution(Order.RASTER, 0, true, null);
+    /** The default budget of the first-layer products: 1 GiB. */
+    public static final long DEFAULT_FIRST_LAYER_MEMORY = 1L << 30;
 
-    /** An execution on this JVM's workers. */
-    public Execution(Order order, int workers, boolean factorizeFirstLayer) {
-        this(order, workers, factorizeFirstLayer, null);
-    }
+    /** Raster order, default workers, first-layer factorization on within {@link #DEFAULT_FIRST_LAYER_MEMORY}. */
+    public static final Execution DEFAULT = new Execution(Order.RASTER, 0, true, DEFAULT_FIRST_LAYER_MEMORY, null);
 
     public Execution {
         if (order == null) {
@@ -31,26 +34,39 @@ public record Execution(Order order, int workers, boolean factorizeFirstLayer, P
         if (workers < 0 || workers > 256) {
             throw new IllegalArgumentException("workers must be in [0, 256] (0 = default), was " + workers);
         }
+        if (firstLayerMemory < 0) {
+            throw new IllegalArgumentException("firstLayerMemory must be >= 0 bytes, was " + firstLayerMemory);
+        }
+    }
+
+    /** An execution with the default first-layer memory budget. */
+    public Execution(Order order, int workers, boolean factorizeFirstLayer) {
+        this(order, workers, factorizeFirstLayer, DEFAULT_FIRST_LAYER_MEMORY, null);
+    }
+
+    /** This execution with another budget for the first-layer products, in bytes. */
+    public Execution withFirstLayerMemory(long bytes) {
+        return new Execution(order, workers, factorizeFirstLayer, bytes, executor);
     }
 
     /** This execution with another order. */
     public Execution withOrder(Order value) {
-        return new Execution(value, workers, factorizeFirstLayer, executor);
+        return new Execution(value, workers, factorizeFirstLayer, firstLayerMemory, executor);
     }
 
     /** This execution with {@code n} workers (0 = default). */
     public Execution withWorkers(int n) {
-        return new Execution(order, n, factorizeFirstLayer, executor);
+        return new Execution(order, n, factorizeFirstLayer, firstLayerMemory, executor);
     }
 
     /** This execution with first-layer factorization on or off. */
     public Execution withFactorization(boolean on) {
-        return new Execution(order, workers, on, executor);
+        return new Execution(order, workers, on, firstLayerMemory, executor);
     }
 
     /** This execution computing its points with {@code value}, or on this JVM's workers when {@code null}. */
     public Execution withExecutor(PointExecutor value) {
-        return new Execution(order, workers, factorizeFirstLayer, value);
+        return new Execution(order, workers, factorizeFirstLayer, firstLayerMemory, value);
     }
 
     /** The workers actually used: {@link #workers()}, or the default when it is 0. */

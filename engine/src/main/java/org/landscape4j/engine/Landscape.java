@@ -13,17 +13,18 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.landscape4j.engine.geometry.Curve;
 import org.landscape4j.engine.internal.Batch;
 import org.landscape4j.engine.internal.CheckpointFile;
+import org.landscape4j.engine.internal.EvaluationStrategy;
 import org.landscape4j.engine.internal.LandscapeRun;
 import org.landscape4j.engine.internal.NetworkEvaluator;
 import org.landscape4j.engine.internal.PointEvaluator;
 import org.landscape4j.engine.internal.PortableRun;
+import org.landscape4j.engine.internal.plan.InferencePlan;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -62,6 +63,7 @@ public final class Landscape {
     private final Provenance provenance;
     private volatile INDArray[] directions;
     private final INDArray[] curveAnchors;
+    private final EvaluationStrategy strategy;
 
     private Landscape(LandscapeSpec spec) {
         this.spec = spec;
@@ -72,12 +74,14 @@ public final class Landscape {
         this.prototype = NetworkEvaluator.copyOf(model);
         this.center = prototype.params().dup();
         this.curveAnchors = checkDirections(spec.directions());
-        this.metrics = spec.metrics().isEmpty() ? defaultMetrics(prototype) : spec.metrics();
+        List<ILossFunction> losses = outputLosses(prototype);
+        this.metrics = org.landscape4j.engine.internal.Accuracy.resolve(
+                spec.metrics().isEmpty() ? defaultMetrics(losses) : spec.metrics(), losses.get(0));
         List<String> setNames = new ArrayList<>();
         List<String> sizes = new ArrayList<>();
         this.batches = new ArrayList<>();
         for (EvaluationSet set : spec.evaluationSets()) {
-            checkData(prototype, set);
+            DataCheck.check(prototype, set);
             batches.add(split(set));
             setNames.add(set.name());
             sizes.add(set.name() + " (" + set.size() + " examples)");
@@ -87,6 +91,9 @@ public final class Landscape {
             PortableRun.requirePortable(metrics, spec.execution().executor().toString());
         }
         dryRun();
+        this.strategy = EvaluationStrategy.choose(InferencePlan.compile(prototype, batches.get(0).get(0)), layout,
+                spec.execution(), anchorCount(), spec.evaluationSets().stream().mapToLong(EvaluationSet::size).sum(),
+                batchNormFeatures() != null);
         this.provenance = new Provenance(spec.directions().toString(), spec.seed(), spec.axes(),
                 model.getClass().getSimpleName(), layout.numParams(), fingerprint(center), sizes);
     }
@@ -125,25 +132,27 @@ public final class Landscape {
 
     /**
      * How the points will be computed, for example
-     * {@code "first layer factorized (DenseLayer 'hidden'), 1 worker, raster order"}.
+     * {@code "inference plan, 2 steps (dense, output), first layer factorized (layer 0 'hidden' (DenseLayer), products
+     * 8 kB), 1 worker, raster order"}, or {@code "DL4J forward pass: layer 1 'lrn' (LocalResponseNormalization) has no
+     * inference-plan step, 2 workers, raster order"} for a network the plan does not support.
      */
     public String evaluationPlan() {
         Execution e = spec.execution();
-        boolean factorized = e.factorizeFirstLayer() && PointEvaluator.firstLayerFactorizes(prototype)
-                && batchNormFeatures() == null;
-        String how;
-        if (factorized) {
-            org.deeplearning4j.nn.conf.layers.Layer first = ((MultiLayerNetwork) prototype).getLayer(0).conf()
-                    .getLayer();
-            how = "first layer factorized (" + first.getClass().getSimpleName() + " '" + first.getLayerName() + "')";
-        } else {
-            how = batchNormFeatures() == null ? "plain forward pass"
-                    : "plain forward pass, batch-norm statistics recomputed per point";
-        }
         int workers = Math.min(e.effectiveWorkers(), totalPoints());
-        return how + ", " + (e.executor() != null ? "on " + e.executor()
+        return evaluator() + ", " + (e.executor() != null ? "on " + e.executor()
                 : workers + (workers == 1 ? " worker" : " workers")) + ", "
-                + e.order().name().toLowerCase().replace('_', '-') + " order";
+                + e.order().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " order";
+    }
+
+    /** How each point is evaluated, as the evaluation plan and the checkpoint header state it. */
+    private String evaluator() {
+        return strategy.description();
+    }
+
+    /** How many vectors a point combines: the centre and each direction, or a curve's anchors. */
+    private int anchorCount() {
+        return spec.directions() instanceof Directions.CurvePath curve ? curve.anchors().size()
+                : spec.dimensions() + 1;
     }
 
     /** Number of grid points. */
@@ -234,7 +243,8 @@ public final class Landscape {
                     + " without it");
         }
         try {
-            PointEvaluator.create(prototype, new INDArray[] {center}, List.of(), List.of(), false, null, features)
+            PointEvaluator.create(prototype, new INDArray[] {center}, List.of(), List.of(),
+                            EvaluationStrategy.choose(null, layout, spec.execution(), 1, 0, true), null, features)
                     .evaluate(new double[] {1.0}, new double[0]);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("the batch-norm data (features " + Arrays.toString(features.shape())
@@ -283,7 +293,10 @@ public final class Landscape {
      * evaluator), of the model's parameters and of the direction vectors; a file written for anything else is
      * refused before any work, with a message naming what differs. Each point is written to the file before it
      * is emitted, so a process killed at any time keeps every point it emitted; the file is forced to disk every
-     * few points. A torn last record (a kill or crash during a write) is detected by its CRC and dropped.
+     * few points. A torn last record (a kill or crash during a write) is detected by its CRC and dropped, with a
+     * warning saying how many records were dropped. While the stream runs it holds an exclusive lock on the file: a
+     * second run on the same file (in this process or another) fails on subscription, before any work, with an
+     * {@link IllegalArgumentException} saying the checkpoint is in use.
      *
      * <pre>{@code
      * landscape.points(Path.of("run/landscape.ckpt")).subscribe(...);   // kill it, run it again: it continues
@@ -323,24 +336,29 @@ public final class Landscape {
      */
     java.util.Map<String, String> checkpointHeader() {
         java.util.Map<String, String> h = new java.util.LinkedHashMap<>();
-        h.put("format", "1");
+        h.put("format", "2");
         h.put("grid", spec.axes().toString());
         h.put("directions", spec.directions() + ", seed " + spec.seed());
         List<String> data = new ArrayList<>();
-        for (EvaluationSet set : spec.evaluationSets()) {
-            StringBuilder hash = new StringBuilder();
-            for (INDArray a : set.features()) {
-                hash.append(fingerprint(a.dup('c').reshape(a.length())));
+        for (int s = 0; s < batches.size(); s++) {
+            // The engine's own resident copies, which the run evaluates: later changes to the caller's arrays do
+            // not change them.
+            List<INDArray> arrays = new ArrayList<>();
+            int inputs = batches.get(s).get(0).features().length;
+            int outputs = batches.get(s).get(0).labels().length;
+            for (int i = 0; i < inputs + outputs; i++) {
+                for (Batch b : batches.get(s)) {
+                    INDArray a = i < inputs ? b.features()[i] : b.labels()[i - inputs];
+                    arrays.add(a.reshape(a.length()));
+                }
             }
-            for (INDArray a : set.labels()) {
-                hash.append(fingerprint(a.dup('c').reshape(a.length())));
-            }
-            data.add(set.name() + " (" + set.size() + " examples, data " + hash + ")");
+            long examples = batches.get(s).stream().mapToLong(Batch::size).sum();
+            data.add(keys.sets().get(s) + " (" + examples + " examples, data "
+                    + fingerprint(arrays.toArray(INDArray[]::new)) + ")");
         }
         h.put("evaluation data", String.join(", ", data));
         h.put("metrics", String.join(", ", keys.metrics()));
-        boolean factorized = spec.execution().factorizeFirstLayer() && PointEvaluator.firstLayerFactorizes(prototype);
-        h.put("evaluator", factorized ? "first layer factorized" : "plain forward pass");
+        h.put("evaluator", evaluator());
         h.put("model parameters", provenance.modelFingerprint());
         INDArray[] vectors = spec.directions() instanceof Directions.CurvePath ? curveAnchors : directionsShared();
         StringBuilder dirs = new StringBuilder();
@@ -404,7 +422,8 @@ public final class Landscape {
         int[] todo = todo(run, done);
         Curve curve = spec.directions() instanceof Directions.CurvePath c ? c.curve() : null;
         PortableRun portable = PortableRun.of(prototype, anchors(), curve, spec.axes(), spec.execution().order(),
-                batches, metrics, keys, spec.execution().factorizeFirstLayer(), batchNormFeatures());
+                batches, metrics, keys, spec.execution().factorizeFirstLayer(), spec.execution().firstLayerMemory(),
+                batchNormFeatures());
         boolean[] pending = new boolean[run.total()];
         for (int n : todo) {
             pending[n] = true;
@@ -437,7 +456,7 @@ public final class Landscape {
                 spec.directions() instanceof Directions.CurvePath curve ? c -> curve.curve().coefficients(c[0])
                         : LandscapeRun.aroundCentre();
         return new LandscapeRun(prototype, anchors(), weights, spec.axes(), spec.execution().order(), batches, metrics,
-                keys, spec.execution().factorizeFirstLayer(), batchNormFeatures());
+                keys, strategy, batchNormFeatures());
     }
 
     /** Features to recompute batch-norm statistics on at every point, or {@code null}. */
@@ -585,56 +604,6 @@ public final class Landscape {
         }
     }
 
-    private static void checkData(Model model, EvaluationSet set) {
-        String name = "evaluation set '" + set.name() + "'";
-        INDArray[] features = set.features();
-        INDArray[] labels = set.labels();
-        int inputs;
-        int outputs;
-        if (model instanceof MultiLayerNetwork net) {
-            inputs = 1;
-            outputs = 1;
-            Layer first = net.getLayer(0);
-            if (net.getLayerWiseConfigurations().getInputPreProcess(0) == null
-                    && first.conf().getLayer() instanceof FeedForwardLayer ff
-                    && !(first.conf().getLayer() instanceof LossLayer) && features.length == 1) {
-                if (features[0].rank() != 2 || features[0].size(1) != ff.getNIn()) {
-                    throw new IllegalArgumentException(name + ": features have shape "
-                            + Arrays.toString(features[0].shape()) + " but layer 0 '" + ff.getLayerName() + "' ("
-                            + ff.getClass().getSimpleName() + ") takes [examples, " + ff.getNIn() + "]");
-                }
-            }
-            org.deeplearning4j.nn.conf.layers.Layer lastConf = net.getLayer(net.getnLayers() - 1).conf().getLayer();
-            if (lastConf instanceof BaseOutputLayer out && labels.length == 1
-                    && (labels[0].rank() != 2 || labels[0].size(1) != out.getNOut())) {
-                throw new IllegalArgumentException(name + ": labels have shape " + Arrays.toString(labels[0].shape())
-                        + " but the output layer '" + out.getLayerName() + "' has nOut = " + out.getNOut());
-            }
-        } else {
-            ComputationGraph graph = (ComputationGraph) model;
-            inputs = graph.getConfiguration().getNetworkInputs().size();
-            outputs = graph.getConfiguration().getNetworkOutputs().size();
-        }
-        if (features.length != inputs) {
-            throw new IllegalArgumentException(name + " has " + features.length + " feature arrays, the network has "
-                    + inputs + " inputs");
-        }
-        if (labels.length != outputs) {
-            throw new IllegalArgumentException(name + " has " + labels.length + " label arrays, the network has "
-                    + outputs + " outputs");
-        }
-        for (INDArray f : features) {
-            if (BooleanIndexing.or(f, Conditions.isNan()) || BooleanIndexing.or(f, Conditions.isInfinite())) {
-                throw new IllegalArgumentException(name + ": features contain NaN or infinite values");
-            }
-        }
-        for (INDArray l : labels) {
-            if (BooleanIndexing.or(l, Conditions.isNan()) || BooleanIndexing.or(l, Conditions.isInfinite())) {
-                throw new IllegalArgumentException(name + ": labels contain NaN or infinite values");
-            }
-        }
-    }
-
     /** The engine's own resident copies of the data, cut into batches once. */
     private static List<Batch> split(EvaluationSet set) {
         List<Batch> out = new ArrayList<>();
@@ -679,7 +648,8 @@ public final class Landscape {
         }
     }
 
-    private static List<Metric> defaultMetrics(Model model) {
+    /** The loss function of each output layer, in output order ({@code null} for an unknown kind). */
+    private static List<ILossFunction> outputLosses(Model model) {
         List<ILossFunction> losses = new ArrayList<>();
         if (model instanceof MultiLayerNetwork net) {
             losses.add(lossOf(net.getLayer(net.getnLayers() - 1).conf().getLayer()));
@@ -689,6 +659,10 @@ public final class Landscape {
                 losses.add(lossOf(graph.getLayer(name).conf().getLayer()));
             }
         }
+        return losses;
+    }
+
+    private static List<Metric> defaultMetrics(List<ILossFunction> losses) {
         boolean classification = losses.stream()
                 .allMatch(l -> l instanceof LossMCXENT || l instanceof LossBinaryXENT);
         return classification ? List.of(Metric.loss(), Metric.accuracy()) : List.of(Metric.loss());
@@ -707,26 +681,28 @@ public final class Landscape {
         return null;
     }
 
-    /** SHA-256 of the parameters' bits in the network's data type, first 16 hex digits. */
-    static String fingerprint(INDArray params) {
+    /** SHA-256 of the vectors' bits in their data types, one after the other, first 16 hex digits. */
+    static String fingerprint(INDArray... vectors) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             ByteBuffer buf = ByteBuffer.allocate(8 * 1024);
-            if (params.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE) {
-                for (double v : params.toDoubleVector()) {
-                    if (buf.remaining() < 8) {
-                        sha.update(buf.flip());
-                        buf.clear();
+            for (INDArray params : vectors) {
+                if (params.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE) {
+                    for (double v : params.toDoubleVector()) {
+                        if (buf.remaining() < 8) {
+                            sha.update(buf.flip());
+                            buf.clear();
+                        }
+                        buf.putLong(Double.doubleToRawLongBits(v));
                     }
-                    buf.putLong(Double.doubleToRawLongBits(v));
-                }
-            } else {
-                for (float v : params.toFloatVector()) {
-                    if (buf.remaining() < 4) {
-                        sha.update(buf.flip());
-                        buf.clear();
+                } else {
+                    for (float v : params.toFloatVector()) {
+                        if (buf.remaining() < 4) {
+                            sha.update(buf.flip());
+                            buf.clear();
+                        }
+                        buf.putInt(Float.floatToRawIntBits(v));
                     }
-                    buf.putInt(Float.floatToRawIntBits(v));
                 }
             }
             sha.update(buf.flip());

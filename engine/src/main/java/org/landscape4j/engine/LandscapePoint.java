@@ -152,7 +152,7 @@ public final class LandscapePoint {
         StringBuilder sb = new StringBuilder("LandscapePoint ").append(sequence + 1).append('/').append(total)
                 .append(" at ").append(Arrays.toString(coordinates));
         for (int k = 0; k < values.length; k++) {
-            sb.append(' ').append(keys.label(k)).append('=').append(String.format("%.6g", values[k]));
+            sb.append(' ').append(keys.label(k)).append('=').append(String.format(java.util.Locale.ROOT, "%.6g", values[k]));
         }
         if (restored) {
             sb.append(" (restored)");

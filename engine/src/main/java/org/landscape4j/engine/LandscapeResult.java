@@ -119,20 +119,20 @@ public abstract sealed class LandscapeResult permits Profile, Surface {
                     nonFinite++;
                 }
             }
-            sb.append(String.format("%n  %-20s ", keys.label(k)));
+            sb.append(String.format(java.util.Locale.ROOT, "%n  %-20s ", keys.label(k)));
             if (lo < 0) {
                 sb.append("no finite value");
             } else {
-                sb.append(String.format("min %.6g at %s, max %.6g at %s", v[lo], where(lo), v[hi], where(hi)));
+                sb.append(String.format(java.util.Locale.ROOT, "min %.6g at %s, max %.6g at %s", v[lo], where(lo), v[hi], where(hi)));
             }
             if (nonFinite > 0) {
                 sb.append(", ").append(nonFinite).append(" non-finite");
             }
         }
         if (shown < keys.size()) {
-            sb.append(String.format("%n  ... %d more", keys.size() - shown));
+            sb.append(String.format(java.util.Locale.ROOT, "%n  ... %d more", keys.size() - shown));
         }
-        sb.append(String.format("%n  %s", provenance));
+        sb.append(String.format(java.util.Locale.ROOT, "%n  %s", provenance));
         return sb.toString();
     }
 }

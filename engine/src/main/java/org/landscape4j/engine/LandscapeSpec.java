@@ -24,6 +24,12 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 public record LandscapeSpec(Model model, Directions directions, long seed, List<Axis> axes,
                             List<EvaluationSet> evaluationSets, List<Metric> metrics, Execution execution) {
 
+    /**
+     * The most grid points a landscape may have: 2048 x 2048. A result holds one double per point and value, and a
+     * run keeps a flag per point, so larger grids would not fit a default heap.
+     */
+    public static final int MAX_POINTS = 2048 * 2048;
+
     /** A spec with the default {@link Execution}. */
     public LandscapeSpec(Model model, Directions directions, long seed, List<Axis> axes,
                          List<EvaluationSet> evaluationSets, List<Metric> metrics) {
@@ -57,6 +63,19 @@ public record LandscapeSpec(Model model, Directions directions, long seed, List<
         }
         if (directions instanceof Directions.CurvePath && axes.size() != 1) {
             throw new IllegalArgumentException("a curve has one coordinate t, the grid has " + axes.size() + " axes");
+        }
+        if (directions instanceof Directions.CurvePath && (axes.get(0).min() < 0 || axes.get(0).max() > 1)) {
+            throw new IllegalArgumentException("a curve's t runs from 0 to 1, the axis runs from " + axes.get(0).min()
+                    + " to " + axes.get(0).max());
+        }
+        long points = 1;
+        for (Axis a : axes) {
+            points *= a.points();
+        }
+        if (points > MAX_POINTS) {
+            throw new IllegalArgumentException("a grid of " + points + " points (" + axes.stream()
+                    .map(a -> Integer.toString(a.points())).collect(java.util.stream.Collectors.joining(" x "))
+                    + ") is too large: at most " + MAX_POINTS + " points (2048 x 2048)");
         }
         if (evaluationSets == null || evaluationSets.isEmpty()) {
             throw new IllegalArgumentException("at least one evaluation set is needed, e.g. evaluateOn(\"train\", data)");
@@ -93,13 +112,10 @@ public record LandscapeSpec(Model model, Directions directions, long seed, List<
 
     /** Number of points: the product of the axes' resolutions. */
     public int totalPoints() {
-        long n = 1;
+        int n = 1;
         for (Axis a : axes) {
             n *= a.points();
         }
-        if (n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("grid of " + n + " points is too large");
-        }
-        return (int) n;
+        return n;
     }
 }

@@ -11,11 +11,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   <li>{@link #loss()}: the network's own loss function averaged over the evaluation set (DL4J's {@code score}
  *       semantics, without regularization terms); for a graph with several outputs, the sum over outputs.</li>
  *   <li>{@link #accuracy()}: the fraction of examples whose arg-max output equals the arg-max label (for a single
- *       output column, whether output and label fall on the same side of 0.5). A fraction, not percent.</li>
+ *       output column, whether output and label fall on the same side of 0.5). For a network whose (first) output
+ *       layer's loss is {@code LossBinaryXENT} — independent yes/no outputs, multi-label — arg-max is meaningless:
+ *       there it is the fraction of (example, output) pairs where output and label fall on the same side of 0.5.
+ *       Which one applies is decided from the model when the landscape compiles. A fraction, not percent.</li>
  *   <li>{@link #of(String, ToDoubleBiFunction)}: your own function of (network output, labels) of one batch; its
  *       value for the evaluation set is the average over batches weighted by batch size.</li>
  * </ul>
  * All are computed from the same inference-mode forward pass (running batch-norm statistics, no dropout).
+ *
+ * <p><b>Threads.</b> With more than one worker ({@link Execution#workers()}), the engine calls a custom metric's
+ * function from several worker threads at the same time, each with its own arrays. A function that keeps state
+ * between calls (a buffer, a counter, a running sum) must be thread-safe, or be made per worker with
+ * {@link #perWorker(String, java.util.function.Supplier)}, which gives every worker its own instance.
  */
 public sealed interface Metric permits Metric.Loss, Metric.Accuracy, Metric.Custom {
 
@@ -36,11 +44,26 @@ public sealed interface Metric permits Metric.Loss, Metric.Accuracy, Metric.Cust
      * A metric of your own.
      *
      * @param name     a non-blank name other than {@code loss} and {@code accuracy}
-     * @param function (output, labels) of one batch to a number; called on the engine's worker thread, it must not
-     *                 keep the arrays (they are reused)
+     * @param function (output, labels) of one batch to a number; called on the engine's worker threads, several at
+     *                 a time when there are several workers (so it must be thread-safe; see {@link #perWorker}); it
+     *                 must not keep the arrays (they are reused)
      */
     static Metric of(String name, ToDoubleBiFunction<INDArray, INDArray> function) {
         return new Custom(name, function);
+    }
+
+    /**
+     * A metric of your own with state: each worker of a run gets its own function from {@code factory}, so the
+     * function need not be thread-safe (it is still called for every batch, in any order of points).
+     *
+     * @param name    as {@link #of}
+     * @param factory makes one function per worker; called on the worker's thread
+     */
+    static Metric perWorker(String name, java.util.function.Supplier<ToDoubleBiFunction<INDArray, INDArray>> factory) {
+        if (factory == null) {
+            throw new IllegalArgumentException("metric '" + name + "' has a null factory");
+        }
+        return new Custom(name, new PerWorker(factory));
     }
 
     /** See {@link Metric#loss()}. */
@@ -53,9 +76,15 @@ public sealed interface Metric permits Metric.Loss, Metric.Accuracy, Metric.Cust
         }
     }
 
-    /** See {@link Metric#accuracy()}. */
-    record Accuracy() implements Metric {
-        static final Accuracy INSTANCE = new Accuracy();
+    /**
+     * See {@link Metric#accuracy()}.
+     *
+     * @param perLabel {@code false}: arg-max accuracy (one-hot labels); {@code true}: per-label accuracy at the 0.5
+     *                 threshold (independent sigmoid outputs, {@code LossBinaryXENT}). {@link Metric#accuracy()} is
+     *                 arg-max until the landscape compiles it for its model
+     */
+    record Accuracy(boolean perLabel) implements Metric {
+        static final Accuracy INSTANCE = new Accuracy(false);
 
         @Override
         public String name() {
@@ -86,6 +115,22 @@ public sealed interface Metric permits Metric.Loss, Metric.Accuracy, Metric.Cust
         @Override
         public String toString() {
             return name;
+        }
+    }
+
+    /**
+     * The function of a {@link #perWorker} metric: one instance per thread, made by the factory on first use.
+     */
+    final class PerWorker implements ToDoubleBiFunction<INDArray, INDArray> {
+        private final ThreadLocal<ToDoubleBiFunction<INDArray, INDArray>> functions;
+
+        private PerWorker(java.util.function.Supplier<ToDoubleBiFunction<INDArray, INDArray>> factory) {
+            this.functions = ThreadLocal.withInitial(factory);
+        }
+
+        @Override
+        public double applyAsDouble(INDArray output, INDArray labels) {
+            return functions.get().applyAsDouble(output, labels);
         }
     }
 }

@@ -152,6 +152,24 @@ public final class ParameterLayout {
         return segments;
     }
 
+    /** The segments with one of {@code roles}, in flat-vector order. */
+    public List<ParameterSegment> segmentsWith(ParameterRole... roles) {
+        Set<ParameterRole> wanted = Set.of(roles);
+        return segments.stream().filter(s -> wanted.contains(s.role())).toList();
+    }
+
+    /**
+     * Sets the entries of every segment with one of {@code roles} to 0 in {@code flat}, a vector of this layout.
+     *
+     * @return {@code flat}
+     */
+    public double[] zero(double[] flat, ParameterRole... roles) {
+        for (ParameterSegment s : segmentsWith(roles)) {
+            java.util.Arrays.fill(flat, (int) s.offset(), (int) (s.offset() + s.length()), 0.0);
+        }
+        return flat;
+    }
+
     /** Total number of parameters (the flat vector's length). */
     public long numParams() {
         return numParams;

@@ -70,7 +70,7 @@ public final class Profile extends LandscapeResult {
 
     @Override
     String where(int index) {
-        return String.format("x=%.4g", axis.value(index));
+        return String.format(java.util.Locale.ROOT, "x=%.4g", axis.value(index));
     }
 
     @Override

@@ -73,7 +73,7 @@ public final class Surface extends LandscapeResult {
     @Override
     String where(int index) {
         double[] c = coordinates(index);
-        return String.format("(%.4g, %.4g)", c[0], c[1]);
+        return String.format(java.util.Locale.ROOT, "(%.4g, %.4g)", c[0], c[1]);
     }
 
     @Override

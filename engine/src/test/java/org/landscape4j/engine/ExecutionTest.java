@@ -52,10 +52,11 @@ class ExecutionTest {
         Surface plain = surface(mlp, data, Execution.DEFAULT.withFactorization(false));
         Surface factorized = surface(mlp, data, Execution.DEFAULT.withFactorization(true));
         assertThat(Landscape.compile(Fixtures.spec(mlp, data, 2, 7, 4).withExecution(Execution.DEFAULT.withWorkers(1)))
-                .evaluationPlan()).isEqualTo("first layer factorized (DenseLayer 'hidden'), 1 worker, raster order");
+                .evaluationPlan()).isEqualTo("inference plan, 2 steps (dense, output), first layer factorized (layer 0 "
+                        + "'hidden' (DenseLayer), products 9 kB), 1 worker, raster order");
         assertThat(Landscape.compile(Fixtures.spec(mlp, data, 2, 7, 4).withExecution(
                 Execution.DEFAULT.withFactorization(false).withWorkers(2))).evaluationPlan())
-                .isEqualTo("plain forward pass, 2 workers, raster order");
+                .isEqualTo("inference plan, 2 steps (dense, output), 2 workers, raster order");
 
         assertSameNumbers(plain, factorized, 1e-5);
         assertThat(factorized.flatValues("train", "loss")).isNotEqualTo(new double[49]);
@@ -120,7 +121,8 @@ class ExecutionTest {
         DataSet images = Fixtures.images(24, 7);
         MultiLayerNetwork cnn = Fixtures.cnn(images, 4);
         assertThat(Landscape.compile(Fixtures.spec(cnn, images, 2, 7, 4)).evaluationPlan())
-                .startsWith("first layer factorized (ConvolutionLayer 'conv')");
+                .startsWith("inference plan, 5 steps (conv2d, batchnorm, maxpool2d, dense, output), first layer "
+                        + "factorized (layer 0 'conv' (ConvolutionLayer)");
 
         assertSameNumbers(surface(cnn, images, Execution.DEFAULT.withFactorization(false)),
                 surface(cnn, images, Execution.DEFAULT), 1e-5);

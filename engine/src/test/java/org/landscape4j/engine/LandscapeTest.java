@@ -309,7 +309,8 @@ class LandscapeTest {
 
         assertThatThrownBy(() -> Landscape.compile(Fixtures.spec(cnn, wrong, 1, 3, 1)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("evaluation set 'train' does not fit the network (features [4, 30]");
+                .hasMessageContaining("evaluation set 'train': features have shape [4, 30] but layer 0 'conv'")
+                .hasMessageContaining("takes [examples, 36]");
     }
 
     @Test

@@ -14,13 +14,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.bytedeco.javacpp.Pointer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.landscape4j.dsl.LandscapeBuilder;
@@ -28,6 +37,10 @@ import org.landscape4j.dsl.Landscapes;
 import org.landscape4j.engine.Landscape;
 import org.landscape4j.engine.LandscapePoint;
 import org.landscape4j.engine.Metric;
+import org.landscape4j.engine.internal.Batch;
+import org.landscape4j.engine.internal.plan.FirstLayerProducts;
+import org.landscape4j.engine.internal.plan.InferencePlan;
+import org.landscape4j.engine.internal.plan.PlanWorker;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -41,11 +54,11 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  *
  * <ul>
  *   <li>naive: the loop a DL4J user writes — {@code setParams(θ + a·d1 + b·d2)} then {@code score()} per point;</li>
- *   <li>engine, plain forward pass, 1 worker;</li>
- *   <li>engine, first layer factorized, 1 and 2 workers.</li>
+ *   <li>the engine through the public API with default settings (what a user gets), then with 1 worker, and with 1
+ *   worker without first-layer factorization.</li>
  * </ul>
- * For an MLP 784-128-10 and a small CNN on 2,000 FashionMNIST samples; then scaling with samples and width, and memory
- * against grid size. Rates are steady-state: points per second between a run's first and last point, so one-off
+ * For an MLP 784-128-10, the LeNet-like CNN of the speed issue, a VGG-like network with batch norm and a ResNet-like
+ * graph, on 2,000 FashionMNIST samples; then workers x ND4J threads, and memory against grid size. Rates are steady-state: points per second between a run's first and last point, so one-off
  * set-up (network copies, first-layer products) is not counted. Prints a table and writes {@code bench.csv} and
  * {@code bench.md}.
  *
@@ -84,24 +97,43 @@ public final class Bench {
         md.append("# landscape4j benchmark\n\n").append(header.replace("\n", "  \n")).append("\n\n");
 
         DataSet eval2k = ExampleData.head(eval, 2000);
+        DataSet images2k = ExampleData.images(eval2k, 28);
         MultiLayerNetwork mlp = train(mlp(128), train, 2);
-        MultiLayerNetwork cnn = train(cnn(), ExampleData.head(train, 5000), 1);
+        MultiLayerNetwork leNet = train(leNet(), ExampleData.images(ExampleData.head(train, 5000), 28), 1);
+        MultiLayerNetwork vgg = train(vgg(), ExampleData.images(ExampleData.head(train, 1000), 28), 1);
+        ComputationGraph resNet = new ComputationGraph(resNet(8, 16));
+        resNet.init();
+        resNet.fit(ExampleData.images(ExampleData.head(train, 200), 28));
 
-        table("Points per second, 41x41 plane, 2,000 evaluation samples (loss + accuracy)",
-                "model", "method", "points", "points/s", "vs naive", "max rel |Δloss| vs naive");
+        table("Points per second, 41x41 plane, 2,000 evaluation samples (loss + accuracy), the same points for every "
+                        + "method", "model", "method", "points", "points/s", "vs naive", "peak RSS MB",
+                "max rel |Δloss| vs naive");
         compare("MLP 784-128-10", mlp, eval2k);
-        compare("CNN 2 conv + pool + dense", cnn, eval2k);
+        compare("LeNet-like CNN (conv 5x5x8, pool, conv 5x5x16, pool, dense 64)", leNet, images2k);
+        compare("VGG-like + batch norm (16-32-64, 28x28)", vgg, images2k);
+        compare("ResNet-like graph (8 layers, 16 channels, 28x28)", resNet, images2k);
 
-        table("Scaling (engine, first layer factorized, 1 worker)", "model", "samples", "points/s");
-        for (int n : new int[] {1000, 2000, 4000, 8000}) {
-            row("MLP 784-128-10", Integer.toString(n), fmt(rate(mlp, ExampleData.head(eval, n), true, 1)));
-        }
-        for (int width : new int[] {128, 256, 512, 1024}) {
-            MultiLayerNetwork wide = train(mlp(width), ExampleData.head(train, 2000), 1);
-            row("MLP 784-" + width + "-10", "2000", fmt(rate(wide, eval2k, true, 1)));
-        }
+        table("Per-step time of one point (1 worker, 2,000 samples in one batch, after 3 warm-up points)", "model",
+                "step", "time");
+        profile("LeNet-like CNN", leNet, images2k);
+        profile("VGG-like + batch norm", vgg, images2k);
+        profile("ResNet-like graph", resNet, images2k);
 
-        table("Memory against grid size (MLP, factorized, 1 worker)", "grid", "points/s", "peak heap used MB",
+        table("Workers x ND4J threads per op (engine, default settings otherwise)", "model", "workers",
+                "ND4J threads", "points/s");
+        int defaultThreads = Nd4j.getEnvironment().maxThreads();
+        for (int threads : new int[] {1, 2}) {
+            Nd4j.getEnvironment().setMaxThreads(threads);
+            for (int workers : new int[] {1, 2}) {
+                row("MLP 784-128-10", Integer.toString(workers), Integer.toString(threads),
+                        fmt(rate(landscape(mlp, eval2k, 41, true, workers))));
+                row("LeNet-like CNN", Integer.toString(workers), Integer.toString(threads),
+                        fmt(rate(landscape(leNet, images2k, 41, true, workers))));
+            }
+        }
+        Nd4j.getEnvironment().setMaxThreads(defaultThreads);
+
+        table("Memory against grid size (MLP, default settings)", "grid", "points/s", "peak heap used MB",
                 "peak process RSS MB");
         for (int g : new int[] {21, 41, 81}) {
             memory(mlp, eval2k, g);
@@ -120,37 +152,66 @@ public final class Bench {
 
     // ---- measurements -------------------------------------------------------------------------------------------
 
-    private void compare(String model, MultiLayerNetwork net, DataSet data) {
-        Landscape l = landscape(net, data, 41, false, 1);
+    private void compare(String model, Model net, DataSet data) {
+        Landscape l = landscape(net, data, 41, true, 0);
         INDArray[] d = l.directions();
         INDArray center = net.params().dup();
         double[] xs = l.spec().axes().get(0).values();
 
         // naive: what a DL4J user writes
-        MultiLayerNetwork copy = net.clone();
+        Model copy = net instanceof MultiLayerNetwork m ? m.clone() : ((ComputationGraph) net).clone();
         List<Double> naive = new ArrayList<>();
-        copy.score(data, false); // warm-up
+        Peak peak = new Peak();
+        score(copy, data); // warm-up
         long t0 = System.nanoTime();
         int n = 0;
         while (n < 41 * 41 && (n < 2 || (System.nanoTime() - t0) < seconds * 1e9)) {
             double a = xs[n % 41];
             double b = xs[n / 41];
             copy.setParams(center.add(d[0].mul(a)).addi(d[1].mul(b)));
-            naive.add(copy.score(data, false));
+            naive.add(score(copy, data));
             n++;
         }
         double naiveRate = n / ((System.nanoTime() - t0) / 1e9);
-        row(model, "naive DL4J loop (setParams + score)", Integer.toString(n), fmt(naiveRate), "1.0", "-");
-        measure(model, "engine, plain forward, 1 worker", net, data, false, 1, naive, naiveRate);
-        measure(model, "engine, first layer factorized, 1 worker", net, data, true, 1, naive, naiveRate);
-        measure(model, "engine, first layer factorized, 2 workers", net, data, true, 2, naive, naiveRate);
+        row(model, "naive DL4J loop (setParams + score)", Integer.toString(n), fmt(naiveRate), "1.0", peak.stop(), "-");
+        measure(model, "engine, default settings: " + l.evaluationPlan(), l, naive, naiveRate);
+        measure(model, "engine, 1 worker", landscape(net, data, 41, true, 1), naive, naiveRate);
+        measure(model, "engine, 1 worker, first layer not factorized", landscape(net, data, 41, false, 1), naive,
+                naiveRate);
     }
 
-    private void measure(String model, String method, MultiLayerNetwork net, DataSet data, boolean factorize,
-                         int workers, List<Double> naive, double naiveRate) {
-        Landscape l = landscape(net, data, 41, factorize, workers);
+    /** One point through the engine's inference plan with every step timed (internal API, for this table only). */
+    private void profile(String model, Model net, DataSet data) {
+        Landscape l = landscape(net, data, 41, true, 1);
+        List<List<Batch>> batches = List.of(List.of(new Batch(new INDArray[] {data.getFeatures()},
+                new INDArray[] {data.getLabels()}, data.numExamples())));
+        InferencePlan plan = InferencePlan.compile(net, batches.get(0).get(0));
+        INDArray[] d = l.directions();
+        INDArray[] anchors = {net.params(), d[0], d[1]};
+        int step = plan.factorizableStep();
+        FirstLayerProducts products = step < 0 ? null
+                : FirstLayerProducts.compute(plan, step, net, anchors, batches);
+        Model copy = net instanceof MultiLayerNetwork m ? m.clone() : ((ComputationGraph) net).clone();
+        PlanWorker worker = plan.newWorker(copy, batches, false, step, products);
+        double[] w = {1, 0.3, -0.2};
+        for (int i = 0; i < 3; i++) {
+            worker.run(0, 0, w);
+        }
+        for (String line : worker.profile(0, 0, w)) {
+            int cut = line.lastIndexOf("  ");
+            row(model, line.substring(0, cut).trim().replaceAll(" +", " "), line.substring(cut).trim());
+        }
+    }
+
+    private static double score(Model net, DataSet data) {
+        return net instanceof MultiLayerNetwork m ? m.score(data, false) : ((ComputationGraph) net).score(data, false);
+    }
+
+    private void measure(String model, String method, Landscape l, List<Double> naive, double naiveRate) {
         List<LandscapePoint> points = new ArrayList<>();
+        Peak peak = new Peak();
         double rate = steadyRate(l, points);
+        String rss = peak.stop();
         double maxDiff = 0;
         for (LandscapePoint p : points) {
             if (p.index() < naive.size()) {
@@ -159,7 +220,33 @@ public final class Bench {
             }
         }
         row(model, method, Integer.toString(points.size()), fmt(rate), String.format(Locale.ROOT, "%.1f",
-                rate / naiveRate), String.format(Locale.ROOT, "%.1e", maxDiff));
+                rate / naiveRate), rss, String.format(Locale.ROOT, "%.1e", maxDiff));
+    }
+
+    /** The peak resident memory of the process (JavaCPP's count of physical bytes) while a measurement runs. */
+    private static final class Peak {
+        private final AtomicLong peak = new AtomicLong(Pointer.physicalBytes());
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread sampler = new Thread(() -> {
+            while (running.get()) {
+                peak.accumulateAndGet(Pointer.physicalBytes(), Math::max);
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+
+        Peak() {
+            sampler.setDaemon(true);
+            sampler.start();
+        }
+
+        String stop() {
+            running.set(false);
+            return fmt(peak.get() / 1e6);
+        }
     }
 
     /**
@@ -180,12 +267,12 @@ public final class Bench {
         return (into.size() - 1) / ((last[0] - first[0]) / 1e9);
     }
 
-    private double rate(MultiLayerNetwork net, DataSet data, boolean factorize, int workers) {
-        return steadyRate(landscape(net, data, 41, factorize, workers), new ArrayList<>());
+    private double rate(Landscape l) {
+        return steadyRate(l, new ArrayList<>());
     }
 
     private void memory(MultiLayerNetwork net, DataSet data, int grid) {
-        Landscape l = landscape(net, data, grid, true, 1);
+        Landscape l = landscape(net, data, grid, true, 0);
         System.gc();
         MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
         AtomicLong peakHeap = new AtomicLong();
@@ -211,12 +298,13 @@ public final class Bench {
         row(grid + "x" + grid, fmt(rate), fmt(peakHeap.get() / 1e6), fmt(peakOff.get() / 1e6));
     }
 
-    private static Landscape landscape(MultiLayerNetwork net, DataSet data, int points, boolean factorize,
-                                       int workers) {
-        LandscapeBuilder b = Landscapes.builder().model(net).directions(FILTER_NORMALIZED, 2).seed(1)
+    /** Through the public API; {@code workers} 0 is the default. */
+    private static Landscape landscape(Model net, DataSet data, int points, boolean factorize, int workers) {
+        LandscapeBuilder b = (net instanceof MultiLayerNetwork m ? Landscapes.builder().model(m)
+                : Landscapes.builder().model((ComputationGraph) net)).directions(FILTER_NORMALIZED, 2).seed(1)
                 .grid(-1, 1, points).evaluateOn("eval", data).metrics(Metric.loss(), Metric.accuracy())
-                .factorizeFirstLayer(factorize).workers(workers);
-        return b.build();
+                .factorizeFirstLayer(factorize);
+        return (workers == 0 ? b : b.workers(workers)).build();
     }
 
     // ---- models and data ----------------------------------------------------------------------------------------
@@ -231,8 +319,11 @@ public final class Bench {
                 .build();
     }
 
-    /** The benchmark CNN: conv 5x5x8, max pool, conv 5x5x16, max pool, dense 64, softmax 10. */
-    public static MultiLayerConfiguration cnn() {
+    /**
+     * The LeNet-like CNN of the speed issue, exactly, so it can be compared outside: conv 5x5x8 ReLU, max pool 2,
+     * conv 5x5x16 ReLU, max pool 2, dense 64 ReLU, dense 10 softmax, on 28x28x1 image tensors.
+     */
+    public static MultiLayerConfiguration leNet() {
         return new NeuralNetConfiguration.Builder().seed(1).dataType(DataType.FLOAT).updater(new Adam(1e-3))
                 .weightInit(WeightInit.XAVIER).list()
                 .layer(new ConvolutionLayer.Builder(5, 5).nOut(8).activation(Activation.RELU).build())
@@ -244,8 +335,65 @@ public final class Bench {
                 .layer(new DenseLayer.Builder().nOut(64).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
                         .activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.convolutionalFlat(28, 28, 1))
+                .setInputType(InputType.convolutional(28, 28, 1))
                 .build();
+    }
+
+    /**
+     * A VGG-like network with batch norm, the shape of seed 003 with narrow channels: three stages of two 3x3
+     * convolutions (16, 32, 64 channels), each convolution followed by batch norm and ReLU, max pooling after each
+     * stage; dense 128 with dropout; softmax 10; 28x28x1 images.
+     */
+    public static MultiLayerConfiguration vgg() {
+        NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
+                .updater(new Adam(1e-3)).weightInit(WeightInit.RELU).convolutionMode(ConvolutionMode.Same).list();
+        for (int width : new int[] {16, 32, 64}) {
+            for (int i = 0; i < 2; i++) {
+                b.layer(new ConvolutionLayer.Builder(3, 3).nOut(width).activation(Activation.IDENTITY).build())
+                        .layer(new BatchNormalization.Builder().build())
+                        .layer(new ActivationLayer.Builder().activation(Activation.RELU).build());
+            }
+            b.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                    .build());
+        }
+        return b.layer(new DenseLayer.Builder().nOut(128).activation(Activation.RELU).dropOut(0.5).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(28, 28, 1))
+                .build();
+    }
+
+    /**
+     * A ResNet-like graph, the shape of seed 001: a 3x3 stem convolution with batch norm and ReLU, then residual
+     * blocks (conv, batch norm, ReLU, conv, batch norm, added to the skip path, ReLU), global average pooling,
+     * softmax 10; {@code layers} counts the convolutions and the output layer (8: stem + 3 blocks + output).
+     */
+    public static ComputationGraphConfiguration resNet(int layers, int channels) {
+        ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder().seed(5)
+                .dataType(DataType.FLOAT).updater(new Adam(1e-3)).weightInit(WeightInit.RELU)
+                .convolutionMode(ConvolutionMode.Same).graphBuilder().addInputs("in")
+                .addLayer("stem", new ConvolutionLayer.Builder(3, 3).nOut(channels).activation(Activation.IDENTITY)
+                        .build(), "in")
+                .addLayer("stem-bn", new BatchNormalization.Builder().build(), "stem")
+                .addLayer("stem-relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), "stem-bn");
+        String last = "stem-relu";
+        for (int block = 0; block < (layers - 2) / 2; block++) {
+            String p = "b" + block + "-";
+            g.addLayer(p + "c1", new ConvolutionLayer.Builder(3, 3).nOut(channels).activation(Activation.IDENTITY)
+                            .build(), last)
+                    .addLayer(p + "bn1", new BatchNormalization.Builder().build(), p + "c1")
+                    .addLayer(p + "relu1", new ActivationLayer.Builder().activation(Activation.RELU).build(), p + "bn1")
+                    .addLayer(p + "c2", new ConvolutionLayer.Builder(3, 3).nOut(channels)
+                            .activation(Activation.IDENTITY).build(), p + "relu1")
+                    .addLayer(p + "bn2", new BatchNormalization.Builder().build(), p + "c2")
+                    .addVertex(p + "add", new ElementWiseVertex(ElementWiseVertex.Op.Add), last, p + "bn2")
+                    .addLayer(p + "relu2", new ActivationLayer.Builder().activation(Activation.RELU).build(), p + "add");
+            last = p + "relu2";
+        }
+        return g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), last)
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
+                        .activation(Activation.SOFTMAX).build(), "pool")
+                .setOutputs("out").setInputTypes(InputType.convolutional(28, 28, 1)).build();
     }
 
     private static MultiLayerNetwork train(MultiLayerConfiguration conf, DataSet data, int epochs) {
@@ -300,7 +448,7 @@ public final class Bench {
     private void table(String title, String... columns) {
         rows.add(new String[] {"#", title});
         rows.add(columns);
-        System.out.printf("%n%s%n", title);
+        System.out.printf(Locale.ROOT, "%n%s%n", title);
         System.out.println(String.join(" | ", columns));
         md.append("\n## ").append(title).append("\n\n| ").append(String.join(" | ", columns)).append(" |\n|");
         md.append(" --- |".repeat(columns.length)).append('\n');

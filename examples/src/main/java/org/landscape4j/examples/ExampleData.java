@@ -53,6 +53,11 @@ public record ExampleData(DataSet train, DataSet test, int side, String source) 
                         org.nd4j.linalg.indexing.NDArrayIndex.all()).dup());
     }
 
+    /** {@code d} with its flat {@code side x side} rows as image tensors {@code [n, 1, side, side]} (a view). */
+    public static DataSet images(DataSet d, int side) {
+        return new DataSet(d.getFeatures().reshape('c', d.numExamples(), 1, side, side), d.getLabels());
+    }
+
     /** Ten noisy prototype patterns, 28x28: a stand-in with FashionMNIST's shapes, not its difficulty. */
     static DataSet standIn(int n, long seed) {
         Random prototypes = new Random(42);

@@ -20,7 +20,13 @@ import reactor.core.scheduler.Schedulers;
  * points stay fixed. Bends start on the straight line between the end points.
  *
  * <p>Gradients come from a private double-precision copy of the network (see {@link HessianEigen} for what DL4J's
- * gradient includes); the caller's network only supplies the architecture and is never written.
+ * gradient includes); the caller's network only supplies the architecture and is never written. Losses are the
+ * network's loss without L1/L2 or weight-decay terms.
+ *
+ * <p>Only trainable parameters are trained: batch-norm running statistics are not (DL4J's gradient holds their
+ * running updates, not derivatives), so each bend keeps the straight line's statistics, and along the curve they are
+ * interpolated from the anchors. {@link #lossAlong(Curve, List, Model, DataSet, int, DataSet)} recomputes them on
+ * data at every point instead, as Garipov et al. do.
  *
  * <pre>{@code
  * List<INDArray> anchors = CurveTrainer.train(PolygonalChain.ONE_BEND, netA, trainData,
@@ -72,11 +78,15 @@ public final class CurveTrainer {
     public static List<INDArray> train(Curve curve, Model model, DataSet data, INDArray start, INDArray end,
                                        Options options) {
         Training training = new Training(curve, model, data, start, end, options);
-        Progress last = null;
-        while (!training.done()) {
-            last = training.next();
+        try {
+            Progress last = null;
+            while (!training.done()) {
+                last = training.next();
+            }
+            return last == null ? training.anchors() : last.anchors();
+        } finally {
+            training.close();
         }
-        return last == null ? training.anchors() : last.anchors();
     }
 
     /**
@@ -86,14 +96,17 @@ public final class CurveTrainer {
      */
     public static Flux<Progress> training(Curve curve, Model model, DataSet data, INDArray start, INDArray end,
                                           Options options) {
-        Training check = new Training(curve, model, data, start, end, options);
-        return Flux.<Progress, Training>generate(() -> check, (training, sink) -> {
-            sink.next(training.next());
-            if (training.done()) {
-                sink.complete();
-            }
-            return training;
-        }).subscribeOn(Schedulers.boundedElastic());
+        Training.check(curve, model, start, end, options);
+        // Cold: every subscriber trains from the straight line with its own state; the state's network copy is
+        // released when the stream ends, fails or is cancelled.
+        return Flux.<Progress, Training>generate(() -> new Training(curve, model, data, start, end, options),
+                (training, sink) -> {
+                    sink.next(training.next());
+                    if (training.done()) {
+                        sink.complete();
+                    }
+                    return training;
+                }, Training::close).subscribeOn(Schedulers.boundedElastic());
     }
 
     /**
@@ -102,7 +115,8 @@ public final class CurveTrainer {
      * @param step    1-based step number
      * @param steps   total steps
      * @param t       the sampled curve position
-     * @param loss    the training loss at that position (DL4J score, before the step's update)
+     * @param loss    the training loss at that position (DL4J score without regularization, before the step's
+     *                update)
      * @param anchors the trained anchors (start, bends, end) on the last step, else {@code null}
      */
     public record Progress(int step, int steps, double t, double loss, List<INDArray> anchors) {
@@ -120,6 +134,29 @@ public final class CurveTrainer {
         private int step;
 
         Training(Curve curve, Model model, DataSet data, INDArray start, INDArray end, Options options) {
+            check(curve, model, start, end, options);
+            this.curve = curve;
+            this.options = options;
+            this.gradients = new LossGradients(model, data);
+            double[] a = FlatVectors.toDoubles(start, "start");
+            double[] b = FlatVectors.toDoubles(end, "end");
+            int n = curve.anchors();
+            anchors = new double[n][];
+            anchors[0] = a;
+            anchors[n - 1] = b;
+            for (int i = 1; i < n - 1; i++) {
+                double s = (double) i / (n - 1);
+                anchors[i] = new double[a.length];
+                FlatVectors.axpy(1 - s, a, anchors[i]);
+                FlatVectors.axpy(s, b, anchors[i]);
+            }
+            m = new double[n][a.length];
+            v = new double[n][a.length];
+            random = new Random(options.seed());
+        }
+
+        /** Everything {@link #train} checks before any work. */
+        static void check(Curve curve, Model model, INDArray start, INDArray end, Options options) {
             if (curve == null || options == null) {
                 throw new IllegalArgumentException("curve and options must not be null");
             }
@@ -135,22 +172,11 @@ public final class CurveTrainer {
                         + "parameters, had " + a.length + ", " + b.length + " and "
                         + (model == null || model.params() == null ? "none" : model.params().length()));
             }
-            this.curve = curve;
-            this.options = options;
-            this.gradients = new LossGradients(model, data);
-            int n = curve.anchors();
-            anchors = new double[n][];
-            anchors[0] = a;
-            anchors[n - 1] = b;
-            for (int i = 1; i < n - 1; i++) {
-                double s = (double) i / (n - 1);
-                anchors[i] = new double[a.length];
-                FlatVectors.axpy(1 - s, a, anchors[i]);
-                FlatVectors.axpy(s, b, anchors[i]);
-            }
-            m = new double[n][a.length];
-            v = new double[n][a.length];
-            random = new Random(options.seed());
+        }
+
+        /** Releases the network copy's native memory. */
+        void close() {
+            gradients.close();
         }
 
         boolean done() {
@@ -204,14 +230,37 @@ public final class CurveTrainer {
      * @param points at least 2
      */
     public static double[] lossAlong(Curve curve, List<INDArray> anchors, Model model, DataSet data, int points) {
+        return lossAlong(curve, anchors, model, data, points, null);
+    }
+
+    /**
+     * As {@link #lossAlong(Curve, List, Model, DataSet, int)}, with every batch-norm layer's running statistics
+     * recomputed at each point on {@code batchNormData}'s features (Garipov et al.), instead of interpolated from the
+     * anchors.
+     *
+     * @param batchNormData the data to recompute the statistics on, or {@code null} to interpolate them; needs a
+     *                      {@link MultiLayerNetwork}
+     */
+    public static double[] lossAlong(Curve curve, List<INDArray> anchors, Model model, DataSet data, int points,
+                                     DataSet batchNormData) {
         if (points < 2) {
             throw new IllegalArgumentException("points must be >= 2, was " + points);
         }
-        LossGradients gradients = new LossGradients(model, data);
-        double[] loss = new double[points];
-        for (int i = 0; i < points; i++) {
-            loss[i] = gradients.loss(FlatVectors.toDoubles(curve.point(anchors, (double) i / (points - 1)), "point"));
+        if (batchNormData != null && !(model instanceof MultiLayerNetwork)) {
+            throw new IllegalArgumentException("batch-norm statistics can be recomputed for a MultiLayerNetwork, the "
+                    + "model is a " + (model == null ? "null" : model.getClass().getSimpleName()));
         }
-        return loss;
+        LossGradients gradients = new LossGradients(model, data);
+        try {
+            double[] loss = new double[points];
+            for (int i = 0; i < points; i++) {
+                double[] point = FlatVectors.toDoubles(curve.point(anchors, (double) i / (points - 1)), "point");
+                loss[i] = batchNormData == null ? gradients.loss(point)
+                        : gradients.lossWithBatchNormRecomputed(point, batchNormData.getFeatures());
+            }
+            return loss;
+        } finally {
+            gradients.close();
+        }
     }
 }

@@ -27,9 +27,10 @@ import org.nd4j.linalg.dataset.DataSet;
  * <p>What the Hessian is of: the network's loss averaged over the data set's examples (DL4J's score), without L1/L2
  * or weight-decay terms (DL4J applies those in its updater, not in the gradient). DL4J computes gradients in training
  * mode: dropout is random on every call (the products are then noise — do not use networks with active dropout)
- * and batch normalization uses the batch's statistics (the Hessian is that of the training-mode loss; batch-norm
- * running statistics are not parameters of it, and their entries in the result are meaningless). The caller's
- * network is never written.
+ * and batch normalization uses the batch's statistics (the Hessian is that of the training-mode loss). The Hessian is
+ * taken over the trainable parameters only: batch-norm running statistics are not parameters of the loss (DL4J's
+ * gradient holds their running updates there), so products and eigenvectors are zero at those entries and the
+ * operator is symmetric, as Lanczos needs. The caller's network is never written.
  *
  * <p>Each eigenpair carries two error estimates: the residual norm {@code |Hv − λv|}, which bounds the distance of
  * {@code λ} to the nearest true eigenvalue of the finite-difference operator, and a Richardson estimate of the
@@ -303,6 +304,7 @@ public record HessianEigen(double[] eigenvalues, List<INDArray> eigenvectors, do
             for (int i = 0; i < p; i++) {
                 q[i] = random.nextGaussian();
             }
+            gradients.project(q);
             orthogonalize(q, List.of());
             double qn = FlatVectors.norm(q);
             if (!(qn > 0)) {

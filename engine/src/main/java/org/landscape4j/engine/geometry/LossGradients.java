@@ -3,6 +3,9 @@ package org.landscape4j.engine.geometry;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.landscape4j.engine.ParameterLayout;
+import org.landscape4j.engine.ParameterRole;
+import org.landscape4j.engine.internal.BatchNormStatistics;
 import org.landscape4j.engine.internal.NetworkEvaluator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -10,11 +13,17 @@ import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * Gradients of a network's loss, averaged over one data set's examples, at any parameter vector: computed on a private
- * double-precision copy of the network (the caller's is only read), in DL4J's training mode, without L1/L2 terms.
- * Not thread-safe.
+ * double-precision copy of the network (the caller's is only read), in DL4J's training mode, without L1/L2 or
+ * weight-decay terms.
+ *
+ * <p>Gradients are of the trainable parameters only: DL4J's gradient vector holds, at a batch-norm layer's running
+ * mean and variance, the updates of those running statistics, not derivatives of the loss. Those entries are zero
+ * here, so the Hessian-vector product {@link #hessianTimes} is the symmetric operator {@code P H P}, with {@code P}
+ * the projection onto the trainable parameters. Not thread-safe.
  */
 final class LossGradients {
     private final Model net;
+    private final ParameterLayout layout;
     private final INDArray features;
     private final INDArray labels;
     private final double[] theta;
@@ -26,6 +35,7 @@ final class LossGradients {
                 : model instanceof MultiLayerNetwork m ? m.convertDataType(DataType.DOUBLE)
                 : ((ComputationGraph) model).convertDataType(DataType.DOUBLE);
         this.net = copy;
+        this.layout = ParameterLayout.of(copy);
         this.features = data.getFeatures().castTo(DataType.DOUBLE);
         this.labels = data.getLabels().castTo(DataType.DOUBLE);
         this.theta = copy.params().toDoubleVector();
@@ -33,11 +43,33 @@ final class LossGradients {
         this.perExample = copy.conf().isMiniBatch() ? 1.0 / data.numExamples() : 1.0;
     }
 
-    /** The loss (DL4J score, mean over the examples) at {@code point}, in inference mode. */
+    /** The loss (DL4J score without regularization, mean over the examples) at {@code point}, in inference mode. */
     double loss(double[] point) {
         net.params().assign(FlatVectors.toRow(point));
+        return inferenceLoss();
+    }
+
+    /**
+     * The loss at {@code point} after setting every batch-norm layer's running statistics to those of its input on
+     * {@code batchNormFeatures} (a {@link MultiLayerNetwork}; Garipov et al.'s recomputation along a curve).
+     */
+    double lossWithBatchNormRecomputed(double[] point, INDArray batchNormFeatures) {
+        net.params().assign(FlatVectors.toRow(point));
+        BatchNormStatistics.recompute((MultiLayerNetwork) net, batchNormFeatures.castTo(DataType.DOUBLE));
+        return inferenceLoss();
+    }
+
+    private double inferenceLoss() {
         DataSet data = new DataSet(features, labels);
-        return net instanceof MultiLayerNetwork m ? m.score(data, false) : ((ComputationGraph) net).score(data, false);
+        double score = net instanceof MultiLayerNetwork m ? m.score(data, false)
+                : ((ComputationGraph) net).score(data, false);
+        return score - regularization();
+    }
+
+    /** DL4J adds the L1, L2 and weight-decay terms to every score; the library reports losses without them. */
+    private double regularization() {
+        return net instanceof MultiLayerNetwork m ? m.calcRegularizationScore(true)
+                : ((ComputationGraph) net).calcRegularizationScore(true);
     }
 
     int numParams() {
@@ -52,6 +84,17 @@ final class LossGradients {
         return evaluations;
     }
 
+    /** Whether the network has parameters that are not trained (batch-norm running statistics). */
+    boolean hasFrozenParameters() {
+        return !layout.segmentsWith(ParameterRole.BATCHNORM_RUNNING_STATISTIC).isEmpty();
+    }
+
+    /** Sets the entries of {@code v} that are not trainable parameters to 0; returns {@code v}. */
+    double[] project(double[] v) {
+        return layout.zero(v, ParameterRole.BATCHNORM_RUNNING_STATISTIC);
+    }
+
+    /** The gradient of the loss with respect to the trainable parameters at {@code point}; 0 elsewhere. */
     double[] at(double[] point) {
         net.params().assign(FlatVectors.toRow(point));
         if (net instanceof MultiLayerNetwork m) {
@@ -67,23 +110,32 @@ final class LossGradients {
         evaluations++;
         double[] g = net.gradient().gradient().toDoubleVector();
         FlatVectors.scale(perExample, g);
-        return g;
+        return project(g);
     }
 
-    /** The training score of the last {@link #at} call (DL4J's, mean over the examples). */
+    /** The training loss of the last {@link #at} call (DL4J's score without regularization, mean over the examples). */
     double lastScore() {
-        return net.score();
+        return net.score() - regularization();
     }
 
-    /** {@code (g(θ + εv) − g(θ − εv)) / 2ε}. */
+    /** Releases the network copy's native memory; the object is unusable afterwards. */
+    void close() {
+        if (net instanceof MultiLayerNetwork m) {
+            m.close();
+        } else {
+            ((ComputationGraph) net).close();
+        }
+    }
+
+    /** {@code P (g(θ + εPv) − g(θ − εPv)) / 2ε}, symmetric in {@code v}. */
     double[] hessianTimes(double[] v, double eps) {
+        double[] direction = project(v.clone());
         double[] plus = theta.clone();
-        FlatVectors.axpy(eps, v, plus);
+        FlatVectors.axpy(eps, direction, plus);
         double[] minus = theta.clone();
-        FlatVectors.axpy(-eps, v, minus);
+        FlatVectors.axpy(-eps, direction, minus);
         double[] hv = FlatVectors.minus(at(plus), at(minus));
         FlatVectors.scale(1 / (2 * eps), hv);
         return hv;
     }
 }
-

@@ -220,7 +220,7 @@ public final class TrajectoryPca {
         StringBuilder sb = new StringBuilder("TrajectoryPca ").append(coordinates.length).append(" snapshots, ")
                 .append(origin.length()).append(" parameters, explained variance");
         for (double r : ratios) {
-            sb.append(' ').append(String.format("%.4f", r));
+            sb.append(' ').append(String.format(java.util.Locale.ROOT, "%.4f", r));
         }
         return sb.toString();
     }

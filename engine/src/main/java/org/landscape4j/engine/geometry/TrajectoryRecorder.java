@@ -234,7 +234,7 @@ public final class TrajectoryRecorder extends BaseTrainingListener {
     private Path write(INDArray params, int index, long iteration, int epoch) {
         boolean isDouble = params.dataType() == DataType.DOUBLE;
         int width = isDouble ? Double.BYTES : Float.BYTES;
-        Path file = directory.resolve(String.format("snapshot-%06d-it%d-ep%d.%s", index, iteration, epoch,
+        Path file = directory.resolve(String.format(java.util.Locale.ROOT, "snapshot-%06d-it%d-ep%d.%s", index, iteration, epoch,
                 isDouble ? "f64" : "f32"));
         INDArray flat = params.reshape(params.length());
         long n = flat.length();

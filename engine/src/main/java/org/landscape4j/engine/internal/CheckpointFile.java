@@ -26,7 +26,12 @@ import java.util.zip.CRC32;
  * <p>Every record is written to the file as soon as its point is finished (a process killed afterwards keeps it) and
  * forced to the disk in small batches ({@link #FORCE_EVERY} records or {@link #FORCE_AFTER_NANOS}, and on close).
  * On open, records are read until the first one that is short or fails its CRC — a torn last record, from a kill or
- * a crash during a write — and the file is truncated there, so the next records append after the last good one.
+ * a crash during a write — and the file is truncated there, so the next records append after the last good one; how
+ * many records were dropped is logged as a warning and kept ({@link #droppedRecords()}).
+ *
+ * <p>An open checkpoint holds an exclusive lock on the file ({@link FileChannel#tryLock()}) until it is closed: a
+ * second run on the same file, in this process or another, is refused before it reads or writes anything. A newly
+ * created file's directory is forced to disk too, so the file's entry survives a crash.
  */
 public final class CheckpointFile implements Closeable {
 
@@ -49,6 +54,8 @@ public final class CheckpointFile implements Closeable {
     /** A finished point as stored: its grid index and values. */
     public record Record(int index, double[] values) {
     }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CheckpointFile.class);
 
     private CheckpointFile(Path path, FileChannel channel, int values, List<Record> recovered, long droppedBytes) {
         this.path = path;
@@ -95,9 +102,14 @@ public final class CheckpointFile implements Closeable {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
+            boolean created = !Files.exists(path);
             FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
                     StandardOpenOption.CREATE);
             try {
+                lock(path, ch);
+                if (created && parent != null) {
+                    forceDirectory(parent);
+                }
                 if (ch.size() == 0) {
                     writeHeader(ch, header);
                     return new CheckpointFile(path, ch, values, List.of(), 0);
@@ -137,6 +149,9 @@ public final class CheckpointFile implements Closeable {
                 if (dropped > 0) {
                     ch.truncate(good);
                     ch.force(true);
+                    LOG.warn("checkpoint {}: dropped {} torn or corrupt point record(s) ({} bytes) after {} good"
+                            + " one(s); those points are computed again", path, (dropped + size - 1) / size, dropped,
+                            records.size());
                 }
                 ch.position(good);
                 return new CheckpointFile(path, ch, values, List.copyOf(records), dropped);
@@ -146,6 +161,29 @@ public final class CheckpointFile implements Closeable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open checkpoint " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Takes the file's exclusive lock or refuses: another run is writing this checkpoint. */
+    private static void lock(Path path, FileChannel ch) throws IOException {
+        java.nio.channels.FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null;                                  // held by this process
+        }
+        if (lock == null) {
+            throw new IllegalArgumentException("checkpoint " + path + " is in use by another run; wait for it to"
+                    + " finish or use another output directory");
+        }
+    }
+
+    /** Forces a directory's entries to disk, where the platform allows opening a directory (not on Windows). */
+    private static void forceDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.debug("cannot force directory {} to disk: {}", dir, e.toString());
         }
     }
 
@@ -221,6 +259,12 @@ public final class CheckpointFile implements Closeable {
     /** Bytes of a torn or corrupt tail dropped on open (0 for a clean file). */
     public long droppedBytes() {
         return droppedBytes;
+    }
+
+    /** Point records (whole or torn) dropped on open with the tail: 0 for a clean file. */
+    public long droppedRecords() {
+        long size = recordSize(values);
+        return (droppedBytes + size - 1) / size;
     }
 
     /**

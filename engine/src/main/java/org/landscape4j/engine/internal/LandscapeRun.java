@@ -8,6 +8,7 @@ import org.landscape4j.engine.LandscapePoint;
 import org.landscape4j.engine.Metric;
 import org.landscape4j.engine.MetricKeys;
 import org.landscape4j.engine.Order;
+import org.landscape4j.engine.internal.plan.FirstLayerProducts;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -27,9 +28,9 @@ public final class LandscapeRun {
     private final List<List<Batch>> batches;
     private final List<Metric> metrics;
     private final MetricKeys keys;
-    private final boolean factorize;
+    private final EvaluationStrategy strategy;
     private final INDArray batchNormFeatures;
-    private volatile PointEvaluator.FirstLayerProducts products;
+    private volatile FirstLayerProducts products;
 
     /**
      * Around a centre: anchors {@code (centre, d1, d2)}, weights {@code (1, c1, c2)}.
@@ -52,12 +53,12 @@ public final class LandscapeRun {
      * @param batches    per evaluation set, its resident batches
      * @param metrics    the metrics evaluated per set
      * @param keys       names of the values
-     * @param factorize  whether to use first-layer factorization where it applies
+     * @param strategy   how points are evaluated (plan, factorization, or DL4J's forward pass)
      * @param batchNormFeatures features to recompute batch-norm statistics on at every point, or {@code null}
      */
     public LandscapeRun(Model prototype, INDArray[] anchors, java.util.function.Function<double[], double[]> weights,
                         List<Axis> axes, Order order, List<List<Batch>> batches, List<Metric> metrics, MetricKeys keys,
-                        boolean factorize, INDArray batchNormFeatures) {
+                        EvaluationStrategy strategy, INDArray batchNormFeatures) {
         this.prototype = prototype;
         this.anchors = anchors;
         this.weights = weights;
@@ -66,7 +67,7 @@ public final class LandscapeRun {
         this.batches = batches;
         this.metrics = metrics;
         this.keys = keys;
-        this.factorize = factorize;
+        this.strategy = strategy;
         this.batchNormFeatures = batchNormFeatures;
     }
 
@@ -80,12 +81,26 @@ public final class LandscapeRun {
      * the first evaluator and shared with the later ones.
      */
     public PointEvaluator newEvaluator() {
-        PointEvaluator e = PointEvaluator.create(prototype, anchors, batches, metrics, factorize, products,
-                batchNormFeatures);
-        if (products == null) {
-            products = e.products();
+        return PointEvaluator.create(prototype, anchors, batches, metrics, strategy, products(), batchNormFeatures);
+    }
+
+    /** The first-layer products, computed by the first worker that needs them; {@code null} without factorization. */
+    private FirstLayerProducts products() {
+        if (strategy.factorizedStep() < 0) {
+            return null;
         }
-        return e;
+        FirstLayerProducts p = products;
+        if (p == null) {
+            synchronized (this) {
+                p = products;
+                if (p == null) {
+                    p = FirstLayerProducts.compute(strategy.plan(), strategy.factorizedStep(), prototype, anchors,
+                            batches);
+                    products = p;
+                }
+            }
+        }
+        return p;
     }
 
     /** Computes the {@code n}-th point of the visiting order with {@code evaluator}. */

@@ -50,14 +50,14 @@ public abstract sealed class NetworkEvaluator permits NetworkEvaluator.Sequentia
     }
 
     /** Adds {@code metricValue * batch.size()} of the outputs {@code o} of {@code batch} to {@code sums}. */
-    static void accumulate(Outputs o, Batch batch, List<Metric> metrics, double[] sums, int offset) {
+    public static void accumulate(Outputs o, Batch batch, List<Metric> metrics, double[] sums, int offset) {
         for (int m = 0; m < metrics.size(); m++) {
             Metric metric = metrics.get(m);
             double v;
             if (metric instanceof Metric.Loss) {
                 v = o.loss;
-            } else if (metric instanceof Metric.Accuracy) {
-                v = Double.isNaN(o.accuracy) ? accuracy(o.output, batch.labels()[0]) : o.accuracy;
+            } else if (metric instanceof Metric.Accuracy a) {
+                v = Double.isNaN(o.accuracy) ? Accuracy.of(a, o.output, batch.labels()[0]) : o.accuracy;
             } else {
                 v = ((Metric.Custom) metric).function().applyAsDouble(o.output, batch.labels()[0]);
             }
@@ -69,24 +69,17 @@ public abstract sealed class NetworkEvaluator permits NetworkEvaluator.Sequentia
      * Loss (mean over the batch, no regularization), the first output's activations ({@code null} when no metric
      * needs them) and the accuracy when it was computed on the way ({@code NaN} otherwise).
      */
-    record Outputs(double loss, double accuracy, INDArray output) {
-        Outputs(double loss, INDArray output) {
+    public record Outputs(double loss, double accuracy, INDArray output) {
+        public Outputs(double loss, INDArray output) {
             this(loss, Double.NaN, output);
         }
     }
 
     abstract Outputs forward(Batch batch);
 
-    static double accuracy(INDArray output, INDArray labels) {
-        if (output.rank() == 2 && output.size(1) == 1) {
-            INDArray predicted = output.gt(0.5);
-            INDArray actual = labels.gt(0.5);
-            return predicted.eq(actual).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).meanNumber()
-                    .doubleValue();
-        }
-        INDArray predicted = output.argMax(1);
-        INDArray actual = labels.argMax(1);
-        return predicted.eq(actual).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).meanNumber().doubleValue();
+    /** The loss of one inference forward pass over {@code batch} (DL4J's score without regularization). */
+    public double forwardLoss(Batch batch) {
+        return forward(batch).loss();
     }
 
     /** A {@link MultiLayerNetwork}: layers up to the output layer, then the output layer's score and activations. */

@@ -26,6 +26,9 @@ import org.landscape4j.engine.Spacing;
 import org.landscape4j.engine.geometry.BezierCurve;
 import org.landscape4j.engine.geometry.Curve;
 import org.landscape4j.engine.geometry.PolygonalChain;
+import org.landscape4j.engine.Execution;
+import org.landscape4j.engine.ParameterLayout;
+import org.landscape4j.engine.internal.plan.InferencePlan;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -108,8 +111,8 @@ public final class PortableRun implements Serializable {
      *              weighted (1, c1, c2)
      */
     public static PortableRun of(Model prototype, INDArray[] anchors, Curve curve, List<Axis> axes, Order order,
-                                 List<List<Batch>> batches, List<Metric> metrics, MetricKeys keys, boolean factorize,
-                                 INDArray batchNormFeatures) {
+                                 List<List<Batch>> batches, List<Metric> metrics, MetricKeys keys,
+                                 boolean factorize, long firstLayerMemory, INDArray batchNormFeatures) {
         requirePortable(metrics, "another JVM");
         try {
             ByteArrayOutputStream modelBytes = new ByteArrayOutputStream();
@@ -155,7 +158,8 @@ public final class PortableRun implements Serializable {
             p.writeInt(metrics.size());
             for (Metric m : metrics) {
                 p.writeUTF(m.name());
-                p.writeUTF(m instanceof Metric.Loss ? "loss" : m instanceof Metric.Accuracy ? "accuracy" : "custom");
+                p.writeUTF(m instanceof Metric.Loss ? "loss" : m instanceof Metric.Accuracy a
+                        ? (a.perLabel() ? "accuracy-per-label" : "accuracy") : "custom");
                 if (m instanceof Metric.Custom custom) {
                     functions.add((Serializable) custom.function());
                 }
@@ -163,6 +167,7 @@ public final class PortableRun implements Serializable {
             writeStrings(p, keys.sets());
             writeStrings(p, keys.metrics());
             p.writeBoolean(factorize);
+            p.writeLong(firstLayerMemory);
             p.flush();
 
             int total = 1;
@@ -282,11 +287,13 @@ public final class PortableRun implements Serializable {
                 metrics.add(switch (kind) {
                     case "loss" -> Metric.loss();
                     case "accuracy" -> Metric.accuracy();
+                    case "accuracy-per-label" -> new Metric.Accuracy(true);
                     default -> Metric.of(name, castFunction(metricFunctions.get(custom++)));
                 });
             }
             MetricKeys keys = new MetricKeys(readStrings(p), readStrings(p));
             boolean factorize = p.readBoolean();
+            long firstLayerMemory = p.readLong();
 
             INDArray[] anchors = readArrays(new DataInputStream(new ByteArrayInputStream(vectors)));
 
@@ -303,7 +310,13 @@ public final class PortableRun implements Serializable {
 
             java.util.function.Function<double[], double[]> weights = curve == null ? LandscapeRun.aroundCentre()
                     : c -> curve.coefficients(c[0]);
-            return new LandscapeRun(prototype, anchors, weights, axes, order, batches, metrics, keys, factorize,
+            // the same choice of evaluator as the driver's landscape made, from the same inputs
+            long examples = batches.stream().flatMap(List::stream).mapToLong(Batch::size).sum();
+            EvaluationStrategy strategy = EvaluationStrategy.choose(
+                    InferencePlan.compile(prototype, batches.get(0).get(0)), ParameterLayout.of(prototype),
+                    new Execution(order, 1, factorize).withFirstLayerMemory(firstLayerMemory), anchors.length,
+                    examples, batchNormFeatures != null);
+            return new LandscapeRun(prototype, anchors, weights, axes, order, batches, metrics, keys, strategy,
                     batchNormFeatures);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rebuild the landscape run from its portable form", e);

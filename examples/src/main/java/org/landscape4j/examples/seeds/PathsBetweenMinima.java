@@ -129,7 +129,7 @@ public final class PathsBetweenMinima {
         }
         out.png("chain-plane", chart.chart());
 
-        System.out.printf("straight line between the minima peaks at loss %.4g; the trained chain at %.4g%n",
+        System.out.printf(java.util.Locale.ROOT, "straight line between the minima peaks at loss %.4g; the trained chain at %.4g%n",
                 lineMax[0], chainMax);
         out.finish();
         return new Finding(List.of(names), lineMax, lineMax[0], chainMax,

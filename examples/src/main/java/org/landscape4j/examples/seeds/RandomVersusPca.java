@@ -84,7 +84,7 @@ public final class RandomVersusPca {
         recorder.record(net);
         net.setListeners();
         double trained = net.score(data, false);
-        System.out.printf("seed 004: MLP 1-64-64-64-1 fit a parabola in %d epochs: MSE %.4f; %d snapshots%n",
+        System.out.printf(java.util.Locale.ROOT, "seed 004: MLP 1-64-64-64-1 fit a parabola in %d epochs: MSE %.4f; %d snapshots%n",
                 epochs, trained, recorder.snapshots().size());
 
         int points = o.pick(9, 30, 51);

@@ -75,7 +75,7 @@ public final class VggSurface {
                 net.fit(b);
             }
         }
-        System.out.printf("seed 003: VGG-like network with batch norm (%d parameters) on %s: train loss %.4f%n",
+        System.out.printf(java.util.Locale.ROOT, "seed 003: VGG-like network with batch norm (%d parameters) on %s: train loss %.4f%n",
                 net.numParams(), data.source(), net.score(eval, false));
 
         int points = o.pick(5, 15, 51);

@@ -1,0 +1,30 @@
+package org.landscape4j.engine.internal.plan;
+
+import org.deeplearning4j.nn.api.Model;
+import org.nd4j.linalg.activations.IActivation;
+
+/** An {@code ActivationLayer}: the input copied into the step's buffer (unless the plan runs it in place), activated. */
+final class ActivationStep extends Step {
+
+    private final IActivation activation;
+
+    ActivationStep(String source, int input, int output, IActivation activation) {
+        super(source, new int[] {input}, output);
+        this.activation = activation;
+    }
+
+    @Override
+    Kernel bind(Model copy) {
+        return (in, out) -> {
+            if (in[0] != out) {
+                out.assign(in[0]);
+            }
+            Activations.applyInPlace(activation, out);
+        };
+    }
+
+    @Override
+    String kind() {
+        return "activation";
+    }
+}

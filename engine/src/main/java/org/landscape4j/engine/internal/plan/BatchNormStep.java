@@ -1,0 +1,76 @@
+package org.landscape4j.engine.internal.plan;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Batch normalization in inference mode, {@code (x − mean) / sqrt(var + eps) · γ + β} with the running statistics,
+ * through ND4J's native {@code batchnorm} op into the step's buffer (dense {@code [n, c]} or NCHW input, channel axis
+ * 1). The statistics are read from the worker's parameter views at every run, so directions that move them
+ * ("states" directions, interpolation between models) are honoured; DL4J's log10-std parameterization is converted the
+ * way DL4J converts it. Like DL4J, the layer's activation function is not applied.
+ */
+final class BatchNormStep extends Step {
+
+    private final LayerRef layer;
+    private final double eps;
+    private final boolean lockGammaBeta;
+    private final double gamma;
+    private final double beta;
+    private final boolean logStd;
+
+    BatchNormStep(String source, int input, int output, LayerRef layer, BatchNormalization conf, boolean logStd) {
+        super(source, new int[] {input}, output);
+        this.layer = layer;
+        this.eps = conf.getEps();
+        this.lockGammaBeta = conf.isLockGammaBeta();
+        this.gamma = conf.getGamma();
+        this.beta = conf.getBeta();
+        this.logStd = logStd;
+    }
+
+    @Override
+    Kernel bind(Model copy) {
+        INDArray mean = flat(layer.param(copy, "mean"));
+        INDArray stored = flat(layer.param(copy, logStd ? "log10stdev" : "var"));
+        DataType type = mean.dataType();
+        long channels = mean.length();
+        INDArray var = logStd ? Nd4j.createUninitialized(type, channels) : stored;
+        INDArray g;
+        INDArray b;
+        if (lockGammaBeta) {
+            // DL4J applies locked values only when both differ from the defaults (its own condition, kept for parity)
+            boolean apply = gamma != 1.0 && beta != 0.0;
+            g = Nd4j.valueArrayOf(new long[] {channels}, apply ? gamma : 1.0, type);
+            b = Nd4j.valueArrayOf(new long[] {channels}, apply ? beta : 0.0, type);
+        } else {
+            g = flat(layer.param(copy, "gamma"));
+            b = flat(layer.param(copy, "beta"));
+        }
+        return (in, out) -> {
+            if (logStd) {
+                // var = (10^log10(std))^2, as DL4J computes it
+                var.assign(Transforms.pow(Nd4j.valueArrayOf(stored.shape(), 10.0, type), stored, false));
+                var.muli(var);
+            }
+            Nd4j.exec(DynamicCustomOp.builder("batchnorm")
+                    .addInputs(in[0], mean, var, g, b).addOutputs(out)
+                    .addIntegerArguments(1, 1, 1).addFloatingPointArguments(eps)
+                    .callInplace(false).build());
+        };
+    }
+
+    private static INDArray flat(INDArray p) {
+        return p.reshape(p.length());
+    }
+
+    @Override
+    String kind() {
+        return "batchnorm";
+    }
+}

@@ -1,0 +1,104 @@
+package org.landscape4j.engine.internal.plan;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.util.Convolution1DUtils;
+import org.deeplearning4j.util.ConvolutionUtils;
+import org.nd4j.enums.WeightsFormat;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv1D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv1DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A 2D convolution ({@code ConvolutionLayer}, NCHW) or 1D convolution ({@code Convolution1DLayer}, NCW) through ND4J's
+ * native {@code conv2d}/{@code conv1d} ops, which reach oneDNN with the default natives, writing into the step's
+ * buffer; bias and the fused activation follow in place. DL4J's own 2D layer runs a Java-side im2col + GEMM instead.
+ * Weights stay in DL4J's {@code [out, in, kH, kW]} layout ({@code OIYX}), read as views of the parameter vector.
+ */
+final class ConvolutionStep extends Step {
+
+    private final LayerRef layer;
+    private final IActivation activation;
+    private final boolean hasBias;
+    private final Conv2DConfig config2d;
+    private final Conv1DConfig config1d;
+
+    private ConvolutionStep(String source, int input, int output, LayerRef layer, IActivation activation,
+                            boolean hasBias, Conv2DConfig config2d, Conv1DConfig config1d) {
+        super(source, new int[] {input}, output);
+        this.layer = layer;
+        this.activation = activation;
+        this.hasBias = hasBias;
+        this.config2d = config2d;
+        this.config1d = config1d;
+    }
+
+    static ConvolutionStep of(String source, int input, int output, LayerRef layer, ConvolutionLayer conf) {
+        if (conf instanceof Convolution1DLayer c1) {
+            Conv1DConfig c = Conv1DConfig.builder()
+                    .k(c1.getKernelSize()[0]).s(c1.getStride()[0]).d(c1.getDilation()[0]).p(c1.getPadding()[0])
+                    .dataFormat(Conv1DConfig.NCW).paddingMode(paddingMode(c1.getConvolutionMode()))
+                    .build();
+            return new ConvolutionStep(source, input, output, layer, conf.getActivationFn(), conf.hasBias(), null, c);
+        }
+        int[] k = conf.getKernelSize();
+        int[] s = conf.getStride();
+        int[] p = conf.getPadding();
+        int[] d = conf.getDilation();
+        Conv2DConfig c = Conv2DConfig.builder()
+                .kH(k[0]).kW(k[1]).sH(s[0]).sW(s[1]).pH(p[0]).pW(p[1]).dH(d[0]).dW(d[1])
+                .paddingMode(paddingMode(conf.getConvolutionMode()))
+                .dataFormat(Conv2DConfig.NCHW).weightsFormat(WeightsFormat.OIYX)
+                .build();
+        return new ConvolutionStep(source, input, output, layer, conf.getActivationFn(), conf.hasBias(), c, null);
+    }
+
+    /** DL4J's own mapping (Truncate and Strict pad explicitly; Strict only adds a check at configuration time). */
+    static PaddingMode paddingMode(ConvolutionMode mode) {
+        return ConvolutionUtils.paddingModeForConvolutionMode(mode);
+    }
+
+    @Override
+    Kernel bind(Model copy) {
+        Kernel pre = preActivation(copy);
+        return (in, out) -> {
+            pre.run(in, out);
+            Activations.applyInPlace(activation, out);
+        };
+    }
+
+    /** The kernel without the activation: the layer's pre-activation (used for first-layer products). */
+    Kernel preActivation(Model copy) {
+        INDArray w = layer.param(copy, "W");
+        INDArray b = hasBias ? layer.param(copy, "b") : null;
+        INDArray bias = b == null ? null : b.reshape(b.length());
+        if (config1d != null) {
+            INDArray w1 = Convolution1DUtils.reshapeWeightArrayOrGradientForFormat(w, RNNFormat.NCW);
+            return (in, out) -> Nd4j.exec(new Conv1D(bias == null ? new INDArray[] {in[0], w1}
+                    : new INDArray[] {in[0], w1, bias}, new INDArray[] {out}, config1d));
+        }
+        return (in, out) -> Nd4j.exec(new Conv2D(bias == null ? new INDArray[] {in[0], w}
+                : new INDArray[] {in[0], w, bias}, new INDArray[] {out}, config2d));
+    }
+
+    LayerRef layer() {
+        return layer;
+    }
+
+    IActivation activation() {
+        return activation;
+    }
+
+    @Override
+    String kind() {
+        return config1d != null ? "conv1d" : "conv2d";
+    }
+}

@@ -1,0 +1,58 @@
+package org.landscape4j.engine.internal.plan;
+
+import org.deeplearning4j.nn.api.Model;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A dense layer: one GEMM of the input with the weight view ({@code [nIn, nOut]}, DL4J's layout) into the step's
+ * buffer, the bias added in place, then the activation in place.
+ */
+final class DenseStep extends Step {
+
+    private final LayerRef layer;
+    private final IActivation activation;
+    private final boolean hasBias;
+
+    DenseStep(String source, int input, int output, LayerRef layer, IActivation activation, boolean hasBias) {
+        super(source, new int[] {input}, output);
+        this.layer = layer;
+        this.activation = activation;
+        this.hasBias = hasBias;
+    }
+
+    @Override
+    Kernel bind(Model copy) {
+        Kernel pre = preActivation(copy);
+        return (in, out) -> {
+            pre.run(in, out);
+            Activations.applyInPlace(activation, out);
+        };
+    }
+
+    /** The kernel without the activation: {@code x·W + b}. */
+    Kernel preActivation(Model copy) {
+        INDArray w = layer.param(copy, "W");
+        INDArray b = hasBias ? layer.param(copy, "b") : null;
+        return (in, out) -> {
+            Nd4j.gemm(in[0], w, out, false, false, 1.0, 0.0);
+            if (b != null) {
+                out.addiRowVector(b);
+            }
+        };
+    }
+
+    LayerRef layer() {
+        return layer;
+    }
+
+    IActivation activation() {
+        return activation;
+    }
+
+    @Override
+    String kind() {
+        return "dense";
+    }
+}

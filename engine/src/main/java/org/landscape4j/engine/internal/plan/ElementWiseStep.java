@@ -1,0 +1,50 @@
+package org.landscape4j.engine.internal.plan;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * An element-wise vertex of a graph (add, subtract, product, average, max) over inputs of equal shapes, into the
+ * step's buffer, in DL4J's order of operations (the skip connection of a residual block is an add).
+ */
+final class ElementWiseStep extends Step {
+
+    private final ElementWiseVertex.Op op;
+
+    ElementWiseStep(String source, int[] inputs, int output, ElementWiseVertex.Op op) {
+        super(source, inputs, output);
+        this.op = op;
+    }
+
+    @Override
+    Kernel bind(Model copy) {
+        return (in, out) -> {
+            switch (op) {
+                case Add, Average, Product, Subtract -> {
+                    out.assign(in[0]);
+                    for (int i = 1; i < in.length; i++) {
+                        switch (op) {
+                            case Product -> out.muli(in[i]);
+                            case Subtract -> out.subi(in[i]);
+                            default -> out.addi(in[i]);
+                        }
+                    }
+                    if (op == ElementWiseVertex.Op.Average) {
+                        out.divi(in.length);
+                    }
+                }
+                case Max -> Nd4j.getExecutioner().exec(DynamicCustomOp.builder("mergemax").addInputs(in)
+                        .addOutputs(out).callInplace(false).build());
+                default -> throw new IllegalStateException("element-wise " + op);
+            }
+        };
+    }
+
+    @Override
+    String kind() {
+        return "elementwise-" + op.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

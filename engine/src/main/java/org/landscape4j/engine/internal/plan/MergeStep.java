@@ -1,0 +1,37 @@
+package org.landscape4j.engine.internal.plan;
+
+import org.deeplearning4j.nn.api.Model;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/** A merge vertex of a graph: its inputs concatenated along the merge axis (channels), each copied into its part. */
+final class MergeStep extends Step {
+
+    private final int axis;
+
+    MergeStep(String source, int[] inputs, int output, int axis) {
+        super(source, inputs, output);
+        this.axis = axis;
+    }
+
+    @Override
+    Kernel bind(Model copy) {
+        return (in, out) -> {
+            long start = 0;
+            for (INDArray x : in) {
+                INDArrayIndex[] index = new INDArrayIndex[out.rank()];
+                for (int d = 0; d < index.length; d++) {
+                    index[d] = d == axis ? NDArrayIndex.interval(start, start + x.size(axis)) : NDArrayIndex.all();
+                }
+                out.get(index).assign(x);
+                start += x.size(axis);
+            }
+        };
+    }
+
+    @Override
+    String kind() {
+        return "merge";
+    }
+}

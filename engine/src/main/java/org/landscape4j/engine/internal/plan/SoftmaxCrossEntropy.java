@@ -1,0 +1,129 @@
+package org.landscape4j.engine.internal.plan;
+
+import java.nio.FloatBuffer;
+import java.util.List;
+
+import org.landscape4j.engine.internal.Batch;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossNegativeLogLikelihood;
+
+/**
+ * Softmax + multi-class cross-entropy (DL4J's {@code LossMCXENT} / {@code LossNegativeLogLikelihood} with a softmax
+ * output, unweighted) and accuracy from the same pre-activations, in one pass over the {@code [examples, classes]}
+ * logits on the CPU side: ND4J's per-row softmax and the loss's temporary arrays cost more than the GEMMs for small
+ * output layers. Same clipping as DL4J ({@code softmaxClipEps}). Written by hand because no library op computes loss
+ * and argmax accuracy in one pass; tested against DL4J's {@code score} and {@code output}.
+ */
+final class SoftmaxCrossEntropy {
+    private final double clip;
+    private final float[][][] labels;
+    private final int[][][] classes;
+    private float[] logits = new float[0];
+
+    private SoftmaxCrossEntropy(double clip, List<List<Batch>> batches, int output) {
+        this.clip = clip;
+        labels = new float[batches.size()][][];
+        classes = new int[batches.size()][][];
+        for (int s = 0; s < batches.size(); s++) {
+            labels[s] = new float[batches.get(s).size()][];
+            classes[s] = new int[batches.get(s).size()][];
+            for (int b = 0; b < batches.get(s).size(); b++) {
+                INDArray y = batches.get(s).get(b).labels()[output];
+                labels[s][b] = y.dup('c').data().asFloat();
+                classes[s][b] = argMaxRows(labels[s][b], (int) y.size(1));
+            }
+        }
+    }
+
+    /** The fast path for {@code loss} and {@code activation}, or {@code null} when it does not apply. */
+    static SoftmaxCrossEntropy of(ILossFunction loss, IActivation activation, List<List<Batch>> batches, int output) {
+        if ((loss.getClass() == LossMCXENT.class || loss.getClass() == LossNegativeLogLikelihood.class)
+                && ((LossMCXENT) loss).getWeights() == null && activation instanceof ActivationSoftmax) {
+            for (List<Batch> set : batches) {
+                for (Batch b : set) {
+                    if (b.labels()[output].rank() != 2) {
+                        return null;
+                    }
+                }
+            }
+            return new SoftmaxCrossEntropy(((LossMCXENT) loss).getSoftmaxClipEps(), batches, output);
+        }
+        return null;
+    }
+
+    private static int[] argMaxRows(float[] v, int cols) {
+        int rows = v.length / cols;
+        int[] out = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            int best = 0;
+            for (int c = 1; c < cols; c++) {
+                if (v[r * cols + c] > v[r * cols + best]) {
+                    best = c;
+                }
+            }
+            out[r] = best;
+        }
+        return out;
+    }
+
+    /** {mean loss, accuracy} of the batch's pre-activations {@code z}, a row-major {@code [examples, classes]} array. */
+    double[] evaluate(INDArray z, int set, int batch) {
+        float[] v = read(z);
+        float[] y = labels[set][batch];
+        int[] truth = classes[set][batch];
+        int rows = truth.length;
+        int cols = (int) z.size(1);
+        double total = 0;
+        int correct = 0;
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            int best = 0;
+            double max = v[o];
+            for (int c = 1; c < cols; c++) {
+                if (v[o + c] > max) {
+                    max = v[o + c];
+                    best = c;
+                }
+            }
+            if (best == truth[r]) {
+                correct++;
+            }
+            double sum = 0;
+            for (int c = 0; c < cols; c++) {
+                sum += Math.exp(v[o + c] - max);
+            }
+            for (int c = 0; c < cols; c++) {
+                if (y[o + c] != 0f) {
+                    double p = Math.exp(v[o + c] - max) / sum;
+                    if (clip > 0) {
+                        p = Math.min(Math.max(p, clip), 1.0 - clip);
+                    }
+                    total -= y[o + c] * Math.log(p);
+                }
+            }
+        }
+        return new double[] {total / rows, correct / (double) rows};
+    }
+
+    /** The values of {@code z} (a contiguous row-major array, possibly a view) into a reused array. */
+    private float[] read(INDArray z) {
+        int n = (int) z.length();
+        if (logits.length < n) {
+            logits = new float[n];
+        }
+        if (z.dataType() == DataType.FLOAT && z.ordering() == 'c' && z.elementWiseStride() == 1) {
+            FloatBuffer buffer = z.data().asNioFloat();
+            buffer.position((int) z.offset());
+            buffer.get(logits, 0, n);
+        } else {
+            float[] copy = z.dup('c').data().asFloat();
+            System.arraycopy(copy, 0, logits, 0, n);
+        }
+        return logits;
+    }
+}

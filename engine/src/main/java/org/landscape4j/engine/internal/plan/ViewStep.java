@@ -1,0 +1,63 @@
+package org.landscape4j.engine.internal.plan;
+
+import org.deeplearning4j.nn.api.Model;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+
+/**
+ * A step that costs nothing: its output is a view of its input. Identity (dropout and other layers that do nothing
+ * in inference) or a row-major reshape to a per-example shape (DL4J's flattening preprocessors, whose output the
+ * plan verifies against the preprocessor's own on a probe when it compiles).
+ */
+final class ViewStep extends Step {
+
+    private final long[] exampleShape;
+    private final String kind;
+
+    private ViewStep(String source, int input, int output, long[] exampleShape, String kind) {
+        super(source, new int[] {input}, output);
+        this.exampleShape = exampleShape;
+        this.kind = kind;
+    }
+
+    static ViewStep identity(String source, int input, int output) {
+        return new ViewStep(source, input, output, null, "identity");
+    }
+
+    static ViewStep reshape(String source, int input, int output, long[] exampleShape) {
+        return new ViewStep(source, input, output, exampleShape.clone(), "reshape");
+    }
+
+    @Override
+    boolean isView() {
+        return true;
+    }
+
+    @Override
+    INDArray view(INDArray input, long examples) {
+        if (exampleShape == null) {
+            return input;
+        }
+        long[] shape = new long[exampleShape.length + 1];
+        shape[0] = examples;
+        System.arraycopy(exampleShape, 0, shape, 1, exampleShape.length);
+        INDArray view = Shape.newShapeNoCopy(input, shape, false);
+        if (view == null) {
+            // a copy made once would go stale: the plan's buffers are contiguous, so this is a bug, not bad input
+            throw new IllegalStateException(source + ": cannot reshape " + java.util.Arrays.toString(input.shape())
+                    + " to " + java.util.Arrays.toString(shape) + " without a copy");
+        }
+        return view;
+    }
+
+    @Override
+    Kernel bind(Model copy) {
+        return (in, out) -> {
+        };
+    }
+
+    @Override
+    String kind() {
+        return kind;
+    }
+}

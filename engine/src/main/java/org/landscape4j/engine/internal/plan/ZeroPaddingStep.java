@@ -1,0 +1,40 @@
+package org.landscape4j.engine.internal.plan;
+
+import org.deeplearning4j.nn.api.Model;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Zero padding of NCHW images ({@code ZeroPaddingLayer}, padding top, bottom, left, right): the step's buffer is zero
+ * when allocated and only its interior is written, so the border stays zero; consumers never modify it in place.
+ */
+final class ZeroPaddingStep extends Step {
+
+    private final int top;
+    private final int left;
+
+    ZeroPaddingStep(String source, int input, int output, int[] padding) {
+        super(source, new int[] {input}, output);
+        this.top = padding[0];
+        this.left = padding[2];
+    }
+
+    @Override
+    Kernel bind(Model copy) {
+        return (in, out) -> {
+            INDArray x = in[0];
+            out.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(top, top + x.size(2)),
+                    NDArrayIndex.interval(left, left + x.size(3))).assign(x);
+        };
+    }
+
+    @Override
+    boolean overwritesOutput() {
+        return false;
+    }
+
+    @Override
+    String kind() {
+        return "zero-padding";
+    }
+}

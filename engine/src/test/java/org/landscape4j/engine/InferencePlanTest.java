@@ -1,0 +1,323 @@
+package org.landscape4j.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import java.util.Random;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.Subsampling1DLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.Upsampling2D;
+import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The inference plan's loss and accuracy equal DL4J's own {@code score(data, false)} and {@code output(x, false)} on
+ * the same parameters, at every point of a small plane, for every layer kind the plan supports, in both network
+ * kinds; batches of 7 so that the last batch is a partial view of the plan's buffers.
+ */
+class InferencePlanTest {
+
+    private static final int N = 20;
+
+    @Test
+    void leNetOnImageTensors() {
+        MultiLayerNetwork net = leNet(InputType.convolutional(12, 12, 1));
+        assertMatchesDl4j(net, images(N, 1, 12, 12), "first layer factorized (layer 0 'c1' (ConvolutionLayer)");
+    }
+
+    @Test
+    void leNetOnFlatRows() {
+        MultiLayerNetwork net = leNet(InputType.convolutionalFlat(12, 12, 1));
+        assertMatchesDl4j(net, images(N, 1, 12, 12).reshape(N, 144), "first layer factorized");
+    }
+
+    @Test
+    void leNetWithTheFirstLayerComputedPerPointWhenItsProductsExceedTheBudget() {
+        MultiLayerNetwork net = leNet(InputType.convolutional(12, 12, 1));
+        assertMatchesDl4j(net, images(N, 1, 12, 12), Execution.DEFAULT.withFirstLayerMemory(1000), false,
+                "first layer computed per point: its products would take");
+    }
+
+    @Test
+    void batchNormAndDropoutCnnWithMovingRunningStatistics() {
+        MultiLayerNetwork net = Fixtures.cnn(Fixtures.images(40, 3), 3);
+        INDArray x = Fixtures.images(N, 4).getFeatures();
+        assertMatchesDl4j(net, x, Execution.DEFAULT, true, "batchnorm");
+        assertMatchesDl4j(net, x, Execution.DEFAULT.withFactorization(false), true, "inference plan");
+    }
+
+    @Test
+    void everyConvolutionModeWithStridesDilationAndPadding() {
+        MultiLayerNetwork net = mln(new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).stride(2, 2).convolutionMode(ConvolutionMode.Same).nOut(4)
+                        .activation(Activation.TANH).build())
+                .layer(new ConvolutionLayer.Builder(3, 3).dilation(2, 2).padding(1, 1)
+                        .convolutionMode(ConvolutionMode.Truncate).nOut(5).activation(Activation.RELU).build())
+                .layer(new ConvolutionLayer.Builder(2, 2).convolutionMode(ConvolutionMode.Strict).nOut(6)
+                        .activation(Activation.LEAKYRELU).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(3, 3).stride(2, 2).padding(1, 1)
+                        .convolutionMode(ConvolutionMode.Truncate).build())
+                .layer(new GlobalPoolingLayer.Builder(PoolingType.MAX).build())
+                .layer(output(3))
+                .setInputType(InputType.convolutional(12, 12, 2)).build());
+        assertMatchesDl4j(net, images(N, 2, 12, 12), "conv2d, conv2d, conv2d, avgpool2d, global-max");
+    }
+
+    @Test
+    void sameModePoolingGlobalAverageAndSum() {
+        for (PoolingType global : new PoolingType[] {PoolingType.AVG, PoolingType.SUM}) {
+            MultiLayerNetwork net = mln(new NeuralNetConfiguration.Builder().seed(4).dataType(DataType.FLOAT)
+                    .weightInit(WeightInit.XAVIER).list()
+                    .layer(new ConvolutionLayer.Builder(3, 3).convolutionMode(ConvolutionMode.Same).nOut(3)
+                            .activation(Activation.SIGMOID).build())
+                    .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(3, 3).stride(2, 2)
+                            .convolutionMode(ConvolutionMode.Same).build())
+                    .layer(new GlobalPoolingLayer.Builder(global).build())
+                    .layer(output(3))
+                    .setInputType(InputType.convolutional(9, 9, 1)).build());
+            assertMatchesDl4j(net, images(N, 1, 9, 9), "global-" + global.name().toLowerCase());
+        }
+    }
+
+    @Test
+    void zeroPaddingUpsamplingActivationLayerAndLossLayer() {
+        MultiLayerNetwork net = mln(new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER).list()
+                .layer(new ZeroPaddingLayer.Builder(1, 2, 0, 1).build())
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(3).activation(Activation.IDENTITY).build())
+                .layer(new ActivationLayer.Builder().activation(Activation.SIGMOID).build())
+                .layer(new Upsampling2D.Builder(2).build())
+                .layer(new ZeroPaddingLayer.Builder(1, 1).build())
+                .layer(new ActivationLayer.Builder().activation(Activation.TANH).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new DenseLayer.Builder().nOut(3).activation(Activation.IDENTITY).build())
+                .layer(new LossLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(6, 6, 1)).build());
+        assertMatchesDl4j(net, images(N, 1, 6, 6), "zero-padding, conv2d, activation, upsampling2d");
+    }
+
+    @Test
+    void oneDimensionalConvolutionAndPooling() {
+        MultiLayerNetwork net = mln(new NeuralNetConfiguration.Builder().seed(6).dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER).list()
+                .layer(new Convolution1DLayer.Builder(3).nOut(4).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.RELU).build())
+                .layer(new Subsampling1DLayer.Builder(PoolingType.MAX).kernelSize(2).stride(2).build())
+                .layer(new Convolution1DLayer.Builder(2).nOut(5).dilation(2).activation(Activation.TANH).build())
+                .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
+                .layer(output(3))
+                .setInputType(InputType.recurrent(3, 10)).build());
+        assertMatchesDl4j(net, images(N, 3, 10, 1).reshape(N, 3, 10), "conv1d, maxpool2d, conv1d");
+    }
+
+    @Test
+    void residualGraphWithBatchNormAndMerge() {
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(8).dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER).updater(new Adam(0.01)).graphBuilder()
+                .addInputs("in")
+                .addLayer("c0", new ConvolutionLayer.Builder(3, 3).convolutionMode(ConvolutionMode.Same).nOut(4)
+                        .activation(Activation.RELU).build(), "in")
+                .addLayer("c1", new ConvolutionLayer.Builder(3, 3).convolutionMode(ConvolutionMode.Same).nOut(4)
+                        .activation(Activation.IDENTITY).build(), "c0")
+                .addLayer("bn1", new BatchNormalization.Builder().build(), "c1")
+                .addLayer("r1", new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn1")
+                .addLayer("c2", new ConvolutionLayer.Builder(3, 3).convolutionMode(ConvolutionMode.Same).nOut(4)
+                        .activation(Activation.IDENTITY).build(), "r1")
+                .addLayer("bn2", new BatchNormalization.Builder().useLogStd(false).build(), "c2")
+                .addVertex("skip", new ElementWiseVertex(ElementWiseVertex.Op.Add), "c0", "bn2")
+                .addLayer("r2", new ActivationLayer.Builder().activation(Activation.RELU).build(), "skip")
+                .addVertex("merge", new MergeVertex(), "r2", "c0")
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "merge")
+                .addLayer("out", output(3), "pool")
+                .setOutputs("out")
+                .setInputTypes(InputType.convolutional(8, 8, 1))
+                .build();
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        INDArray x = images(N, 1, 8, 8);
+        graph.fit(new DataSet(x, labels(N, 3)));
+        graph.fit(new DataSet(x, labels(N, 3)));
+        assertMatchesDl4j(graph, x, Execution.DEFAULT, true, "first layer factorized (vertex 'c0' (ConvolutionLayer)");
+    }
+
+    @Test
+    void denseGraphWithSkipConnection() {
+        ComputationGraph graph = Fixtures.residualGraph(Fixtures.blobs(30, 1), 3);
+        assertMatchesDl4j(graph, Fixtures.blobs(N, 2).getFeatures(), "elementwise-add");
+    }
+
+    @Test
+    void doublePrecisionMlp() {
+        MultiLayerNetwork net = mln(new NeuralNetConfiguration.Builder().seed(9).dataType(DataType.DOUBLE)
+                .weightInit(WeightInit.XAVIER).list()
+                .layer(new DenseLayer.Builder().nIn(4).nOut(6).activation(Activation.ELU).build())
+                .layer(new DropoutLayer.Builder(0.5).build())
+                .layer(new DenseLayer.Builder().nOut(5).activation(Activation.SOFTPLUS).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(3)
+                        .activation(Activation.IDENTITY).build())
+                .setInputType(InputType.feedForward(4)).build());
+        assertMatchesDl4j(net, Fixtures.blobs(N, 3).getFeatures().castTo(DataType.DOUBLE),
+                "first layer factorized (layer 0");
+    }
+
+    @Test
+    void aLayerWithoutAStepUsesDl4jsForwardPassAndNamesIt() {
+        MultiLayerNetwork net = mln(new NeuralNetConfiguration.Builder().seed(10).dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(3).activation(Activation.RELU).build())
+                .layer(new LocalResponseNormalization.Builder().name("lrn").build())
+                .layer(output(3))
+                .setInputType(InputType.convolutional(6, 6, 1)).build());
+        assertMatchesDl4j(net, images(N, 1, 6, 6),
+                "DL4J forward pass: layer 1 'lrn' (LocalResponseNormalization) has no inference-plan step");
+    }
+
+    @Test
+    void customMetricsSeeThePlansOutputActivations() {
+        MultiLayerNetwork net = leNet(InputType.convolutional(12, 12, 1));
+        INDArray x = images(N, 1, 12, 12);
+        INDArray y = labels(N, 3);
+        Metric meanTopProbability = Metric.of("top", (out, labels) -> out.max(1).meanNumber().doubleValue());
+        Landscape l = Landscape.compile(new LandscapeSpec(net, RandomDirections.FILTER_NORMALIZED, 1,
+                List.of(Axis.linear(-0.5, 0.5, 3)), List.of(EvaluationSet.of("train", new DataSet(x, y))
+                .withBatchSize(7)), List.of(Metric.loss(), meanTopProbability)));
+        assertThat(l.evaluationPlan()).contains("inference plan");
+        double[] top = l.profile().values("train", "top");
+        INDArray d = l.directions()[0];
+        for (int i = 0; i < 3; i++) {
+            MultiLayerNetwork moved = net.clone();
+            moved.setParams(net.params().add(d.mul(-0.5 + 0.5 * i)));
+            double want = moved.output(x, false).max(1).meanNumber().doubleValue();
+            assertThat(top[i]).isCloseTo(want, within(1e-5 * Math.max(1, Math.abs(want))));
+        }
+    }
+
+    // ---- the comparison --------------------------------------------------------------------------------------------
+
+    private static void assertMatchesDl4j(Model net, INDArray x, String expectedPlan) {
+        assertMatchesDl4j(net, x, Execution.DEFAULT, false, expectedPlan);
+    }
+
+    /**
+     * Every point of a 3x3 plane: the engine's loss and accuracy equal DL4J's score and output on a copy of the
+     * network moved to that point, to 1e-5 relative.
+     */
+    private static void assertMatchesDl4j(Model net, INDArray x, Execution execution, boolean states,
+                                          String expectedPlan) {
+        long classes = net instanceof MultiLayerNetwork m ? m.output(x.get(org.nd4j.linalg.indexing.NDArrayIndex
+                .interval(0, 1)), false).size(1) : ((ComputationGraph) net).outputSingle(false, x.get(
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1))).size(1);
+        INDArray y = labels(N, (int) classes);
+        DataSet data = new DataSet(x, y);
+        float[] before = Fixtures.parameterBits(net);
+        RandomDirections directions = states ? RandomDirections.FILTER_NORMALIZED.withRunningStatistics()
+                : RandomDirections.FILTER_NORMALIZED;
+        Landscape l = Landscape.compile(new LandscapeSpec(net, directions, 17,
+                List.of(Axis.linear(-0.5, 0.5, 3), Axis.linear(-0.5, 0.5, 3)),
+                List.of(EvaluationSet.of("train", data).withBatchSize(7)), List.of()).withExecution(execution));
+        assertThat(l.evaluationPlan()).contains(expectedPlan);
+        Surface s = l.surface();
+        INDArray[] d = l.directions();
+        boolean accuracy = l.keys().metrics().contains("accuracy");
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                double a = -0.5 + 0.5 * i;
+                double b = -0.5 + 0.5 * j;
+                INDArray theta = net.params().dup().addi(d[0].mul(a)).addi(d[1].mul(b));
+                double loss;
+                INDArray out;
+                if (net instanceof MultiLayerNetwork m) {
+                    MultiLayerNetwork moved = m.clone();
+                    moved.setParams(theta);
+                    loss = moved.score(data, false);
+                    out = moved.output(x, false);
+                } else {
+                    ComputationGraph moved = ((ComputationGraph) net).clone();
+                    moved.setParams(theta);
+                    loss = moved.score(data, false);
+                    out = moved.outputSingle(false, x);
+                }
+                assertThat(s.value("train", "loss", i, j)).as("loss at (%s, %s)", a, b)
+                        .isCloseTo(loss, within(1e-5 * Math.max(1, Math.abs(loss))));
+                if (accuracy) {
+                    double acc = out.argMax(1).eq(y.argMax(1)).castTo(DataType.DOUBLE).meanNumber().doubleValue();
+                    assertThat(s.value("train", "accuracy", i, j)).as("accuracy at (%s, %s)", a, b)
+                            .isCloseTo(acc, within(1e-9));
+                }
+            }
+        }
+        assertThat(Fixtures.parameterBits(net)).as("the caller's parameters").isEqualTo(before);
+    }
+
+    // ---- networks and data -----------------------------------------------------------------------------------------
+
+    /** The benchmark's LeNet-like CNN, scaled to 12x12 images: conv 3x3x4 → max pool → conv 3x3x8 → max pool → dense. */
+    private static MultiLayerNetwork leNet(InputType input) {
+        return mln(new NeuralNetConfiguration.Builder().seed(2).dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).name("c1").nOut(4).activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(8).activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new DenseLayer.Builder().nOut(16).activation(Activation.RELU).build())
+                .layer(output(3))
+                .setInputType(input).build());
+    }
+
+    private static OutputLayer output(int classes) {
+        return new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
+                .activation(Activation.SOFTMAX).build();
+    }
+
+    private static MultiLayerNetwork mln(MultiLayerConfiguration conf) {
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    private static INDArray images(int n, int c, int h, int w) {
+        Nd4j.getRandom().setSeed(n * 31L + c * 7L + h);
+        return Nd4j.randn(DataType.FLOAT, n, c, h, w);
+    }
+
+    private static INDArray labels(int n, int classes) {
+        Random r = new Random(n + classes);
+        INDArray y = Nd4j.create(DataType.FLOAT, n, classes);
+        for (int i = 0; i < n; i++) {
+            y.putScalar(i, r.nextInt(classes), 1.0);
+        }
+        return y;
+    }
+}

@@ -222,7 +222,7 @@ public final class InferencePlan {
             worker = new PlanWorker(this, copy, List.of(List.of(probe)), true, -1, null);
             got = worker.run(0, 0, null);
         } catch (RuntimeException e) {
-            return "the inference plan failed on a probe of the data (" + e + ")";
+            return "the inference plan failed on a probe of the data (" + e.getMessage() + ")";
         }
         for (Step s : steps) {
             INDArray want = expected.get(s.output);

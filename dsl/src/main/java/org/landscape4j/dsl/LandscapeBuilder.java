@@ -24,8 +24,9 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * An immutable, fluent builder of a {@link LandscapeSpec}: every method returns a new builder, so a half-built one can
  * be shared and branched. Required: {@link #model}, {@link #directions}, {@link #grid}, {@link #evaluateOn}.
  * Optional, with defaults: {@link #seed} (1), {@link #spacing} (linear), {@link #batchSize} (4096),
- * {@link #metrics} (loss, plus accuracy for classification losses), {@link #order} (raster), {@link #workers} (1),
- * {@link #factorizeFirstLayer} (on), {@link #executor} (this JVM).
+ * {@link #metrics} (loss, plus accuracy for classification losses), {@link #order} (raster), {@link #workers}
+ * ({@code Execution.defaultWorkers()}: cores / ND4J threads, at most 8), {@link #factorizeFirstLayer} (on),
+ * {@link #executor} (this JVM).
  *
  * <pre>{@code
  * Landscape l = Landscapes.landscape(b -> b
@@ -208,7 +209,11 @@ public final class LandscapeBuilder {
         return withExecution(execution.withOrder(value));
     }
 
-    /** Parallel workers, each with its own network copy (default 1; more compute a few points ahead of demand). */
+    /**
+     * Parallel workers, each with its own network copy and activation buffers (default
+     * {@code Execution.defaultWorkers()}: cores / ND4J threads per op, at most 8). One worker computes strictly on
+     * demand; {@code n} compute up to {@code n} points ahead of demand.
+     */
     public LandscapeBuilder workers(int count) {
         if (count < 1) {
             throw new IllegalArgumentException("workers must be >= 1, was " + count);

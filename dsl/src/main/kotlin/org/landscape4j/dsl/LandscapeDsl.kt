@@ -126,7 +126,7 @@ class LandscapeScope internal constructor() {
         builder = builder.order(value)
     }
 
-    /** Parallel workers (default 1). */
+    /** Parallel workers (default: cores / ND4J threads per op, at most 8; 1 computes strictly on demand). */
     fun workers(count: Int) {
         builder = builder.workers(count)
     }

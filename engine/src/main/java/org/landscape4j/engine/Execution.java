@@ -74,14 +74,19 @@ public record Execution(Order order, int workers, boolean factorizeFirstLayer, l
         return workers == 0 ? defaultWorkers() : workers;
     }
 
+    /** The most workers the default picks: each holds a network copy and its activation buffers. */
+    public static final int MAX_DEFAULT_WORKERS = 8;
+
     /**
      * The default worker count: as many workers as fit the cores at ND4J's thread count per operation
-     * ({@code cores / maxThreads}, at least 1). Measured on 2 cores with {@code OMP_NUM_THREADS=1} (README benchmark):
-     * 2 workers ran the MLP 1.5x and the CNN 2x faster than 1; with ND4J's default 2 threads per operation a second
-     * worker would only compete for the same cores.
+     * ({@code cores / maxThreads}), at least 1 and at most {@link #MAX_DEFAULT_WORKERS}. Each worker holds a copy of
+     * the network and its inference plan's activation buffers for the largest batch ({@code Landscape.evaluationPlan()}
+     * states them). Measured on 2 cores with {@code OMP_NUM_THREADS=1} (README benchmark, workers x ND4J threads):
+     * 2 workers ran the LeNet-like CNN at 58 points/s and 1 worker at 41 (1 worker with 2 threads per op: 40); for
+     * the MLP 2 workers gave 2,064 and 1 worker 1,827 points/s.
      */
     public static int defaultWorkers() {
         int threads = Math.max(1, org.nd4j.linalg.factory.Nd4j.getEnvironment().maxThreads());
-        return Math.max(1, Runtime.getRuntime().availableProcessors() / threads);
+        return Math.max(1, Math.min(MAX_DEFAULT_WORKERS, Runtime.getRuntime().availableProcessors() / threads));
     }
 }

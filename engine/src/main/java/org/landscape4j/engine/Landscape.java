@@ -93,6 +93,7 @@ public final class Landscape {
         dryRun();
         this.strategy = EvaluationStrategy.choose(InferencePlan.compile(prototype, batches.get(0).get(0)), layout,
                 spec.execution(), anchorCount(), spec.evaluationSets().stream().mapToLong(EvaluationSet::size).sum(),
+                batches.stream().flatMap(List::stream).mapToLong(Batch::size).max().orElse(1),
                 batchNormFeatures() != null);
         this.provenance = new Provenance(spec.directions().toString(), spec.seed(), spec.axes(),
                 model.getClass().getSimpleName(), layout.numParams(), fingerprint(center), sizes);
@@ -132,8 +133,8 @@ public final class Landscape {
 
     /**
      * How the points will be computed, for example
-     * {@code "inference plan, 2 steps (dense, output), first layer factorized (layer 0 'hidden' (DenseLayer), products
-     * 8 kB), 1 worker, raster order"}, or {@code "DL4J forward pass: layer 1 'lrn' (LocalResponseNormalization) has no
+     * {@code "inference plan, 2 steps (dense, output), activations 3 kB per worker, first layer factorized (layer 0
+     * 'hidden' (DenseLayer), products 9 kB), 1 worker, raster order"}, or {@code "DL4J forward pass: layer 1 'lrn' (LocalResponseNormalization) has no
      * inference-plan step, 2 workers, raster order"} for a network the plan does not support.
      */
     public String evaluationPlan() {
@@ -244,7 +245,7 @@ public final class Landscape {
         }
         try {
             PointEvaluator.create(prototype, new INDArray[] {center}, List.of(), List.of(),
-                            EvaluationStrategy.choose(null, layout, spec.execution(), 1, 0, true), null, features)
+                            EvaluationStrategy.choose(null, layout, spec.execution(), 1, 0, 1, true), null, features)
                     .evaluate(new double[] {1.0}, new double[0]);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("the batch-norm data (features " + Arrays.toString(features.shape())
@@ -274,10 +275,11 @@ public final class Landscape {
      * {@code index = iy * nx + ix}); each point carries its grid index and its sequence number.
      *
      * <p>The Flux is cold: each subscription evaluates the whole grid on its own network copies, on worker threads
-     * (never the subscriber's). With one worker (the default) points are produced strictly on demand: with no
-     * outstanding request nothing is computed; with {@code n} workers up to {@code n} points are computed ahead.
-     * Cancelling stops the work after the points in progress. With a {@link PointExecutor} (e.g. Spark) the points
-     * are computed there, ahead of demand, and streamed in the order they arrive.
+     * (never the subscriber's). With one worker ({@code workers(1)}) points are produced strictly on demand: with no
+     * outstanding request nothing is computed; with {@code n} workers (the default is
+     * {@link Execution#defaultWorkers()}: cores / ND4J threads per op, at most 8) up to {@code n} points are computed
+     * ahead. Cancelling stops the work after the points in progress. With a {@link PointExecutor} (e.g. Spark) the
+     * points are computed there, ahead of demand, and streamed in the order they arrive.
      */
     public Flux<LandscapePoint> points() {
         return compute(null, 0);

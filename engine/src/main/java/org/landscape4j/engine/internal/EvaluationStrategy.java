@@ -25,9 +25,10 @@ public record EvaluationStrategy(InferencePlan plan, int factorizedStep, long fa
     /**
      * @param anchors   number of anchor vectors of a run (centre + directions, or a curve's bends)
      * @param examples  examples over all evaluation sets
+     * @param maxBatch  the largest batch, for the activation buffers of each worker
      */
     public static EvaluationStrategy choose(InferencePlan plan, ParameterLayout layout, Execution execution,
-                                            int anchors, long examples, boolean batchNormRecompute) {
+                                            int anchors, long examples, long maxBatch, boolean batchNormRecompute) {
         if (batchNormRecompute) {
             return new EvaluationStrategy(null, -1, 0, 0,
                     "DL4J forward pass, batch-norm statistics recomputed per point");
@@ -35,7 +36,8 @@ public record EvaluationStrategy(InferencePlan plan, int factorizedStep, long fa
         if (!plan.isSupported()) {
             return new EvaluationStrategy(null, -1, 0, 0, "DL4J forward pass: " + plan.unsupportedReason());
         }
-        String how = "inference plan, " + plan;
+        String how = "inference plan, " + plan + ", activations " + megabytes(plan.activationBytes(maxBatch))
+                + " per worker";
         int step = execution.factorizeFirstLayer() ? plan.factorizableStep() : -1;
         if (step < 0) {
             return new EvaluationStrategy(plan, -1, 0, 0, how);

@@ -315,7 +315,8 @@ public final class PortableRun implements Serializable {
             EvaluationStrategy strategy = EvaluationStrategy.choose(
                     InferencePlan.compile(prototype, batches.get(0).get(0)), ParameterLayout.of(prototype),
                     new Execution(order, 1, factorize).withFirstLayerMemory(firstLayerMemory), anchors.length,
-                    examples, batchNormFeatures != null);
+                    examples, batches.stream().flatMap(List::stream).mapToLong(Batch::size).max().orElse(1),
+                    batchNormFeatures != null);
             return new LandscapeRun(prototype, anchors, weights, axes, order, batches, metrics, keys, strategy,
                     batchNormFeatures);
         } catch (IOException e) {

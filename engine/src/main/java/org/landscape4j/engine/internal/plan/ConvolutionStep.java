@@ -80,13 +80,20 @@ final class ConvolutionStep extends Step {
         INDArray w = layer.param(copy, "W");
         INDArray b = hasBias ? layer.param(copy, "b") : null;
         INDArray bias = b == null ? null : b.reshape(b.length());
-        if (config1d != null) {
-            INDArray w1 = Convolution1DUtils.reshapeWeightArrayOrGradientForFormat(w, RNNFormat.NCW);
-            return (in, out) -> Nd4j.exec(new Conv1D(bias == null ? new INDArray[] {in[0], w1}
-                    : new INDArray[] {in[0], w1, bias}, new INDArray[] {out}, config1d));
-        }
-        return (in, out) -> Nd4j.exec(new Conv2D(bias == null ? new INDArray[] {in[0], w}
-                : new INDArray[] {in[0], w, bias}, new INDArray[] {out}, config2d));
+        INDArray kernel = config1d != null
+                ? Convolution1DUtils.reshapeWeightArrayOrGradientForFormat(w, RNNFormat.NCW) : w;
+        RowChunks chunks = new RowChunks();
+        return (in, out) -> {
+            long rows = RowChunks.rowsPerBlock((in[0].length() + out.length()) / Math.max(1, out.size(0))
+                    * out.dataType().width());
+            INDArray[] x = chunks.of(in[0], rows);
+            INDArray[] y = chunks.of(out, rows);
+            for (int i = 0; i < x.length; i++) {
+                INDArray[] inputs = bias == null ? new INDArray[] {x[i], kernel} : new INDArray[] {x[i], kernel, bias};
+                Nd4j.exec(config1d != null ? new Conv1D(inputs, new INDArray[] {y[i]}, config1d)
+                        : new Conv2D(inputs, new INDArray[] {y[i]}, config2d));
+            }
+        };
     }
 
     LayerRef layer() {

@@ -196,6 +196,24 @@ public final class InferencePlan {
         return n;
     }
 
+    /**
+     * The bytes of one worker's activation buffers for batches of up to {@code maxBatch} examples (an upper bound: an
+     * activation layer may share its input's buffer).
+     */
+    public long activationBytes(long maxBatch) {
+        long total = 0;
+        for (Step s : steps) {
+            if (!s.isView()) {
+                long n = maxBatch * dataType.width();
+                for (long d : slotShapes[s.output]) {
+                    n *= d;
+                }
+                total += n;
+            }
+        }
+        return total;
+    }
+
     int consumers(int slot) {
         int n = 0;
         for (Step s : steps) {
@@ -222,7 +240,7 @@ public final class InferencePlan {
             worker = new PlanWorker(this, copy, List.of(List.of(probe)), true, -1, null);
             got = worker.run(0, 0, null);
         } catch (RuntimeException e) {
-            return "the inference plan failed on a probe of the data (" + e + ")";
+            return "the inference plan failed on a probe of the data (" + e.getMessage() + ")";
         }
         for (Step s : steps) {
             INDArray want = expected.get(s.output);

@@ -159,7 +159,11 @@ public final class PlanWorker {
                 products.combine(z, set, batch, w);
                 Activations.applyInPlace(factorizedActivation, z);
             } else if (kernels[i] != null && !steps.get(i).isView()) {
-                kernels[i].run(in[i], a[steps.get(i).output]);
+                try {
+                    kernels[i].run(in[i], a[steps.get(i).output]);
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException(steps.get(i).source + ": " + e.getMessage(), e);
+                }
             }
         }
         Batch data = batches.get(set).get(batch);

@@ -80,3 +80,4 @@ public record Execution(Order order, int workers, boolean factorizeFirstLayer, l
         int threads = Math.max(1, org.nd4j.linalg.factory.Nd4j.getEnvironment().maxThreads());
         return Math.max(1, Math.min(MAX_DEFAULT_WORKERS, Runtime.getRuntime().availableProcessors() / threads));
     }
+}

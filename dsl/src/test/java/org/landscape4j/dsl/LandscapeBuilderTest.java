@@ -89,7 +89,7 @@ class LandscapeBuilderTest {
         org.landscape4j.engine.PointExecutor elsewhere = (run, positions) -> reactor.core.publisher.Flux.empty();
         assertThat(Landscapes.builder().model(net).directions(FILTER_NORMALIZED, 2).grid(-1, 1, 3)
                 .evaluateOn("train", data).order(Landscapes.SPIRAL).executor(elsewhere).spec().execution())
-                .isEqualTo(new org.landscape4j.engine.Execution(Landscapes.SPIRAL, 0, true, elsewhere));
+                .isEqualTo(new org.landscape4j.engine.Execution(Landscapes.SPIRAL, 0, true).withExecutor(elsewhere));
 
         LandscapeSpec own = Landscapes.builder().model(net).directions(FILTER_NORMALIZED, 2)
                 .axes(Axis.linear(-1, 1, 3), Axis.linear(0, 2, 4)).evaluateOn("train", data).spec();

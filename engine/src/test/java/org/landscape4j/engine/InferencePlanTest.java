@@ -62,6 +62,22 @@ class InferencePlanTest {
         assertMatchesDl4j(net, images(N, 1, 12, 12).reshape(N, 144), "first layer factorized");
     }
 
+    /** 64 channels of 28x28 make ~200 kB per example: a batch of 100 runs as row blocks of 41, 41 and 18. */
+    @Test
+    void aLargeBatchRunsInRowBlocksWithTheBatchsNumbers() {
+        MultiLayerNetwork net = mln(new NeuralNetConfiguration.Builder().seed(12).dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).convolutionMode(ConvolutionMode.Same).nOut(64)
+                        .activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(4, 4).stride(4, 4).build())
+                .layer(new DenseLayer.Builder().nOut(8).activation(Activation.RELU).build())
+                .layer(output(3))
+                .setInputType(InputType.convolutional(28, 28, 1)).build());
+        assertMatchesDl4j(net, images(100, 1, 28, 28), Execution.DEFAULT.withFactorization(false), false,
+                "inference plan", 100);
+        assertMatchesDl4j(net, images(100, 1, 28, 28), Execution.DEFAULT, false, "first layer factorized", 100);
+    }
+
     @Test
     void leNetWithTheFirstLayerComputedPerPointWhenItsProductsExceedTheBudget() {
         MultiLayerNetwork net = leNet(InputType.convolutional(12, 12, 1));
@@ -255,17 +271,23 @@ class InferencePlanTest {
      */
     private static void assertMatchesDl4j(Model net, INDArray x, Execution execution, boolean states,
                                           String expectedPlan) {
+        assertMatchesDl4j(net, x, execution, states, expectedPlan, 7);
+    }
+
+    private static void assertMatchesDl4j(Model net, INDArray x, Execution execution, boolean states,
+                                          String expectedPlan, int batchSize) {
+        int n = (int) x.size(0);
         long classes = net instanceof MultiLayerNetwork m ? m.output(x.get(org.nd4j.linalg.indexing.NDArrayIndex
                 .interval(0, 1)), false).size(1) : ((ComputationGraph) net).outputSingle(false, x.get(
                 org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1))).size(1);
-        INDArray y = labels(N, (int) classes);
+        INDArray y = labels(n, (int) classes);
         DataSet data = new DataSet(x, y);
         float[] before = Fixtures.parameterBits(net);
         RandomDirections directions = states ? RandomDirections.FILTER_NORMALIZED.withRunningStatistics()
                 : RandomDirections.FILTER_NORMALIZED;
         Landscape l = Landscape.compile(new LandscapeSpec(net, directions, 17,
                 List.of(Axis.linear(-0.5, 0.5, 3), Axis.linear(-0.5, 0.5, 3)),
-                List.of(EvaluationSet.of("train", data).withBatchSize(7)), List.of()).withExecution(execution));
+                List.of(EvaluationSet.of("train", data).withBatchSize(batchSize)), List.of()).withExecution(execution));
         assertThat(l.evaluationPlan()).contains(expectedPlan);
         Surface s = l.surface();
         INDArray[] d = l.directions();

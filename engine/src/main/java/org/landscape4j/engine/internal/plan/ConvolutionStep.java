@@ -82,17 +82,13 @@ final class ConvolutionStep extends Step {
         INDArray bias = b == null ? null : b.reshape(b.length());
         INDArray kernel = config1d != null
                 ? Convolution1DUtils.reshapeWeightArrayOrGradientForFormat(w, RNNFormat.NCW) : w;
-        RowChunks chunks = new RowChunks();
+        INDArray[] weights = bias == null ? new INDArray[] {kernel} : new INDArray[] {kernel, bias};
         return (in, out) -> {
-            long rows = RowChunks.rowsPerBlock((in[0].length() + out.length()) / Math.max(1, out.size(0))
-                    * out.dataType().width());
-            INDArray[] x = chunks.of(in[0], rows);
-            INDArray[] y = chunks.of(out, rows);
-            for (int i = 0; i < x.length; i++) {
-                INDArray[] inputs = bias == null ? new INDArray[] {x[i], kernel} : new INDArray[] {x[i], kernel, bias};
-                Nd4j.exec(config1d != null ? new Conv1D(inputs, new INDArray[] {y[i]}, config1d)
-                        : new Conv2D(inputs, new INDArray[] {y[i]}, config2d));
-            }
+            INDArray[] inputs = new INDArray[weights.length + 1];
+            inputs[0] = in[0];
+            System.arraycopy(weights, 0, inputs, 1, weights.length);
+            Nd4j.exec(config1d != null ? new Conv1D(inputs, new INDArray[] {out}, config1d)
+                    : new Conv2D(inputs, new INDArray[] {out}, config2d));
         };
     }
 

@@ -19,7 +19,6 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class FirstLayerProducts {
 
     private final INDArray[][][] products;
-    private final Level1 blas = Nd4j.getBlasWrapper().level1();
 
     private FirstLayerProducts(INDArray[][][] products) {
         this.products = products;
@@ -67,9 +66,14 @@ public final class FirstLayerProducts {
         return x;
     }
 
-    /** {@code target = Σ w_k products_k} for one batch, in place, no allocation. */
-    void combine(INDArray target, int set, int batch, double[] w) {
-        INDArray[] sources = products[set][batch];
+    /** The products of every anchor for one batch. */
+    INDArray[] get(int set, int batch) {
+        return products[set][batch];
+    }
+
+    /** {@code target = Σ w_k sources[k]}, in place, no allocation. */
+    static void combine(INDArray target, INDArray[] sources, double[] w) {
+        Level1 blas = Nd4j.getBlasWrapper().level1();
         target.assign(sources[0]);
         if (w[0] != 1.0) {
             target.muli(w[0]);

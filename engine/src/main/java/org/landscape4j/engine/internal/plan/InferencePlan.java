@@ -197,10 +197,11 @@ public final class InferencePlan {
     }
 
     /**
-     * The bytes of one worker's activation buffers for batches of up to {@code maxBatch} examples (an upper bound: an
-     * activation layer may share its input's buffer).
+     * The bytes of one worker's activation buffers for batches of up to {@code maxBatch} examples, run in row blocks
+     * (an upper bound: an activation layer may share its input's buffer; kept output activations not counted).
      */
     public long activationBytes(long maxBatch) {
+        maxBatch = Math.min(maxBatch, blockRows(PlanWorker.BLOCK_BYTES));
         long total = 0;
         for (Step s : steps) {
             if (!s.isView()) {
@@ -212,6 +213,30 @@ public final class InferencePlan {
             }
         }
         return total;
+    }
+
+    /** Examples per row block: the largest step's input plus output within {@code bytes}, at least 16. */
+    long blockRows(long bytes) {
+        long largest = 1;
+        for (Step s : steps) {
+            if (s.isView()) {
+                continue;
+            }
+            long n = exampleBytes(s.output);
+            for (int in : s.inputs) {
+                n += exampleBytes(in);
+            }
+            largest = Math.max(largest, n);
+        }
+        return Math.max(16, bytes / largest);
+    }
+
+    private long exampleBytes(int slot) {
+        long n = dataType.width();
+        for (long d : slotShapes[slot]) {
+            n *= d;
+        }
+        return n;
     }
 
     int consumers(int slot) {

@@ -4,12 +4,10 @@ import java.util.List;
 
 import org.deeplearning4j.nn.api.Model;
 import org.landscape4j.engine.internal.Batch;
-import org.landscape4j.engine.internal.NetworkEvaluator;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
@@ -43,9 +41,10 @@ final class OutputHead {
         this.outputs = outputs;
     }
 
-    /** The head of one worker, with buffers for {@code maxBatch} examples. */
-    Bound bind(Model copy, List<List<Batch>> batches, long maxBatch, boolean needsOutput, DataType type) {
-        return new Bound(copy, batches, maxBatch, needsOutput, type);
+    /** The head of one worker, with buffers for blocks of {@code blockRows} examples. */
+    Bound bind(Model copy, List<List<Batch>> batches, long blockRows, long maxBatch, boolean needsOutput,
+               DataType type) {
+        return new Bound(copy, batches, blockRows, maxBatch, needsOutput, type);
     }
 
     String kind() {
@@ -58,43 +57,45 @@ final class OutputHead {
         private final INDArray preOutput;
         private final INDArray output;
         private final SoftmaxCrossEntropy softmaxCrossEntropy;
-        private final boolean needsOutput;
 
-        private Bound(Model copy, List<List<Batch>> batches, long maxBatch, boolean needsOutput, DataType type) {
+        private Bound(Model copy, List<List<Batch>> batches, long blockRows, long maxBatch, boolean needsOutput,
+                      DataType type) {
             this.w = dense ? layer.param(copy, "W") : null;
             this.b = dense && hasBias ? layer.param(copy, "b") : null;
-            this.preOutput = dense ? Nd4j.create(type, maxBatch, outputs) : null;
+            this.preOutput = dense ? Nd4j.create(type, blockRows, outputs) : null;
             this.softmaxCrossEntropy = SoftmaxCrossEntropy.of(loss, activation, batches, labels);
-            this.needsOutput = needsOutput || softmaxCrossEntropy == null;
-            this.output = this.needsOutput && preOutput != null ? Nd4j.create(type, maxBatch, outputs) : null;
+            // without the fast path the accuracy comes from the activations, so they are kept for the whole batch
+            this.output = needsOutput || softmaxCrossEntropy == null ? Nd4j.create(type, maxBatch, outputs) : null;
         }
 
-        /** Loss, accuracy (when computed on the way, else NaN) and the activations when needed. */
-        NetworkEvaluator.Outputs run(INDArray x, int set, int batch, Batch data) {
+        /**
+         * The mean loss and the accuracy ({@code NaN} when not computed on the way) of one block: rows
+         * {@code [from, from + x.size(0))} of batch {@code batch} of set {@code set}; the activations go to those rows
+         * of {@link #output} when kept.
+         */
+        double[] run(INDArray x, int set, int batch, long from, INDArray labelRows) {
             long n = x.size(0);
             INDArray z = x;
             if (dense) {
-                z = rows(preOutput, n);
+                z = PlanWorker.rows(preOutput, 0, n);
                 Nd4j.gemm(x, w, z, false, false, 1.0, 0.0);
                 if (b != null) {
                     z.addiRowVector(b);
                 }
             }
-            INDArray out = null;
-            if (needsOutput) {
-                out = output != null ? rows(output, n).assign(z) : z.dup();
+            if (output != null) {
+                INDArray out = PlanWorker.rows(output, from, from + n).assign(z);
                 Activations.applyInPlace(activation, out);
             }
             if (softmaxCrossEntropy != null) {
-                double[] lossAndAccuracy = softmaxCrossEntropy.evaluate(z, set, batch);
-                return new NetworkEvaluator.Outputs(lossAndAccuracy[0], lossAndAccuracy[1], out);
+                return softmaxCrossEntropy.evaluate(z, set, batch, (int) from);
             }
-            double score = loss.computeScore(data.labels()[labels], z, activation, null, true);
-            return new NetworkEvaluator.Outputs(score, out);
+            return new double[] {loss.computeScore(labelRows, z, activation, null, true), Double.NaN};
         }
 
-        private static INDArray rows(INDArray buffer, long n) {
-            return n == buffer.size(0) ? buffer : buffer.get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
+        /** The first {@code n} rows of the kept activations, or {@code null} when they are not kept. */
+        INDArray output(long n) {
+            return output == null ? null : PlanWorker.rows(output, 0, n);
         }
     }
 }

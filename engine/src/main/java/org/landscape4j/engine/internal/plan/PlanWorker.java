@@ -2,10 +2,12 @@ package org.landscape4j.engine.internal.plan;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import org.deeplearning4j.nn.api.Model;
 import org.landscape4j.engine.internal.Batch;
 import org.landscape4j.engine.internal.NetworkEvaluator;
+import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
@@ -13,26 +15,41 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * One worker's instance of an {@link InferencePlan}: the steps bound to the worker's network copy (parameters are
- * views of its flat vector), one buffer per slot allocated once for the largest batch, and for every batch of the run
- * the arrays each step reads and writes (views of those buffers, of the batch's features, or reshapes of either),
- * so running a batch allocates no activation memory.
+ * views of its flat vector), and one buffer per slot allocated once.
+ *
+ * <p>Each batch runs through the whole plan in <em>row blocks</em>: as many examples as keep the largest step's input
+ * and output within about {@value #BLOCK_BYTES} bytes, so every step works on data in cache instead of streaming
+ * whole-batch tensors through memory. Measured on 2 cores with the oneDNN natives: a 3x3 convolution of 16 channels
+ * on 2,000 28x28 images took 806 ms in one call and 67-85 ms in blocks of 64-500 images. The buffers are sized for one
+ * block, and the arrays every step reads and writes for every block of every batch (views of the buffers, of the
+ * batch's features, or reshapes of either) are made once, so running a batch allocates no activation memory. The
+ * loss and accuracy of a batch are the blocks' values weighted by their rows.
  *
  * <p>With first-layer products ({@link FirstLayerProducts}) the factorized step does not run: its output is the
  * products' combination with the point's anchor weights, then its activation.
  */
 public final class PlanWorker {
 
+    /** Target bytes of the largest step's input plus output in one block. */
+    static final long BLOCK_BYTES = 8L << 20;
+
     private final InferencePlan plan;
     private final List<Step> steps;
     private final Step.Kernel[] kernels;
     private final OutputHead.Bound[] heads;
-    private final INDArray[][][] slots;
-    private final INDArray[][][][] stepInputs;
     private final List<List<Batch>> batches;
     private final int factorized;
-    private final FirstLayerProducts products;
-    private final org.nd4j.linalg.activations.IActivation factorizedActivation;
+    private final IActivation factorizedActivation;
     private final boolean[] overwritten;
+    private final long blockRows;
+    /** [set][batch][block][slot]. */
+    private final INDArray[][][][] slots;
+    /** [set][batch][block][step][input]. */
+    private final INDArray[][][][][] stepInputs;
+    /** [set][batch][block][anchor]: the first-layer products' rows of each block. */
+    private final INDArray[][][][] productBlocks;
+    /** [set][batch][block][head]: the labels' rows of each block. */
+    private final INDArray[][][][] labelBlocks;
 
     /**
      * @param copy        the worker's own network copy; the plan's kernels read its parameters
@@ -47,8 +64,8 @@ public final class PlanWorker {
         this.steps = plan.steps();
         this.batches = batches;
         this.factorized = factorized;
-        this.products = products;
         long maxBatch = batches.stream().flatMap(List::stream).mapToLong(Batch::size).max().orElse(1);
+        this.blockRows = Math.min(maxBatch, plan.blockRows(BLOCK_BYTES));
         kernels = new Step.Kernel[steps.size()];
         for (int i = 0; i < steps.size(); i++) {
             kernels[i] = i == factorized ? null : steps.get(i).bind(copy);
@@ -56,41 +73,60 @@ public final class PlanWorker {
         factorizedActivation = factorized < 0 ? null : activationOf(steps.get(factorized));
         heads = new OutputHead.Bound[plan.heads().size()];
         for (int h = 0; h < heads.length; h++) {
-            heads[h] = plan.heads().get(h).bind(copy, batches, maxBatch, needsOutput && h == 0, plan.dataType());
+            heads[h] = plan.heads().get(h).bind(copy, batches, blockRows, maxBatch, needsOutput && h == 0,
+                    plan.dataType());
         }
         overwritten = new boolean[plan.slotCount()];
-        INDArray[] buffers = allocate(maxBatch);
-        slots = new INDArray[batches.size()][][];
-        stepInputs = new INDArray[batches.size()][][][];
-        for (int s = 0; s < batches.size(); s++) {
+        INDArray[] buffers = allocate(blockRows);
+        int sets = batches.size();
+        slots = new INDArray[sets][][][];
+        stepInputs = new INDArray[sets][][][][];
+        productBlocks = new INDArray[sets][][][];
+        labelBlocks = new INDArray[sets][][][];
+        for (int s = 0; s < sets; s++) {
             int count = batches.get(s).size();
-            slots[s] = new INDArray[count][];
-            stepInputs[s] = new INDArray[count][][];
+            slots[s] = new INDArray[count][][];
+            stepInputs[s] = new INDArray[count][][][];
+            productBlocks[s] = new INDArray[count][][];
+            labelBlocks[s] = new INDArray[count][][];
             for (int b = 0; b < count; b++) {
-                slots[s][b] = arrays(batches.get(s).get(b), buffers);
-                stepInputs[s][b] = new INDArray[steps.size()][];
-                for (int i = 0; i < steps.size(); i++) {
-                    int[] in = steps.get(i).inputs;
-                    stepInputs[s][b][i] = new INDArray[in.length];
-                    for (int k = 0; k < in.length; k++) {
-                        stepInputs[s][b][i][k] = slots[s][b][in[k]];
+                Batch batch = batches.get(s).get(b);
+                int blocks = (int) ((batch.size() + blockRows - 1) / blockRows);
+                slots[s][b] = new INDArray[blocks][];
+                stepInputs[s][b] = new INDArray[blocks][][];
+                productBlocks[s][b] = new INDArray[blocks][];
+                labelBlocks[s][b] = new INDArray[blocks][];
+                for (int k = 0; k < blocks; k++) {
+                    long from = k * blockRows;
+                    long to = Math.min(batch.size(), from + blockRows);
+                    slots[s][b][k] = arrays(batch, from, to, buffers);
+                    stepInputs[s][b][k] = inputsOf(slots[s][b][k]);
+                    if (products != null) {
+                        INDArray[] p = products.get(s, b);
+                        productBlocks[s][b][k] = new INDArray[p.length];
+                        for (int a = 0; a < p.length; a++) {
+                            productBlocks[s][b][k][a] = rows(p[a], from, to);
+                        }
+                    }
+                    labelBlocks[s][b][k] = new INDArray[heads.length];
+                    for (int h = 0; h < heads.length; h++) {
+                        labelBlocks[s][b][k][h] = rows(batch.labels()[plan.heads().get(h).labels], from, to);
                     }
                 }
             }
         }
     }
 
-    private static org.nd4j.linalg.activations.IActivation activationOf(Step step) {
+    private static IActivation activationOf(Step step) {
         return step instanceof DenseStep d ? d.activation() : ((ConvolutionStep) step).activation();
     }
 
     /**
-     * One buffer per computed slot, for {@code maxBatch} examples; an activation step whose input is read by nothing
+     * One buffer per computed slot, for {@code rows} examples; an activation step whose input is read by nothing
      * else and fully rewritten by its producer runs in place on that input's buffer.
      */
-    private INDArray[] allocate(long maxBatch) {
-        int count = plan.slotCount();
-        INDArray[] buffers = new INDArray[count];
+    private INDArray[] allocate(long rows) {
+        INDArray[] buffers = new INDArray[plan.slotCount()];
         for (Step s : steps) {
             if (s.isView()) {
                 continue;
@@ -104,7 +140,7 @@ public final class PlanWorker {
             }
             long[] shape = plan.slotShape(s.output);
             long[] full = new long[shape.length + 1];
-            full[0] = maxBatch;
+            full[0] = rows;
             System.arraycopy(shape, 0, full, 1, shape.length);
             buffers[s.output] = Nd4j.create(plan.dataType(), full);
         }
@@ -120,30 +156,43 @@ public final class PlanWorker {
         return null;
     }
 
-    /** The arrays of every slot for one batch. */
-    private INDArray[] arrays(Batch batch, INDArray[] buffers) {
+    /** The arrays of every slot for rows {@code [from, to)} of one batch. */
+    private INDArray[] arrays(Batch batch, long from, long to, INDArray[] buffers) {
         INDArray[] a = new INDArray[plan.slotCount()];
-        long n = batch.size();
         for (int i = 0; i < plan.inputCount(); i++) {
             INDArray f = batch.features()[i];
-            a[i] = f.dataType() == plan.dataType() ? f : f.castTo(plan.dataType());
+            f = f.dataType() == plan.dataType() ? f : f.castTo(plan.dataType());
+            a[i] = rows(f, from, to);
         }
         for (Step s : steps) {
-            a[s.output] = s.isView() ? s.view(a[s.inputs[0]], n) : rows(buffers[s.output], n);
+            a[s.output] = s.isView() ? s.view(a[s.inputs[0]], to - from) : rows(buffers[s.output], 0, to - from);
         }
         return a;
     }
 
-    private static INDArray rows(INDArray buffer, long n) {
-        if (buffer.size(0) == n) {
-            return buffer;
+    private INDArray[][] inputsOf(INDArray[] a) {
+        INDArray[][] in = new INDArray[steps.size()][];
+        for (int i = 0; i < steps.size(); i++) {
+            int[] slotsIn = steps.get(i).inputs;
+            in[i] = new INDArray[slotsIn.length];
+            for (int k = 0; k < slotsIn.length; k++) {
+                in[i][k] = a[slotsIn[k]];
+            }
         }
-        INDArrayIndex[] index = new INDArrayIndex[buffer.rank()];
-        index[0] = NDArrayIndex.interval(0, n);
+        return in;
+    }
+
+    /** Rows {@code [from, to)} of {@code a} as a view ({@code a} itself when that is all of it). */
+    static INDArray rows(INDArray a, long from, long to) {
+        if (from == 0 && to == a.size(0)) {
+            return a;
+        }
+        INDArrayIndex[] index = new INDArrayIndex[a.rank()];
+        index[0] = NDArrayIndex.interval(from, to);
         for (int d = 1; d < index.length; d++) {
             index[d] = NDArrayIndex.all();
         }
-        return buffer.get(index);
+        return a.get(index);
     }
 
     /**
@@ -151,65 +200,80 @@ public final class PlanWorker {
      * factorized first step only).
      */
     public NetworkEvaluator.Outputs run(int set, int batch, double[] w) {
-        INDArray[] a = slots[set][batch];
-        INDArray[][] in = stepInputs[set][batch];
-        for (int i = 0; i < kernels.length; i++) {
-            if (i == factorized) {
-                INDArray z = a[steps.get(i).output];
-                products.combine(z, set, batch, w);
-                Activations.applyInPlace(factorizedActivation, z);
-            } else if (kernels[i] != null && !steps.get(i).isView()) {
-                try {
-                    kernels[i].run(in[i], a[steps.get(i).output]);
-                } catch (RuntimeException e) {
-                    throw new IllegalStateException(steps.get(i).source + ": " + e.getMessage(), e);
+        return run(set, batch, w, null);
+    }
+
+    private NetworkEvaluator.Outputs run(int set, int batch, double[] w, long[] stepNanos) {
+        Batch data = batches.get(set).get(batch);
+        INDArray[][] blocks = slots[set][batch];
+        double loss = 0;
+        double accuracy = 0;
+        for (int k = 0; k < blocks.length; k++) {
+            INDArray[] a = blocks[k];
+            INDArray[][] in = stepInputs[set][batch][k];
+            for (int i = 0; i < kernels.length; i++) {
+                Step step = steps.get(i);
+                if (step.isView()) {
+                    continue;
+                }
+                long t0 = stepNanos == null ? 0 : System.nanoTime();
+                if (i == factorized) {
+                    INDArray z = a[step.output];
+                    FirstLayerProducts.combine(z, productBlocks[set][batch][k], w);
+                    Activations.applyInPlace(factorizedActivation, z);
+                } else {
+                    try {
+                        kernels[i].run(in[i], a[step.output]);
+                    } catch (RuntimeException e) {
+                        throw new IllegalStateException(step.source + ": " + e.getMessage(), e);
+                    }
+                }
+                if (stepNanos != null) {
+                    stepNanos[i] += System.nanoTime() - t0;
                 }
             }
-        }
-        Batch data = batches.get(set).get(batch);
-        NetworkEvaluator.Outputs first = null;
-        double loss = 0;
-        for (int h = 0; h < heads.length; h++) {
-            NetworkEvaluator.Outputs o = heads[h].run(a[plan.heads().get(h).input], set, batch, data);
-            loss += o.loss();
-            if (h == 0) {
-                first = o;
+            long t0 = stepNanos == null ? 0 : System.nanoTime();
+            long from = k * blockRows;
+            double weight = (double) a[0].size(0) / data.size();
+            for (int h = 0; h < heads.length; h++) {
+                double[] la = heads[h].run(a[plan.heads().get(h).input], set, batch, from,
+                        labelBlocks[set][batch][k][h]);
+                loss += la[0] * weight;
+                if (h == 0) {
+                    accuracy += la[1] * weight;
+                }
+            }
+            if (stepNanos != null) {
+                stepNanos[kernels.length] += System.nanoTime() - t0;
             }
         }
-        return heads.length == 1 ? first : new NetworkEvaluator.Outputs(loss, first.accuracy(), first.output());
+        return new NetworkEvaluator.Outputs(loss, accuracy, heads[0].output(data.size()));
     }
 
     /**
-     * Runs batch {@code batch} of set {@code set} like {@link #run}, timing every step; returns one line per step
-     * that does work ({@code "conv2d  layer 2 'c2' (ConvolutionLayer)  12.3 ms"}) and one for the output heads. For the
-     * benchmark's per-step table; timings include ND4J's op dispatch.
+     * Runs batch {@code batch} of set {@code set} like {@link #run}, timing every step over all its blocks; returns
+     * one line per step that does work ({@code "conv2d  layer 2 'c2' (ConvolutionLayer)  12.3 ms"}) and one for the
+     * output heads. For the benchmark's per-step table; timings include ND4J's op dispatch.
      */
     public List<String> profile(int set, int batch, double[] w) {
+        long[] nanos = new long[kernels.length + 1];
+        run(set, batch, w, nanos);
         List<String> lines = new ArrayList<>();
-        INDArray[] a = slots[set][batch];
-        INDArray[][] in = stepInputs[set][batch];
         for (int i = 0; i < kernels.length; i++) {
             Step step = steps.get(i);
-            if (step.isView()) {
-                continue;
+            if (!step.isView()) {
+                lines.add(String.format(Locale.ROOT, "%-14s %s  %.2f ms", i == factorized ? "factorized"
+                        : step.kind(), step.source, nanos[i] / 1e6));
             }
-            long t0 = System.nanoTime();
-            if (i == factorized) {
-                products.combine(a[step.output], set, batch, w);
-                Activations.applyInPlace(factorizedActivation, a[step.output]);
-            } else {
-                kernels[i].run(in[i], a[step.output]);
-            }
-            lines.add(String.format(java.util.Locale.ROOT, "%-14s %s  %.2f ms", i == factorized ? "factorized"
-                    : step.kind(), step.source, (System.nanoTime() - t0) / 1e6));
         }
-        long t0 = System.nanoTime();
-        for (int h = 0; h < heads.length; h++) {
-            heads[h].run(a[plan.heads().get(h).input], set, batch, batches.get(set).get(batch));
-        }
-        lines.add(String.format(java.util.Locale.ROOT, "%-14s %s  %.2f ms", "output + loss",
-                plan.heads().get(0).source, (System.nanoTime() - t0) / 1e6));
+        lines.add(String.format(Locale.ROOT, "%-14s %s  %.2f ms", "output + loss", plan.heads().get(0).source,
+                nanos[kernels.length] / 1e6));
         return lines;
+    }
+
+    /** Examples per row block of this worker. */
+    public long blockRows() {
+        return blockRows;
     }
 
     /** Whether a later step runs in place on {@code slot}'s buffer, so it no longer holds that slot's values. */
@@ -217,9 +281,8 @@ public final class PlanWorker {
         return overwritten[slot];
     }
 
-    /** The array of {@code slot} for a batch, after {@link #run}. */
+    /** The array of {@code slot} for the first block of a batch, after {@link #run}. */
     INDArray slot(int set, int batch, int slot) {
-        return slots[set][batch][slot];
+        return slots[set][batch][0][slot];
     }
-
 }

@@ -71,17 +71,21 @@ final class SoftmaxCrossEntropy {
         return out;
     }
 
-    /** {mean loss, accuracy} of the batch's pre-activations {@code z}, a row-major {@code [examples, classes]} array. */
-    double[] evaluate(INDArray z, int set, int batch) {
+    /**
+     * {mean loss, accuracy} of the pre-activations {@code z} (a row-major {@code [examples, classes]} array) of rows
+     * {@code [from, from + z.size(0))} of batch {@code batch} of set {@code set}.
+     */
+    double[] evaluate(INDArray z, int set, int batch, int from) {
         float[] v = read(z);
         float[] y = labels[set][batch];
         int[] truth = classes[set][batch];
-        int rows = truth.length;
+        int rows = (int) z.size(0);
         int cols = (int) z.size(1);
         double total = 0;
         int correct = 0;
         for (int r = 0; r < rows; r++) {
             int o = r * cols;
+            int yo = (from + r) * cols;
             int best = 0;
             double max = v[o];
             for (int c = 1; c < cols; c++) {
@@ -90,7 +94,7 @@ final class SoftmaxCrossEntropy {
                     best = c;
                 }
             }
-            if (best == truth[r]) {
+            if (best == truth[from + r]) {
                 correct++;
             }
             double sum = 0;
@@ -98,12 +102,12 @@ final class SoftmaxCrossEntropy {
                 sum += Math.exp(v[o + c] - max);
             }
             for (int c = 0; c < cols; c++) {
-                if (y[o + c] != 0f) {
+                if (y[yo + c] != 0f) {
                     double p = Math.exp(v[o + c] - max) / sum;
                     if (clip > 0) {
                         p = Math.min(Math.max(p, clip), 1.0 - clip);
                     }
-                    total -= y[o + c] * Math.log(p);
+                    total -= y[yo + c] * Math.log(p);
                 }
             }
         }

@@ -194,6 +194,8 @@ public final class Bench {
         Model copy = net instanceof MultiLayerNetwork m ? m.clone() : ((ComputationGraph) net).clone();
         PlanWorker worker = plan.newWorker(copy, batches, false, step, products);
         double[] w = {1, 0.3, -0.2};
+        copy.params().assign(anchors[0].add(anchors[1].mul(w[1])).addi(anchors[2].mul(w[2])));
+        worker.pointChanged();
         for (int i = 0; i < 3; i++) {
             worker.run(0, 0, w);
         }

@@ -198,6 +198,7 @@ public abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointE
             for (int r = 0; r < parameters.length; r++) {
                 combine(parameters[r], anchorParts[r], w);
             }
+            worker.pointChanged();
         }
 
         @Override

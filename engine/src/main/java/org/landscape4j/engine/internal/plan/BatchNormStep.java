@@ -36,33 +36,65 @@ final class BatchNormStep extends Step {
 
     @Override
     Kernel bind(Model copy) {
-        INDArray mean = flat(layer.param(copy, "mean"));
-        INDArray stored = flat(layer.param(copy, logStd ? "log10stdev" : "var"));
-        DataType type = mean.dataType();
-        long channels = mean.length();
-        INDArray var = logStd ? Nd4j.createUninitialized(type, channels) : stored;
-        INDArray g;
-        INDArray b;
-        if (lockGammaBeta) {
-            // DL4J applies locked values only when both differ from the defaults (its own condition, kept for parity)
-            boolean apply = gamma != 1.0 && beta != 0.0;
-            g = Nd4j.valueArrayOf(new long[] {channels}, apply ? gamma : 1.0, type);
-            b = Nd4j.valueArrayOf(new long[] {channels}, apply ? beta : 0.0, type);
-        } else {
-            g = flat(layer.param(copy, "gamma"));
-            b = flat(layer.param(copy, "beta"));
+        Statistics stats = statistics(copy);
+        return new Kernel() {
+            @Override
+            public void prepare() {
+                stats.refresh();
+            }
+
+            @Override
+            public void run(INDArray[] in, INDArray out) {
+                Nd4j.exec(DynamicCustomOp.builder("batchnorm")
+                        .addInputs(in[0], stats.mean, stats.var, stats.gamma, stats.beta).addOutputs(out)
+                        .addIntegerArguments(1, 1, 1).addFloatingPointArguments(eps)
+                        .callInplace(false).build());
+            }
+        };
+    }
+
+    /** The layer's statistics and affine parameters as flat views of a worker's network copy. */
+    Statistics statistics(Model copy) {
+        return new Statistics(copy);
+    }
+
+    double eps() {
+        return eps;
+    }
+
+    /** Mean, variance, γ and β of one worker; {@link #refresh} recomputes the variance from DL4J's log10-std. */
+    final class Statistics {
+        final INDArray mean;
+        final INDArray var;
+        final INDArray gamma;
+        final INDArray beta;
+        private final INDArray stored;
+
+        private Statistics(Model copy) {
+            mean = flat(layer.param(copy, "mean"));
+            stored = flat(layer.param(copy, logStd ? "log10stdev" : "var"));
+            DataType type = mean.dataType();
+            long channels = mean.length();
+            var = logStd ? Nd4j.createUninitialized(type, channels) : stored;
+            if (lockGammaBeta) {
+                // DL4J applies locked values only when both differ from the defaults (its own condition, kept)
+                boolean apply = BatchNormStep.this.gamma != 1.0 && BatchNormStep.this.beta != 0.0;
+                gamma = Nd4j.valueArrayOf(new long[] {channels}, apply ? BatchNormStep.this.gamma : 1.0, type);
+                beta = Nd4j.valueArrayOf(new long[] {channels}, apply ? BatchNormStep.this.beta : 0.0, type);
+            } else {
+                gamma = flat(layer.param(copy, "gamma"));
+                beta = flat(layer.param(copy, "beta"));
+            }
+            refresh();
         }
-        return (in, out) -> {
+
+        /** After the parameters moved: var = (10^log10(std))^2, as DL4J computes it. */
+        void refresh() {
             if (logStd) {
-                // var = (10^log10(std))^2, as DL4J computes it
-                var.assign(Transforms.pow(Nd4j.valueArrayOf(stored.shape(), 10.0, type), stored, false));
+                var.assign(Transforms.pow(Nd4j.valueArrayOf(stored.shape(), 10.0, var.dataType()), stored, false));
                 var.muli(var);
             }
-            Nd4j.exec(DynamicCustomOp.builder("batchnorm")
-                    .addInputs(in[0], mean, var, g, b).addOutputs(out)
-                    .addIntegerArguments(1, 1, 1).addFloatingPointArguments(eps)
-                    .callInplace(false).build());
-        };
+        }
     }
 
     private static INDArray flat(INDArray p) {

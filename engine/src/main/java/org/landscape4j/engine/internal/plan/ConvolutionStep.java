@@ -78,10 +78,19 @@ final class ConvolutionStep extends Step {
     /** The kernel without the activation: the layer's pre-activation (used for first-layer products). */
     Kernel preActivation(Model copy) {
         INDArray w = layer.param(copy, "W");
-        INDArray b = hasBias ? layer.param(copy, "b") : null;
-        INDArray bias = b == null ? null : b.reshape(b.length());
         INDArray kernel = config1d != null
                 ? Convolution1DUtils.reshapeWeightArrayOrGradientForFormat(w, RNNFormat.NCW) : w;
+        return kernelWith(kernel, bias(copy));
+    }
+
+    /** The layer's bias as a flat view, or {@code null}. */
+    INDArray bias(Model copy) {
+        INDArray b = hasBias ? layer.param(copy, "b") : null;
+        return b == null ? null : b.reshape(b.length());
+    }
+
+    /** This convolution with the given weights (in the op's layout) and bias ({@code null} for none). */
+    Kernel kernelWith(INDArray kernel, INDArray bias) {
         INDArray[] weights = bias == null ? new INDArray[] {kernel} : new INDArray[] {kernel, bias};
         return (in, out) -> {
             INDArray[] inputs = new INDArray[weights.length + 1];
@@ -90,6 +99,12 @@ final class ConvolutionStep extends Step {
             Nd4j.exec(config1d != null ? new Conv1D(inputs, new INDArray[] {out}, config1d)
                     : new Conv2D(inputs, new INDArray[] {out}, config2d));
         };
+    }
+
+    /** Whether this is a 2D convolution without activation, which a following batch norm can fold into. */
+    boolean foldsBatchNorm() {
+        return config1d == null && (activation == null
+                || activation instanceof org.nd4j.linalg.activations.impl.ActivationIdentity);
     }
 
     LayerRef layer() {

@@ -98,12 +98,36 @@ public final class InferencePlan {
                 return unsupported(b.unsupported);
             }
             plan = new InferencePlan(List.copyOf(b.steps), List.copyOf(b.heads), b.shapes.toArray(long[][]::new),
-                    small.features().length, copy.params().dataType(), null);
+                    small.features().length, copy.params().dataType(), null).foldBatchNorm();
         } catch (RuntimeException e) {
             return unsupported("the network could not be planned (" + e + ")");
         }
         String disagreement = plan.check(prototype, small, expected);
         return disagreement == null ? plan : unsupported(disagreement);
+    }
+
+    /**
+     * This plan with every batch norm that only a convolution without activation feeds folded into that convolution
+     * ({@link FusedConvolutionStep}); the first layer stays as it is when it can be factorized.
+     */
+    private InferencePlan foldBatchNorm() {
+        List<Step> folded = new ArrayList<>(steps);
+        int keep = factorizableStep();
+        for (int i = 0; i < folded.size(); i++) {
+            if (!(folded.get(i) instanceof BatchNormStep bn)) {
+                continue;
+            }
+            for (int j = 0; j < i; j++) {
+                if (j != keep && folded.get(j) instanceof ConvolutionStep conv && conv.output == bn.inputs[0]
+                        && conv.foldsBatchNorm() && consumers(conv.output) == 1) {
+                    folded.set(j, new FusedConvolutionStep(conv, bn));
+                    folded.remove(i);
+                    i--;
+                    break;
+                }
+            }
+        }
+        return new InferencePlan(List.copyOf(folded), heads, slotShapes, inputs, dataType, null);
     }
 
     /** Whether the plan can evaluate the network; otherwise DL4J's forward pass must. */
@@ -263,6 +287,7 @@ public final class InferencePlan {
         NetworkEvaluator.Outputs got;
         try {
             worker = new PlanWorker(this, copy, List.of(List.of(probe)), true, -1, null);
+            worker.pointChanged();
             got = worker.run(0, 0, null);
         } catch (RuntimeException e) {
             return "the inference plan failed on a probe of the data (" + e.getMessage() + ")";

@@ -271,6 +271,15 @@ public final class PlanWorker {
         return lines;
     }
 
+    /** Tells the steps that the parameters moved (a new point): call before the point's first batch. */
+    public void pointChanged() {
+        for (Step.Kernel k : kernels) {
+            if (k != null) {
+                k.prepare();
+            }
+        }
+    }
+
     /** Examples per row block of this worker. */
     public long blockRows() {
         return blockRows;

@@ -48,10 +48,14 @@ abstract class Step {
     /** A short name for {@link InferencePlan#toString()}. */
     abstract String kind();
 
-    /** Runs a step for one worker: {@code out} is the output slot's array for the current batch. */
+    /** Runs a step for one worker: {@code out} is the output slot's array for the current block. */
     @FunctionalInterface
     interface Kernel {
         void run(INDArray[] in, INDArray out);
+
+        /** Called once per point after the parameters moved, before the point's batches run. */
+        default void prepare() {
+        }
     }
 
     /** A layer of a {@code MultiLayerNetwork} (by index) or of a {@code ComputationGraph} (by name). */

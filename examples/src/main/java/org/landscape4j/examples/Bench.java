@@ -174,6 +174,9 @@ public final class Bench {
         }
         double naiveRate = n / ((System.nanoTime() - t0) / 1e9);
         row(model, "naive DL4J loop (setParams + score)", Integer.toString(n), fmt(naiveRate), "1.0", peak.stop(), "-");
+        // warm-up (JIT of the plan's code paths), so that the first engine row is not measured colder than the rest
+        l.points().take(java.time.Duration.ofMillis((long) (seconds * 500)))
+                .blockLast();
         measure(model, "engine, default settings: " + l.evaluationPlan(), l, naive, naiveRate);
         measure(model, "engine, 1 worker", landscape(net, data, 41, true, 1), naive, naiveRate);
         measure(model, "engine, 1 worker, first layer not factorized", landscape(net, data, 41, false, 1), naive,

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.jfree.chart.JFreeChart;
+import org.landscape4j.engine.Surface;
 import org.jfree.chart.annotations.AbstractXYAnnotation;
 import org.jfree.chart.annotations.XYTextAnnotation;
 import org.jfree.chart.axis.NumberAxis;
@@ -87,6 +88,33 @@ public final class SurfaceChart {
         this.chart = new JFreeChart(title == null ? grid.label() : title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         refresh();
+    }
+
+    /**
+     * Li et al. 2018's convexity picture of a surface computed with {@code Metric.hessianEigenvalues()}: a heatmap of
+     * {@code |λmin / λmax|} on {@code set}, coloured from 0 (locally convex) to 1 (negative curvature as strong as
+     * the positive one) — a fixed range, so pictures of different networks compare; larger ratios take the top
+     * colour and are counted in the legend. The title states the fraction of the plane with significant negative
+     * curvature ({@code λmin < −0.05·λmax}, {@link Surface#negativeCurvatureFraction}).
+     *
+     * <pre>{@code
+     * ChartFiles.png(SurfaceChart.curvatureRatio(surface, "train").chart(), Path.of("convexity.png"), 640, 480);
+     * }</pre>
+     *
+     * @param surface a surface with {@code lambda_min} and {@code lambda_max} values, not {@code null}
+     * @param set     an evaluation set of the surface
+     * @throws IllegalArgumentException naming what exists when the set or the curvature metrics are missing
+     */
+    public static SurfaceChart curvatureRatio(Surface surface, String set) {
+        if (surface == null) {
+            throw new IllegalArgumentException("surface must not be null");
+        }
+        double[][] ratio = surface.curvatureRatio(set);
+        double negative = surface.negativeCurvatureFraction(set, Surface.NEGATIVE_CURVATURE_EPSILON);
+        Grid grid = Grid.of(surface.x().values(), surface.y().values(), ratio, set + " |λmin/λmax|");
+        String title = String.format(Locale.ROOT, "%s |λmin/λmax| (negative curvature on %.1f%% of the plane)", set,
+                100 * negative);
+        return new SurfaceChart(grid, title, HeatmapStyle.DEFAULT.withRange(0, 1));
     }
 
     /** The JFreeChart, for a {@code ChartPanel} or further styling. */

@@ -66,6 +66,36 @@ class ChartRenderingTest {
     }
 
     @Test
+    void curvatureRatioDrawsConvexCellsLowAndNegativeCurvatureHigh() {
+        // 4 x 4: the two left columns convex (λmin = 0), the two right ones λmin = −λmax (ratio 1)
+        int n = 4;
+        double[] min = new double[n * n];
+        double[] max = new double[n * n];
+        for (int k = 0; k < n * n; k++) {
+            max[k] = 2;
+            min[k] = k % n < 2 ? 0 : -2;
+        }
+        org.landscape4j.engine.Surface surface = new org.landscape4j.engine.Surface(Axis.linear(-1, 1, n),
+                Axis.linear(-1, 1, n), new MetricKeys(List.of("train"), List.of("lambda_min", "lambda_max")),
+                new double[][] {min, max}, null);
+
+        SurfaceChart chart = SurfaceChart.curvatureRatio(surface, "train");
+        ChartRenderingInfo info = new ChartRenderingInfo();
+        BufferedImage img = chart.chart().createBufferedImage(640, 520, info);
+
+        assertThat(chart.chart().getTitle().getText())
+                .isEqualTo("train |λmin/λmax| (negative curvature on 50.0% of the plane)");
+        assertThat(chart.grid().snapshot()).containsExactly(0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1);
+        int[] convex = pixelOf(chart.chart(), info, -0.95, 0.1);
+        int[] negative = pixelOf(chart.chart(), info, 0.95, 0.1);
+        assertThat(distance(new Color(img.getRGB(convex[0], convex[1])), ColourScale.lowColour())).isLessThan(40);
+        assertThat(distance(new Color(img.getRGB(negative[0], negative[1])), ColourScale.highColour()))
+                .isLessThan(40);
+        assertThatThrownBy(() -> SurfaceChart.curvatureRatio(surface, "test"))
+                .hasMessage("no evaluation set 'test'; sets: [train]");
+    }
+
+    @Test
     void heatmapDrawsTheMinimumInTheLowColourWhereItIsAndContoursAround() {
         SurfaceChart chart = new SurfaceChart(bowl(31), null, HeatmapStyle.DEFAULT);
         ChartRenderingInfo info = new ChartRenderingInfo();

@@ -15,7 +15,7 @@ final class RandomDirectionOptions {
     @Option(names = "--model", required = true, paramLabel = "ZIP", description = "a DL4J model saved by ModelSerializer")
     Path model;
 
-    @Option(names = "--norm", defaultValue = "filter", paramLabel = "filter|layer|none",
+    @Option(names = "--norm", defaultValue = "filter", paramLabel = "filter|layer|model|none",
             description = "direction normalization (default: ${DEFAULT-VALUE})")
     String norm;
 
@@ -35,8 +35,9 @@ final class RandomDirectionOptions {
         Normalization n = switch (norm) {
             case "filter" -> Normalization.FILTER;
             case "layer" -> Normalization.LAYER;
+            case "model" -> Normalization.MODEL;
             case "none" -> Normalization.NONE;
-            default -> throw new BadInput("--norm must be filter, layer or none, was '" + norm + "'");
+            default -> throw new BadInput("--norm must be filter, layer, model or none, was '" + norm + "'");
         };
         return new RandomDirections(n, biasBn, false);
     }

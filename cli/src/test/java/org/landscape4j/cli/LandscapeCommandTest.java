@@ -223,8 +223,8 @@ class LandscapeCommandTest {
 
     @Test
     void badNormalization() {
-        assertUserError(run("line", "--model", model.toString(), "--data", csv.toString(), "--norm", "model",
-                "--out", dir.toString()), "landscape: --norm must be filter, layer or none, was 'model'");
+        assertUserError(run("line", "--model", model.toString(), "--data", csv.toString(), "--norm", "spectral",
+                "--out", dir.toString()), "landscape: --norm must be filter, layer, model or none, was 'spectral'");
     }
 
     @Test

@@ -128,7 +128,8 @@ public final class LandscapeBuilder {
         if (fixed instanceof RandomDirections) {
             throw new IllegalArgumentException("random directions need a count: directions(" + fixed + ", 2)");
         }
-        int count = fixed instanceof Directions.Given g ? g.vectors().size() : 1;
+        int count = fixed instanceof Directions.Given g ? g.vectors().size()
+                : fixed instanceof Directions.AsymmetricPlane ? 2 : 1;
         return with(model, fixed, count, seed, grid, axes, spacing, evaluationSets, batchSize, metrics);
     }
 

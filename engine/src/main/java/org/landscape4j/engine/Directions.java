@@ -17,11 +17,13 @@ import org.nd4j.linalg.dataset.DataSet;
  * Where a landscape's directions come from: seeded random ones ({@link RandomDirections}), or vectors made from
  * models — the line from one model to another (Goodfellow et al. 2014), the plane through three models, the
  * principal components of a training trajectory, Hessian eigenvectors, your own vectors — or a curve between two
- * minima (Garipov et al. 2018).
+ * minima (Garipov et al. 2018) — or a plane that is not linear in its coordinates ({@link #linear2x()},
+ * {@link #barycentric()}).
  *
  * <p>Vectors are flat, in the layout of {@code net.params()} (see {@link ParameterLayout}).
  */
-public sealed interface Directions permits RandomDirections, Directions.Given, Directions.CurvePath {
+public sealed interface Directions permits RandomDirections, Directions.Given, Directions.CurvePath,
+        Directions.AsymmetricPlane {
 
     /** A labelled point in the landscape's coordinates, e.g. a model the plane goes through. */
     record Mark(String label, double[] coordinates) {
@@ -118,6 +120,82 @@ public sealed interface Directions permits RandomDirections, Directions.Given, D
         public String toString() {
             return description;
         }
+    }
+
+    /**
+     * Seed 003's asymmetric planes (Luciani, Huang and Danisch, "Efficient neural network loss landscape
+     * generation"): non-linear maps from {@code (α, β)} to parameters through the model {@code θ1} and two random
+     * models {@code θ2, θ3}, written there in Julia as
+     * <pre>
+     * layernorm(dir, min) = lnkern.(dir, min)
+     * lnkern(dir, min) = sqrt(sum(min.^2)) .* dir ./ sqrt(sum(dir.^2))
+     * filternorm(dir, min) = fnkern.(dir, min)
+     * function fnkern(dir, min) dim = ndims(dir) == 4 ? [1,2,3] : [1]
+     *     sqrt.(sum(min.^2, dims=dim)) .* dir ./ sqrt.(sum(dir.^2, dims=dim)) end
+     *
+     * function linear2x(α, β, θ1, θ2, θ3)
+     *     ψ = α .* θ2 .+ (1-α) .* θ1
+     *     return β .* θ3 .+ (1-β) .* layernorm(ψ, θ1) end
+     * function barycentric(α, β, θ1, θ2, θ3)
+     *     ϕ = α .* (θ2 .- θ1) .+ θ1
+     *     ψ = β .* (θ3 .- θ1) .+ θ1
+     *     return α .* filternorm(ϕ, θ1) .+ (1-β) .* filternorm(ψ, θ1) end
+     * </pre>
+     * applied to each layer's weight and bias separately (the broadcast over {@code [W, b]}). So here:
+     * <ul>
+     *   <li>the map acts on the weight tensors and the bias vectors of the layers that have them (dense, convolution,
+     *       output); every other entry (batch-norm gamma/beta and running statistics, other parameters) stays at
+     *       {@code θ}, as the seed leaves batch norm as it is;</li>
+     *   <li>{@code θ2, θ3} are the seed's {@code rndweights}: i.i.d. standard Gaussian entries (drawn as
+     *       {@link RandomDirections} draws them from the landscape's seed: block 0 is {@code θ2}, block 1 is
+     *       {@code θ3}), each weight tensor filter-normalized to {@code θ}'s and each bias vector scaled to the norm of
+     *       {@code θ}'s bias;</li>
+     *   <li>{@code layernorm(v, θ)} scales each tensor of {@code v} to the norm of {@code θ}'s tensor;
+     *       {@code filternorm(v, θ)} scales each filter of a weight tensor to the norm of {@code θ}'s filter, and a
+     *       bias vector as a whole. A slice of {@code v} with norm 0 stays 0 (the seed would divide by zero).</li>
+     * </ul>
+     * A filter is one output unit or channel, the slice {@link Normalization#FILTER} uses (a column of a DL4J dense
+     * weight {@code [nIn, nOut]}, index {@code o} of a convolution weight {@code [out, in, kH, kW]}). For convolutions
+     * this is what {@code fnkern} reduces over (Flux's weight is {@code [kW, kH, in, out]}, dims 1-3); for a Flux
+     * {@code Dense} weight ({@code [out, in]}) {@code dims=[1]} would take one <em>input</em>'s weights, which is not
+     * the filter of the seed's own prose ("normalize each filter j on each layer i ... to the norm of its counterpart
+     * in θ") nor of Li et al.: we follow the prose.
+     *
+     * <p>Both maps give {@code θ} at {@code (0, 0)}. The landscape's {@link Landscape#directions()} are
+     * {@code θ2, θ3}. Every parameter is rewritten at every point, so the first layer is not factorized.
+     *
+     * @param kind which of the seed's maps
+     */
+    record AsymmetricPlane(Kind kind) implements Directions {
+        /** Seed 003's two maps. */
+        public enum Kind {
+            /** {@code β·θ3 + (1 − β)·layernorm(α·θ2 + (1 − α)·θ1, θ1)}. */
+            LINEAR2X,
+            /** {@code α·filternorm(θ1 + α(θ2 − θ1), θ1) + (1 − β)·filternorm(θ1 + β(θ3 − θ1), θ1)}. */
+            BARYCENTRIC
+        }
+
+        public AsymmetricPlane {
+            if (kind == null) {
+                throw new IllegalArgumentException("kind must not be null: LINEAR2X or BARYCENTRIC");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return (kind == Kind.LINEAR2X ? "linear2x" : "barycentric")
+                    + " plane through the model and two random filter-normalized models (seed 003)";
+        }
+    }
+
+    /** Seed 003's {@code linear2x} plane; see {@link AsymmetricPlane}. Needs a grid of two axes. */
+    static AsymmetricPlane linear2x() {
+        return new AsymmetricPlane(AsymmetricPlane.Kind.LINEAR2X);
+    }
+
+    /** Seed 003's {@code barycentric} plane; see {@link AsymmetricPlane}. Needs a grid of two axes. */
+    static AsymmetricPlane barycentric() {
+        return new AsymmetricPlane(AsymmetricPlane.Kind.BARYCENTRIC);
     }
 
     /** Your own directions (flat vectors in the layout of {@code net.params()}), 1 or 2. */

@@ -91,8 +91,9 @@ public final class Landscape {
             PortableRun.requirePortable(metrics, spec.execution().executor().toString());
         }
         dryRun();
+        checkCurvature();
         this.strategy = EvaluationStrategy.choose(InferencePlan.compile(prototype, batches.get(0).get(0)), layout,
-                spec.execution(), anchorCount(), spec.evaluationSets().stream().mapToLong(EvaluationSet::size).sum(),
+                effectiveExecution(), anchorCount(), spec.evaluationSets().stream().mapToLong(EvaluationSet::size).sum(),
                 batches.stream().flatMap(List::stream).mapToLong(Batch::size).max().orElse(1),
                 batchNormFeatures() != null);
         this.provenance = new Provenance(spec.directions().toString(), spec.seed(), spec.axes(),
@@ -150,6 +151,45 @@ public final class Landscape {
         return strategy.description();
     }
 
+    /**
+     * The spec's execution, without first-layer factorization when every parameter must be written at every point
+     * (curvature metrics, a plane that is not linear in its coordinates).
+     */
+    private Execution effectiveExecution() {
+        return PointEvaluator.needsAllParameters(metrics, mapFactory() == null ? null : (c, t) -> { })
+                ? spec.execution().withFactorization(false) : spec.execution();
+    }
+
+    /** The factory of the run's point map, or {@code null} for points {@code Σ w_k anchors[k]}. */
+    private org.landscape4j.engine.internal.ParameterMap.Factory mapFactory() {
+        return spec.directions() instanceof Directions.AsymmetricPlane plane
+                ? AsymmetricPlaneMap.factory(plane.kind()) : null;
+    }
+
+    /**
+     * Curvature metrics share one Lanczos run per point: they must agree on their options; the model must be one the
+     * gradients support.
+     */
+    private void checkCurvature() {
+        List<Metric.Curvature> curvature = metrics.stream().filter(m -> m instanceof Metric.Curvature)
+                .map(m -> (Metric.Curvature) m).toList();
+        if (curvature.isEmpty()) {
+            return;
+        }
+        for (Metric.Curvature c : curvature) {
+            if (!c.options().equals(curvature.get(0).options())) {
+                throw new IllegalArgumentException("curvature metrics share one Lanczos run per point and must have the"
+                        + " same options: " + curvature.get(0).name() + " has " + curvature.get(0).options() + ", "
+                        + c.name() + " has " + c.options());
+            }
+        }
+        if (prototype instanceof ComputationGraph graph && (graph.getNumInputArrays() != 1
+                || graph.getNumOutputArrays() != 1)) {
+            throw new IllegalArgumentException("curvature metrics support graphs with one input and one output, this"
+                    + " one has " + graph.getNumInputArrays() + " and " + graph.getNumOutputArrays());
+        }
+    }
+
     /** How many vectors a point combines: the centre and each direction, or a curve's anchors. */
     private int anchorCount() {
         return spec.directions() instanceof Directions.CurvePath curve ? curve.anchors().size()
@@ -183,6 +223,9 @@ public final class Landscape {
                         d = random.generate(layout, center, spec.seed(), spec.dimensions());
                     } else if (spec.directions() instanceof Directions.Given given) {
                         d = given.vectors().stream().map(this::likeCentre).toArray(INDArray[]::new);
+                    } else if (spec.directions() instanceof Directions.AsymmetricPlane) {
+                        d = AsymmetricPlaneMap.asArrays(AsymmetricPlaneMap.randomModels(layout,
+                                center.toDoubleVector(), spec.seed()), center);
                     } else {
                         throw new IllegalStateException("a curve has anchors, not directions: " + spec.directions());
                     }
@@ -423,9 +466,9 @@ public final class Landscape {
     private Flux<LandscapePoint> received(LandscapeRun run, boolean[] done, int first, PointExecutor executor) {
         int[] todo = todo(run, done);
         Curve curve = spec.directions() instanceof Directions.CurvePath c ? c.curve() : null;
-        PortableRun portable = PortableRun.of(prototype, anchors(), curve, spec.axes(), spec.execution().order(),
-                batches, metrics, keys, spec.execution().factorizeFirstLayer(), spec.execution().firstLayerMemory(),
-                batchNormFeatures());
+        PortableRun portable = PortableRun.of(prototype, anchors(), curve, mapFactory(), spec.axes(),
+                spec.execution().order(), batches, metrics, keys, effectiveExecution().factorizeFirstLayer(),
+                spec.execution().firstLayerMemory(), batchNormFeatures());
         boolean[] pending = new boolean[run.total()];
         for (int n : todo) {
             pending[n] = true;
@@ -457,8 +500,10 @@ public final class Landscape {
         java.util.function.Function<double[], double[]> weights =
                 spec.directions() instanceof Directions.CurvePath curve ? c -> curve.curve().coefficients(c[0])
                         : LandscapeRun.aroundCentre();
-        return new LandscapeRun(prototype, anchors(), weights, spec.axes(), spec.execution().order(), batches, metrics,
-                keys, strategy, batchNormFeatures());
+        org.landscape4j.engine.internal.ParameterMap.Factory factory = mapFactory();
+        INDArray[] anchors = anchors();
+        return new LandscapeRun(prototype, anchors, weights, spec.axes(), spec.execution().order(), batches, metrics,
+                keys, strategy, batchNormFeatures(), factory == null ? null : factory.create(prototype, anchors));
     }
 
     /** Features to recompute batch-norm statistics on at every point, or {@code null}. */

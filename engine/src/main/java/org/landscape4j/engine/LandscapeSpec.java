@@ -61,6 +61,10 @@ public record LandscapeSpec(Model model, Directions directions, long seed, List<
             throw new IllegalArgumentException("the directions hold " + given.vectors().size() + " vectors but the grid has "
                     + axes.size() + " axes");
         }
+        if (directions instanceof Directions.AsymmetricPlane && axes.size() != 2) {
+            throw new IllegalArgumentException("an asymmetric plane (" + directions + ") has two coordinates (α, β),"
+                    + " the grid has " + axes.size() + " axes");
+        }
         if (directions instanceof Directions.CurvePath && axes.size() != 1) {
             throw new IllegalArgumentException("a curve has one coordinate t, the grid has " + axes.size() + " axes");
         }

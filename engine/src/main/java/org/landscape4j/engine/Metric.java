@@ -1,6 +1,9 @@
 package org.landscape4j.engine;
 
+import java.util.List;
 import java.util.function.ToDoubleBiFunction;
+
+import org.landscape4j.engine.geometry.HessianExtremes;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -20,12 +23,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * </ul>
  * All are computed from the same inference-mode forward pass (running batch-norm statistics, no dropout).
  *
+ * <p>{@link #hessianEigenvalues()} (or {@link #lambdaMin()}, {@link #lambdaMax()}) are curvature maps: the smallest
+ * and largest Hessian eigenvalue of the loss on the evaluation set at every point, from one Lanczos run per point
+ * and set that gives both (see {@link org.landscape4j.engine.geometry.HessianExtremes} for the method, the mode and
+ * the cost: tens of gradient evaluations per point). They are computed on the worker's network copy at the point,
+ * from its parameters, not from the forward pass.
+ *
  * <p><b>Threads.</b> With more than one worker ({@link Execution#workers()}), the engine calls a custom metric's
  * function from several worker threads at the same time, each with its own arrays. A function that keeps state
  * between calls (a buffer, a counter, a running sum) must be thread-safe, or be made per worker with
  * {@link #perWorker(String, java.util.function.Supplier)}, which gives every worker its own instance.
  */
-public sealed interface Metric permits Metric.Loss, Metric.Accuracy, Metric.Custom {
+public sealed interface Metric permits Metric.Loss, Metric.Accuracy, Metric.Custom, Metric.Curvature {
 
     /** The metric's name, unique within a landscape; used as a key in points and results. */
     String name();
@@ -38,6 +47,37 @@ public sealed interface Metric permits Metric.Loss, Metric.Accuracy, Metric.Cust
     /** Classification accuracy as a fraction in [0, 1]. Named {@code accuracy}. */
     static Metric accuracy() {
         return Accuracy.INSTANCE;
+    }
+
+    /**
+     * The smallest and the largest Hessian eigenvalue, named {@code lambda_min} and {@code lambda_max}, with default
+     * options (20 Lanczos steps, Hessian over the weights only, as the reference's {@code plot_hessian_eigen.py}).
+     * Both come from one Lanczos run per point and set. Add both to a landscape:
+     * <pre>{@code
+     * List<Metric> metrics = new ArrayList<>(List.of(Metric.loss()));
+     * metrics.addAll(Metric.hessianEigenvalues());
+     * }</pre>
+     */
+    static List<Metric> hessianEigenvalues() {
+        return hessianEigenvalues(HessianExtremes.Options.DEFAULT);
+    }
+
+    /**
+     * As {@link #hessianEigenvalues()} with {@code options}, e.g.
+     * {@code HessianExtremes.Options.DEFAULT.withLanczosSteps(40)}.
+     */
+    static List<Metric> hessianEigenvalues(HessianExtremes.Options options) {
+        return List.of(new Curvature(Curvature.Extreme.MIN, options), new Curvature(Curvature.Extreme.MAX, options));
+    }
+
+    /** The smallest Hessian eigenvalue, named {@code lambda_min}, with default options; see {@link #hessianEigenvalues()}. */
+    static Metric lambdaMin() {
+        return new Curvature(Curvature.Extreme.MIN, HessianExtremes.Options.DEFAULT);
+    }
+
+    /** The largest Hessian eigenvalue, named {@code lambda_max}, with default options; see {@link #hessianEigenvalues()}. */
+    static Metric lambdaMax() {
+        return new Curvature(Curvature.Extreme.MAX, HessianExtremes.Options.DEFAULT);
     }
 
     /**
@@ -104,7 +144,8 @@ public sealed interface Metric permits Metric.Loss, Metric.Accuracy, Metric.Cust
                 throw new IllegalArgumentException("metric name must not be blank, was " + (name == null ? "null"
                         : "'" + name + "'"));
             }
-            if (name.equals("loss") || name.equals("accuracy")) {
+            if (name.equals("loss") || name.equals("accuracy") || name.equals(Curvature.Extreme.MIN.key)
+                    || name.equals(Curvature.Extreme.MAX.key)) {
                 throw new IllegalArgumentException("metric name '" + name + "' is reserved for the built-in metric");
             }
             if (function == null) {
@@ -115,6 +156,59 @@ public sealed interface Metric permits Metric.Loss, Metric.Accuracy, Metric.Cust
         @Override
         public String toString() {
             return name;
+        }
+    }
+
+    /**
+     * See {@link Metric#hessianEigenvalues()}. Every curvature metric of one landscape must have the same options
+     * (they share one Lanczos run per point).
+     *
+     * @param extreme which end of the spectrum, not {@code null}
+     * @param options how it is computed, not {@code null}
+     */
+    record Curvature(Extreme extreme, HessianExtremes.Options options) implements Metric {
+        /** The end of the Hessian's spectrum a curvature metric reports. */
+        public enum Extreme {
+            /** The smallest eigenvalue, {@code lambda_min}. */
+            MIN("lambda_min"),
+            /** The largest eigenvalue, {@code lambda_max}. */
+            MAX("lambda_max");
+
+            private final String key;
+
+            Extreme(String key) {
+                this.key = key;
+            }
+
+            /** The metric name: {@code lambda_min} or {@code lambda_max}. */
+            public String key() {
+                return key;
+            }
+        }
+
+        public Curvature {
+            if (extreme == null) {
+                throw new IllegalArgumentException("extreme must not be null: MIN or MAX");
+            }
+            if (options == null) {
+                throw new IllegalArgumentException("curvature options must not be null");
+            }
+        }
+
+        /** This metric with {@code n} Lanczos steps per point. */
+        public Curvature withLanczosSteps(int n) {
+            return new Curvature(extreme, options.withLanczosSteps(n));
+        }
+
+        @Override
+        public String name() {
+            return extreme.key;
+        }
+
+        @Override
+        public String toString() {
+            return extreme.key + " (" + options.lanczosSteps() + " Lanczos steps" + (options.includeBiasAndBatchNorm()
+                    ? ", with biases and batch norm)" : ", weights only)");
         }
     }
 

@@ -14,7 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code k} is the {@code k}-th block of draws, so the first direction of a plane is the direction of a line with the
  * same seed). Then, per parameter tensor:
  * <ul>
- *   <li>weights are normalized (filter-wise, layer-wise or not at all);</li>
+ *   <li>weights are normalized (filter-wise, layer-wise, not at all, or — {@link Normalization#MODEL} — together
+ *       with every other moving entry, as one vector scaled to the model's norm);</li>
  *   <li>biases, batch-norm gamma/beta and other one-dimensional entries are zeroed, or, with
  *       {@link #withBiasAndBatchNorm()}, take the weight's own values, as the reference implementation does;</li>
  *   <li>batch-norm running statistics are zeroed (never perturbed) unless {@link #withRunningStatistics()} asks for
@@ -32,6 +33,11 @@ public record RandomDirections(Normalization normalization, boolean includeBiasA
     public static final RandomDirections FILTER_NORMALIZED = new RandomDirections(Normalization.FILTER, false, false);
     /** Layer-wise normalized directions, biases and batch-norm ignored. */
     public static final RandomDirections LAYER_NORMALIZED = new RandomDirections(Normalization.LAYER, false, false);
+    /**
+     * Directions scaled as a whole to the model's norm (the {@code model} normalization of the Python
+     * {@code loss-landscapes} package), biases and batch-norm ignored.
+     */
+    public static final RandomDirections MODEL_NORMALIZED = new RandomDirections(Normalization.MODEL, false, false);
     /** Raw Gaussian directions, biases and batch-norm ignored. */
     public static final RandomDirections UNNORMALIZED = new RandomDirections(Normalization.NONE, false, false);
 
@@ -91,6 +97,10 @@ public record RandomDirections(Normalization normalization, boolean includeBiasA
 
     /** Applies this spec's per-tensor rules to a raw Gaussian direction {@code d}, in place. */
     void normalize(ParameterLayout layout, double[] theta, double[] d) {
+        if (normalization == Normalization.MODEL) {
+            normalizeModel(layout, theta, d);
+            return;
+        }
         for (ParameterSegment s : layout.segments()) {
             int off = (int) s.offset();
             int len = (int) s.length();
@@ -99,7 +109,7 @@ public record RandomDirections(Normalization normalization, boolean includeBiasA
                 switch (normalization) {
                     case FILTER -> normalizeFilters(s, theta, d);
                     case LAYER -> scale(d, off, len, norm(theta, off, len) / (norm(d, off, len) + EPS));
-                    case NONE -> { }
+                    case NONE, MODEL -> { }
                 }
             } else {
                 boolean moves = role == ParameterRole.BATCHNORM_RUNNING_STATISTIC
@@ -109,6 +119,46 @@ public record RandomDirections(Normalization normalization, boolean includeBiasA
                 } else {
                     java.util.Arrays.fill(d, off, off + len, 0.0);
                 }
+            }
+        }
+    }
+
+    /**
+     * {@link Normalization#MODEL}: the Gaussian entries that move (weights, and biases and batch-norm gamma/beta when
+     * included) scaled together to the norm of the same entries of θ; running statistics as the other normalizations.
+     */
+    private void normalizeModel(ParameterLayout layout, double[] theta, double[] d) {
+        double thetaSq = 0;
+        double dSq = 0;
+        for (ParameterSegment s : layout.segments()) {
+            int off = (int) s.offset();
+            int len = (int) s.length();
+            ParameterRole role = s.role();
+            if (role == ParameterRole.BATCHNORM_RUNNING_STATISTIC) {
+                continue;
+            }
+            if (role == ParameterRole.WEIGHT || includeBiasAndBatchNorm) {
+                double t = norm(theta, off, len);
+                double n = norm(d, off, len);
+                thetaSq += t * t;
+                dSq += n * n;
+            }
+        }
+        double factor = Math.sqrt(thetaSq) / (Math.sqrt(dSq) + EPS);
+        for (ParameterSegment s : layout.segments()) {
+            int off = (int) s.offset();
+            int len = (int) s.length();
+            ParameterRole role = s.role();
+            if (role == ParameterRole.BATCHNORM_RUNNING_STATISTIC) {
+                if (includeRunningStatistics) {
+                    System.arraycopy(theta, off, d, off, len);
+                } else {
+                    java.util.Arrays.fill(d, off, off + len, 0.0);
+                }
+            } else if (role == ParameterRole.WEIGHT || includeBiasAndBatchNorm) {
+                scale(d, off, len, factor);
+            } else {
+                java.util.Arrays.fill(d, off, off + len, 0.0);
             }
         }
     }
@@ -149,7 +199,7 @@ public record RandomDirections(Normalization normalization, boolean includeBiasA
 
     @Override
     public String toString() {
-        return "random " + normalization.name().toLowerCase() + "-normalized"
+        return "random " + normalization.name().toLowerCase(java.util.Locale.ROOT) + "-normalized"
                 + (includeBiasAndBatchNorm ? ", biases and batch-norm included" : ", biases and batch-norm ignored")
                 + (includeRunningStatistics ? ", running statistics included" : "");
     }

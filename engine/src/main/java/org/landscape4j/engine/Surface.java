@@ -65,6 +65,56 @@ public final class Surface extends LandscapeResult {
                 values(set, metric), delta);
     }
 
+    /**
+     * The convexity picture of Li et al. 2018: {@code |λmin / λmax|} of (set) at every grid point, as {@code [iy][ix]},
+     * from the {@code lambda_min} and {@code lambda_max} values of {@link Metric#hessianEigenvalues()} — near 0 where
+     * the landscape is locally convex, large where negative curvature is strong. NaN where either is missing or
+     * non-finite or {@code λmax} is 0.
+     *
+     * @throws IllegalArgumentException naming what exists when the surface lacks the set or the curvature metrics
+     */
+    public double[][] curvatureRatio(String set) {
+        double[][] min = values(set, Metric.Curvature.Extreme.MIN.key());
+        double[][] max = values(set, Metric.Curvature.Extreme.MAX.key());
+        double[][] out = new double[min.length][];
+        for (int iy = 0; iy < min.length; iy++) {
+            out[iy] = new double[min[iy].length];
+            for (int ix = 0; ix < min[iy].length; ix++) {
+                double r = Math.abs(min[iy][ix] / max[iy][ix]);
+                out[iy][ix] = Double.isFinite(r) ? r : Double.NaN;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The fraction of the plane's area with significant negative curvature on (set): where
+     * {@code λmin < −epsilon · λmax} (a grid point stands for its cell, as in {@link #areaFractionBelow}; points with
+     * a missing value count as not negative). Li et al. 2018 call the map "convex-looking" where this is rare;
+     * {@value #NEGATIVE_CURVATURE_EPSILON} is the threshold the depth study uses.
+     *
+     * @param epsilon how large the negative curvature must be relative to the positive one, finite and {@code >= 0}
+     * @throws IllegalArgumentException for a bad {@code epsilon} or a surface without the curvature metrics
+     */
+    public double negativeCurvatureFraction(String set, double epsilon) {
+        if (!(epsilon >= 0) || !Double.isFinite(epsilon)) {
+            throw new IllegalArgumentException("epsilon must be finite and >= 0, was " + epsilon);
+        }
+        double[][] min = values(set, Metric.Curvature.Extreme.MIN.key());
+        double[][] max = values(set, Metric.Curvature.Extreme.MAX.key());
+        double[][] negative = new double[min.length][];
+        for (int iy = 0; iy < min.length; iy++) {
+            negative[iy] = new double[min[iy].length];
+            for (int ix = 0; ix < min[iy].length; ix++) {
+                negative[iy][ix] = min[iy][ix] < -epsilon * max[iy][ix] ? 0 : 1;
+            }
+        }
+        return org.landscape4j.engine.geometry.Sharpness.areaFractionBelow(x.values(), y.values(), negative, 0.5);
+    }
+
+    /** The threshold ε of "significant negative curvature", {@code λmin < −ε·λmax}, used by the depth study: 0.05. */
+    public static final double NEGATIVE_CURVATURE_EPSILON = 0.05;
+
     @Override
     double[] coordinates(int index) {
         return new double[] {x.value(index % x.points()), y.value(index / x.points())};

@@ -90,6 +90,21 @@ class PortableRunTest {
     }
 
     @Test
+    void aSerializedRunComputesTheLocalBitsForCurvatureMetricsOnAnAsymmetricPlane() {
+        DataSet blobs = Fixtures.blobs(30, 3);
+        List<Metric> metrics = new ArrayList<>(List.of(Metric.loss()));
+        metrics.addAll(Metric.hessianEigenvalues(
+                org.landscape4j.engine.geometry.HessianExtremes.Options.DEFAULT.withLanczosSteps(4)));
+        LandscapeSpec spec = new LandscapeSpec(Fixtures.mlp(blobs, 2), Directions.linear2x(), 5,
+                List.of(Axis.linear(-1, 1, 3), Axis.linear(-1, 1, 2)), List.of(EvaluationSet.of("train", blobs)),
+                metrics);
+        Landscape local = Landscape.compile(spec);
+        Landscape remote = Landscape.compile(spec.withExecution(Execution.DEFAULT.withExecutor(new Serializing(4))));
+
+        assertSameBits(local.surface(), remote.surface());
+    }
+
+    @Test
     void pointsFromAnExecutorAreNumberedInArrivalOrder() {
         DataSet blobs = Fixtures.blobs(60, 3);
         List<LandscapePoint> points = Landscape.compile(Fixtures.spec(Fixtures.mlp(blobs, 1), blobs, 2, 4, 1)

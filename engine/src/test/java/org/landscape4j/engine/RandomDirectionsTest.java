@@ -147,6 +147,65 @@ class RandomDirectionsTest {
         assertThat(line.toFloatVector()).containsExactly(plane.toFloatVector());
     }
 
+    /** Known answer: the raw draws of {@code new Random(seed)}, masked to the moving entries, times one factor. */
+    private static double[] modelNormalizedByHand(long seed, boolean withBiases) {
+        java.util.Random random = new java.util.Random(seed);
+        double[] g = new double[theta.length];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = random.nextGaussian();
+        }
+        double thetaSq = 0;
+        double gSq = 0;
+        boolean[] moves = new boolean[theta.length];
+        for (ParameterSegment s : layout.segments()) {
+            boolean m = s.role() == ParameterRole.WEIGHT || withBiases && s.role().isBiasLike();
+            for (int e = 0; e < s.length(); e++) {
+                int i = (int) (s.offset() + e);
+                moves[i] = m;
+                if (m) {
+                    thetaSq += theta[i] * theta[i];
+                    gSq += g[i] * g[i];
+                }
+            }
+        }
+        double factor = Math.sqrt(thetaSq / gSq);
+        double[] expected = new double[theta.length];
+        for (int i = 0; i < g.length; i++) {
+            expected[i] = moves[i] ? g[i] * factor : 0;
+        }
+        return expected;
+    }
+
+    @Test
+    void modelNormalizationScalesTheWholeDirectionToTheWeightsNorm() {
+        double[] d = RandomDirections.MODEL_NORMALIZED.generate(layout, cnn.params(), 11, 1)[0].toDoubleVector();
+
+        double[] expected = modelNormalizedByHand(11, false);
+        for (int i = 0; i < d.length; i++) {
+            assertThat(d[i]).as("entry %d", i).isCloseTo(expected[i], within(1e-6 * (1 + Math.abs(expected[i]))));
+        }
+        double weightNorm = 0;
+        for (ParameterSegment s : layout.segmentsWith(ParameterRole.WEIGHT)) {
+            double n = norm(slice(s, theta));
+            weightNorm += n * n;
+        }
+        assertThat(norm(d)).isCloseTo(Math.sqrt(weightNorm), within(1e-5 * Math.sqrt(weightNorm)));
+        // one factor for the whole vector: the tensors' norms are not each their weight's norm
+        ParameterSegment conv = layout.segment("conv", "W");
+        assertThat(norm(slice(conv, d))).isNotCloseTo(norm(slice(conv, theta)), within(1e-3));
+    }
+
+    @Test
+    void modelNormalizationWithBiasesDrawsThemAndScalesToTheParametersNorm() {
+        double[] d = RandomDirections.MODEL_NORMALIZED.withBiasAndBatchNorm().generate(layout, cnn.params(), 12, 1)[0]
+                .toDoubleVector();
+
+        double[] expected = modelNormalizedByHand(12, true);
+        for (int i = 0; i < d.length; i++) {
+            assertThat(d[i]).as("entry %d", i).isCloseTo(expected[i], within(1e-6 * (1 + Math.abs(expected[i]))));
+        }
+    }
+
     private static double norm(double[] v) {
         double s = 0;
         for (double x : v) {

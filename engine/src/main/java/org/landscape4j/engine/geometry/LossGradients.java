@@ -28,19 +28,53 @@ final class LossGradients {
     private final INDArray labels;
     private final double[] theta;
     private final double perExample;
+    /** Further batches whose gradients are averaged with the first one's (weighted by size); empty for one batch. */
+    private final java.util.List<DataSet> more;
+    private final long examples;
+    private final ParameterRole[] fixed;
     private int evaluations;
 
     LossGradients(Model model, DataSet data) {
+        this(model, java.util.List.of(data), new ParameterRole[] {ParameterRole.BATCHNORM_RUNNING_STATISTIC}, false);
+    }
+
+    /**
+     * Gradients of the loss averaged over the examples of all {@code batches} (each batch's mean weighted by its
+     * size), over the parameters whose role is not in {@code fixed} (those entries are 0 in every gradient and
+     * product; batch-norm running statistics must be among them).
+     *
+     * @param withoutDropout remove every layer's dropout from the private copy, so gradients are deterministic and
+     *                       of the network as inference sees it (batch normalization still uses batch statistics)
+     */
+    LossGradients(Model model, java.util.List<DataSet> batches, ParameterRole[] fixed, boolean withoutDropout) {
         Model copy = model.params().dataType() == DataType.DOUBLE ? NetworkEvaluator.copyOf(model)
                 : model instanceof MultiLayerNetwork m ? m.convertDataType(DataType.DOUBLE)
                 : ((ComputationGraph) model).convertDataType(DataType.DOUBLE);
+        if (withoutDropout) {
+            org.deeplearning4j.nn.api.Layer[] layers = copy instanceof MultiLayerNetwork m ? m.getLayers()
+                    : ((ComputationGraph) copy).getLayers();
+            for (org.deeplearning4j.nn.api.Layer layer : layers) {
+                layer.conf().getLayer().setIDropout(null);
+            }
+        }
         this.net = copy;
         this.layout = ParameterLayout.of(copy);
+        DataSet data = batches.get(0);
         this.features = data.getFeatures().castTo(DataType.DOUBLE);
         this.labels = data.getLabels().castTo(DataType.DOUBLE);
+        this.more = batches.subList(1, batches.size()).stream()
+                .map(b -> new DataSet(b.getFeatures().castTo(DataType.DOUBLE), b.getLabels().castTo(DataType.DOUBLE)))
+                .toList();
+        this.examples = batches.stream().mapToLong(DataSet::numExamples).sum();
+        this.fixed = fixed.clone();
         this.theta = copy.params().toDoubleVector();
         // DL4J's gradient is summed over the minibatch; its updater divides by the batch size in minibatch mode.
         this.perExample = copy.conf().isMiniBatch() ? 1.0 / data.numExamples() : 1.0;
+    }
+
+    /** Moves the base point of {@link #hessianTimes} to {@code point} (copied). */
+    void moveTo(double[] point) {
+        System.arraycopy(point, 0, theta, 0, theta.length);
     }
 
     /** The loss (DL4J score without regularization, mean over the examples) at {@code point}, in inference mode. */
@@ -91,26 +125,38 @@ final class LossGradients {
 
     /** Sets the entries of {@code v} that are not trainable parameters to 0; returns {@code v}. */
     double[] project(double[] v) {
-        return layout.zero(v, ParameterRole.BATCHNORM_RUNNING_STATISTIC);
+        return layout.zero(v, fixed);
     }
 
     /** The gradient of the loss with respect to the trainable parameters at {@code point}; 0 elsewhere. */
     double[] at(double[] point) {
         net.params().assign(FlatVectors.toRow(point));
+        double[] g = gradient(features, labels);
+        FlatVectors.scale(perExample, g);
+        if (!more.isEmpty()) {
+            FlatVectors.scale((double) features.size(0) / examples, g);
+            for (DataSet b : more) {
+                double[] gb = gradient(b.getFeatures(), b.getLabels());
+                double n = b.numExamples();
+                FlatVectors.axpy((net.conf().isMiniBatch() ? 1.0 / n : 1.0) * n / examples, gb, g);
+            }
+        }
+        evaluations++;
+        return project(g);
+    }
+
+    private double[] gradient(INDArray x, INDArray y) {
         if (net instanceof MultiLayerNetwork m) {
-            m.setInput(features);
-            m.setLabels(labels);
+            m.setInput(x);
+            m.setLabels(y);
             m.computeGradientAndScore();
         } else {
             ComputationGraph g = (ComputationGraph) net;
-            g.setInputs(features);
-            g.setLabels(labels);
+            g.setInputs(x);
+            g.setLabels(y);
             g.computeGradientAndScore();
         }
-        evaluations++;
-        double[] g = net.gradient().gradient().toDoubleVector();
-        FlatVectors.scale(perExample, g);
-        return project(g);
+        return net.gradient().gradient().toDoubleVector();
     }
 
     /** The training loss of the last {@link #at} call (DL4J's score without regularization, mean over the examples). */

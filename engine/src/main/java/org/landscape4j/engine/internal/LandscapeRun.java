@@ -30,6 +30,7 @@ public final class LandscapeRun {
     private final MetricKeys keys;
     private final EvaluationStrategy strategy;
     private final INDArray batchNormFeatures;
+    private final ParameterMap map;
     private volatile FirstLayerProducts products;
 
     /**
@@ -59,9 +60,26 @@ public final class LandscapeRun {
     public LandscapeRun(Model prototype, INDArray[] anchors, java.util.function.Function<double[], double[]> weights,
                         List<Axis> axes, Order order, List<List<Batch>> batches, List<Metric> metrics, MetricKeys keys,
                         EvaluationStrategy strategy, INDArray batchNormFeatures) {
+        this(prototype, anchors, weights, axes, order, batches, metrics, keys, strategy, batchNormFeatures, null);
+    }
+
+    /**
+     * As the other constructor; with a {@code map}, a point's parameters are what the map writes for its coordinates
+     * (the {@code weights} are then ignored: the evaluator receives the coordinates).
+     *
+     * @param map writes a point's parameters from its coordinates, or {@code null} for {@code Σ w_k(c) anchors[k]}
+     */
+    public LandscapeRun(Model prototype, INDArray[] anchors, java.util.function.Function<double[], double[]> weights,
+                        List<Axis> axes, Order order, List<List<Batch>> batches, List<Metric> metrics, MetricKeys keys,
+                        EvaluationStrategy strategy, INDArray batchNormFeatures, ParameterMap map) {
+        if (strategy.factorizedStep() >= 0 && PointEvaluator.needsAllParameters(metrics, map)) {
+            throw new IllegalArgumentException("curvature metrics and point maps need every parameter written per"
+                    + " point: choose the strategy without first-layer factorization");
+        }
+        this.map = map;
+        this.weights = map != null ? double[]::clone : weights;
         this.prototype = prototype;
         this.anchors = anchors;
-        this.weights = weights;
         this.axes = axes;
         this.sequence = GridOrder.sequence(order, axes.stream().mapToInt(Axis::points).toArray());
         this.batches = batches;
@@ -81,7 +99,8 @@ public final class LandscapeRun {
      * the first evaluator and shared with the later ones.
      */
     public PointEvaluator newEvaluator() {
-        return PointEvaluator.create(prototype, anchors, batches, metrics, strategy, products(), batchNormFeatures);
+        return PointEvaluator.create(prototype, anchors, batches, metrics, strategy, products(), batchNormFeatures,
+                map);
     }
 
     /** The first-layer products, computed by the first worker that needs them; {@code null} without factorization. */

@@ -58,6 +58,8 @@ public abstract sealed class NetworkEvaluator permits NetworkEvaluator.Sequentia
                 v = o.loss;
             } else if (metric instanceof Metric.Accuracy a) {
                 v = Double.isNaN(o.accuracy) ? Accuracy.of(a, o.output, batch.labels()[0]) : o.accuracy;
+            } else if (metric instanceof Metric.Curvature) {
+                continue; // computed from the point's parameters, not from the forward pass (see PointEvaluator)
             } else {
                 v = ((Metric.Custom) metric).function().applyAsDouble(o.output, batch.labels()[0]);
             }

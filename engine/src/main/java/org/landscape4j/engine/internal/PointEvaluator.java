@@ -7,6 +7,8 @@ import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.landscape4j.engine.Metric;
+import org.landscape4j.engine.geometry.HessianExtremes;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.api.blas.Level1;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -17,7 +19,13 @@ import org.landscape4j.engine.internal.plan.PlanWorker;
 /**
  * Evaluates every metric on every evaluation set at one point {@code θ = Σ w_k v_k} of the parameter space, where the
  * {@code v_k} are the run's anchor vectors (for a plane: the centre and the two directions, with weights
- * {@code (1, a, b)}). One evaluator per worker thread; it owns a private network copy.
+ * {@code (1, a, b)}), or at the point a {@link ParameterMap} writes for given coordinates. One evaluator per worker
+ * thread; it owns a private network copy.
+ *
+ * <p>Curvature metrics ({@link Metric.Curvature}) are computed after the forward passes, from the copy's parameters
+ * at the point, by one {@link HessianExtremes.Probe} per evaluation set (made on first use: a double-precision copy
+ * of the network and of the set's data per worker). They and point maps need every parameter written at every point,
+ * so a run with either must not factorize the first layer ({@link #needsAllParameters}).
  */
 public abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluator.Planned {
 
@@ -26,12 +34,32 @@ public abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointE
     final List<Metric> metrics;
     final long[] setSizes;
     private final Level1 blas = Nd4j.getBlasWrapper().level1();
+    /** The point's parameters as a function of its coordinates, or {@code null} for {@code Σ w_k anchors[k]}. */
+    final ParameterMap map;
+    private final Model prototype;
+    /** Per set, the curvature calculator, made on first use (a double copy of the network and the set's data). */
+    private final HessianExtremes.Probe[] probes;
+    private final HessianExtremes.Options curvature;
 
-    PointEvaluator(INDArray[] anchors, List<List<Batch>> batches, List<Metric> metrics) {
+    PointEvaluator(Model prototype, INDArray[] anchors, List<List<Batch>> batches, List<Metric> metrics,
+                   ParameterMap map) {
+        this.prototype = prototype;
         this.anchors = anchors;
         this.batches = batches;
         this.metrics = metrics;
+        this.map = map;
         this.setSizes = batches.stream().mapToLong(b -> b.stream().mapToLong(Batch::size).sum()).toArray();
+        this.curvature = metrics.stream().filter(m -> m instanceof Metric.Curvature)
+                .map(m -> ((Metric.Curvature) m).options()).findFirst().orElse(null);
+        this.probes = new HessianExtremes.Probe[batches.size()];
+    }
+
+    /**
+     * Whether a run with these metrics and this point map needs every parameter written at every point: then the first
+     * layer must not be factorized (the factorized layer's parameters are not rewritten per point).
+     */
+    public static boolean needsAllParameters(List<Metric> metrics, ParameterMap map) {
+        return map != null || metrics.stream().anyMatch(m -> m instanceof Metric.Curvature);
     }
 
     /**
@@ -43,13 +71,33 @@ public abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointE
     public static PointEvaluator create(Model prototype, INDArray[] anchors, List<List<Batch>> batches,
                                         List<Metric> metrics, EvaluationStrategy strategy,
                                         FirstLayerProducts products, INDArray batchNormFeatures) {
-        if (strategy.plan() != null && batchNormFeatures == null) {
-            return new Planned(prototype, anchors, batches, metrics, strategy, products);
-        }
-        return new Plain(prototype, anchors, batches, metrics, batchNormFeatures);
+        return create(prototype, anchors, batches, metrics, strategy, products, batchNormFeatures, null);
     }
 
-    /** Writes the values of every (set, metric) at the point with anchor weights {@code w} into {@code out}. */
+    /**
+     * As {@link #create(Model, INDArray[], List, List, EvaluationStrategy, FirstLayerProducts, INDArray)}, with the
+     * points' parameters written by {@code map} (then {@code w} is the point's coordinates) when it is not
+     * {@code null}.
+     *
+     * @throws IllegalStateException when {@link #needsAllParameters} and the strategy factorizes the first layer
+     */
+    public static PointEvaluator create(Model prototype, INDArray[] anchors, List<List<Batch>> batches,
+                                        List<Metric> metrics, EvaluationStrategy strategy,
+                                        FirstLayerProducts products, INDArray batchNormFeatures, ParameterMap map) {
+        if (products != null && needsAllParameters(metrics, map)) {
+            throw new IllegalStateException("curvature metrics and point maps need every parameter written per point;"
+                    + " the first layer must not be factorized");
+        }
+        if (strategy.plan() != null && batchNormFeatures == null) {
+            return new Planned(prototype, anchors, batches, metrics, strategy, products, map);
+        }
+        return new Plain(prototype, anchors, batches, metrics, batchNormFeatures, map);
+    }
+
+    /**
+     * Writes the values of every (set, metric) at the point with anchor weights {@code w} (with a {@link ParameterMap}:
+     * coordinates) into {@code out}.
+     */
     public final void evaluate(double[] w, double[] out) {
         java.util.Arrays.fill(out, 0);
         moveTo(w);
@@ -62,8 +110,28 @@ public abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointE
             for (int m = 0; m < metrics.size(); m++) {
                 out[offset + m] /= setSizes[s];
             }
+            if (curvature != null) {
+                HessianExtremes e = probe(s).at(pointParameters());
+                for (int m = 0; m < metrics.size(); m++) {
+                    if (metrics.get(m) instanceof Metric.Curvature c) {
+                        out[offset + m] = c.extreme() == Metric.Curvature.Extreme.MIN ? e.min() : e.max();
+                    }
+                }
+            }
         }
     }
+
+    private HessianExtremes.Probe probe(int set) {
+        if (probes[set] == null) {
+            List<DataSet> data = batches.get(set).stream()
+                    .map(b -> new DataSet(b.features()[0], b.labels()[0])).toList();
+            probes[set] = HessianExtremes.probe(prototype, data, curvature);
+        }
+        return probes[set];
+    }
+
+    /** The whole parameter vector of the current point (live; read only). */
+    abstract INDArray pointParameters();
 
     abstract void moveTo(double[] w);
 
@@ -131,8 +199,8 @@ public abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointE
         private final INDArray batchNormFeatures;
 
         Plain(Model prototype, INDArray[] anchors, List<List<Batch>> batches, List<Metric> metrics,
-              INDArray batchNormFeatures) {
-            super(anchors, batches, metrics);
+              INDArray batchNormFeatures, ParameterMap map) {
+            super(prototype, anchors, batches, metrics, map);
             this.copy = NetworkEvaluator.copyOf(prototype);
             this.network = NetworkEvaluator.over(copy);
             this.parameters = network.parameters();
@@ -140,8 +208,17 @@ public abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointE
         }
 
         @Override
+        INDArray pointParameters() {
+            return parameters;
+        }
+
+        @Override
         void moveTo(double[] w) {
-            combine(parameters, anchors, w);
+            if (map != null) {
+                map.write(w, parameters);
+            } else {
+                combine(parameters, anchors, w);
+            }
             if (batchNormFeatures != null) {
                 recomputeBatchNorm((MultiLayerNetwork) copy, batchNormFeatures);
             }
@@ -162,10 +239,13 @@ public abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointE
         private final INDArray[] parameters;
         private final INDArray[][] anchorParts;
 
+        private final INDArray all;
+
         Planned(Model prototype, INDArray[] anchors, List<List<Batch>> batches, List<Metric> metrics,
-                EvaluationStrategy strategy, FirstLayerProducts products) {
-            super(anchors, batches, metrics);
+                EvaluationStrategy strategy, FirstLayerProducts products, ParameterMap map) {
+            super(prototype, anchors, batches, metrics, map);
             Model copy = NetworkEvaluator.copyOf(prototype);
+            this.all = copy.params();
             boolean needsOutput = metrics.stream().anyMatch(m -> m instanceof Metric.Custom);
             this.worker = strategy.plan().newWorker(copy, batches, needsOutput,
                     products == null ? -1 : strategy.factorizedStep(), products);
@@ -194,10 +274,20 @@ public abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointE
         }
 
         @Override
+        INDArray pointParameters() {
+            return all;
+        }
+
+        @Override
         void moveTo(double[] w) {
-            for (int r = 0; r < parameters.length; r++) {
-                combine(parameters[r], anchorParts[r], w);
+            if (map != null) {
+                map.write(w, all);
+            } else {
+                for (int r = 0; r < parameters.length; r++) {
+                    combine(parameters[r], anchorParts[r], w);
+                }
             }
+            // steps that derive per-point values from the parameters (folded batch norm) refresh them
             worker.pointChanged();
         }
 

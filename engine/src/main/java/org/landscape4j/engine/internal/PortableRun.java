@@ -58,11 +58,15 @@ public final class PortableRun implements Serializable {
     private final ArrayList<Serializable> metricFunctions;
     private final int total;
     private final int valuesPerPoint;
+    /** Makes the run's point map from the model and anchors, or {@code null} for points {@code Σ w_k anchors[k]}. */
+    private final ParameterMap.Factory map;
 
     private transient volatile LandscapeRun run;
 
     private PortableRun(String id, byte[] model, byte[] vectors, byte[] data, byte[] plan,
-                        ArrayList<Serializable> metricFunctions, int total, int valuesPerPoint) {
+                        ArrayList<Serializable> metricFunctions, int total, int valuesPerPoint,
+                        ParameterMap.Factory map) {
+        this.map = map;
         this.id = id;
         this.model = model;
         this.vectors = vectors;
@@ -109,8 +113,10 @@ public final class PortableRun implements Serializable {
      *
      * @param curve the curve whose coefficients weight the anchors, or {@code null} for anchors (centre, d1, d2)
      *              weighted (1, c1, c2)
+     * @param map   makes the map writing a point's parameters from its coordinates, or {@code null}
      */
-    public static PortableRun of(Model prototype, INDArray[] anchors, Curve curve, List<Axis> axes, Order order,
+    public static PortableRun of(Model prototype, INDArray[] anchors, Curve curve, ParameterMap.Factory map,
+                                 List<Axis> axes, Order order,
                                  List<List<Batch>> batches, List<Metric> metrics, MetricKeys keys,
                                  boolean factorize, long firstLayerMemory, INDArray batchNormFeatures) {
         requirePortable(metrics, "another JVM");
@@ -159,7 +165,14 @@ public final class PortableRun implements Serializable {
             for (Metric m : metrics) {
                 p.writeUTF(m.name());
                 p.writeUTF(m instanceof Metric.Loss ? "loss" : m instanceof Metric.Accuracy a
-                        ? (a.perLabel() ? "accuracy-per-label" : "accuracy") : "custom");
+                        ? (a.perLabel() ? "accuracy-per-label" : "accuracy")
+                        : m instanceof Metric.Curvature ? "curvature" : "custom");
+                if (m instanceof Metric.Curvature c) {
+                    p.writeUTF(c.extreme().name());
+                    p.writeInt(c.options().lanczosSteps());
+                    p.writeBoolean(c.options().includeBiasAndBatchNorm());
+                    p.writeLong(c.options().seed());
+                }
                 if (m instanceof Metric.Custom custom) {
                     functions.add((Serializable) custom.function());
                 }
@@ -176,7 +189,7 @@ public final class PortableRun implements Serializable {
             }
             return new PortableRun(java.util.UUID.randomUUID().toString(), modelBytes.toByteArray(),
                     vectorBytes.toByteArray(), dataBytes.toByteArray(), planBytes.toByteArray(), functions, total,
-                    keys.size());
+                    keys.size(), map);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serialize the landscape's model or data", e);
         }
@@ -288,6 +301,9 @@ public final class PortableRun implements Serializable {
                     case "loss" -> Metric.loss();
                     case "accuracy" -> Metric.accuracy();
                     case "accuracy-per-label" -> new Metric.Accuracy(true);
+                    case "curvature" -> new Metric.Curvature(Metric.Curvature.Extreme.valueOf(p.readUTF()),
+                            new org.landscape4j.engine.geometry.HessianExtremes.Options(p.readInt(), p.readBoolean(),
+                                    p.readLong()));
                     default -> Metric.of(name, castFunction(metricFunctions.get(custom++)));
                 });
             }
@@ -318,7 +334,7 @@ public final class PortableRun implements Serializable {
                     examples, batches.stream().flatMap(List::stream).mapToLong(Batch::size).max().orElse(1),
                     batchNormFeatures != null);
             return new LandscapeRun(prototype, anchors, weights, axes, order, batches, metrics, keys, strategy,
-                    batchNormFeatures);
+                    batchNormFeatures, map == null ? null : map.create(prototype, anchors));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rebuild the landscape run from its portable form", e);
         }

@@ -1,0 +1,250 @@
+package org.landscape4j.engine.geometry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.landscape4j.engine.ParameterRole;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * The smallest and the largest eigenvalue of the Hessian of a network's loss at one parameter vector, from one Lanczos
+ * run: the two numbers of the reference implementation's {@code plot_hessian_eigen.py} (Li et al. 2018, whose map of
+ * {@code |λmin / λmax|} shows where a landscape is convex).
+ *
+ * <p><b>How.</b> {@link Options#lanczosSteps()} steps of Lanczos with full re-orthogonalisation, from a seeded random
+ * start vector (the same at every point, so a map does not depend on the order or the worker that computed a point),
+ * over Hessian-vector products by central differences of DL4J gradients on a private double-precision copy of the
+ * network, {@code Hv ≈ (g(θ + εv) − g(θ − εv)) / 2ε} with {@code ε = 1e-5·max(1, |θ|)} (as {@link HessianEigen}). The
+ * extreme Ritz values of the Lanczos matrix are returned: they approach the extreme eigenvalues from inside the
+ * spectrum, the outermost ones first, so a few tens of steps give both ends well even when the parameter count is
+ * large; more steps never move them inwards. Stops early when the Krylov space is invariant (exact for small
+ * Hessians).
+ *
+ * <p><b>Which Hessian.</b> The loss is the network's own loss averaged over all examples of the data (DL4J's score,
+ * without regularization). By default the Hessian is over the weight tensors only (dense and convolution weights):
+ * the reference takes the parameters with more than one dimension, which excludes biases and batch-norm
+ * gamma/beta; {@link Options#withBiasAndBatchNorm()} includes those. Batch-norm running statistics are never
+ * variables. The reference differs in two details: it sums the per-batch mean losses of its data loader (we average
+ * over all examples: the same for one batch, a factor of the batch count otherwise, which cancels in
+ * {@code λmin/λmax}), and its ARPACK call asks for the largest-<em>magnitude</em> eigenvalue first and then the most
+ * negative one by a shift; we report the algebraic extremes, the same numbers whenever the largest-magnitude
+ * eigenvalue is positive, as it is near a minimum.
+ *
+ * <p><b>Mode.</b> The reference computes in PyTorch's eval mode. DL4J has no inference-mode gradient: the gradients
+ * here are DL4J's training-mode ones with every layer's dropout removed from the private copy, so they equal
+ * eval-mode gradients for every network without batch normalization; batch-norm layers normalize with the batch's
+ * own statistics (the Hessian of the training-mode loss), not the running ones.
+ *
+ * <p><b>Cost.</b> One point costs {@code 2 × lanczosSteps} gradient evaluations (forward and backward passes over the
+ * whole data, in double precision) plus {@code O(lanczosSteps² × P)} for re-orthogonalisation, and holds
+ * {@code lanczosSteps} vectors of {@code P} doubles: with the default 20 steps, about 40 times the cost of a training
+ * step on the same data — orders of magnitude slower than a loss value.
+ *
+ * <pre>{@code
+ * HessianExtremes e = HessianExtremes.of(net, data, HessianExtremes.Options.DEFAULT);
+ * e.min(); e.max(); e.ratio();   // λmin, λmax, |λmin / λmax|
+ * }</pre>
+ *
+ * @param min                 the smallest eigenvalue (smallest Ritz value)
+ * @param max                 the largest eigenvalue (largest Ritz value)
+ * @param steps               Lanczos steps taken (fewer than asked when the Krylov space became invariant)
+ * @param gradientEvaluations gradients computed
+ */
+public record HessianExtremes(double min, double max, int steps, int gradientEvaluations) {
+
+    /**
+     * Settings of the computation.
+     *
+     * @param lanczosSteps            Lanczos steps (Hessian-vector products) per point, at least 2; capped at the
+     *                                number of variables
+     * @param includeBiasAndBatchNorm whether biases and batch-norm gamma/beta are variables of the Hessian too (the
+     *                                reference: no)
+     * @param seed                    seed of the random start vector
+     */
+    public record Options(int lanczosSteps, boolean includeBiasAndBatchNorm, long seed) {
+        /** 20 Lanczos steps, weights only, seed 1. */
+        public static final Options DEFAULT = new Options(20, false, 1);
+
+        public Options {
+            if (lanczosSteps < 2) {
+                throw new IllegalArgumentException("lanczosSteps must be >= 2, was " + lanczosSteps);
+            }
+        }
+
+        /** These options with {@code n} Lanczos steps. */
+        public Options withLanczosSteps(int n) {
+            return new Options(n, includeBiasAndBatchNorm, seed);
+        }
+
+        /** These options with biases and batch-norm gamma/beta as variables of the Hessian too. */
+        public Options withBiasAndBatchNorm() {
+            return new Options(lanczosSteps, true, seed);
+        }
+    }
+
+    /** {@code |min / max|}: 0 where the landscape is locally convex, large where negative curvature dominates. */
+    public double ratio() {
+        return Math.abs(min / max);
+    }
+
+    /**
+     * The extreme eigenvalues at the model's own parameters.
+     *
+     * @param model   a {@link MultiLayerNetwork} or a single-input, single-output {@link ComputationGraph}; only read
+     * @param data    features and labels, without masks, not empty
+     * @param options settings, not {@code null}
+     */
+    public static HessianExtremes of(Model model, DataSet data, Options options) {
+        Probe probe = probe(model, List.of(data), options);
+        return probe.at(model.params());
+    }
+
+    /**
+     * A reusable calculator of the extremes at many parameter vectors of one architecture and one data set: it owns
+     * a double-precision copy of the network and of the data. Not thread-safe: one per thread.
+     *
+     * @param model   the architecture (its parameters are not used); only read
+     * @param batches the data, one or more batches of features and labels without masks
+     * @param options settings, not {@code null}
+     * @throws IllegalArgumentException before any work for an unsupported model, missing, empty or masked data
+     */
+    public static Probe probe(Model model, List<DataSet> batches, Options options) {
+        if (options == null) {
+            throw new IllegalArgumentException("options must not be null");
+        }
+        if (!(model instanceof MultiLayerNetwork) && !(model instanceof ComputationGraph)) {
+            throw new IllegalArgumentException("model must be a MultiLayerNetwork or a ComputationGraph, was "
+                    + (model == null ? "null" : model.getClass().getName()));
+        }
+        if (model.params() == null) {
+            throw new IllegalArgumentException("the model is not initialised: call init() first");
+        }
+        if (model instanceof ComputationGraph graph && (graph.getNumInputArrays() != 1
+                || graph.getNumOutputArrays() != 1)) {
+            throw new IllegalArgumentException("only graphs with one input and one output are supported, this one has "
+                    + graph.getNumInputArrays() + " and " + graph.getNumOutputArrays());
+        }
+        if (batches == null || batches.isEmpty()) {
+            throw new IllegalArgumentException("data must hold at least one batch");
+        }
+        for (DataSet b : batches) {
+            if (b == null || b.getFeatures() == null || b.getLabels() == null || b.numExamples() == 0) {
+                throw new IllegalArgumentException("every batch must hold features, labels and at least one example");
+            }
+            if (b.getFeaturesMaskArray() != null || b.getLabelsMaskArray() != null) {
+                throw new IllegalArgumentException("masked data sets are not supported");
+            }
+        }
+        ParameterRole[] fixed = options.includeBiasAndBatchNorm()
+                ? new ParameterRole[] {ParameterRole.BATCHNORM_RUNNING_STATISTIC}
+                : new ParameterRole[] {ParameterRole.BATCHNORM_RUNNING_STATISTIC, ParameterRole.BIAS,
+                        ParameterRole.BATCHNORM_GAMMA, ParameterRole.BATCHNORM_BETA, ParameterRole.OTHER};
+        return new Probe(new LossGradients(model, batches, fixed, true), options);
+    }
+
+    /** See {@link HessianExtremes#probe}. */
+    public static final class Probe {
+        private final LossGradients gradients;
+        private final Options options;
+        private final double[] start;
+        private final int variables;
+
+        private Probe(LossGradients gradients, Options options) {
+            this.gradients = gradients;
+            this.options = options;
+            double[] q = new double[gradients.numParams()];
+            Random random = new Random(options.seed());
+            for (int i = 0; i < q.length; i++) {
+                q[i] = random.nextGaussian();
+            }
+            gradients.project(q);
+            int nonZero = 0;
+            for (double v : q) {
+                nonZero += v != 0 ? 1 : 0;
+            }
+            if (nonZero == 0) {
+                throw new IllegalArgumentException("the network has no parameters the Hessian is taken over");
+            }
+            FlatVectors.scale(1 / FlatVectors.norm(q), q);
+            this.start = q;
+            this.variables = nonZero;
+        }
+
+        /**
+         * The extremes at {@code parameters}, a flat vector of the architecture's layout (read, not kept).
+         *
+         * @throws IllegalArgumentException if its length is not the parameter count
+         */
+        public HessianExtremes at(INDArray parameters) {
+            if (parameters == null || parameters.length() != gradients.numParams()) {
+                throw new IllegalArgumentException("parameters must have " + gradients.numParams() + " entries, had "
+                        + (parameters == null ? "none" : parameters.length()));
+            }
+            return at(parameters.toDoubleVector());
+        }
+
+        private HessianExtremes at(double[] point) {
+            int before = gradients.evaluations();
+            gradients.moveTo(point);
+            double eps = 1e-5 * Math.max(1, FlatVectors.norm(point));
+            int steps = Math.min(options.lanczosSteps(), variables);
+            List<double[]> basis = new ArrayList<>();
+            List<Double> alpha = new ArrayList<>();
+            List<Double> beta = new ArrayList<>();
+            double[] q = start.clone();
+            for (int j = 0; j < steps; j++) {
+                double[] w = gradients.hessianTimes(q, eps);
+                double a = FlatVectors.dot(q, w);
+                basis.add(q);
+                alpha.add(a);
+                for (int pass = 0; pass < 2; pass++) {
+                    for (double[] b : basis) {
+                        FlatVectors.axpy(-FlatVectors.dot(b, w), b, w);
+                    }
+                }
+                double b = FlatVectors.norm(w);
+                double scale = 0;
+                for (double x : alpha) {
+                    scale = Math.max(scale, Math.abs(x));
+                }
+                for (double x : beta) {
+                    scale = Math.max(scale, Math.abs(x));
+                }
+                if (j == steps - 1 || b <= 1e-10 * Math.max(scale, Double.MIN_NORMAL)) {
+                    break;
+                }
+                beta.add(b);
+                FlatVectors.scale(1 / b, w);
+                q = w;
+            }
+            int m = alpha.size();
+            double[][] t = new double[m][m];
+            for (int i = 0; i < m; i++) {
+                t[i][i] = alpha.get(i);
+                if (i + 1 < m) {
+                    t[i][i + 1] = beta.get(i);
+                    t[i + 1][i] = beta.get(i);
+                }
+            }
+            double[] values = SymmetricEigen.of(t).values();
+            double max = Double.NEGATIVE_INFINITY;
+            double min = Double.POSITIVE_INFINITY;
+            for (double v : values) {
+                max = Math.max(max, v);
+                min = Math.min(min, v);
+            }
+            return new HessianExtremes(min, max, m, gradients.evaluations() - before);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return String.format(java.util.Locale.ROOT, "HessianExtremes min %.6g, max %.6g, |min/max| %.4g, %d Lanczos"
+                + " steps, %d gradients", min, max, ratio(), steps, gradientEvaluations);
+    }
+}

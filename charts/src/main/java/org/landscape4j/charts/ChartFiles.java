@@ -37,6 +37,7 @@ public final class ChartFiles {
             g2.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
             g2.setPaint(java.awt.Color.WHITE);
             g2.fillRect(0, 0, width, height);
+            fit(chart, width, height);
             chart.draw(g2, new Rectangle2D.Double(0, 0, width, height));
         } finally {
             g2.dispose();
@@ -66,9 +67,22 @@ public final class ChartFiles {
     public static Path svg(Chart3D chart, Path file, int width, int height) throws IOException {
         checkSize(width, height);
         SVGGraphics2D g2 = new SVGGraphics2D(width, height);
+        fit(chart, width, height);
         chart.draw(g2, new Rectangle2D.Double(0, 0, width, height));
         return writeText(g2.getSVGDocument(), file);
     }
+
+    /**
+     * Moves the 3D chart's view point to the distance at which the plot fills {@value #FILL_3D} of the frame (as
+     * Orson Charts' own panel zooms to fit), leaving the rest to the title and axis labels.
+     */
+    private static void fit(Chart3D chart, int width, int height) {
+        org.jfree.chart3d.graphics3d.ViewPoint3D vp = chart.getViewPoint();
+        vp.setRho(vp.optimalDistance(new java.awt.Dimension((int) (width * FILL_3D), (int) (height * FILL_3D)),
+                chart.getDimensions(), chart.getProjDistance()));
+    }
+
+    private static final double FILL_3D = 0.8;
 
     private static Path write(BufferedImage img, Path file) throws IOException {
         createParent(file);

@@ -246,7 +246,7 @@ public final class SurfaceChart {
         String clip = over > 0 ? String.format(Locale.ROOT, "  (%d points clipped at >= %.4g)", over, hi) : "";
         PaintScaleLegend l;
         if (s.isLog()) {
-            // The legend strip is sampled evenly along its axis, so a log scale is shown on a log10 axis.
+            // The legend strip is sampled evenly along its axis: a log10 axis, labelled in loss units.
             double lo = Math.log10(s.getLowerBound());
             double up = Math.log10(s.getUpperBound());
             org.jfree.chart.renderer.PaintScale inLog10 = new org.jfree.chart.renderer.PaintScale() {
@@ -265,7 +265,7 @@ public final class SurfaceChart {
                     return s.colour(Math.pow(10, value));
                 }
             };
-            NumberAxis axis = new LocaleFreeAxis("log10 " + grid.label() + clip);
+            NumberAxis axis = new LogUnitsAxis(grid.label() + " (log scale)" + clip);
             axis.setRange(lo, up);
             l = new PaintScaleLegend(inLog10, axis);
         } else {

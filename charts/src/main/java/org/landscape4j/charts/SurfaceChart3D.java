@@ -7,7 +7,6 @@ import org.jfree.chart3d.Chart3DFactory;
 import org.jfree.chart3d.data.Range;
 import org.jfree.chart3d.data.function.Function3D;
 import org.jfree.chart3d.plot.XYZPlot;
-import org.jfree.chart3d.renderer.GradientColorScale;
 import org.jfree.chart3d.renderer.xyz.SurfaceRenderer;
 
 /**
@@ -52,8 +51,24 @@ public final class SurfaceChart3D {
         renderer.setDrawFaceOutlines(false);
         double hi = top > bottom ? top : bottom + 1e-9;
         plot.getYAxis().setRange(bottom, hi);
-        renderer.setColorScale(new GradientColorScale(new Range(bottom, hi), ColourScale.lowColour(),
-                ColourScale.highColour()));
+        // the heatmap's viridis scale, so both pictures of a surface use the same colours
+        ColourScale viridis = new ColourScale(bottom, hi, false);
+        Range colours = new Range(bottom, hi);
+        renderer.setColorScale(new org.jfree.chart3d.renderer.ColorScale() {
+            @Override
+            public Range getRange() {
+                return colours;
+            }
+
+            @Override
+            public Color valueToColor(double value) {
+                return viridis.colour(value);
+            }
+        });
+        Color light = new Color(0xDD, 0xDD, 0xDD);
+        plot.setGridlinePaintX(light);
+        plot.setGridlinePaintY(light);
+        plot.setGridlinePaintZ(light);
         chart.setBackground(new org.jfree.chart3d.table.StandardRectanglePainter(Color.WHITE));
         // a three-quarter view from above, so both directions and the bowl's depth read
         chart.setViewPoint(org.jfree.chart3d.graphics3d.ViewPoint3D.createAboveLeftViewPoint(60));

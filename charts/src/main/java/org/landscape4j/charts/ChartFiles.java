@@ -13,6 +13,8 @@ import javax.imageio.ImageIO;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart3d.Chart3D;
 import org.jfree.svg.SVGGraphics2D;
+import org.landscape4j.engine.Profile;
+import org.landscape4j.engine.Surface;
 
 /**
  * PNG and SVG files of charts, sized by the caller; works headless ({@code java.awt.headless=true}).
@@ -43,6 +45,29 @@ public final class ChartFiles {
             g2.dispose();
         }
         return img;
+    }
+
+    /**
+     * One line from JShell: the heatmap with labelled contours of one (set, metric) of a surface as a 900x720 PNG,
+     * log-spaced levels and colours when every value is positive.
+     *
+     * <pre>{@code jshell> ChartFiles.heatmap(surface, "train", "loss", Path.of("heatmap.png"))}</pre>
+     */
+    public static Path heatmap(Surface surface, String set, String metric, Path file) throws IOException {
+        Grid grid = Grid.of(surface, set, metric);
+        double[] range = Grid.finiteRange(grid.snapshot());
+        HeatmapStyle style = range != null && range[0] > 0 ? HeatmapStyle.DEFAULT.withLogScale() : HeatmapStyle.DEFAULT;
+        return png(new SurfaceChart(grid, set + " " + metric, style).chart(), file, 900, 720);
+    }
+
+    /** One line from JShell: the 3D surface of one (set, metric) as a 900x720 PNG. */
+    public static Path surface3d(Surface surface, String set, String metric, Path file) throws IOException {
+        return png(SurfaceChart3D.of(Grid.of(surface, set, metric), set + " " + metric, Double.NaN), file, 900, 720);
+    }
+
+    /** One line from JShell: a 1D profile (every set, loss and accuracy) as a 900x540 PNG. */
+    public static Path profile(Profile profile, Path file) throws IOException {
+        return png(ProfileChart.of(profile, "profile", false), file, 900, 540);
     }
 
     /** Writes a PNG; creates parent folders. */

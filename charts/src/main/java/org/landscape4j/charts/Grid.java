@@ -162,11 +162,6 @@ public final class Grid {
         return count;
     }
 
-    /** Whether point (ix, iy) has been recorded. */
-    public synchronized boolean isDone(int ix, int iy) {
-        return done[iy * xs.length + ix];
-    }
-
     /**
      * A consistent copy of the values, {@code [iy * nx + ix]}: NaN where not recorded yet; a recorded NaN (a loss that
      * overflowed) becomes +infinity, so it is drawn clipped at the top of the scale rather than as missing.

@@ -250,6 +250,38 @@ class ChartRenderingTest {
     }
 
     @Test
+    void oneLineChartFilesForJShellDrawTheSurfaceAndTheProfile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        int n = 21;
+        double[] loss = new double[n * n];
+        Axis axis = Axis.linear(-1, 1, n);
+        for (int iy = 0; iy < n; iy++) {
+            for (int ix = 0; ix < n; ix++) {
+                loss[iy * n + ix] = 0.5 + axis.value(ix) * axis.value(ix) + 2 * axis.value(iy) * axis.value(iy);
+            }
+        }
+        org.landscape4j.engine.Surface surface = new org.landscape4j.engine.Surface(axis, axis,
+                new MetricKeys(List.of("train"), List.of("loss")), new double[][] {loss}, null);
+        BufferedImage heat = javax.imageio.ImageIO.read(
+                ChartFiles.heatmap(surface, "train", "loss", dir.resolve("h/heatmap.png")).toFile());
+        BufferedImage cube = javax.imageio.ImageIO.read(
+                ChartFiles.surface3d(surface, "train", "loss", dir.resolve("3d.png")).toFile());
+        assertThat(heat.getWidth()).isEqualTo(900);
+        assertThat(heat.getHeight()).isEqualTo(720);
+        assertThat(cube.getWidth()).isEqualTo(900);
+        // the plot fills the frame: the middle of the picture is the surface, not the white background
+        assertThat(new Color(cube.getRGB(450, 400))).isNotEqualTo(Color.WHITE);
+        assertThat(new Color(heat.getRGB(450, 360))).isNotEqualTo(Color.WHITE);
+
+        Axis line = Axis.linear(-1, 1, 5);
+        Profile p = new Profile(line, new MetricKeys(List.of("train"), List.of("loss")),
+                new double[][] {{1, 0.5, 0.1, 0.5, 1}}, null);
+        BufferedImage profile = javax.imageio.ImageIO.read(ChartFiles.profile(p, dir.resolve("p.png")).toFile());
+        assertThat(profile.getWidth()).isEqualTo(900);
+        assertThat(profile.getHeight()).isEqualTo(540);
+    }
+
+    @Test
     void profileChartHasLossAndAccuracyOnTwinAxesPerSet() {
         Axis axis = Axis.linear(-1, 1, 5);
         MetricKeys keys = new MetricKeys(List.of("train", "test"), List.of("loss", "accuracy"));

@@ -433,8 +433,8 @@ public final class Landscape {
         }
         int workers = Math.min(execution.effectiveWorkers(), remaining);
         if (workers <= 1) {
-            return Flux.<LandscapePoint, Sequential>generate(() -> new Sequential(newRun(), done, first),
-                            Sequential::next)
+            return Flux.<LandscapePoint, OnDemand>generate(() -> new OnDemand(newRun(), done, first),
+                            OnDemand::next, OnDemand::close)
                     .subscribeOn(Schedulers.boundedElastic());
         }
         return Flux.defer(() -> {
@@ -515,14 +515,14 @@ public final class Landscape {
      * One worker computing the points in order on demand, driven by {@code Flux.generate}, skipping those marked in
      * {@code done}.
      */
-    private static final class Sequential {
+    private static final class OnDemand {
         private final LandscapeRun run;
         private final PointEvaluator evaluator;
         private final boolean[] done;
         private int next;
         private int streamed;
 
-        Sequential(LandscapeRun run, boolean[] done, int first) {
+        OnDemand(LandscapeRun run, boolean[] done, int first) {
             this.run = run;
             this.evaluator = run.newEvaluator();
             this.done = done;
@@ -536,13 +536,18 @@ public final class Landscape {
             }
         }
 
-        Sequential next(SynchronousSink<LandscapePoint> sink) {
+        OnDemand next(SynchronousSink<LandscapePoint> sink) {
             sink.next(run.point(evaluator, next++, streamed++));
             skipDone();
             if (next == run.total()) {
                 sink.complete();
             }
             return this;
+        }
+
+        /** Flux.generate's cleanup, on the generator thread after the last point (completion, error or cancel). */
+        void close() {
+            evaluator.close();
         }
     }
 

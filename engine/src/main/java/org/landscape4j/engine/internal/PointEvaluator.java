@@ -135,6 +135,13 @@ public abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointE
 
     abstract void moveTo(double[] w);
 
+    /**
+     * Releases this evaluator's native buffers now instead of at garbage collection; it must not be used afterwards.
+     * Called by the one-worker stream's cleanup, on the thread that evaluated.
+     */
+    public void close() {
+    }
+
     abstract NetworkEvaluator.Outputs forward(double[] w, int set, int batch);
 
     /** {@code target = Σ w_k sources[k]}, in place, no allocation. */
@@ -294,6 +301,11 @@ public abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointE
         @Override
         NetworkEvaluator.Outputs forward(double[] w, int set, int batch) {
             return worker.run(set, batch, w);
+        }
+
+        @Override
+        public void close() {
+            worker.close();
         }
     }
 }

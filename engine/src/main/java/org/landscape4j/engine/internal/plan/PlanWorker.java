@@ -41,6 +41,7 @@ public final class PlanWorker {
     private final int factorized;
     private final IActivation factorizedActivation;
     private final boolean[] overwritten;
+    private final List<INDArray> allocated = new ArrayList<>();
     private final long blockRows;
     /** [set][batch][block][slot]. */
     private final INDArray[][][][] slots;
@@ -143,6 +144,7 @@ public final class PlanWorker {
             full[0] = rows;
             System.arraycopy(shape, 0, full, 1, shape.length);
             buffers[s.output] = Nd4j.create(plan.dataType(), full);
+            allocated.add(buffers[s.output]);
         }
         return buffers;
     }
@@ -269,6 +271,16 @@ public final class PlanWorker {
         lines.add(String.format(Locale.ROOT, "%-14s %s  %.2f ms", "output + loss", plan.heads().get(0).source,
                 nanos[kernels.length] / 1e6));
         return lines;
+    }
+
+    /** Frees the buffers this worker allocated (not the shared first-layer products); the worker is unusable after. */
+    public void close() {
+        for (INDArray b : allocated) {
+            if (b.closeable()) {
+                b.close();
+            }
+        }
+        allocated.clear();
     }
 
     /** Tells the steps that the parameters moved (a new point): call before the point's first batch. */

@@ -5,5 +5,5 @@ var net = Demo.train(data, 150, 1);
 var l = landscape(b -> b.model(net).directions(FILTER_NORMALIZED, 2).grid(-1, 1, 21).evaluateOn("train", data));
 var s = l.surface();
 System.out.println(s);
-var png = ChartFiles.png(new SurfaceChart(Grid.of(s, "train", "loss"), null, HeatmapStyle.DEFAULT).chart(), Path.of("examples/target/jshell-heatmap.png"), 800, 640);
+var png = ChartFiles.heatmap(s, "train", "loss", Path.of("examples/target/jshell-heatmap.png"));
 System.out.println("wrote " + png);

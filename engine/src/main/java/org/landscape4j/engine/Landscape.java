@@ -1,19 +1,10 @@
 package org.landscape4j.engine;
 
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.api.layers.IOutputLayer;
-import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
-import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
-import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.landscape4j.engine.geometry.Curve;
@@ -27,11 +18,8 @@ import org.landscape4j.engine.internal.PortableRun;
 import org.landscape4j.engine.internal.plan.InferencePlan;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.BooleanIndexing;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
-import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
-import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -69,20 +57,20 @@ public final class Landscape {
         this.spec = spec;
         Model model = spec.model();
         this.layout = ParameterLayout.of(model);
-        checkOutputLayers(model);
-        checkFinite(model.params(), layout);
+        ModelCheck.checkOutputLayers(model);
+        ModelCheck.checkFinite(model.params(), layout);
         this.prototype = NetworkEvaluator.copyOf(model);
         this.center = prototype.params().dup();
         this.curveAnchors = checkDirections(spec.directions());
-        List<ILossFunction> losses = outputLosses(prototype);
+        List<ILossFunction> losses = ModelCheck.outputLosses(prototype);
         this.metrics = org.landscape4j.engine.internal.Accuracy.resolve(
-                spec.metrics().isEmpty() ? defaultMetrics(losses) : spec.metrics(), losses.get(0));
+                spec.metrics().isEmpty() ? ModelCheck.defaultMetrics(losses) : spec.metrics(), losses.get(0));
         List<String> setNames = new ArrayList<>();
         List<String> sizes = new ArrayList<>();
         this.batches = new ArrayList<>();
         for (EvaluationSet set : spec.evaluationSets()) {
             DataCheck.check(prototype, set);
-            batches.add(split(set));
+            batches.add(Batch.split(set.features(), set.labels(), set.batchSize()));
             setNames.add(set.name());
             sizes.add(set.name() + " (" + set.size() + " examples)");
         }
@@ -97,7 +85,7 @@ public final class Landscape {
                 batches.stream().flatMap(List::stream).mapToLong(Batch::size).max().orElse(1),
                 batchNormFeatures() != null);
         this.provenance = new Provenance(spec.directions().toString(), spec.seed(), spec.axes(),
-                model.getClass().getSimpleName(), layout.numParams(), fingerprint(center), sizes);
+                model.getClass().getSimpleName(), layout.numParams(), Fingerprint.of(center), sizes);
     }
 
     /**
@@ -399,7 +387,7 @@ public final class Landscape {
             }
             long examples = batches.get(s).stream().mapToLong(Batch::size).sum();
             data.add(keys.sets().get(s) + " (" + examples + " examples, data "
-                    + fingerprint(arrays.toArray(INDArray[]::new)) + ")");
+                    + Fingerprint.of(arrays.toArray(INDArray[]::new)) + ")");
         }
         h.put("evaluation data", String.join(", ", data));
         h.put("metrics", String.join(", ", keys.metrics()));
@@ -408,7 +396,7 @@ public final class Landscape {
         INDArray[] vectors = spec.directions() instanceof Directions.CurvePath ? curveAnchors : directionsShared();
         StringBuilder dirs = new StringBuilder();
         for (INDArray v : vectors) {
-            dirs.append(dirs.length() == 0 ? "" : ",").append(fingerprint(v));
+            dirs.append(dirs.length() == 0 ? "" : ",").append(Fingerprint.of(v));
         }
         h.put("direction vectors", dirs.toString());
         h.put("points", Integer.toString(totalPoints()));
@@ -557,12 +545,17 @@ public final class Landscape {
      * @throws IllegalStateException if the landscape is a plane
      */
     public Profile profile() {
-        if (spec.dimensions() != 1) {
-            throw new IllegalStateException("profile() needs 1 direction, this landscape has " + spec.dimensions()
-                    + "; use surface()");
-        }
-        double[][] values = collect(points());
-        return new Profile(spec.axes().get(0), keys, values, provenance);
+        return profile(points());
+    }
+
+    /**
+     * Computes the whole line, resuming from and recording to {@code checkpoint} (see
+     * {@link #points(java.nio.file.Path)}); blocks.
+     *
+     * @throws IllegalStateException if the landscape is a plane
+     */
+    public Profile profile(java.nio.file.Path checkpoint) {
+        return profile(points(checkpoint));
     }
 
     /**
@@ -571,38 +564,37 @@ public final class Landscape {
      * @throws IllegalStateException if the landscape is a line
      */
     public Surface surface() {
-        if (spec.dimensions() != 2) {
-            throw new IllegalStateException("surface() needs 2 directions, this landscape has " + spec.dimensions()
-                    + "; use profile()");
-        }
-        double[][] values = collect(points());
-        return new Surface(spec.axes().get(0), spec.axes().get(1), keys, values, provenance);
+        return surface(points());
     }
 
     /**
-     * Computes the whole plane, resuming from and recording to {@code checkpoint} (see {@link #points(java.nio.file.Path)});
-     * blocks.
+     * Computes the whole plane, resuming from and recording to {@code checkpoint} (see
+     * {@link #points(java.nio.file.Path)}); blocks.
+     *
+     * @throws IllegalStateException if the landscape is a line
      */
     public Surface surface(java.nio.file.Path checkpoint) {
-        if (spec.dimensions() != 2) {
-            throw new IllegalStateException("surface() needs 2 directions, this landscape has " + spec.dimensions()
-                    + "; use profile()");
-        }
-        return new Surface(spec.axes().get(0), spec.axes().get(1), keys, collect(points(checkpoint)), provenance);
+        return surface(points(checkpoint));
     }
 
-    /**
-     * Computes the whole line, resuming from and recording to {@code checkpoint} (see {@link #points(java.nio.file.Path)});
-     * blocks.
-     */
-    public Profile profile(java.nio.file.Path checkpoint) {
-        if (spec.dimensions() != 1) {
-            throw new IllegalStateException("profile() needs 1 direction, this landscape has " + spec.dimensions()
-                    + "; use surface()");
-        }
-        return new Profile(spec.axes().get(0), keys, collect(points(checkpoint)), provenance);
+    private Profile profile(Flux<LandscapePoint> points) {
+        requireDimensions(1, "profile()", "surface()");
+        return new Profile(spec.axes().get(0), keys, collect(points), provenance);
     }
 
+    private Surface surface(Flux<LandscapePoint> points) {
+        requireDimensions(2, "surface()", "profile()");
+        return new Surface(spec.axes().get(0), spec.axes().get(1), keys, collect(points), provenance);
+    }
+
+    private void requireDimensions(int n, String method, String other) {
+        if (spec.dimensions() != n) {
+            throw new IllegalStateException(method + " needs " + n + (n == 1 ? " direction" : " directions")
+                    + ", this landscape has " + spec.dimensions() + "; use " + other);
+        }
+    }
+
+    /** Every value of every point, {@code [key][grid index]}; NaN where a point never came. */
     private double[][] collect(Flux<LandscapePoint> points) {
         double[][] values = new double[keys.size()][totalPoints()];
         for (double[] v : values) {
@@ -616,80 +608,13 @@ public final class Landscape {
         return values;
     }
 
-    // ---- validation -------------------------------------------------------------------------------------------
-
-    private static void checkOutputLayers(Model model) {
-        if (model instanceof MultiLayerNetwork net) {
-            Layer last = net.getLayer(net.getnLayers() - 1);
-            if (!(last instanceof IOutputLayer)) {
-                throw new IllegalArgumentException("the last layer '" + last.conf().getLayer().getLayerName()
-                        + "' is a " + last.conf().getLayer().getClass().getSimpleName()
-                        + ", not an output layer with a loss function (OutputLayer, LossLayer, CnnLossLayer)");
-            }
-        } else {
-            ComputationGraph graph = (ComputationGraph) model;
-            for (String name : graph.getConfiguration().getNetworkOutputs()) {
-                Layer layer = graph.getLayer(name);
-                if (!(layer instanceof IOutputLayer)) {
-                    throw new IllegalArgumentException("graph output '" + name
-                            + "' is not an output layer with a loss function (OutputLayer, LossLayer, CnnLossLayer)");
-                }
-            }
-        }
-    }
-
-    private static void checkFinite(INDArray params, ParameterLayout layout) {
-        if (!BooleanIndexing.or(params, Conditions.isNan()) && !BooleanIndexing.or(params, Conditions.isInfinite())) {
-            return;
-        }
-        double[] v = params.toDoubleVector();
-        for (int i = 0; i < v.length; i++) {
-            if (!Double.isFinite(v[i])) {
-                for (ParameterSegment s : layout.segments()) {
-                    if (i >= s.offset() && i < s.offset() + s.length()) {
-                        throw new IllegalArgumentException("the network has a non-finite parameter (" + v[i]
-                                + ") in layer " + s.layerIndex() + " '" + s.layerName() + "' parameter '" + s.key()
-                                + "' at position " + (i - s.offset()) + " (flat index " + i + ")");
-                    }
-                }
-            }
-        }
-    }
-
-    /** The engine's own resident copies of the data, cut into batches once. */
-    private static List<Batch> split(EvaluationSet set) {
-        List<Batch> out = new ArrayList<>();
-        long n = set.size();
-        INDArray[] features = set.features();
-        INDArray[] labels = set.labels();
-        for (long start = 0; start < n; start += set.batchSize()) {
-            long end = Math.min(n, start + set.batchSize());
-            out.add(new Batch(slice(features, start, end), slice(labels, start, end), end - start));
-        }
-        return List.copyOf(out);
-    }
-
-    private static INDArray[] slice(INDArray[] arrays, long start, long end) {
-        INDArray[] out = new INDArray[arrays.length];
-        for (int i = 0; i < arrays.length; i++) {
-            INDArray a = arrays[i];
-            org.nd4j.linalg.indexing.INDArrayIndex[] index = new org.nd4j.linalg.indexing.INDArrayIndex[a.rank()];
-            index[0] = NDArrayIndex.interval(start, end);
-            for (int d = 1; d < a.rank(); d++) {
-                index[d] = NDArrayIndex.all();
-            }
-            out[i] = a.get(index).dup('c');
-        }
-        return out;
-    }
-
     /** Evaluates the first examples of each set on a scratch copy so that shape errors surface now, named. */
     private void dryRun() {
         NetworkEvaluator evaluator = NetworkEvaluator.over(NetworkEvaluator.copyOf(prototype));
         for (int s = 0; s < batches.size(); s++) {
             Batch first = batches.get(s).get(0);
             long n = Math.min(2, first.size());
-            Batch probe = new Batch(slice(first.features(), 0, n), slice(first.labels(), 0, n), n);
+            Batch probe = first.head(n);
             try {
                 evaluator.accumulate(probe, List.of(Metric.loss()), new double[1], 0);
             } catch (RuntimeException e) {
@@ -697,70 +622,6 @@ public final class Landscape {
                         + "' does not fit the network (features " + Arrays.toString(first.features()[0].shape())
                         + ", labels " + Arrays.toString(first.labels()[0].shape()) + "): " + e.getMessage(), e);
             }
-        }
-    }
-
-    /** The loss function of each output layer, in output order ({@code null} for an unknown kind). */
-    private static List<ILossFunction> outputLosses(Model model) {
-        List<ILossFunction> losses = new ArrayList<>();
-        if (model instanceof MultiLayerNetwork net) {
-            losses.add(lossOf(net.getLayer(net.getnLayers() - 1).conf().getLayer()));
-        } else {
-            ComputationGraph graph = (ComputationGraph) model;
-            for (String name : graph.getConfiguration().getNetworkOutputs()) {
-                losses.add(lossOf(graph.getLayer(name).conf().getLayer()));
-            }
-        }
-        return losses;
-    }
-
-    private static List<Metric> defaultMetrics(List<ILossFunction> losses) {
-        boolean classification = losses.stream()
-                .allMatch(l -> l instanceof LossMCXENT || l instanceof LossBinaryXENT);
-        return classification ? List.of(Metric.loss(), Metric.accuracy()) : List.of(Metric.loss());
-    }
-
-    private static ILossFunction lossOf(org.deeplearning4j.nn.conf.layers.Layer conf) {
-        if (conf instanceof BaseOutputLayer out) {
-            return out.getLossFn();
-        }
-        if (conf instanceof LossLayer loss) {
-            return loss.getLossFn();
-        }
-        if (conf instanceof CnnLossLayer loss) {
-            return loss.getLossFn();
-        }
-        return null;
-    }
-
-    /** SHA-256 of the vectors' bits in their data types, one after the other, first 16 hex digits. */
-    static String fingerprint(INDArray... vectors) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            ByteBuffer buf = ByteBuffer.allocate(8 * 1024);
-            for (INDArray params : vectors) {
-                if (params.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE) {
-                    for (double v : params.toDoubleVector()) {
-                        if (buf.remaining() < 8) {
-                            sha.update(buf.flip());
-                            buf.clear();
-                        }
-                        buf.putLong(Double.doubleToRawLongBits(v));
-                    }
-                } else {
-                    for (float v : params.toFloatVector()) {
-                        if (buf.remaining() < 4) {
-                            sha.update(buf.flip());
-                            buf.clear();
-                        }
-                        buf.putInt(Float.floatToRawIntBits(v));
-                    }
-                }
-            }
-            sha.update(buf.flip());
-            return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
 

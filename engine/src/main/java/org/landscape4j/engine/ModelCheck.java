@@ -1,0 +1,100 @@
+package org.landscape4j.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.api.layers.IOutputLayer;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+
+/**
+ * What a landscape checks and reads of the model itself before any work: output layers with a loss function, finite
+ * parameters (a bad one named by layer, key and position), the output losses and the default metrics they imply.
+ */
+final class ModelCheck {
+
+    private ModelCheck() {
+    }
+
+    static void checkOutputLayers(Model model) {
+        if (model instanceof MultiLayerNetwork net) {
+            Layer last = net.getLayer(net.getnLayers() - 1);
+            if (!(last instanceof IOutputLayer)) {
+                throw new IllegalArgumentException("the last layer '" + last.conf().getLayer().getLayerName()
+                        + "' is a " + last.conf().getLayer().getClass().getSimpleName()
+                        + ", not an output layer with a loss function (OutputLayer, LossLayer, CnnLossLayer)");
+            }
+        } else {
+            ComputationGraph graph = (ComputationGraph) model;
+            for (String name : graph.getConfiguration().getNetworkOutputs()) {
+                Layer layer = graph.getLayer(name);
+                if (!(layer instanceof IOutputLayer)) {
+                    throw new IllegalArgumentException("graph output '" + name
+                            + "' is not an output layer with a loss function (OutputLayer, LossLayer, CnnLossLayer)");
+                }
+            }
+        }
+    }
+
+    static void checkFinite(INDArray params, ParameterLayout layout) {
+        if (!BooleanIndexing.or(params, Conditions.isNan()) && !BooleanIndexing.or(params, Conditions.isInfinite())) {
+            return;
+        }
+        double[] v = params.toDoubleVector();
+        for (int i = 0; i < v.length; i++) {
+            if (!Double.isFinite(v[i])) {
+                for (ParameterSegment s : layout.segments()) {
+                    if (i >= s.offset() && i < s.offset() + s.length()) {
+                        throw new IllegalArgumentException("the network has a non-finite parameter (" + v[i]
+                                + ") in layer " + s.layerIndex() + " '" + s.layerName() + "' parameter '" + s.key()
+                                + "' at position " + (i - s.offset()) + " (flat index " + i + ")");
+                    }
+                }
+            }
+        }
+    }
+
+    /** The loss function of each output layer, in output order ({@code null} for an unknown kind). */
+    static List<ILossFunction> outputLosses(Model model) {
+        List<ILossFunction> losses = new ArrayList<>();
+        if (model instanceof MultiLayerNetwork net) {
+            losses.add(lossOf(net.getLayer(net.getnLayers() - 1).conf().getLayer()));
+        } else {
+            ComputationGraph graph = (ComputationGraph) model;
+            for (String name : graph.getConfiguration().getNetworkOutputs()) {
+                losses.add(lossOf(graph.getLayer(name).conf().getLayer()));
+            }
+        }
+        return losses;
+    }
+
+    static List<Metric> defaultMetrics(List<ILossFunction> losses) {
+        boolean classification = losses.stream()
+                .allMatch(l -> l instanceof LossMCXENT || l instanceof LossBinaryXENT);
+        return classification ? List.of(Metric.loss(), Metric.accuracy()) : List.of(Metric.loss());
+    }
+
+    private static ILossFunction lossOf(org.deeplearning4j.nn.conf.layers.Layer conf) {
+        if (conf instanceof BaseOutputLayer out) {
+            return out.getLossFn();
+        }
+        if (conf instanceof LossLayer loss) {
+            return loss.getLossFn();
+        }
+        if (conf instanceof CnnLossLayer loss) {
+            return loss.getLossFn();
+        }
+        return null;
+    }
+}

@@ -62,7 +62,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * set-up (network copies, first-layer products) is not counted. Prints a table and writes {@code bench.csv} and
  * {@code bench.md}.
  *
- * <pre>Bench [--out DIR] [--seconds S]   (S: time per measurement, default 4)</pre>
+ * <pre>Bench [--out DIR] [--seconds S] [--models mlp,lenet,vgg,resnet]   (S: time per measurement, default 4)</pre>
  */
 public final class Bench {
 
@@ -70,22 +70,32 @@ public final class Bench {
     private final List<String[]> rows = new ArrayList<>();
     private final StringBuilder md = new StringBuilder();
 
-    private Bench(double seconds) {
+    private final java.util.Set<String> models;
+
+    private Bench(double seconds, java.util.Set<String> models) {
         this.seconds = seconds;
+        this.models = models;
     }
 
     public static void main(String[] args) throws IOException {
         Path out = Path.of("target/bench");
         double seconds = 4;
+        java.util.Set<String> models = java.util.Set.of("mlp", "lenet", "vgg", "resnet");
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--out" -> out = Path.of(args[i + 1]);
                 case "--seconds" -> seconds = Double.parseDouble(args[i + 1]);
+                case "--models" -> models = java.util.Set.of(args[i + 1].split(","));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; options: --out DIR, --seconds S");
+                        + "; options: --out DIR, --seconds S, --models mlp,lenet,vgg,resnet");
             }
         }
-        new Bench(seconds).run(out);
+        for (String m : models) {
+            if (!java.util.Set.of("mlp", "lenet", "vgg", "resnet").contains(m)) {
+                throw new IllegalArgumentException("unknown model '" + m + "'; models: mlp, lenet, vgg, resnet");
+            }
+        }
+        new Bench(seconds, models).run(out);
     }
 
     private void run(Path out) throws IOException {
@@ -98,26 +108,45 @@ public final class Bench {
 
         DataSet eval2k = ExampleData.head(eval, 2000);
         DataSet images2k = ExampleData.images(eval2k, 28);
-        MultiLayerNetwork mlp = train(mlp(128), train, 2);
-        MultiLayerNetwork leNet = train(leNet(), ExampleData.images(ExampleData.head(train, 5000), 28), 1);
-        MultiLayerNetwork vgg = train(vgg(), ExampleData.images(ExampleData.head(train, 1000), 28), 1);
-        ComputationGraph resNet = new ComputationGraph(resNet(8, 16));
-        resNet.init();
-        resNet.fit(ExampleData.images(ExampleData.head(train, 200), 28));
+        MultiLayerNetwork mlp = models.contains("mlp") ? train(mlp(128), train, 2) : null;
+        MultiLayerNetwork leNet = models.contains("lenet")
+                ? train(leNet(), ExampleData.images(ExampleData.head(train, 5000), 28), 1) : null;
+        MultiLayerNetwork vgg = models.contains("vgg")
+                ? train(vgg(), ExampleData.images(ExampleData.head(train, 1000), 28), 1) : null;
+        ComputationGraph resNet = null;
+        if (models.contains("resnet")) {
+            resNet = new ComputationGraph(resNet(8, 16));
+            resNet.init();
+            resNet.fit(ExampleData.images(ExampleData.head(train, 200), 28));
+        }
 
         table("Points per second, 41x41 plane, 2,000 evaluation samples (loss + accuracy), the same points for every "
                         + "method", "model", "method", "points", "points/s", "vs naive", "peak RSS MB",
                 "max rel |Δloss| vs naive");
-        compare("MLP 784-128-10", mlp, eval2k);
-        compare("LeNet-like CNN (conv 5x5x8, pool, conv 5x5x16, pool, dense 64)", leNet, images2k);
-        compare("VGG-like + batch norm (16-32-64, 28x28)", vgg, images2k);
-        compare("ResNet-like graph (8 layers, 16 channels, 28x28)", resNet, images2k);
+        if (models.contains("mlp")) {
+            compare("MLP 784-128-10", mlp, eval2k);
+        }
+        if (models.contains("lenet")) {
+            compare("LeNet-like CNN (conv 5x5x8, pool, conv 5x5x16, pool, dense 64)", leNet, images2k);
+        }
+        if (models.contains("vgg")) {
+            compare("VGG-like + batch norm (16-32-64, 28x28)", vgg, images2k);
+        }
+        if (models.contains("resnet")) {
+            compare("ResNet-like graph (8 layers, 16 channels, 28x28)", resNet, images2k);
+        }
 
         table("Per-step time of one point (1 worker, 2,000 samples in one batch, after 3 warm-up points)", "model",
                 "step", "time");
-        profile("LeNet-like CNN", leNet, images2k);
-        profile("VGG-like + batch norm", vgg, images2k);
-        profile("ResNet-like graph", resNet, images2k);
+        if (models.contains("lenet")) {
+            profile("LeNet-like CNN", leNet, images2k);
+        }
+        if (models.contains("vgg")) {
+            profile("VGG-like + batch norm", vgg, images2k);
+        }
+        if (models.contains("resnet")) {
+            profile("ResNet-like graph", resNet, images2k);
+        }
 
         table("Workers x ND4J threads per op (engine, default settings otherwise)", "model", "workers",
                 "ND4J threads", "points/s");
@@ -125,17 +154,21 @@ public final class Bench {
         for (int threads : new int[] {1, 2}) {
             Nd4j.getEnvironment().setMaxThreads(threads);
             for (int workers : new int[] {1, 2}) {
-                row("MLP 784-128-10", Integer.toString(workers), Integer.toString(threads),
-                        fmt(rate(landscape(mlp, eval2k, 41, true, workers))));
-                row("LeNet-like CNN", Integer.toString(workers), Integer.toString(threads),
-                        fmt(rate(landscape(leNet, images2k, 41, true, workers))));
+                if (mlp != null) {
+                    row("MLP 784-128-10", Integer.toString(workers), Integer.toString(threads),
+                            fmt(rate(landscape(mlp, eval2k, 41, true, workers))));
+                }
+                if (leNet != null) {
+                    row("LeNet-like CNN", Integer.toString(workers), Integer.toString(threads),
+                            fmt(rate(landscape(leNet, images2k, 41, true, workers))));
+                }
             }
         }
         Nd4j.getEnvironment().setMaxThreads(defaultThreads);
 
         table("Memory against grid size (MLP, default settings)", "grid", "points/s", "peak heap used MB",
                 "peak process RSS MB");
-        for (int g : new int[] {21, 41, 81}) {
+        for (int g : mlp == null ? new int[0] : new int[] {21, 41, 81}) {
             memory(mlp, eval2k, g);
         }
 

@@ -108,17 +108,18 @@ public final class InferencePlan {
 
     /**
      * This plan with every batch norm that only a convolution without activation feeds folded into that convolution
-     * ({@link FusedConvolutionStep}); the first layer stays as it is when it can be factorized.
+     * ({@link FusedConvolutionStep}). A first layer folded this way is no longer factorized: measured on the VGG-like
+     * bench network, the folded first convolution costs less per point than combining its products and then running
+     * the batch norm on them.
      */
     private InferencePlan foldBatchNorm() {
         List<Step> folded = new ArrayList<>(steps);
-        int keep = factorizableStep();
         for (int i = 0; i < folded.size(); i++) {
             if (!(folded.get(i) instanceof BatchNormStep bn)) {
                 continue;
             }
             for (int j = 0; j < i; j++) {
-                if (j != keep && folded.get(j) instanceof ConvolutionStep conv && conv.output == bn.inputs[0]
+                if (folded.get(j) instanceof ConvolutionStep conv && conv.output == bn.inputs[0]
                         && conv.foldsBatchNorm() && consumers(conv.output) == 1) {
                     folded.set(j, new FusedConvolutionStep(conv, bn));
                     folded.remove(i);

@@ -26,9 +26,13 @@ annotation class LandscapeDsl
  * val l = landscape {
  *     model(net)
  *     directions(filterNormalized, 2)
- *     grid(-1.0..1.0, 41)
- *     evaluateOn("train", data)
+ *     grid(-1..1, 41)                                   // or grid { x(-1.0..1.0, 41); y(-0.5..0.5, 21) }
+ *     evaluate { "train" on trainData; "test" on testData }
+ *     seed = 7
+ *     workers = 2
  * }
+ * val s = l.surface()
+ * s["train", "loss"]                                    // [iy][ix]
  * ```
  * The Java [LandscapeBuilder] is the real API; this is a thin layer over it.
  * @throws IllegalArgumentException naming the offending value, before any point is computed
@@ -79,6 +83,47 @@ class LandscapeScope internal constructor() {
     fun seed(value: Long) {
         builder = builder.seed(value)
     }
+
+    /** Seed of the random directions (default 1), as a property: `seed = 7`. */
+    var seed: Long
+        get() = builder.spec().seed()
+        set(value) = seed(value)
+
+    /** Parallel workers, as a property: `workers = 2` (default: cores / ND4J threads per op, at most 8). */
+    var workers: Int
+        get() = builder.spec().execution().effectiveWorkers()
+        set(value) = workers(value)
+
+    /** The same integer [range] (`-1..1`) and number of [points] along every direction, ends included. */
+    fun grid(range: IntRange, points: Int, spacing: Spacing = Spacing.LINEAR) =
+        grid(range.first.toDouble()..range.last.toDouble(), points, spacing)
+
+    /** A plane with its own range and resolution per direction: `grid { x(-1.0..1.0, 41); y(-0.5..0.5, 21) }`. */
+    fun grid(block: GridScope.() -> Unit) {
+        val axes = GridScope().apply(block).axes()
+        builder = builder.axes(*axes.toTypedArray())
+    }
+
+    /** The evaluation sets by name: `evaluate { "train" on trainData; "test" on testData }`. */
+    fun evaluate(block: EvaluateScope.() -> Unit) {
+        EvaluateScope().apply(block).sets.forEach { builder = builder.evaluateOn(it) }
+    }
+
+    /** Linear interpolation from model [from] to [to] (Goodfellow et al. 2014). */
+    fun interpolation(from: org.deeplearning4j.nn.api.Model, to: org.deeplearning4j.nn.api.Model): Directions =
+        Landscapes.interpolation(from, to)
+
+    /** The plane through three models, Gram-Schmidt basis from [a]. */
+    fun planeThrough(
+        a: org.deeplearning4j.nn.api.Model, b: org.deeplearning4j.nn.api.Model, c: org.deeplearning4j.nn.api.Model,
+    ): Directions = Landscapes.planeThrough(a, b, c)
+
+    /** The two leading PCA directions of a training trajectory. */
+    fun pca(snapshots: List<INDArray>, centred: Boolean = false): Directions = Landscapes.pca(snapshots, centred)
+
+    /** The [count] leading Hessian eigenvectors of [model] on [data]. */
+    fun hessian(model: org.deeplearning4j.nn.api.Model, data: DataSet, count: Int): Directions =
+        Landscapes.hessian(model, data, count)
 
     /** The same [range] and number of [points] along every direction, ends included. */
     fun grid(range: ClosedFloatingPointRange<Double>, points: Int, spacing: Spacing = Spacing.LINEAR) {
@@ -156,3 +201,44 @@ class LandscapeScope internal constructor() {
     fun metric(name: String, function: (output: INDArray, labels: INDArray) -> Double): Metric =
         Metric.of(name) { output, labels -> function(output, labels) }
 }
+
+/** The receiver of `grid { }`: one axis per direction, in order. */
+@LandscapeDsl
+class GridScope internal constructor() {
+    private var x: Axis? = null
+    private var y: Axis? = null
+
+    /** The first direction's [range] and number of [points], ends included. */
+    fun x(range: ClosedFloatingPointRange<Double>, points: Int, spacing: Spacing = Spacing.LINEAR) {
+        x = Axis(range.start, range.endInclusive, points, spacing)
+    }
+
+    /** The second direction's [range] and number of [points], ends included. */
+    fun y(range: ClosedFloatingPointRange<Double>, points: Int, spacing: Spacing = Spacing.LINEAR) {
+        y = Axis(range.start, range.endInclusive, points, spacing)
+    }
+
+    internal fun axes(): List<Axis> {
+        val first = requireNotNull(x) { "grid { } needs x(range, points)" }
+        return listOfNotNull(first, y)
+    }
+}
+
+/** The receiver of `evaluate { }`: `"train" on trainData`. */
+@LandscapeDsl
+class EvaluateScope internal constructor() {
+    internal val sets = mutableListOf<EvaluationSet>()
+
+    /** Evaluates every point on [data] under this name. */
+    infix fun String.on(data: DataSet) {
+        sets += EvaluationSet.of(this, data)
+    }
+
+    /** Evaluates every point on a multi-input or multi-output data set under this name. */
+    infix fun String.on(data: MultiDataSet) {
+        sets += EvaluationSet.of(this, data)
+    }
+}
+
+/** The values of one (set, metric) of a surface, `[iy][ix]`: `surface["train", "loss"]`. */
+operator fun org.landscape4j.engine.Surface.get(set: String, metric: String): Array<DoubleArray> = values(set, metric)

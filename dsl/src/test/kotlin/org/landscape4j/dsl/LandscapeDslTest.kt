@@ -27,6 +27,43 @@ class LandscapeDslTest {
     }
 
     @Test
+    fun `nested grid and evaluate scopes, properties and integer ranges give the builder's spec`() {
+        val test = Fixtures.blobs(12, 4)
+        val nested = landscape {
+            model(net)
+            directions(filterNormalized, 2)
+            grid { x(-1.0..1.0, 4); y(-0.5..0.5, 3) }
+            evaluate { "train" on data; "test" on test }
+            seed = 7
+            workers = 1
+        }
+        val java = Landscapes.builder().model(net).directions(Landscapes.FILTER_NORMALIZED, 2).seed(7)
+            .axes(org.landscape4j.engine.Axis.linear(-1.0, 1.0, 4), org.landscape4j.engine.Axis.linear(-0.5, 0.5, 3))
+            .evaluateOn("train", data).evaluateOn("test", test).workers(1).spec()
+        assertThat(nested.spec().toString()).isEqualTo(java.toString())
+
+        val integers = landscape {
+            model(net)
+            directions(filterNormalized, 2)
+            grid(-1..1, 3)
+            evaluate { "train" on data }
+        }
+        assertThat(integers.spec().axes()).containsExactly(org.landscape4j.engine.Axis.linear(-1.0, 1.0, 3),
+            org.landscape4j.engine.Axis.linear(-1.0, 1.0, 3))
+        val s = integers.surface()
+        assertThat(s["train", "loss"][1][1]).isEqualTo(s.value("train", "loss", 1, 1))
+        assertThat(s["train", "loss"][1][1]).isCloseTo(net.score(data, false),
+            org.assertj.core.api.Assertions.within(1e-5))
+    }
+
+    @Test
+    fun `a grid block without x is refused by name`() {
+        assertThatThrownBy {
+            landscape { model(net); directions(filterNormalized, 1); grid { y(-1.0..1.0, 3) } }
+        }.hasMessageContaining("grid { } needs x(range, points)")
+    }
+
+    @Test
     fun `ranges spacing seed and own metrics read naturally`() {
         val l = landscape {
             model(net)

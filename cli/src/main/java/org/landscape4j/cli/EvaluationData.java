@@ -79,37 +79,48 @@ final class EvaluationData {
         return (int) ff.getNOut();
     }
 
+    /**
+     * Reads the CSV with Apache Commons CSV (quoted cells, errors with line numbers); the delimiter (comma, semicolon
+     * or tab) is the one the first line uses.
+     */
+    /** The delimiter the first non-empty line of {@code file} uses: tab, semicolon, or comma (the default). */
+    private static char delimiter(Path file) throws IOException {
+        try (java.util.stream.Stream<String> lines = Files.lines(file)) {
+            String first = lines.filter(l -> !l.isBlank()).findFirst().orElse("");
+            return first.indexOf('\t') >= 0 ? '\t' : first.indexOf(';') >= 0 && first.indexOf(',') < 0 ? ';' : ',';
+        }
+    }
+
     private static DataSet csv(Path file, int classes) {
         List<float[]> rows = new ArrayList<>();
         int columns = -1;
-        try {
-            List<String> lines = Files.readAllLines(file);
-            for (int i = 0; i < lines.size(); i++) {
-                String line = lines.get(i).trim();
-                if (line.isEmpty()) {
-                    continue;
-                }
-                String[] cells = line.split("\\s*[,;\\t]\\s*");
-                float[] row = new float[cells.length];
+        try (java.io.Reader in = Files.newBufferedReader(file);
+             org.apache.commons.csv.CSVParser parser = org.apache.commons.csv.CSVFormat.DEFAULT.builder()
+                     .setDelimiter(delimiter(file)).setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(true)
+                     .get().parse(in)) {
+            for (org.apache.commons.csv.CSVRecord record : parser) {
+                long line = parser.getCurrentLineNumber();
+                float[] row = new float[record.size()];
                 try {
-                    for (int c = 0; c < cells.length; c++) {
-                        row[c] = Float.parseFloat(cells[c]);
+                    for (int c = 0; c < record.size(); c++) {
+                        row[c] = Float.parseFloat(record.get(c));
                     }
                 } catch (NumberFormatException e) {
                     if (rows.isEmpty() && columns < 0) {
-                        columns = cells.length;          // a header line
+                        columns = record.size();          // a header line
                         continue;
                     }
-                    throw new BadInput("--data: " + file + " line " + (i + 1) + " is not numeric: " + line);
+                    throw new BadInput("--data: " + file + " line " + line + " is not numeric: "
+                            + String.join(",", record.toList()));
                 }
-                if (columns >= 0 && cells.length != columns) {
-                    throw new BadInput("--data: " + file + " line " + (i + 1) + " has " + cells.length
+                if (columns >= 0 && record.size() != columns) {
+                    throw new BadInput("--data: " + file + " line " + line + " has " + record.size()
                             + " columns, the first line has " + columns);
                 }
-                columns = cells.length;
+                columns = record.size();
                 rows.add(row);
             }
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             throw new BadInput("--data: cannot read " + file + " (" + e.getMessage() + ")");
         }
         if (rows.isEmpty()) {

@@ -181,6 +181,17 @@ class LandscapeCommandTest {
     }
 
     @Test
+    void csvWithAHeaderQuotedCellsAndSemicolonsReadsAndBadLinesAreNamedByNumber() throws IOException {
+        Path quoted = Files.writeString(dir.resolve("quoted.csv"),
+                "\"f1\";\"f2\";\"f3\";\"f4\";\"class\"\n\"1.5\"; 2; 3; 4; 0\n1; 2; 3; 4; 1\n");
+        assertThat(run("line", "--model", model.toString(), "--data", quoted.toString(), "--grid", "-1:1:3",
+                "--out", dir.resolve("q").toString())).isZero();
+        Path broken = Files.writeString(dir.resolve("broken.csv"), "1,2,3,4,0\n\n1,2,x,4,1\n");
+        assertUserError(run("line", "--model", model.toString(), "--data", broken.toString(), "--out",
+                dir.resolve("b").toString()), "landscape: --data: " + broken + " line 3 is not numeric: 1,2,x,4,1");
+    }
+
+    @Test
     void missingData() {
         Path missing = dir.resolve("nothing.csv");
         assertUserError(run("surface", "--model", model.toString(), "--data", missing.toString(), "--out",

@@ -184,8 +184,9 @@ class LandscapeCommandTest {
     void csvWithAHeaderQuotedCellsAndSemicolonsReadsAndBadLinesAreNamedByNumber() throws IOException {
         Path quoted = Files.writeString(dir.resolve("quoted.csv"),
                 "\"f1\";\"f2\";\"f3\";\"f4\";\"class\"\n\"1.5\"; 2; 3; 4; 0\n1; 2; 3; 4; 1\n");
-        assertThat(run("line", "--model", model.toString(), "--data", quoted.toString(), "--grid", "-1:1:3",
-                "--out", dir.resolve("q").toString())).isZero();
+        Result read = run("line", "--model", model.toString(), "--data", quoted.toString(), "--grid", "-1:1:3",
+                "--out", dir.resolve("q").toString());
+        assertThat(read.code()).as(read.err()).isZero();
         Path broken = Files.writeString(dir.resolve("broken.csv"), "1,2,3,4,0\n\n1,2,x,4,1\n");
         assertUserError(run("line", "--model", model.toString(), "--data", broken.toString(), "--out",
                 dir.resolve("b").toString()), "landscape: --data: " + broken + " line 3 is not numeric: 1,2,x,4,1");

@@ -2,12 +2,8 @@ package org.landscape4j.engine.geometry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -16,10 +12,8 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A DL4J training listener that records the network's flat parameters during training, for drawing the optimization
@@ -30,9 +24,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@code fit(iterator, epochs)}, not from {@code fit(DataSet)}). {@link #record(Model)} adds one by hand, typically
  * the initial parameters before training. Snapshots are copies: the network keeps training undisturbed.
  *
- * <p>They are kept in memory, or, after {@link #toDirectory(Path)}, written to disk as raw little-endian floats (one
- * file per snapshot: {@code .f32}, or {@code .f64} for a double-precision network) and read back by
- * {@link #snapshots()}; only one chunk of a snapshot is on the Java heap while writing.
+ * <p>They are kept in memory, or, after {@link #toDirectory(Path)}, written to disk as NumPy {@code .npy} files (one
+ * per snapshot, {@code 1 x P}, readable with {@code np.load}; written by ND4J's own NumPy writer) and read back by
+ * {@link #snapshots()}.
  *
  * <pre>{@code
  * TrajectoryRecorder recorder = TrajectoryRecorder.everyEpochs(1);
@@ -73,7 +67,6 @@ public final class TrajectoryRecorder extends BaseTrainingListener {
         }
     }
 
-    private static final int CHUNK = 1 << 20;
 
     private final Unit unit;
     private final int every;
@@ -145,7 +138,7 @@ public final class TrajectoryRecorder extends BaseTrainingListener {
 
     private static boolean isSnapshotFile(Path p) {
         String name = p.getFileName().toString();
-        return name.startsWith("snapshot-") && (name.endsWith(".f32") || name.endsWith(".f64"));
+        return name.startsWith("snapshot-") && name.endsWith(".npy");
     }
 
     /** What {@link #every()} counts. */
@@ -232,28 +225,14 @@ public final class TrajectoryRecorder extends BaseTrainingListener {
     }
 
     private Path write(INDArray params, int index, long iteration, int epoch) {
-        boolean isDouble = params.dataType() == DataType.DOUBLE;
-        int width = isDouble ? Double.BYTES : Float.BYTES;
-        Path file = directory.resolve(String.format(java.util.Locale.ROOT, "snapshot-%06d-it%d-ep%d.%s", index, iteration, epoch,
-                isDouble ? "f64" : "f32"));
-        INDArray flat = params.reshape(params.length());
-        long n = flat.length();
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(n, CHUNK) * width).order(ByteOrder.LITTLE_ENDIAN);
-            for (long from = 0; from < n; from += CHUNK) {
-                long to = Math.min(n, from + CHUNK);
-                INDArray part = flat.get(NDArrayIndex.interval(from, to));
-                buffer.clear();
-                if (isDouble) {
-                    buffer.asDoubleBuffer().put(part.toDoubleVector());
-                } else {
-                    buffer.asFloatBuffer().put(part.toFloatVector());
-                }
-                buffer.limit((int) (to - from) * width);
-                while (buffer.hasRemaining()) {
-                    ch.write(buffer);
-                }
-            }
+        Path file = directory.resolve(String.format(java.util.Locale.ROOT, "snapshot-%06d-it%d-ep%d.npy", index,
+                iteration, epoch));
+        if (Files.exists(file)) {
+            throw new IllegalStateException("snapshot " + file + " exists already");
+        }
+        try {
+            // NumPy's .npy through ND4J's own writer: np.load reads a snapshot as a 1 x P array
+            Nd4j.writeAsNumpy(params.reshape(1, params.length()), file.toFile());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write snapshot " + file, e);
         }
@@ -261,38 +240,11 @@ public final class TrajectoryRecorder extends BaseTrainingListener {
     }
 
     private static INDArray read(Path file) {
-        boolean isDouble = file.getFileName().toString().endsWith(".f64");
-        int width = isDouble ? Double.BYTES : Float.BYTES;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long bytes = ch.size();
-            if (bytes % width != 0 || bytes / width > Integer.MAX_VALUE) {
-                throw new IllegalStateException("snapshot " + file + " has " + bytes + " bytes, not a whole number"
-                        + " of " + width + "-byte values or too many");
-            }
-            int n = (int) (bytes / width);
-            float[] f = isDouble ? null : new float[n];
-            double[] d = isDouble ? new double[n] : null;
-            ByteBuffer buffer = ByteBuffer.allocate(Math.min(n, CHUNK) * width).order(ByteOrder.LITTLE_ENDIAN);
-            int at = 0;
-            while (at < n) {
-                int count = Math.min(CHUNK, n - at);
-                buffer.clear().limit(count * width);
-                while (buffer.hasRemaining()) {
-                    if (ch.read(buffer) < 0) {
-                        throw new IllegalStateException("snapshot " + file + " ended early");
-                    }
-                }
-                buffer.flip();
-                if (isDouble) {
-                    buffer.asDoubleBuffer().get(d, at, count);
-                } else {
-                    buffer.asFloatBuffer().get(f, at, count);
-                }
-                at += count;
-            }
-            return (isDouble ? Nd4j.createFromArray(d) : Nd4j.createFromArray(f)).reshape(1, n);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read snapshot " + file, e);
+        try {
+            INDArray a = Nd4j.createFromNpyFile(file.toFile());
+            return a.reshape(1, a.length());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot read snapshot " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -78,7 +78,7 @@ class TrajectoryRecorderTest {
     }
 
     @Test
-    void toDirectoryWritesRawFloatsAndReadsThemBackBitExact(@TempDir Path dir) throws Exception {
+    void toDirectoryWritesNpyFilesAndReadsThemBackBitExact(@TempDir Path dir) throws Exception {
         MultiLayerNetwork net = Fixtures.mlp(DATA, 0);
         TrajectoryRecorder memory = TrajectoryRecorder.everyIterations(1);
         TrajectoryRecorder disk = TrajectoryRecorder.everyIterations(1).toDirectory(dir.resolve("run"));
@@ -92,8 +92,11 @@ class TrajectoryRecorderTest {
         assertThat(disk.files()).hasSize(4);
         long p = net.numParams();
         for (Path f : disk.files()) {
-            assertThat(f.getFileName().toString()).endsWith(".f32");
-            assertThat(Files.size(f)).isEqualTo(4 * p);
+            assertThat(f.getFileName().toString()).endsWith(".npy");
+            byte[] bytes = Files.readAllBytes(f);
+            assertThat(new String(bytes, 1, 5, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("NUMPY");
+            assertThat(bytes[0] & 0xff).isEqualTo(0x93);
+            assertThat(bytes.length - 4 * p).as("header bytes").isBetween(64L, 256L);
         }
         List<INDArray> fromDisk = disk.snapshots();
         List<INDArray> fromMemory = memory.snapshots();

@@ -54,13 +54,60 @@ final class EvaluationData {
         if (data.numExamples() == 0) {
             throw new BadInput("--data: " + path + " holds no examples");
         }
+
         if (limit > 0 && limit < data.numExamples()) {
             data = new DataSet(data.getFeatures().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, limit),
                     org.nd4j.linalg.indexing.NDArrayIndex.all()).dup(),
                     data.getLabels().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, limit),
                             org.nd4j.linalg.indexing.NDArrayIndex.all()).dup());
         }
-        return data;
+        return asImagesFor(model, data);
+    }
+
+    /**
+     * Flat rows (IDX images, CSV) as square NCHW image tensors {@code [n, c, side, side]} when the model's first layer
+     * is a 2D convolution or pooling that takes image tensors ({@code InputType.convolutional}, no preprocessor);
+     * anything else unchanged, so that the engine's own shape check names what does not fit.
+     */
+    static DataSet asImagesFor(Model model, DataSet data) {
+        INDArray x = data.getFeatures();
+        if (x.rank() != 2) {
+            return data;
+        }
+        org.deeplearning4j.nn.conf.layers.Layer first = null;
+        if (model instanceof MultiLayerNetwork net) {
+            if (net.getLayerWiseConfigurations().getInputPreProcess(0) == null) {
+                first = net.getLayer(0).conf().getLayer();
+            }
+        } else {
+            ComputationGraph g = (ComputationGraph) model;
+            List<String> inputs = g.getConfiguration().getNetworkInputs();
+            if (inputs.size() == 1) {
+                for (var e : g.getConfiguration().getVertexInputs().entrySet()) {
+                    if (e.getValue().contains(inputs.get(0))
+                            && g.getConfiguration().getVertices().get(e.getKey())
+                            instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv && lv.getPreProcessor() == null) {
+                        first = lv.getLayerConf().getLayer();
+                    }
+                }
+            }
+        }
+        long channels;
+        if (first instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer conv
+                && !(first instanceof org.deeplearning4j.nn.conf.layers.Convolution1DLayer)) {
+            channels = conv.getNIn();
+        } else if (first instanceof org.deeplearning4j.nn.conf.layers.SubsamplingLayer
+                && !(first instanceof org.deeplearning4j.nn.conf.layers.Subsampling1DLayer)) {
+            channels = 1;
+        } else {
+            return data;
+        }
+        long pixels = x.size(1) / Math.max(1, channels);
+        long side = Math.round(Math.sqrt(pixels));
+        if (channels < 1 || pixels * channels != x.size(1) || side * side != pixels) {
+            return data;
+        }
+        return new DataSet(x.reshape('c', x.size(0), channels, side, side), data.getLabels());
     }
 
     /** The number of outputs of the model's (first) output layer. */

@@ -192,6 +192,32 @@ class LandscapeCommandTest {
                 dir.resolve("b").toString()), "landscape: --data: " + broken + " line 3 is not numeric: 1,2,x,4,1");
     }
 
+    /** A CNN built with InputType.convolutional takes the CSV's flat rows as square image tensors. */
+    @Test
+    void flatRowsBecomeImageTensorsForACnnThatTakesThem() throws IOException {
+        MultiLayerNetwork cnn = new MultiLayerNetwork(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+                .seed(3).list()
+                .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(2).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder().nOut(3)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
+                .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(4, 4, 1)).build());
+        cnn.init();
+        Path zip = dir.resolve("cnn.zip");
+        ModelSerializer.writeModel(cnn, zip.toFile(), false);
+        StringBuilder rows = new StringBuilder();
+        for (int r = 0; r < 6; r++) {
+            for (int p = 0; p < 16; p++) {
+                rows.append((r * 16 + p) % 7 / 7.0).append(',');
+            }
+            rows.append(r % 3).append('\n');
+        }
+        Path images = Files.writeString(dir.resolve("images.csv"), rows);
+        Result r = run("line", "--model", zip.toString(), "--data", images.toString(), "--grid", "-1:1:3", "--out",
+                dir.resolve("cnn").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.readString(dir.resolve("cnn/line.csv"))).contains("train_loss");
+    }
+
     @Test
     void missingData() {
         Path missing = dir.resolve("nothing.csv");

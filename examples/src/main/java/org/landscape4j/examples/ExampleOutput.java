@@ -23,6 +23,7 @@ public final class ExampleOutput {
     private final Path dir;
     private final List<String> written = new ArrayList<>();
     private final StringBuilder findings = new StringBuilder();
+    private final long started = System.nanoTime();
 
     /** Creates {@code dir}. */
     public ExampleOutput(Path dir) {
@@ -74,12 +75,36 @@ public final class ExampleOutput {
         line(text);
     }
 
-    private void line(String[] cells) {
-        System.out.println(String.join(" | ", cells));
-        findings.append(String.join(",", cells)).append('\n');
+    /** Starts a table of the seed's claims: {@code claim | measured | holds}. */
+    public void claimsHeader() {
+        header("claim", "measured", "holds");
     }
 
-    /** Saves the findings and prints what was written. */
+    /**
+     * One claim of the seed: in words, the numbers measured for it, and whether it holds at this size ({@code yes}
+     * or {@code no}).
+     */
+    public void claim(String claim, String measured, boolean holds) {
+        line(new String[] {claim, measured, holds ? "yes" : "no"});
+    }
+
+    /** Seconds since this output was created (the example's wall time when created first). */
+    public double seconds() {
+        return (System.nanoTime() - started) / 1e9;
+    }
+
+    private void line(String[] cells) {
+        System.out.println(String.join(" | ", cells));
+        String[] quoted = new String[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+            String c = cells[i];
+            quoted[i] = c.contains(",") || c.contains("\"") || c.contains("\n")
+                    ? '"' + c.replace("\"", "\"\"") + '"' : c;
+        }
+        findings.append(String.join(",", quoted)).append('\n');
+    }
+
+    /** Saves the findings, prints what was written and the wall time. */
     public void finish() {
         record(() -> {
             Path f = dir.resolve("findings.csv");
@@ -88,6 +113,7 @@ public final class ExampleOutput {
         });
         System.out.println("wrote " + written.size() + " files to " + dir.toAbsolutePath() + ": "
                 + String.join(", ", written));
+        System.out.printf(Locale.ROOT, "wall time: %.0f s%n", seconds());
     }
 
     private interface Write {

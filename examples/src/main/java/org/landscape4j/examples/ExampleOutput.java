@@ -40,14 +40,42 @@ public final class ExampleOutput {
         return dir;
     }
 
-    /** Writes a chart as PNG. */
+    /**
+     * Writes a chart as PNG, 900x640; with the environment variable {@value #GALLERY} naming a folder, also a
+     * 480x340 copy there (how the README's gallery is made), named {@code <this folder's name>-<name>.png}.
+     */
     public Path png(String name, JFreeChart chart) {
+        Path gallery = galleryFile(name);
+        if (gallery != null) {
+            record(() -> ChartFiles.png(chart, gallery, 480, 340));
+        }
         return record(() -> ChartFiles.png(chart, dir.resolve(name + ".png"), 900, 640));
     }
 
-    /** Writes a 3D chart as PNG. */
+    /** Writes a 3D chart as PNG, 900x700 (and 480x370 for the gallery, as {@link #png(String, JFreeChart)}). */
     public Path png(String name, Chart3D chart) {
+        Path gallery = galleryFile(name);
+        if (gallery != null) {
+            record(() -> ChartFiles.png(chart, gallery, 480, 370));
+        }
         return record(() -> ChartFiles.png(chart, dir.resolve(name + ".png"), 900, 700));
+    }
+
+    /** The environment variable naming the folder for small gallery copies of the pictures. */
+    public static final String GALLERY = "LANDSCAPE4J_GALLERY";
+
+    private Path galleryFile(String name) {
+        String folder = System.getenv(GALLERY);
+        if (folder == null || folder.isBlank()) {
+            return null;
+        }
+        Path g = Path.of(folder);
+        try {
+            Files.createDirectories(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + g, e);
+        }
+        return g.resolve(dir.getFileName() + "-" + name + ".png");
     }
 
     /** Writes a result as CSV. */

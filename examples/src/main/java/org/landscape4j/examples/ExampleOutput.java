@@ -47,7 +47,7 @@ public final class ExampleOutput {
     public Path png(String name, JFreeChart chart) {
         Path gallery = galleryFile(name);
         if (gallery != null) {
-            record(() -> ChartFiles.png(chart, gallery, 480, 340));
+            uncheck(() -> ChartFiles.png(chart, gallery, 480, 340));
         }
         return record(() -> ChartFiles.png(chart, dir.resolve(name + ".png"), 900, 640));
     }
@@ -56,7 +56,7 @@ public final class ExampleOutput {
     public Path png(String name, Chart3D chart) {
         Path gallery = galleryFile(name);
         if (gallery != null) {
-            record(() -> ChartFiles.png(chart, gallery, 480, 370));
+            uncheck(() -> ChartFiles.png(chart, gallery, 480, 370));
         }
         return record(() -> ChartFiles.png(chart, dir.resolve(name + ".png"), 900, 700));
     }
@@ -149,10 +149,14 @@ public final class ExampleOutput {
     }
 
     private Path record(Write w) {
+        Path f = uncheck(w);
+        written.add(f.getFileName().toString());
+        return f;
+    }
+
+    private static Path uncheck(Write w) {
         try {
-            Path f = w.run();
-            written.add(f.getFileName().toString());
-            return f;
+            return w.run();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -51,9 +51,11 @@ public final class PathsBetweenMinima {
      * @param minimaLine   the largest train loss on the straight line between the two minima
      * @param chainMax     the largest train loss along the trained chain
      * @param minimaLosses the train losses of the two minima
+     * @param lineEnds     train loss at t = 0 and t = 1 of the straight line between the minima
+     * @param chainEnds    train loss at t = 0 and t = 1 of the chain (the same two models, so the same numbers)
      */
     public record Finding(List<String> lines, double[] lineMaxLoss, double minimaLine, double chainMax,
-                          double[] minimaLosses) {
+                          double[] minimaLosses, double[] lineEnds, double[] chainEnds) {
     }
 
     private PathsBetweenMinima() {
@@ -109,18 +111,28 @@ public final class PathsBetweenMinima {
                     loss[atOne], lineMax[i], p.values("train", "accuracy")[0], p.values("train", "accuracy")[atOne],
                     p.values("test", "accuracy")[0], p.values("test", "accuracy")[atOne]);
             out.csv("line-" + (i + 1), p);
-            out.png("line-" + (i + 1), ProfileChart.of(p, names[i] + " (t = 0 .. 1.5, t = 1 at index "
-                    + atOne + ")", true));
+            out.png("line-" + (i + 1), ProfileChart.of(p, names[i] + " (t = 0 .. 1.5)", true));
             if (i == 0) {
                 minimaLine = p;
             }
         }
 
-        CurveTrainer.Options options = new CurveTrainer.Options(o.pick(20, 300, 2000), 0.01, 7);
+        CurveTrainer.Options options = new CurveTrainer.Options(o.pick(20, 800, 3000), 0.005, 7);
         DataSet curveData = ExampleData.head(train, o.pick(64, 128, 2000));
         long t0 = System.nanoTime();
-        List<INDArray> chain = CurveTrainer.train(PolygonalChain.ONE_BEND, min1, curveData, min1.params(),
-                min2.params(), options);
+        int report = Math.max(1, options.steps() / 8);
+        double[] window = new double[1];
+        CurveTrainer.Progress last = CurveTrainer.training(PolygonalChain.ONE_BEND, min1, curveData, min1.params(),
+                min2.params(), options).doOnNext(p -> {
+                    window[0] += p.loss();
+                    if (p.step() % report == 0 || p.step() == p.steps()) {
+                        int n = p.step() % report == 0 ? report : p.step() % report;
+                        System.out.printf(Locale.ROOT, "  chain step %d/%d: mean sampled loss %.4f%n", p.step(),
+                                p.steps(), window[0] / n);
+                        window[0] = 0;
+                    }
+                }).blockLast();
+        List<INDArray> chain = last.anchors();
         System.out.printf(Locale.ROOT, "one-bend chain: %d Adam steps (learning rate %.3g) on %d training images, "
                 + "%.0f s%n", options.steps(), options.learningRate(), curveData.numExamples(),
                 (System.nanoTime() - t0) / 1e9);
@@ -168,8 +180,12 @@ public final class PathsBetweenMinima {
                 + (reached ? "" : "; NOT both reached the criterion, so the claims say no")
                 + "; barrier = largest rise of the loss (or fall of the accuracy) above the worse end point, t in [0, 1]");
         out.finish();
+        double[] lineLoss = minimaLine.values("train", "loss");
+        double[] chainLoss = alongChain.values("train", "loss");
         return new Finding(List.of(names), lineMax, lineMax[0], chainMax,
-                new double[] {first.trainLoss(), second.trainLoss()});
+                new double[] {first.trainLoss(), second.trainLoss()},
+                new double[] {lineLoss[0], lineLoss[nearest(minimaLine.coordinates(), 1.0)]},
+                new double[] {chainLoss[0], chainLoss[chainLoss.length - 1]});
     }
 
     /** A fresh initialisation of the VGG-like network from {@code seed}. */

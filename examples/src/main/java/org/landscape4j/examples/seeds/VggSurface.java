@@ -100,10 +100,14 @@ public final class VggSurface {
                     f.centreLoss(), f.descentEndLoss());
             findings.add(f);
         }
-        for (Directions plane : new Directions[] {Directions.linear2x(), Directions.barycentric()}) {
+        double[] atOrigin = new double[2];
+        Directions[] asymmetric = {Directions.linear2x(), Directions.barycentric()};
+        for (int i = 0; i < asymmetric.length; i++) {
+            Directions plane = asymmetric[i];
             String name = plane.toString().split(" ")[0];
             Surface s = landscape(b -> b.model(net).directions(plane).grid(0, 1, points)
                     .evaluateOn("train", eval)).surface();
+            atOrigin[i] = s.value("train", "loss", 0, 0);
             out.csv(name + "-surface", s);
             out.png(name + "-levels", new SurfaceChart(Grid.of(s, "train", "loss"), name + " plane (alpha, beta "
                     + "in [0, 1]), log levels", HeatmapStyle.DEFAULT.withLogScale()).addPoint("trained", 0, 0)
@@ -113,6 +117,13 @@ public final class VggSurface {
         Finding filter = findings.get(0);
         Finding layer = findings.get(1);
         out.claimsHeader();
+        for (int i = 0; i < asymmetric.length; i++) {
+            String name = asymmetric[i].toString().split(" ")[0];
+            // by the seed's formulas both maps give the model itself at (alpha, beta) = (0, 0)
+            out.claim("the " + name + " plane passes through the trained model at (0, 0)", String.format(Locale.ROOT,
+                    "loss at (0, 0) %.4f, at the trained weights %.4f", atOrigin[i], filter.centreLoss()),
+                    Math.abs(atOrigin[i] - filter.centreLoss()) < 1e-3);
+        }
         out.claim("layer-normalized planes are not as smooth as filter-normalized ones (more grid local minima or "
                 + "rougher log loss)", filter.numbers() + "; " + layer.numbers(),
                 layer.localMinima() > filter.localMinima() || layer.localMinima() == filter.localMinima()

@@ -58,4 +58,13 @@ public record ExampleOptions(Path out, Size size) {
             case FULL -> full;
         };
     }
+
+    /** {@code tiny}, {@code cpu} or {@code full} value by size. */
+    public double pick(double tiny, double cpu, double full) {
+        return switch (size) {
+            case TINY -> tiny;
+            case CPU -> cpu;
+            case FULL -> full;
+        };
+    }
 }

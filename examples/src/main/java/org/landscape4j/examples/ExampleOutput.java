@@ -23,6 +23,7 @@ public final class ExampleOutput {
     private final Path dir;
     private final List<String> written = new ArrayList<>();
     private final StringBuilder findings = new StringBuilder();
+    private final long started = System.nanoTime();
 
     /** Creates {@code dir}. */
     public ExampleOutput(Path dir) {
@@ -39,14 +40,42 @@ public final class ExampleOutput {
         return dir;
     }
 
-    /** Writes a chart as PNG. */
+    /**
+     * Writes a chart as PNG, 900x640; with the environment variable {@value #GALLERY} naming a folder, also a
+     * 480x340 copy there (how the README's gallery is made), named {@code <this folder's name>-<name>.png}.
+     */
     public Path png(String name, JFreeChart chart) {
+        Path gallery = galleryFile(name);
+        if (gallery != null) {
+            uncheck(() -> ChartFiles.png(chart, gallery, 480, 340));
+        }
         return record(() -> ChartFiles.png(chart, dir.resolve(name + ".png"), 900, 640));
     }
 
-    /** Writes a 3D chart as PNG. */
+    /** Writes a 3D chart as PNG, 900x700 (and 480x370 for the gallery, as {@link #png(String, JFreeChart)}). */
     public Path png(String name, Chart3D chart) {
+        Path gallery = galleryFile(name);
+        if (gallery != null) {
+            uncheck(() -> ChartFiles.png(chart, gallery, 480, 370));
+        }
         return record(() -> ChartFiles.png(chart, dir.resolve(name + ".png"), 900, 700));
+    }
+
+    /** The environment variable naming the folder for small gallery copies of the pictures. */
+    public static final String GALLERY = "LANDSCAPE4J_GALLERY";
+
+    private Path galleryFile(String name) {
+        String folder = System.getenv(GALLERY);
+        if (folder == null || folder.isBlank()) {
+            return null;
+        }
+        Path g = Path.of(folder);
+        try {
+            Files.createDirectories(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + g, e);
+        }
+        return g.resolve(dir.getFileName() + "-" + name + ".png");
     }
 
     /** Writes a result as CSV. */
@@ -74,12 +103,36 @@ public final class ExampleOutput {
         line(text);
     }
 
-    private void line(String[] cells) {
-        System.out.println(String.join(" | ", cells));
-        findings.append(String.join(",", cells)).append('\n');
+    /** Starts a table of the seed's claims: {@code claim | measured | holds}. */
+    public void claimsHeader() {
+        header("claim", "measured", "holds");
     }
 
-    /** Saves the findings and prints what was written. */
+    /**
+     * One claim of the seed: in words, the numbers measured for it, and whether it holds at this size ({@code yes}
+     * or {@code no}).
+     */
+    public void claim(String claim, String measured, boolean holds) {
+        line(new String[] {claim, measured, holds ? "yes" : "no"});
+    }
+
+    /** Seconds since this output was created (the example's wall time when created first). */
+    public double seconds() {
+        return (System.nanoTime() - started) / 1e9;
+    }
+
+    private void line(String[] cells) {
+        System.out.println(String.join(" | ", cells));
+        String[] quoted = new String[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+            String c = cells[i];
+            quoted[i] = c.contains(",") || c.contains("\"") || c.contains("\n")
+                    ? '"' + c.replace("\"", "\"\"") + '"' : c;
+        }
+        findings.append(String.join(",", quoted)).append('\n');
+    }
+
+    /** Saves the findings, prints what was written and the wall time. */
     public void finish() {
         record(() -> {
             Path f = dir.resolve("findings.csv");
@@ -88,6 +141,7 @@ public final class ExampleOutput {
         });
         System.out.println("wrote " + written.size() + " files to " + dir.toAbsolutePath() + ": "
                 + String.join(", ", written));
+        System.out.printf(Locale.ROOT, "wall time: %.0f s%n", seconds());
     }
 
     private interface Write {
@@ -95,10 +149,14 @@ public final class ExampleOutput {
     }
 
     private Path record(Write w) {
+        Path f = uncheck(w);
+        written.add(f.getFileName().toString());
+        return f;
+    }
+
+    private static Path uncheck(Write w) {
         try {
-            Path f = w.run();
-            written.add(f.getFileName().toString());
-            return f;
+            return w.run();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

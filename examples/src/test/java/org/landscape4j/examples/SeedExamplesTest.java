@@ -42,16 +42,23 @@ class SeedExamplesTest {
         assertThat(f.trainedLoss()).isLessThan(f.pathStartLoss());
         assertThat(f.explainedVariance()[0] + f.explainedVariance()[1]).isBetween(0.5, 1.0 + 1e-9);
         assertThat(f.explainedVariance()[0]).isGreaterThanOrEqualTo(f.explainedVariance()[1]);
-        wrote(dir, "random-plane.png", "pca-plane.png", "pca-plane.csv");
+        // the uncentred PCA plane is the best plane through the trained model: it holds the explained variance
+        assertThat(f.pcaPlaneHolds()).isCloseTo(f.explainedVariance()[0] + f.explainedVariance()[1],
+                org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(f.randomPlaneHolds()).isBetween(0.0, f.pcaPlaneHolds());
+        wrote(dir, "random-plane.png", "pca-plane.png", "pca-plane.csv", "findings.csv");
     }
 
     @Test
-    void theTrainedChainStaysBelowTheStraightLineBetweenMinima(@TempDir Path dir) {
+    void theChainJoinsTheMinimaAndTheMinimaLieBelowRandomLines(@TempDir Path dir) {
         PathsBetweenMinima.Finding f = PathsBetweenMinima.run(tiny(dir));
 
-        assertThat(f.chainMax()).isLessThan(f.minimaLine());
+        // the chain is assembled from two segments: its ends are the two minima, as on the straight line
+        assertThat(f.chainEnds()[0]).isCloseTo(f.lineEnds()[0], org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(f.chainEnds()[1]).isCloseTo(f.lineEnds()[1], org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(f.chainMax()).isGreaterThanOrEqualTo(Math.max(f.chainEnds()[0], f.chainEnds()[1]));
         assertThat(Math.max(f.minimaLosses()[0], f.minimaLosses()[1])).isLessThan(f.lineMaxLoss()[3]);
-        wrote(dir, "line-1.png", "line-4.csv", "chain.png", "chain-plane.png");
+        wrote(dir, "line-1.png", "line-4.csv", "chain.png", "chain-plane.png", "findings.csv");
     }
 
     @Test
@@ -64,8 +71,14 @@ class SeedExamplesTest {
             assertThat(f.basinWidth()).isPositive();
             assertThat(f.testAccuracy()).isGreaterThan(0.1);
         });
+        assertThat(findings).extracting(HealthChecks.Finding::check).containsExactly("batch size", "batch size",
+                "weight decay", "weight decay", "optimizer", "optimizer");
+        // the shared SGD arm is trained once: the same numbers in all three checks
+        assertThat(findings.get(3).basinWidth()).isEqualTo(findings.get(0).basinWidth());
+        assertThat(findings.get(4).trainLoss()).isEqualTo(findings.get(0).trainLoss());
         wrote(dir, "baseline-1d.png", "baseline-levels.png", "baseline-3d.png");
-        assertThat(Files.readAllLines(dir.resolve("findings.csv"))).hasSize(7);
+        assertThat(Files.readAllLines(dir.resolve("findings.csv"))).hasSize(7)
+                .first().isEqualTo("claim,measured,holds");
     }
 
     @Test
@@ -97,7 +110,14 @@ class SeedExamplesTest {
                 org.landscape4j.examples.seeds.DepthStudy.run(tiny(dir));
 
         assertThat(findings).hasSize(4);
-        assertThat(findings).allSatisfy(f -> assertThat(f.areaBelow()).isBetween(0.0, 1.0));
-        wrote(dir, "plain-depth-2.png", "skip-depth-4.png");
+        assertThat(findings).extracting(org.landscape4j.examples.seeds.DepthStudy.Finding::skips)
+                .containsExactly(false, true, false, true);
+        assertThat(findings).allSatisfy(f -> {
+            assertThat(f.areaBelow()).isBetween(0.0, 1.0);
+            assertThat(f.negativeCurvature()).isBetween(0.0, 1.0);
+            assertThat(f.meanCurvatureRatio()).isFinite().isNotNegative();
+        });
+        wrote(dir, "plain-depth-2.png", "residual-depth-4.png", "residual-depth-4-curvature.png",
+                "plain-depth-4-curvature.csv", "findings.csv");
     }
 }

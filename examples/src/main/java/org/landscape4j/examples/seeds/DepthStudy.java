@@ -5,36 +5,27 @@ import static org.landscape4j.dsl.Landscapes.landscape;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.landscape4j.charts.Grid;
 import org.landscape4j.charts.HeatmapStyle;
 import org.landscape4j.charts.SurfaceChart;
+import org.landscape4j.engine.Metric;
 import org.landscape4j.engine.Surface;
+import org.landscape4j.engine.geometry.HessianExtremes;
 import org.landscape4j.examples.ExampleData;
 import org.landscape4j.examples.ExampleOptions;
 import org.landscape4j.examples.ExampleOutput;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * Seed 001's depth study (after Li et al. 2018's ResNet/VGG comparison): plain convolutional networks against the same
- * depth with skip connections ({@code ComputationGraph}), at two depths, on FashionMNIST. Sized for 2 CPU cores by
- * default (14x14 images, 8 channels, depths 2 and 4, 11x11 grids, 2 epochs on 1,500 images); {@code --size full} uses 28x28 images, 16 channels,
- * depths 6 and 20 and 51x51 grids (for a GPU or a long run).
+ * Seed 001's depth study (after Li et al. 2018's ResNet vs ResNet-noshort comparison): convolutional networks with
+ * batch norm, plain and with identity shortcuts, at two depths, on 28x28 FashionMNIST, each trained to the same
+ * train-loss criterion from the same seeds. Every network gets a filter-normalized loss plane and, on a coarse grid
+ * of the same directions, a curvature map (smallest and largest Hessian eigenvalue at every point): "convex-looking"
+ * is measured as the fraction of the plane with significant negative curvature, {@code λmin < −0.05·λmax}.
  *
  * <pre>DepthStudy [--out DIR] [--size tiny|cpu|full]</pre>
  */
@@ -43,12 +34,25 @@ public final class DepthStudy {
     /**
      * One network's surface, summarized.
      *
-     * @param depth          convolution layers in the body
-     * @param skips          with skip connections
-     * @param trainLoss      loss at the trained weights
-     * @param areaBelow      fraction of the plane below (minimum + 0.5): larger is flatter
+     * @param depth                convolution layers in the body
+     * @param skips                with identity shortcuts
+     * @param training             how its training ended
+     * @param areaBelow            fraction of the loss plane below minimum + 0.5: larger is flatter
+     * @param negativeCurvature    fraction of the curvature map with {@code λmin < −0.05·λmax}
+     * @param meanCurvatureRatio   mean of {@code |λmin / λmax|} over the curvature map
      */
-    public record Finding(int depth, boolean skips, double trainLoss, double areaBelow) {
+    public record Finding(int depth, boolean skips, CriterionTraining.Outcome training, double areaBelow,
+                          double negativeCurvature, double meanCurvatureRatio) {
+        /** Train loss at the end of training. */
+        public double trainLoss() {
+            return training.trainLoss();
+        }
+
+        String numbers() {
+            return String.format(Locale.ROOT, "%s depth %d: negative-curvature fraction %.2f, mean |lmin/lmax| %.3f, "
+                    + "train loss %.3f", skips ? "residual" : "plain", depth, negativeCurvature, meanCurvatureRatio,
+                    trainLoss());
+        }
     }
 
     private DepthStudy() {
@@ -58,80 +62,77 @@ public final class DepthStudy {
         run(ExampleOptions.parse(args, "target/examples/depth-study"));
     }
 
-    /** Runs the example and returns one finding per network. */
+    /** Runs the example and returns one finding per network: plain and residual at the shallow, then the deep depth. */
     public static List<Finding> run(ExampleOptions o) {
-        boolean full = o.size() == ExampleOptions.Size.FULL;
-        ExampleData data = ExampleData.load(o.pick(200, 1500, 60000), o.pick(50, 100, 2000), !full);
-        DataSet eval = ExampleData.head(data.train(), o.pick(50, 100, 2000));
         ExampleOutput out = new ExampleOutput(o.out());
-        int channels = full ? 16 : 8;
-        int[] depths = {o.pick(2, 2, 6), o.pick(4, 4, 20)};
-        int points = o.pick(5, 11, 51);
-        System.out.println("seed 001 depth study: plain vs skip connections, depths " + depths[0] + " and "
-                + depths[1] + "; data: " + data.source());
-        out.header("depth", "skip connections", "train loss", "area fraction below min + 0.5");
+        ExampleData data = ExampleData.load(o.pick(200, 800, 10000), 10, false);
+        DataSet train = ExampleData.images(data.train(), 28);
+        DataSet eval = ExampleData.head(train, o.pick(100, 500, 2000));
+        DataSet curvatureData = ExampleData.head(train, o.pick(20, 50, 500));
+        int channels = o.pick(4, 8, 16);
+        int[] depths = {2, o.pick(4, 8, 20)};
+        int points = o.pick(7, 21, 41);
+        int coarse = o.pick(3, 7, 11);
+        // The curvature maps cover the central half of the loss plane: at this size a trained minimum's basin spans
+        // about +-0.5 in filter-normalized units; on +-1 with a 5x5 grid every point but the centre had strong
+        // negative curvature for all four networks (fractions 0.94-1.00), which measures nothing.
+        double half = 0.5;
+        HessianExtremes.Options lanczos = HessianExtremes.Options.DEFAULT.withLanczosSteps(o.pick(4, 6, 20));
+        CriterionTraining.Criterion criterion = new CriterionTraining.Criterion(o.pick(2.0, 0.1, 0.05),
+                o.pick(1, 40, 100));
+        System.out.printf(Locale.ROOT, "seed 001 depth study: plain vs residual, %d channels, depths %d and %d, on %d "
+                + "28x28 images of %s; every network: Adam 2e-3, batch 64, initial weights seed 7, example order seed "
+                + "1, %s; loss planes: %dx%d on [-1, 1]^2, %d images; curvature maps: %dx%d on [-%.1f, %.1f]^2 (the same "
+                + "directions), %d Lanczos steps on %d images%n", channels, depths[0], depths[1], train.numExamples(),
+                data.source(), criterion, points, points, eval.numExamples(), coarse, coarse, half, half,
+                lanczos.lanczosSteps(), curvatureData.numExamples());
         List<Finding> findings = new ArrayList<>();
         for (int depth : depths) {
             for (boolean skips : new boolean[] {false, true}) {
-                ComputationGraph net = new ComputationGraph(network(data.side(), channels, depth, skips));
-                net.init();
-                for (int e = 0; e < o.pick(1, 2, 10); e++) {
-                    for (DataSet b : data.train().batchBy(64)) {
-                        net.fit(b);
-                    }
-                }
+                String name = (skips ? "residual" : "plain") + "-depth-" + depth;
+                ComputationGraph net = SeedNetworks.depthNet(channels, depth, skips, new Adam(2e-3), 7);
+                CriterionTraining.Outcome outcome = CriterionTraining.fit(name, net, train, 64, criterion, 1);
                 Surface s = landscape(b -> b.model(net).directions(FILTER_NORMALIZED, 2).grid(-1, 1, points)
                         .evaluateOn("train", eval)).surface();
-                String name = (skips ? "skip" : "plain") + "-depth-" + depth;
                 out.csv(name, s);
-                out.png(name, new SurfaceChart(Grid.of(s, "train", "loss"), (skips ? "With skip connections" : "Plain")
-                        + ", depth " + depth, HeatmapStyle.DEFAULT.withLogScale()).chart());
-                Finding f = new Finding(depth, skips, s.value("train", "loss", points / 2, points / 2),
-                        s.areaFractionBelow("train", "loss", 0.5));
+                String title = (skips ? "Residual" : "Plain") + ", depth " + depth;
+                out.png(name, new SurfaceChart(Grid.of(s, "train", "loss"), title + ": loss",
+                        HeatmapStyle.DEFAULT.withLogScale()).chart());
+                long t0 = System.nanoTime();
+                Surface curvature = landscape(b -> b.model(net).directions(FILTER_NORMALIZED, 2)
+                        .grid(-half, half, coarse).evaluateOn("train", curvatureData)
+                        .metrics(Metric.hessianEigenvalues(lanczos).toArray(Metric[]::new))).surface();
+                out.csv(name + "-curvature", curvature);
+                out.png(name + "-curvature", SurfaceChart.curvatureRatio(curvature, "train").chart());
+                double[] ratios = java.util.Arrays.stream(curvature.curvatureRatio("train"))
+                        .flatMapToDouble(java.util.Arrays::stream).filter(Double::isFinite).toArray();
+                Finding f = new Finding(depth, skips, outcome, s.areaFractionBelow("train", "loss", 0.5),
+                        curvature.negativeCurvatureFraction("train", Surface.NEGATIVE_CURVATURE_EPSILON),
+                        java.util.Arrays.stream(ratios).average().orElse(Double.NaN));
+                System.out.printf(Locale.ROOT, "  %s; curvature map %.0f s%n", f.numbers(),
+                        (System.nanoTime() - t0) / 1e9);
                 findings.add(f);
-                out.row(f.depth(), f.skips(), f.trainLoss(), f.areaBelow());
             }
         }
+        Finding plainShallow = findings.get(0);
+        Finding residualShallow = findings.get(1);
+        Finding plainDeep = findings.get(2);
+        Finding residualDeep = findings.get(3);
+        boolean reached = findings.stream().allMatch(f -> f.training().reached());
+        out.claimsHeader();
+        out.claim("plain networks grow chaotic with depth (more of the plane with significant negative curvature)",
+                plainShallow.numbers() + "; " + plainDeep.numbers(),
+                reached && plainDeep.negativeCurvature() > plainShallow.negativeCurvature());
+        out.claim("residual networks stay convex-looking with depth (negative-curvature fraction does not grow)",
+                residualShallow.numbers() + "; " + residualDeep.numbers(),
+                reached && residualDeep.negativeCurvature() <= residualShallow.negativeCurvature());
+        out.claim("at the larger depth the residual plane is more convex-looking than the plain one",
+                residualDeep.numbers() + "; " + plainDeep.numbers(),
+                reached && residualDeep.negativeCurvature() < plainDeep.negativeCurvature());
+        System.out.println("every network: same criterion, optimizer, batch size, initial-weights and example-order "
+                + "seeds; same directions seed for its loss plane and curvature map" + (reached ? ""
+                : "; NOT every network reached the criterion, so the claims say no"));
         out.finish();
         return findings;
-    }
-
-    /**
-     * A stem convolution, then {@code depth} 3x3 convolutions (with {@code skips}: pairs of them bridged by an
-     * identity shortcut, as in a ResNet block), global average pooling and a softmax.
-     */
-    static ComputationGraphConfiguration network(int side, int channels, int depth, boolean skips) {
-        ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder().seed(13)
-                .dataType(DataType.FLOAT).updater(new Adam(5e-3)).weightInit(WeightInit.RELU)
-                .convolutionMode(ConvolutionMode.Same).graphBuilder()
-                .addInputs("in")
-                .setInputTypes(InputType.convolutionalFlat(side, side, 1))
-                .addLayer("stem", new ConvolutionLayer.Builder(3, 3).nOut(channels).activation(Activation.RELU)
-                        .build(), "in");
-        String last = "stem";
-        for (int i = 0; i < depth; i += 2) {
-            String a = "conv" + i;
-            String b = "conv" + (i + 1);
-            g.addLayer(a, new ConvolutionLayer.Builder(3, 3).nOut(channels).activation(Activation.RELU).build(), last);
-            if (i + 1 < depth) {
-                g.addLayer(b, new ConvolutionLayer.Builder(3, 3).nOut(channels)
-                        .activation(skips ? Activation.IDENTITY : Activation.RELU).build(), a);
-                if (skips) {
-                    g.addVertex("add" + i, new ElementWiseVertex(ElementWiseVertex.Op.Add), b, last);
-                    g.addLayer("relu" + i, new org.deeplearning4j.nn.conf.layers.ActivationLayer(Activation.RELU),
-                            "add" + i);
-                    last = "relu" + i;
-                } else {
-                    last = b;
-                }
-            } else {
-                last = a;
-            }
-        }
-        g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), last);
-        g.addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
-                .activation(Activation.SOFTMAX).build(), "pool");
-        g.setOutputs("out");
-        return g.build();
     }
 }

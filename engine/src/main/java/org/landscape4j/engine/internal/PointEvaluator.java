@@ -9,9 +9,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.landscape4j.engine.Metric;
 import org.landscape4j.engine.geometry.HessianExtremes;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.api.blas.Level1;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.landscape4j.engine.internal.plan.FirstLayerProducts;
 import org.landscape4j.engine.internal.plan.PlanWorker;
@@ -33,7 +31,6 @@ public abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointE
     final List<List<Batch>> batches;
     final List<Metric> metrics;
     final long[] setSizes;
-    private final Level1 blas = Nd4j.getBlasWrapper().level1();
     /** The point's parameters as a function of its coordinates, or {@code null} for {@code Σ w_k anchors[k]}. */
     final ParameterMap map;
     private final Model prototype;
@@ -144,17 +141,9 @@ public abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointE
 
     abstract NetworkEvaluator.Outputs forward(double[] w, int set, int batch);
 
-    /** {@code target = Σ w_k sources[k]}, in place, no allocation. */
+    /** {@code target = Σ w_k sources[k]}, in place, no allocation (the same combination as the first-layer products). */
     final void combine(INDArray target, INDArray[] sources, double[] w) {
-        target.assign(sources[0]);
-        if (w[0] != 1.0) {
-            target.muli(w[0]);
-        }
-        for (int k = 1; k < sources.length; k++) {
-            if (w[k] != 0.0) {
-                blas.axpy(target.length(), w[k], sources[k], target);
-            }
-        }
+        FirstLayerProducts.combine(target, sources, w);
     }
 
     /**

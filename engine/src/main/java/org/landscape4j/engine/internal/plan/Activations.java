@@ -19,4 +19,12 @@ final class Activations {
             x.assign(result);
         }
     }
+
+    /** {@code kernel}, then {@code activation} in place on its output. */
+    static Step.Kernel after(Step.Kernel kernel, IActivation activation) {
+        return (in, out) -> {
+            kernel.run(in, out);
+            applyInPlace(activation, out);
+        };
+    }
 }

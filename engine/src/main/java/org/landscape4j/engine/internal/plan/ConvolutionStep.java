@@ -68,11 +68,7 @@ final class ConvolutionStep extends Step {
 
     @Override
     Kernel bind(Model copy) {
-        Kernel pre = preActivation(copy);
-        return (in, out) -> {
-            pre.run(in, out);
-            Activations.applyInPlace(activation, out);
-        };
+        return Activations.after(preActivation(copy), activation);
     }
 
     /** The kernel without the activation: the layer's pre-activation (used for first-layer products). */

@@ -24,11 +24,7 @@ final class DenseStep extends Step {
 
     @Override
     Kernel bind(Model copy) {
-        Kernel pre = preActivation(copy);
-        return (in, out) -> {
-            pre.run(in, out);
-            Activations.applyInPlace(activation, out);
-        };
+        return Activations.after(preActivation(copy), activation);
     }
 
     /** The kernel without the activation: {@code x·W + b}. */

@@ -72,7 +72,7 @@ public final class FirstLayerProducts {
     }
 
     /** {@code target = Σ w_k sources[k]}, in place, no allocation. */
-    static void combine(INDArray target, INDArray[] sources, double[] w) {
+    public static void combine(INDArray target, INDArray[] sources, double[] w) {
         Level1 blas = Nd4j.getBlasWrapper().level1();
         target.assign(sources[0]);
         if (w[0] != 1.0) {

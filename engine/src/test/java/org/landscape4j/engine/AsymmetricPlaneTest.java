@@ -210,6 +210,68 @@ class AsymmetricPlaneTest {
         }
     }
 
+    /**
+     * A trained batch-norm CNN through the compiled inference plan (batch norm folded into its convolution at every
+     * point), two workers: every point equals DL4J's score on the parameters the map writes, and (0, 0) is the model.
+     * A stale build once gave ln 10 over the whole plane of a trained VGG-like network; this is the check against it.
+     */
+    @Test
+    void aTrainedBatchNormCnnOnTheInferencePlanMatchesDl4jAtEveryPoint() {
+        DataSet data = Fixtures.images(64, 3);
+        MultiLayerNetwork net = foldableCnn();
+        for (int epoch = 0; epoch < 15; epoch++) {
+            for (DataSet batch : data.batchBy(16)) {
+                net.fit(batch);
+            }
+        }
+        float[] before = Fixtures.parameterBits(net);
+        for (Directions.AsymmetricPlane plane : List.of(Directions.linear2x(), Directions.barycentric())) {
+            Landscape landscape = Landscape.compile(new LandscapeSpec(net, plane, 5,
+                    List.of(Axis.linear(0, 1, 3), Axis.linear(0, 1, 3)), List.of(EvaluationSet.of("train", data)),
+                    List.of(Metric.loss()), Execution.DEFAULT.withWorkers(2)));
+            assertThat(landscape.evaluationPlan()).contains("conv2d+batchnorm");
+            Surface surface = landscape.surface();
+            INDArray[] r = landscape.directions();
+            INDArray[] anchors = {net.params().dup(), r[0], r[1]};
+            org.landscape4j.engine.internal.ParameterMap map = AsymmetricPlaneMap.factory(plane.kind())
+                    .create(net, anchors);
+            for (int ix = 0; ix < 3; ix++) {
+                for (int iy = 0; iy < 3; iy++) {
+                    MultiLayerNetwork expected = net.clone();
+                    map.write(new double[] {surface.x().value(ix), surface.y().value(iy)}, expected.params());
+                    double score = expected.score(data, false);
+                    assertThat(surface.value("train", "loss", ix, iy)).as("%s at (%d, %d)", plane, ix, iy)
+                            .isCloseTo(score, within(1e-5 * Math.max(1, score)));
+                }
+            }
+            assertThat(surface.value("train", "loss", 0, 0)).isCloseTo(net.score(data, false), within(1e-5));
+        }
+        assertThat(Fixtures.parameterBits(net)).isEqualTo(before);
+    }
+
+    /** conv (identity) -> batch norm -> leaky ReLU layer -> max pool -> dense with dropout -> softmax, on 6x6. */
+    private static MultiLayerNetwork foldableCnn() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(9).dataType(DataType.FLOAT)
+                .updater(new org.nd4j.linalg.learning.config.Adam(0.01))
+                .weightInit(org.deeplearning4j.nn.weights.WeightInit.RELU)
+                .convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Same).list()
+                .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(4)
+                        .activation(Activation.IDENTITY).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.BatchNormalization.Builder().build())
+                .layer(new org.deeplearning4j.nn.conf.layers.ActivationLayer.Builder()
+                        .activation(Activation.LEAKYRELU).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.SubsamplingLayer.Builder(
+                        org.deeplearning4j.nn.conf.layers.SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2)
+                        .stride(2, 2).build())
+                .layer(new DenseLayer.Builder().nOut(8).activation(Activation.LEAKYRELU).dropOut(0.5).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.convolutionalFlat(6, 6, 1)).build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
     @Test
     void anAsymmetricPlaneNeedsTwoAxes() {
         DataSet data = Fixtures.blobs(6, 1);

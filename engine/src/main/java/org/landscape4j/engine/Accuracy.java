@@ -1,4 +1,4 @@
-package org.landscape4j.engine.internal;
+package org.landscape4j.engine;
 
 import java.util.List;
 
@@ -12,7 +12,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
  * The accuracy rule, in one place for every evaluator: arg-max accuracy for one-hot outputs, per-label accuracy at the
  * 0.5 threshold for a single output column or independent sigmoid outputs ({@code LossBinaryXENT}, multi-label).
  */
-public final class Accuracy {
+final class Accuracy {
 
     private Accuracy() {
     }

@@ -1,4 +1,4 @@
-package org.landscape4j.engine.internal;
+package org.landscape4j.engine;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -33,7 +33,7 @@ import java.util.zip.CRC32;
  * second run on the same file, in this process or another, is refused before it reads or writes anything. A newly
  * created file's directory is forced to disk too, so the file's entry survives a crash.
  */
-public final class CheckpointFile implements Closeable {
+final class CheckpointFile implements Closeable {
 
     /** Records per {@link FileChannel#force}. */
     public static final int FORCE_EVERY = 16;

@@ -1,11 +1,11 @@
-package org.landscape4j.engine.internal;
+package org.landscape4j.engine;
 
 import java.util.List;
 import java.util.Locale;
 
 import org.landscape4j.engine.Execution;
-import org.landscape4j.engine.ParameterLayout;
-import org.landscape4j.engine.ParameterSegment;
+import org.landscape4j.engine.parameters.ParameterLayout;
+import org.landscape4j.engine.parameters.ParameterSegment;
 import org.landscape4j.engine.internal.plan.InferencePlan;
 
 /**
@@ -19,7 +19,7 @@ import org.landscape4j.engine.internal.plan.InferencePlan;
  * @param factorizedEnd    end (exclusive) of the factorized layer's parameters
  * @param description      what {@code Landscape.evaluationPlan()} says about it
  */
-public record EvaluationStrategy(InferencePlan plan, int factorizedStep, long factorizedStart, long factorizedEnd,
+record EvaluationStrategy(InferencePlan plan, int factorizedStep, long factorizedStart, long factorizedEnd,
                                  String description) {
 
     /**

@@ -1,4 +1,4 @@
-package org.landscape4j.engine.internal;
+package org.landscape4j.engine;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -7,7 +7,7 @@ import java.util.List;
 import org.landscape4j.engine.Order;
 
 /** The sequence of grid indices ({@code iy * nx + ix}) an {@link Order} visits; every index exactly once. */
-public final class GridOrder {
+final class GridOrder {
 
     private GridOrder() {
     }

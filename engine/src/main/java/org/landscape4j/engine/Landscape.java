@@ -1,5 +1,9 @@
 package org.landscape4j.engine;
 
+import org.landscape4j.engine.parameters.ParameterRole;
+
+import org.landscape4j.engine.parameters.ParameterLayout;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -9,12 +13,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.landscape4j.engine.geometry.Curve;
 import org.landscape4j.engine.internal.Batch;
-import org.landscape4j.engine.internal.CheckpointFile;
-import org.landscape4j.engine.internal.EvaluationStrategy;
-import org.landscape4j.engine.internal.LandscapeRun;
 import org.landscape4j.engine.internal.NetworkEvaluator;
-import org.landscape4j.engine.internal.PointEvaluator;
-import org.landscape4j.engine.internal.PortableRun;
 import org.landscape4j.engine.internal.plan.InferencePlan;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.BooleanIndexing;
@@ -63,7 +62,7 @@ public final class Landscape {
         this.center = prototype.params().dup();
         this.curveAnchors = checkDirections(spec.directions());
         List<ILossFunction> losses = ModelCheck.outputLosses(prototype);
-        this.metrics = org.landscape4j.engine.internal.Accuracy.resolve(
+        this.metrics = org.landscape4j.engine.Accuracy.resolve(
                 spec.metrics().isEmpty() ? ModelCheck.defaultMetrics(losses) : spec.metrics(), losses.get(0));
         List<String> setNames = new ArrayList<>();
         List<String> sizes = new ArrayList<>();
@@ -149,7 +148,7 @@ public final class Landscape {
     }
 
     /** The factory of the run's point map, or {@code null} for points {@code Σ w_k anchors[k]}. */
-    private org.landscape4j.engine.internal.ParameterMap.Factory mapFactory() {
+    private org.landscape4j.engine.ParameterMap.Factory mapFactory() {
         return spec.directions() instanceof Directions.AsymmetricPlane plane
                 ? AsymmetricPlaneMap.factory(plane.kind()) : null;
     }
@@ -488,7 +487,7 @@ public final class Landscape {
         java.util.function.Function<double[], double[]> weights =
                 spec.directions() instanceof Directions.CurvePath curve ? c -> curve.curve().coefficients(c[0])
                         : LandscapeRun.aroundCentre();
-        org.landscape4j.engine.internal.ParameterMap.Factory factory = mapFactory();
+        org.landscape4j.engine.ParameterMap.Factory factory = mapFactory();
         INDArray[] anchors = anchors();
         return new LandscapeRun(prototype, anchors, weights, spec.axes(), spec.execution().order(), batches, metrics,
                 keys, strategy, batchNormFeatures(), factory == null ? null : factory.create(prototype, anchors));
@@ -616,7 +615,7 @@ public final class Landscape {
             long n = Math.min(2, first.size());
             Batch probe = first.head(n);
             try {
-                evaluator.accumulate(probe, List.of(Metric.loss()), new double[1], 0);
+                evaluator.forwardLoss(probe);
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("evaluation set '" + keys.sets().get(s)
                         + "' does not fit the network (features " + Arrays.toString(first.features()[0].shape())

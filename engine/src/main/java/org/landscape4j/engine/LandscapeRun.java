@@ -1,4 +1,6 @@
-package org.landscape4j.engine.internal;
+package org.landscape4j.engine;
+
+import org.landscape4j.engine.internal.Batch;
 
 import java.util.List;
 
@@ -18,7 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>A grid point with coordinates {@code c} is the parameter vector {@code Σ w_k(c) anchors[k]}; for a line or plane
  * around a centre the anchors are {@code (centre, d1, d2)} and the weights {@code (1, c1, c2)}.
  */
-public final class LandscapeRun {
+final class LandscapeRun {
 
     private final Model prototype;
     private final INDArray[] anchors;

@@ -1,5 +1,9 @@
 package org.landscape4j.engine;
 
+import org.landscape4j.engine.parameters.ParameterSegment;
+
+import org.landscape4j.engine.parameters.ParameterLayout;
+
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package org.landscape4j.engine.internal;
+package org.landscape4j.engine;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * thread-safe (keep no per-call state in fields).
  */
 @FunctionalInterface
-public interface ParameterMap {
+interface ParameterMap {
 
     /**
      * Writes the parameters of the point at {@code coordinates} into {@code target}.

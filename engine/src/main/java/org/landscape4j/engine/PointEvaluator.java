@@ -1,4 +1,8 @@
-package org.landscape4j.engine.internal;
+package org.landscape4j.engine;
+
+import org.landscape4j.engine.internal.Batch;
+import org.landscape4j.engine.internal.BatchNormStatistics;
+import org.landscape4j.engine.internal.NetworkEvaluator;
 
 import java.util.List;
 
@@ -25,7 +29,7 @@ import org.landscape4j.engine.internal.plan.PlanWorker;
  * of the network and of the set's data per worker). They and point maps need every parameter written at every point,
  * so a run with either must not factorize the first layer ({@link #needsAllParameters}).
  */
-public abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluator.Planned {
+abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluator.Planned {
 
     final INDArray[] anchors;
     final List<List<Batch>> batches;
@@ -102,7 +106,7 @@ public abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointE
             int offset = s * metrics.size();
             List<Batch> set = batches.get(s);
             for (int b = 0; b < set.size(); b++) {
-                NetworkEvaluator.accumulate(forward(w, s, b), set.get(b), metrics, out, offset);
+                accumulate(forward(w, s, b), set.get(b), metrics, out, offset);
             }
             for (int m = 0; m < metrics.size(); m++) {
                 out[offset + m] /= setSizes[s];
@@ -115,6 +119,24 @@ public abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointE
                     }
                 }
             }
+        }
+    }
+
+    /** Adds {@code metricValue * batch.size()} of the outputs {@code o} of {@code batch} to {@code sums}. */
+    private static void accumulate(NetworkEvaluator.Outputs o, Batch batch, List<Metric> metrics, double[] sums, int offset) {
+        for (int m = 0; m < metrics.size(); m++) {
+            Metric metric = metrics.get(m);
+            double v;
+            if (metric instanceof Metric.Loss) {
+                v = o.loss();
+            } else if (metric instanceof Metric.Accuracy a) {
+                v = Double.isNaN(o.accuracy()) ? Accuracy.of(a, o.output(), batch.labels()[0]) : o.accuracy();
+            } else if (metric instanceof Metric.Curvature) {
+                continue; // computed from the point's parameters, not from the forward pass (see PointEvaluator)
+            } else {
+                v = ((Metric.Custom) metric).function().applyAsDouble(o.output(), batch.labels()[0]);
+            }
+            sums[offset + m] += v * batch.size();
         }
     }
 
@@ -144,46 +166,6 @@ public abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointE
     /** {@code target = Σ w_k sources[k]}, in place, no allocation (the same combination as the first-layer products). */
     final void combine(INDArray target, INDArray[] sources, double[] w) {
         FirstLayerProducts.combine(target, sources, w);
-    }
-
-    /**
-     * Sets every batch-norm layer's running mean and variance to the statistics of its input on {@code features}, in
-     * layer order (each layer sees the statistics already recomputed before it). Variance is the biased batch
-     * variance, as DL4J uses in training; DL4J's log10-std parameterization is honoured.
-     */
-    static void recomputeBatchNorm(MultiLayerNetwork net, INDArray features) {
-        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
-        for (int l = 0; l < net.getnLayers(); l++) {
-            if (!(net.getLayer(l).conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization bn)) {
-                continue;
-            }
-            INDArray in = features;
-            if (l > 0) {
-                List<INDArray> acts = net.feedForwardToLayer(l - 1, features, false);
-                in = acts.get(acts.size() - 1);
-            }
-            InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(l);
-            if (pre != null) {
-                in = pre.preProcess(in, (int) features.size(0), mgr);
-            }
-            int[] dims = in.rank() == 2 ? new int[] {0}
-                    : bn.getCnn2DFormat() == org.deeplearning4j.nn.conf.CNN2DFormat.NHWC ? new int[] {0, 1, 2}
-                    : new int[] {0, 2, 3};
-            INDArray mean = in.mean(dims);
-            INDArray var = in.var(false, dims);
-            org.deeplearning4j.nn.api.Layer layer = net.getLayer(l);
-            INDArray meanParam = layer.getParam("mean");
-            meanParam.assign(mean.reshape(meanParam.shape()));
-            if (layer.paramTable().containsKey("log10stdev")) {
-                INDArray logStd = layer.getParam("log10stdev");
-                INDArray value = org.nd4j.linalg.ops.transforms.Transforms.log(var, true).divi(Math.log(10)).muli(0.5);
-                logStd.assign(value.reshape(logStd.shape()));
-            } else {
-                INDArray varParam = layer.getParam("var");
-                varParam.assign(var.reshape(varParam.shape()));
-            }
-        }
-        net.clearLayersStates();
     }
 
     /** The whole forward pass per point: parameters written in place, then DL4J's inference. */
@@ -216,7 +198,7 @@ public abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointE
                 combine(parameters, anchors, w);
             }
             if (batchNormFeatures != null) {
-                recomputeBatchNorm((MultiLayerNetwork) copy, batchNormFeatures);
+                BatchNormStatistics.recompute((MultiLayerNetwork) copy, batchNormFeatures);
             }
         }
 

@@ -1,6 +1,5 @@
 package org.landscape4j.engine;
 
-import org.landscape4j.engine.internal.PortableRun;
 
 import reactor.core.publisher.Flux;
 

@@ -1,4 +1,6 @@
-package org.landscape4j.engine.internal;
+package org.landscape4j.engine;
+
+import org.landscape4j.engine.internal.Batch;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -27,7 +29,7 @@ import org.landscape4j.engine.geometry.BezierCurve;
 import org.landscape4j.engine.geometry.Curve;
 import org.landscape4j.engine.geometry.PolygonalChain;
 import org.landscape4j.engine.Execution;
-import org.landscape4j.engine.ParameterLayout;
+import org.landscape4j.engine.parameters.ParameterLayout;
 import org.landscape4j.engine.internal.plan.InferencePlan;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

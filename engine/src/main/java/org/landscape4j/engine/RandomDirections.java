@@ -1,5 +1,11 @@
 package org.landscape4j.engine;
 
+import org.landscape4j.engine.parameters.ParameterRole;
+
+import org.landscape4j.engine.parameters.ParameterSegment;
+
+import org.landscape4j.engine.parameters.ParameterLayout;
+
 import java.util.Random;
 
 import org.nd4j.linalg.api.buffer.DataType;

@@ -1,5 +1,11 @@
 package org.landscape4j.engine;
 
+import org.landscape4j.engine.parameters.ParameterRole;
+
+import org.landscape4j.engine.parameters.ParameterSegment;
+
+import org.landscape4j.engine.parameters.ParameterLayout;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -233,7 +239,7 @@ class AsymmetricPlaneTest {
             Surface surface = landscape.surface();
             INDArray[] r = landscape.directions();
             INDArray[] anchors = {net.params().dup(), r[0], r[1]};
-            org.landscape4j.engine.internal.ParameterMap map = AsymmetricPlaneMap.factory(plane.kind())
+            org.landscape4j.engine.ParameterMap map = AsymmetricPlaneMap.factory(plane.kind())
                     .create(net, anchors);
             for (int ix = 0; ix < 3; ix++) {
                 for (int iy = 0; iy < 3; iy++) {

@@ -120,7 +120,7 @@ class CheckpointTest {
         int record = 4 + 8 * 2 + 4;
         bytes[bytes.length - 3 * record + 7] ^= 0x10;                  // inside record 4 of 6
         Files.write(checkpoint, bytes);
-        try (org.landscape4j.engine.internal.CheckpointFile file = org.landscape4j.engine.internal.CheckpointFile
+        try (org.landscape4j.engine.CheckpointFile file = org.landscape4j.engine.CheckpointFile
                 .open(checkpoint, landscape.checkpointHeader(), 2)) {
             assertThat(file.recovered()).hasSize(3);
             assertThat(file.droppedBytes()).isEqualTo(3L * record);

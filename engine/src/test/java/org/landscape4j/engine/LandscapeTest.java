@@ -1,5 +1,7 @@
 package org.landscape4j.engine;
 
+import org.landscape4j.engine.parameters.ParameterSegment;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

@@ -14,7 +14,6 @@ import java.util.Iterator;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.landscape4j.engine.internal.PortableRun;
 import org.nd4j.linalg.dataset.DataSet;
 
 import reactor.core.publisher.Flux;

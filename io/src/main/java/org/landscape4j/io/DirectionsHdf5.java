@@ -13,9 +13,9 @@ import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 import io.jhdf.api.WritableGroup;
-import org.landscape4j.engine.ParameterLayout;
-import org.landscape4j.engine.ParameterRole;
-import org.landscape4j.engine.ParameterSegment;
+import org.landscape4j.engine.parameters.ParameterLayout;
+import org.landscape4j.engine.parameters.ParameterRole;
+import org.landscape4j.engine.parameters.ParameterSegment;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**

@@ -6,7 +6,7 @@ import java.util.Iterator;
 
 import org.apache.spark.TaskContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.landscape4j.engine.internal.PortableRun;
+import org.landscape4j.engine.PortableRun;
 
 import scala.runtime.AbstractFunction1;
 

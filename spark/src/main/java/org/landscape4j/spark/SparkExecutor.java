@@ -13,7 +13,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.landscape4j.engine.Execution;
 import org.landscape4j.engine.PointExecutor;
-import org.landscape4j.engine.internal.PortableRun;
+import org.landscape4j.engine.PortableRun;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;

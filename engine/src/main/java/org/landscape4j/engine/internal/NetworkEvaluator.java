@@ -11,14 +11,14 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.landscape4j.engine.Metric;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Evaluates the metrics of one network copy that the engine owns, in inference mode, one forward pass per batch.
+ * DL4J's own inference forward pass over one network copy that the engine owns: the loss without regularization
+ * and the output activations of a batch.
  * Not thread-safe: one evaluator per worker thread.
  */
-public abstract sealed class NetworkEvaluator permits NetworkEvaluator.Sequential, NetworkEvaluator.Graph {
+public abstract sealed class NetworkEvaluator permits NetworkEvaluator.MultiLayer, NetworkEvaluator.Graph {
 
     /** A private copy of {@code model}: configuration cloned, parameters duplicated; the model is only read. */
     public static Model copyOf(Model model) {
@@ -35,37 +35,11 @@ public abstract sealed class NetworkEvaluator permits NetworkEvaluator.Sequentia
 
     /** An evaluator over {@code copy}, which it will mutate: pass a copy made by {@link #copyOf}. */
     public static NetworkEvaluator over(Model copy) {
-        return copy instanceof MultiLayerNetwork net ? new Sequential(net) : new Graph((ComputationGraph) copy);
+        return copy instanceof MultiLayerNetwork net ? new MultiLayer(net) : new Graph((ComputationGraph) copy);
     }
 
     /** The copy's live flat parameter vector: writing it moves the network. */
     public abstract INDArray parameters();
-
-    /**
-     * Runs one inference forward pass over {@code batch} and adds {@code metricValue * batch.size()} for each metric
-     * to {@code sums[offset + m]}.
-     */
-    public final void accumulate(Batch batch, List<Metric> metrics, double[] sums, int offset) {
-        accumulate(forward(batch), batch, metrics, sums, offset);
-    }
-
-    /** Adds {@code metricValue * batch.size()} of the outputs {@code o} of {@code batch} to {@code sums}. */
-    public static void accumulate(Outputs o, Batch batch, List<Metric> metrics, double[] sums, int offset) {
-        for (int m = 0; m < metrics.size(); m++) {
-            Metric metric = metrics.get(m);
-            double v;
-            if (metric instanceof Metric.Loss) {
-                v = o.loss;
-            } else if (metric instanceof Metric.Accuracy a) {
-                v = Double.isNaN(o.accuracy) ? Accuracy.of(a, o.output, batch.labels()[0]) : o.accuracy;
-            } else if (metric instanceof Metric.Curvature) {
-                continue; // computed from the point's parameters, not from the forward pass (see PointEvaluator)
-            } else {
-                v = ((Metric.Custom) metric).function().applyAsDouble(o.output, batch.labels()[0]);
-            }
-            sums[offset + m] += v * batch.size();
-        }
-    }
 
     /**
      * Loss (mean over the batch, no regularization), the first output's activations ({@code null} when no metric
@@ -77,7 +51,8 @@ public abstract sealed class NetworkEvaluator permits NetworkEvaluator.Sequentia
         }
     }
 
-    abstract Outputs forward(Batch batch);
+    /** One inference forward pass over {@code batch}. */
+    public abstract Outputs forward(Batch batch);
 
     /** The loss of one inference forward pass over {@code batch} (DL4J's score without regularization). */
     public double forwardLoss(Batch batch) {
@@ -85,11 +60,11 @@ public abstract sealed class NetworkEvaluator permits NetworkEvaluator.Sequentia
     }
 
     /** A {@link MultiLayerNetwork}: layers up to the output layer, then the output layer's score and activations. */
-    static final class Sequential extends NetworkEvaluator {
+    static final class MultiLayer extends NetworkEvaluator {
         private final MultiLayerNetwork net;
         private final LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
 
-        Sequential(MultiLayerNetwork net) {
+        MultiLayer(MultiLayerNetwork net) {
             this.net = net;
         }
 
@@ -99,7 +74,7 @@ public abstract sealed class NetworkEvaluator permits NetworkEvaluator.Sequentia
         }
 
         @Override
-        Outputs forward(Batch batch) {
+        public Outputs forward(Batch batch) {
             INDArray features = batch.features()[0];
             int n = net.getnLayers();
             INDArray in = features;
@@ -161,7 +136,7 @@ public abstract sealed class NetworkEvaluator permits NetworkEvaluator.Sequentia
         }
 
         @Override
-        Outputs forward(Batch batch) {
+        public Outputs forward(Batch batch) {
             Map<String, INDArray> acts = graph.feedForward(batch.features(), false, false);
             double loss = 0;
             for (int i = 0; i < outputs.size(); i++) {

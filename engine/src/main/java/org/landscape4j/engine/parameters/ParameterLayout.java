@@ -1,4 +1,4 @@
-package org.landscape4j.engine;
+package org.landscape4j.engine.parameters;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,4 +1,4 @@
-package org.landscape4j.engine;
+package org.landscape4j.engine.parameters;
 
 /**
  * What a segment of the flat parameter vector is for. The role decides how a random direction treats it.

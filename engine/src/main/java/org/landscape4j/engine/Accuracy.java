@@ -2,7 +2,6 @@ package org.landscape4j.engine;
 
 import java.util.List;
 
-import org.landscape4j.engine.Metric;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.ILossFunction;

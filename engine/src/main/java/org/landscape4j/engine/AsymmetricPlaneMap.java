@@ -1,15 +1,12 @@
 package org.landscape4j.engine;
 
-import org.landscape4j.engine.parameters.ParameterRole;
-
-import org.landscape4j.engine.parameters.ParameterSegment;
-
-import org.landscape4j.engine.parameters.ParameterLayout;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import org.landscape4j.engine.parameters.ParameterLayout;
+import org.landscape4j.engine.parameters.ParameterRole;
+import org.landscape4j.engine.parameters.ParameterSegment;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 

@@ -1,6 +1,7 @@
 package org.landscape4j.engine;
 
 import java.util.Arrays;
+import java.util.List;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -17,6 +18,8 @@ import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.landscape4j.engine.internal.Batch;
+import org.landscape4j.engine.internal.NetworkEvaluator;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.conditions.Conditions;
@@ -138,5 +141,27 @@ final class DataCheck {
     private static long[] image(CNN2DFormat format, long channels, long height, long width) {
         return format == CNN2DFormat.NHWC ? new long[] {height, width, channels}
                 : new long[] {channels, height, width};
+    }
+
+    /**
+     * Evaluates the first examples of each set on a scratch copy of {@code prototype} so that shape errors surface
+     * before work, named.
+     *
+     * @throws IllegalArgumentException naming the set, its shapes and DL4J's message
+     */
+    static void dryRun(Model prototype, List<List<Batch>> batches, List<String> sets) {
+        NetworkEvaluator evaluator = NetworkEvaluator.over(NetworkEvaluator.copyOf(prototype));
+        for (int s = 0; s < batches.size(); s++) {
+            Batch first = batches.get(s).get(0);
+            long n = Math.min(2, first.size());
+            Batch probe = first.head(n);
+            try {
+                evaluator.forwardLoss(probe);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("evaluation set '" + sets.get(s)
+                        + "' does not fit the network (features " + Arrays.toString(first.features()[0].shape())
+                        + ", labels " + Arrays.toString(first.labels()[0].shape()) + "): " + e.getMessage(), e);
+            }
+        }
     }
 }

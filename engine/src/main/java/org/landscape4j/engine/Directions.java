@@ -1,11 +1,5 @@
 package org.landscape4j.engine;
 
-import org.landscape4j.engine.parameters.ParameterRole;
-
-import org.landscape4j.engine.parameters.ParameterSegment;
-
-import org.landscape4j.engine.parameters.ParameterLayout;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,6 +10,9 @@ import org.landscape4j.engine.geometry.HessianEigen;
 import org.landscape4j.engine.geometry.PlaneThroughModels;
 import org.landscape4j.engine.geometry.Projection;
 import org.landscape4j.engine.geometry.TrajectoryPca;
+import org.landscape4j.engine.parameters.ParameterLayout;
+import org.landscape4j.engine.parameters.ParameterRole;
+import org.landscape4j.engine.parameters.ParameterSegment;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 

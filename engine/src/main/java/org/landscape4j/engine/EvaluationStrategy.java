@@ -3,10 +3,9 @@ package org.landscape4j.engine;
 import java.util.List;
 import java.util.Locale;
 
-import org.landscape4j.engine.Execution;
+import org.landscape4j.engine.internal.plan.InferencePlan;
 import org.landscape4j.engine.parameters.ParameterLayout;
 import org.landscape4j.engine.parameters.ParameterSegment;
-import org.landscape4j.engine.internal.plan.InferencePlan;
 
 /**
  * How a landscape's points are evaluated, chosen once per landscape: the compiled {@link InferencePlan} (with the first

@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-import org.landscape4j.engine.Order;
-
 /** The sequence of grid indices ({@code iy * nx + ix}) an {@link Order} visits; every index exactly once. */
 final class GridOrder {
 

@@ -1,30 +1,19 @@
 package org.landscape4j.engine;
 
-import org.landscape4j.engine.parameters.ParameterRole;
-
-import org.landscape4j.engine.parameters.ParameterLayout;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.landscape4j.engine.geometry.Curve;
 import org.landscape4j.engine.internal.Batch;
 import org.landscape4j.engine.internal.NetworkEvaluator;
 import org.landscape4j.engine.internal.plan.InferencePlan;
+import org.landscape4j.engine.parameters.ParameterLayout;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.BooleanIndexing;
-import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.SynchronousSink;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * A validated, compiled landscape: the engine's own snapshot of the model, its parameter layout, the evaluation data
@@ -48,9 +37,9 @@ public final class Landscape {
     private final MetricKeys keys;
     private final List<List<Batch>> batches;
     private final Provenance provenance;
-    private volatile INDArray[] directions;
-    private final INDArray[] curveAnchors;
+    private final DirectionVectors vectors;
     private final EvaluationStrategy strategy;
+    private final PointStream stream;
 
     private Landscape(LandscapeSpec spec) {
         this.spec = spec;
@@ -60,7 +49,7 @@ public final class Landscape {
         ModelCheck.checkFinite(model.params(), layout);
         this.prototype = NetworkEvaluator.copyOf(model);
         this.center = prototype.params().dup();
-        this.curveAnchors = checkDirections(spec.directions());
+        this.vectors = new DirectionVectors(spec, layout, prototype, center);
         List<ILossFunction> losses = ModelCheck.outputLosses(prototype);
         this.metrics = org.landscape4j.engine.Accuracy.resolve(
                 spec.metrics().isEmpty() ? ModelCheck.defaultMetrics(losses) : spec.metrics(), losses.get(0));
@@ -77,12 +66,14 @@ public final class Landscape {
         if (spec.execution().executor() != null) {
             PortableRun.requirePortable(metrics, spec.execution().executor().toString());
         }
-        dryRun();
-        checkCurvature();
+        DataCheck.dryRun(prototype, batches, setNames);
+        ModelCheck.checkCurvature(prototype, metrics);
         this.strategy = EvaluationStrategy.choose(InferencePlan.compile(prototype, batches.get(0).get(0)), layout,
-                effectiveExecution(), anchorCount(), spec.evaluationSets().stream().mapToLong(EvaluationSet::size).sum(),
+                effectiveExecution(), vectors.anchorCount(),
+                spec.evaluationSets().stream().mapToLong(EvaluationSet::size).sum(),
                 batches.stream().flatMap(List::stream).mapToLong(Batch::size).max().orElse(1),
-                batchNormFeatures() != null);
+                vectors.batchNormFeatures() != null);
+        this.stream = new PointStream(this::newRun, this::portableRun, spec.execution(), spec.totalPoints());
         this.provenance = new Provenance(spec.directions().toString(), spec.seed(), spec.axes(),
                 model.getClass().getSimpleName(), layout.numParams(), Fingerprint.of(center), sizes);
     }
@@ -143,44 +134,8 @@ public final class Landscape {
      * (curvature metrics, a plane that is not linear in its coordinates).
      */
     private Execution effectiveExecution() {
-        return PointEvaluator.needsAllParameters(metrics, mapFactory() == null ? null : (c, t) -> { })
+        return PointEvaluator.needsAllParameters(metrics, vectors.mapFactory() == null ? null : (c, t) -> { })
                 ? spec.execution().withFactorization(false) : spec.execution();
-    }
-
-    /** The factory of the run's point map, or {@code null} for points {@code Σ w_k anchors[k]}. */
-    private org.landscape4j.engine.ParameterMap.Factory mapFactory() {
-        return spec.directions() instanceof Directions.AsymmetricPlane plane
-                ? AsymmetricPlaneMap.factory(plane.kind()) : null;
-    }
-
-    /**
-     * Curvature metrics share one Lanczos run per point: they must agree on their options; the model must be one the
-     * gradients support.
-     */
-    private void checkCurvature() {
-        List<Metric.Curvature> curvature = metrics.stream().filter(m -> m instanceof Metric.Curvature)
-                .map(m -> (Metric.Curvature) m).toList();
-        if (curvature.isEmpty()) {
-            return;
-        }
-        for (Metric.Curvature c : curvature) {
-            if (!c.options().equals(curvature.get(0).options())) {
-                throw new IllegalArgumentException("curvature metrics share one Lanczos run per point and must have the"
-                        + " same options: " + curvature.get(0).name() + " has " + curvature.get(0).options() + ", "
-                        + c.name() + " has " + c.options());
-            }
-        }
-        if (prototype instanceof ComputationGraph graph && (graph.getNumInputArrays() != 1
-                || graph.getNumOutputArrays() != 1)) {
-            throw new IllegalArgumentException("curvature metrics support graphs with one input and one output, this"
-                    + " one has " + graph.getNumInputArrays() + " and " + graph.getNumOutputArrays());
-        }
-    }
-
-    /** How many vectors a point combines: the centre and each direction, or a curve's anchors. */
-    private int anchorCount() {
-        return spec.directions() instanceof Directions.CurvePath curve ? curve.anchors().size()
-                : spec.dimensions() + 1;
     }
 
     /** Number of grid points. */
@@ -192,102 +147,12 @@ public final class Landscape {
      * The directions, drawn on first use and then kept: fresh copies, shaped like the flat parameter vector.
      */
     public INDArray[] directions() {
-        INDArray[] d = directionsShared();
+        INDArray[] d = vectors.directions();
         INDArray[] copy = new INDArray[d.length];
         for (int i = 0; i < d.length; i++) {
             copy[i] = d[i].dup();
         }
         return copy;
-    }
-
-    private INDArray[] directionsShared() {
-        INDArray[] d = directions;
-        if (d == null) {
-            synchronized (this) {
-                d = directions;
-                if (d == null) {
-                    if (spec.directions() instanceof RandomDirections random) {
-                        d = random.generate(layout, center, spec.seed(), spec.dimensions());
-                    } else if (spec.directions() instanceof Directions.Given given) {
-                        d = given.vectors().stream().map(this::likeCentre).toArray(INDArray[]::new);
-                    } else if (spec.directions() instanceof Directions.AsymmetricPlane) {
-                        d = AsymmetricPlaneMap.asArrays(AsymmetricPlaneMap.randomModels(layout,
-                                center.toDoubleVector(), spec.seed()), center);
-                    } else {
-                        throw new IllegalStateException("a curve has anchors, not directions: " + spec.directions());
-                    }
-                    directions = d;
-                }
-            }
-        }
-        return d;
-    }
-
-    /** A flat vector as a copy with the centre's data type and shape. */
-    private INDArray likeCentre(INDArray v) {
-        return v.castTo(center.dataType()).reshape(center.shape()).dup();
-    }
-
-    /** Checks given vectors and curve anchors before work; returns the curve's anchors or {@code null}. */
-    private INDArray[] checkDirections(Directions directions) {
-        List<INDArray> vectors;
-        String what;
-        if (directions instanceof Directions.Given given) {
-            vectors = given.vectors();
-            what = "direction";
-            if (given.batchNormFeatures() != null) {
-                checkBatchNormRecompute(given.batchNormFeatures());
-            }
-            if (given.centre() != null) {
-                requireLength(given.centre(), "the directions' centre");
-                INDArray diff = given.centre().castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
-                        .reshape(center.shape()).sub(center.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE));
-                double scale = Math.max(1.0, center.amaxNumber().doubleValue());
-                if (diff.amaxNumber().doubleValue() > 1e-5 * scale) {
-                    throw new IllegalArgumentException("the directions (" + given.description()
-                            + ") were made around other parameters than the landscape's model (max difference "
-                            + diff.amaxNumber() + "): use the model they start from, e.g. model A of a plane");
-                }
-            }
-        } else if (directions instanceof Directions.CurvePath curve) {
-            vectors = curve.anchors();
-            what = "curve anchor";
-        } else {
-            return null;
-        }
-        for (int i = 0; i < vectors.size(); i++) {
-            INDArray v = vectors.get(i);
-            requireLength(v, what + " " + i);
-            if (BooleanIndexing.or(v, Conditions.isNan()) || BooleanIndexing.or(v, Conditions.isInfinite())) {
-                throw new IllegalArgumentException(what + " " + i + " contains NaN or infinite values");
-            }
-        }
-        return directions instanceof Directions.CurvePath
-                ? vectors.stream().map(this::likeCentre).toArray(INDArray[]::new) : null;
-    }
-
-    private void checkBatchNormRecompute(INDArray features) {
-        if (!(prototype instanceof MultiLayerNetwork net) || layout.segments().stream()
-                .noneMatch(seg -> seg.role() == ParameterRole.BATCHNORM_RUNNING_STATISTIC)) {
-            throw new IllegalArgumentException("batch-norm statistics can only be recomputed for a MultiLayerNetwork "
-                    + "with batch normalization; this model is a " + prototype.getClass().getSimpleName()
-                    + " without it");
-        }
-        try {
-            PointEvaluator.create(prototype, new INDArray[] {center}, List.of(), List.of(),
-                            EvaluationStrategy.choose(null, layout, spec.execution(), 1, 0, 1, true), null, features)
-                    .evaluate(new double[] {1.0}, new double[0]);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("the batch-norm data (features " + Arrays.toString(features.shape())
-                    + ") does not fit the network: " + e.getMessage(), e);
-        }
-    }
-
-    private void requireLength(INDArray v, String what) {
-        if (v.length() != layout.numParams()) {
-            throw new IllegalArgumentException(what + " has " + v.length() + " entries, the model has "
-                    + layout.numParams() + " parameters");
-        }
     }
 
     /** Labelled points to draw (e.g. the models a plane goes through), in the landscape's coordinates. */
@@ -312,7 +177,7 @@ public final class Landscape {
      * points are computed there, ahead of demand, and streamed in the order they arrive.
      */
     public Flux<LandscapePoint> points() {
-        return compute(null, 0);
+        return stream.points(null, 0);
     }
 
     /**
@@ -342,200 +207,28 @@ public final class Landscape {
         if (checkpoint == null) {
             throw new IllegalArgumentException("checkpoint must not be null; use points() for a run without one");
         }
-        java.util.Map<String, String> header = checkpointHeader();
-        CheckpointFile.check(checkpoint, header);
-        return Flux.using(() -> CheckpointFile.open(checkpoint, header, keys.size()), file -> {
-            LandscapeRun run = newRun();
-            boolean[] done = new boolean[totalPoints()];
-            List<LandscapePoint> restored = new ArrayList<>();
-            for (CheckpointFile.Record r : file.recovered()) {
-                done[r.index()] = true;
-                restored.add(run.restored(r.index(), restored.size(), r.values()));
-            }
-            return Flux.fromIterable(restored).concatWith(compute(done, restored.size()).doOnNext(p -> {
-                double[] v = new double[keys.size()];
-                for (int k = 0; k < v.length; k++) {
-                    v[k] = p.value(k);
-                }
-                file.append(p.index(), v);
-            }));
-        }, CheckpointFile::close);
+        return Checkpoints.resumable(checkpoint, checkpointHeader(), keys, this::newRun, stream::points);
     }
 
-    /**
-     * What a checkpoint of this landscape must match, in the order it is compared: the spec's parts, then the
-     * fingerprints of the model parameters and of the direction vectors.
-     */
+    /** What a checkpoint of this landscape must match (see {@link Checkpoints#header}). */
     java.util.Map<String, String> checkpointHeader() {
-        java.util.Map<String, String> h = new java.util.LinkedHashMap<>();
-        h.put("format", "2");
-        h.put("grid", spec.axes().toString());
-        h.put("directions", spec.directions() + ", seed " + spec.seed());
-        List<String> data = new ArrayList<>();
-        for (int s = 0; s < batches.size(); s++) {
-            // The engine's own resident copies, which the run evaluates: later changes to the caller's arrays do
-            // not change them.
-            List<INDArray> arrays = new ArrayList<>();
-            int inputs = batches.get(s).get(0).features().length;
-            int outputs = batches.get(s).get(0).labels().length;
-            for (int i = 0; i < inputs + outputs; i++) {
-                for (Batch b : batches.get(s)) {
-                    INDArray a = i < inputs ? b.features()[i] : b.labels()[i - inputs];
-                    arrays.add(a.reshape(a.length()));
-                }
-            }
-            long examples = batches.get(s).stream().mapToLong(Batch::size).sum();
-            data.add(keys.sets().get(s) + " (" + examples + " examples, data "
-                    + Fingerprint.of(arrays.toArray(INDArray[]::new)) + ")");
-        }
-        h.put("evaluation data", String.join(", ", data));
-        h.put("metrics", String.join(", ", keys.metrics()));
-        h.put("evaluator", evaluator());
-        h.put("model parameters", provenance.modelFingerprint());
-        INDArray[] vectors = spec.directions() instanceof Directions.CurvePath ? curveAnchors : directionsShared();
-        StringBuilder dirs = new StringBuilder();
-        for (INDArray v : vectors) {
-            dirs.append(dirs.length() == 0 ? "" : ",").append(Fingerprint.of(v));
-        }
-        h.put("direction vectors", dirs.toString());
-        h.put("points", Integer.toString(totalPoints()));
-        h.put("values", Integer.toString(keys.size()));
-        return h;
-    }
-
-    /**
-     * The points whose grid index is not marked in {@code done} ({@code null}: none is done), streamed with sequence
-     * numbers from {@code first}.
-     */
-    private Flux<LandscapePoint> compute(boolean[] done, int first) {
-        int remaining = totalPoints() - first;
-        if (remaining == 0) {
-            return Flux.empty();
-        }
-        Execution execution = spec.execution();
-        if (execution.executor() != null) {
-            // Serializing the run for the executor is work too: never on the subscriber's thread.
-            return Flux.defer(() -> received(newRun(), done, first, execution.executor()))
-                    .subscribeOn(Schedulers.boundedElastic());
-        }
-        int workers = Math.min(execution.effectiveWorkers(), remaining);
-        if (workers <= 1) {
-            return Flux.<LandscapePoint, OnDemand>generate(() -> new OnDemand(newRun(), done, first),
-                            OnDemand::next, OnDemand::close)
-                    .subscribeOn(Schedulers.boundedElastic());
-        }
-        return Flux.defer(() -> {
-            LandscapeRun run = newRun();
-            int[] todo = todo(run, done);
-            Scheduler pool = Schedulers.newParallel("landscape4j-worker", workers, true);
-            ThreadLocal<PointEvaluator> evaluators = ThreadLocal.withInitial(run::newEvaluator);
-            // The first evaluator computes the shared first-layer products off the caller's thread.
-            return Mono.fromCallable(evaluators::get).subscribeOn(pool)
-                    .flatMapMany(firstEvaluator -> Flux.range(0, todo.length)
-                            .flatMapSequential(k -> Mono.fromCallable(
-                                            () -> run.point(evaluators.get(), todo[k], first + k))
-                                    .subscribeOn(pool), workers, 1))
-                    .doFinally(signal -> pool.dispose());
-        });
-    }
-
-    /** The positions of {@code run}'s visiting order whose grid index is not marked in {@code done}. */
-    private static int[] todo(LandscapeRun run, boolean[] done) {
-        return java.util.stream.IntStream.range(0, run.total()).filter(n -> done == null || !done[run.indexAt(n)])
-                .toArray();
-    }
-
-    /**
-     * The points not marked in {@code done}, computed by {@code executor} from the run's portable form and streamed
-     * as they arrive, with sequence numbers from {@code first}. An executor's answer for a position that was not
-     * asked, or asked and answered already, fails the stream rather than reach a result or a checkpoint twice.
-     */
-    private Flux<LandscapePoint> received(LandscapeRun run, boolean[] done, int first, PointExecutor executor) {
-        int[] todo = todo(run, done);
-        Curve curve = spec.directions() instanceof Directions.CurvePath c ? c.curve() : null;
-        PortableRun portable = PortableRun.of(prototype, anchors(), curve, mapFactory(), spec.axes(),
-                spec.execution().order(), batches, metrics, keys, effectiveExecution().factorizeFirstLayer(),
-                spec.execution().firstLayerMemory(), batchNormFeatures());
-        boolean[] pending = new boolean[run.total()];
-        for (int n : todo) {
-            pending[n] = true;
-        }
-        int[] streamed = {first};
-        return executor.compute(portable, todo).map(c -> {
-            if (c.position() < 0 || c.position() >= pending.length || !pending[c.position()]) {
-                throw new IllegalStateException(executor + " returned position " + c.position()
-                        + " of the visiting order, which was not asked or was returned before");
-            }
-            pending[c.position()] = false;
-            return run.received(c.position(), streamed[0]++, c.values());
-        });
-    }
-
-    /** The vectors whose combination is a point: (centre, d1, d2) or a curve's anchors. */
-    private INDArray[] anchors() {
-        if (spec.directions() instanceof Directions.CurvePath) {
-            return curveAnchors;
-        }
-        INDArray[] d = directionsShared();
-        INDArray[] anchors = new INDArray[d.length + 1];
-        anchors[0] = center;
-        System.arraycopy(d, 0, anchors, 1, d.length);
-        return anchors;
+        return Checkpoints.header(spec, keys, batches, evaluator(), provenance.modelFingerprint(), vectors.recorded());
     }
 
     private LandscapeRun newRun() {
-        java.util.function.Function<double[], double[]> weights =
-                spec.directions() instanceof Directions.CurvePath curve ? c -> curve.curve().coefficients(c[0])
-                        : LandscapeRun.aroundCentre();
-        org.landscape4j.engine.ParameterMap.Factory factory = mapFactory();
-        INDArray[] anchors = anchors();
-        return new LandscapeRun(prototype, anchors, weights, spec.axes(), spec.execution().order(), batches, metrics,
-                keys, strategy, batchNormFeatures(), factory == null ? null : factory.create(prototype, anchors));
+        ParameterMap.Factory factory = vectors.mapFactory();
+        INDArray[] anchors = vectors.anchors();
+        return new LandscapeRun(prototype, anchors, vectors.weights(), spec.axes(), spec.execution().order(), batches,
+                metrics, keys, strategy, vectors.batchNormFeatures(),
+                factory == null ? null : factory.create(prototype, anchors));
     }
 
-    /** Features to recompute batch-norm statistics on at every point, or {@code null}. */
-    private INDArray batchNormFeatures() {
-        return spec.directions() instanceof Directions.Given g ? g.batchNormFeatures() : null;
-    }
-
-    /**
-     * One worker computing the points in order on demand, driven by {@code Flux.generate}, skipping those marked in
-     * {@code done}.
-     */
-    private static final class OnDemand {
-        private final LandscapeRun run;
-        private final PointEvaluator evaluator;
-        private final boolean[] done;
-        private int next;
-        private int streamed;
-
-        OnDemand(LandscapeRun run, boolean[] done, int first) {
-            this.run = run;
-            this.evaluator = run.newEvaluator();
-            this.done = done;
-            this.streamed = first;
-            skipDone();
-        }
-
-        private void skipDone() {
-            while (done != null && next < run.total() && done[run.indexAt(next)]) {
-                next++;
-            }
-        }
-
-        OnDemand next(SynchronousSink<LandscapePoint> sink) {
-            sink.next(run.point(evaluator, next++, streamed++));
-            skipDone();
-            if (next == run.total()) {
-                sink.complete();
-            }
-            return this;
-        }
-
-        /** Flux.generate's cleanup, on the generator thread after the last point (completion, error or cancel). */
-        void close() {
-            evaluator.close();
-        }
+    /** The run in the form a {@link PointExecutor} ships to other JVMs. */
+    private PortableRun portableRun() {
+        Curve curve = spec.directions() instanceof Directions.CurvePath c ? c.curve() : null;
+        return PortableRun.of(prototype, vectors.anchors(), curve, vectors.mapFactory(), spec.axes(),
+                spec.execution().order(), batches, metrics, keys, effectiveExecution().factorizeFirstLayer(),
+                spec.execution().firstLayerMemory(), vectors.batchNormFeatures());
     }
 
     /**
@@ -605,23 +298,6 @@ public final class Landscape {
             }
         }).blockLast();
         return values;
-    }
-
-    /** Evaluates the first examples of each set on a scratch copy so that shape errors surface now, named. */
-    private void dryRun() {
-        NetworkEvaluator evaluator = NetworkEvaluator.over(NetworkEvaluator.copyOf(prototype));
-        for (int s = 0; s < batches.size(); s++) {
-            Batch first = batches.get(s).get(0);
-            long n = Math.min(2, first.size());
-            Batch probe = first.head(n);
-            try {
-                evaluator.forwardLoss(probe);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("evaluation set '" + keys.sets().get(s)
-                        + "' does not fit the network (features " + Arrays.toString(first.features()[0].shape())
-                        + ", labels " + Arrays.toString(first.labels()[0].shape()) + "): " + e.getMessage(), e);
-            }
-        }
     }
 
     @Override

@@ -1,15 +1,9 @@
 package org.landscape4j.engine;
 
-import org.landscape4j.engine.internal.Batch;
-
 import java.util.List;
 
 import org.deeplearning4j.nn.api.Model;
-import org.landscape4j.engine.Axis;
-import org.landscape4j.engine.LandscapePoint;
-import org.landscape4j.engine.Metric;
-import org.landscape4j.engine.MetricKeys;
-import org.landscape4j.engine.Order;
+import org.landscape4j.engine.internal.Batch;
 import org.landscape4j.engine.internal.plan.FirstLayerProducts;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -124,11 +118,6 @@ final class LandscapeRun {
         return p;
     }
 
-    /** Computes the {@code n}-th point of the visiting order with {@code evaluator}. */
-    public LandscapePoint point(PointEvaluator evaluator, int n) {
-        return point(evaluator, n, n);
-    }
-
     /** The grid index of the {@code n}-th point of the visiting order. */
     public int indexAt(int n) {
         return sequence[n];
@@ -173,18 +162,10 @@ final class LandscapeRun {
      */
     public LandscapePoint point(PointEvaluator evaluator, int n, int streamed) {
         int index = sequence[n];
-        int[] grid = new int[axes.size()];
-        double[] coords = new double[axes.size()];
-        int rest = index;
-        for (int a = 0; a < axes.size(); a++) {
-            Axis axis = axes.get(a);
-            grid[a] = rest % axis.points();
-            rest /= axis.points();
-            coords[a] = axis.value(grid[a]);
-        }
-        double[] w = weights.apply(coords);
+        int[] grid = gridIndex(index);
+        double[] coords = coordinates(grid);
         double[] values = new double[keys.size()];
-        evaluator.evaluate(w, values);
+        evaluator.evaluate(weights.apply(coords), values);
         return new LandscapePoint(index, streamed, sequence.length, grid, coords, values, keys);
     }
 }

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.function.ToDoubleBiFunction;
 
 import org.landscape4j.engine.geometry.HessianExtremes;
-
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**

@@ -1,9 +1,5 @@
 package org.landscape4j.engine;
 
-import org.landscape4j.engine.parameters.ParameterSegment;
-
-import org.landscape4j.engine.parameters.ParameterLayout;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,6 +11,8 @@ import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.landscape4j.engine.parameters.ParameterLayout;
+import org.landscape4j.engine.parameters.ParameterSegment;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.conditions.Conditions;
@@ -100,5 +98,31 @@ final class ModelCheck {
             return loss.getLossFn();
         }
         return null;
+    }
+
+    /**
+     * Curvature metrics share one Lanczos run per point: they must agree on their options; the model must be one the
+     * gradients support.
+     *
+     * @throws IllegalArgumentException naming the disagreeing metrics or the graph's inputs and outputs
+     */
+    static void checkCurvature(Model prototype, List<Metric> metrics) {
+        List<Metric.Curvature> curvature = metrics.stream().filter(m -> m instanceof Metric.Curvature)
+                .map(m -> (Metric.Curvature) m).toList();
+        if (curvature.isEmpty()) {
+            return;
+        }
+        for (Metric.Curvature c : curvature) {
+            if (!c.options().equals(curvature.get(0).options())) {
+                throw new IllegalArgumentException("curvature metrics share one Lanczos run per point and must have the"
+                        + " same options: " + curvature.get(0).name() + " has " + curvature.get(0).options() + ", "
+                        + c.name() + " has " + c.options());
+            }
+        }
+        if (prototype instanceof ComputationGraph graph && (graph.getNumInputArrays() != 1
+                || graph.getNumOutputArrays() != 1)) {
+            throw new IllegalArgumentException("curvature metrics support graphs with one input and one output, this"
+                    + " one has " + graph.getNumInputArrays() + " and " + graph.getNumOutputArrays());
+        }
     }
 }

@@ -1,22 +1,20 @@
 package org.landscape4j.engine;
 
-import org.landscape4j.engine.internal.Batch;
-import org.landscape4j.engine.internal.BatchNormStatistics;
-import org.landscape4j.engine.internal.NetworkEvaluator;
-
 import java.util.List;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.landscape4j.engine.Metric;
 import org.landscape4j.engine.geometry.HessianExtremes;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.landscape4j.engine.internal.Batch;
+import org.landscape4j.engine.internal.BatchNormStatistics;
+import org.landscape4j.engine.internal.NetworkEvaluator;
 import org.landscape4j.engine.internal.plan.FirstLayerProducts;
 import org.landscape4j.engine.internal.plan.PlanWorker;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Evaluates every metric on every evaluation set at one point {@code θ = Σ w_k v_k} of the parameter space, where the

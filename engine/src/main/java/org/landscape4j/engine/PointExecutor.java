@@ -1,6 +1,5 @@
 package org.landscape4j.engine;
 
-
 import reactor.core.publisher.Flux;
 
 /**

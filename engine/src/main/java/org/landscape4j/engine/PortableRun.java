@@ -1,7 +1,5 @@
 package org.landscape4j.engine;
 
-import org.landscape4j.engine.internal.Batch;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -19,18 +17,12 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
-import org.landscape4j.engine.Axis;
-import org.landscape4j.engine.LandscapePoint;
-import org.landscape4j.engine.Metric;
-import org.landscape4j.engine.MetricKeys;
-import org.landscape4j.engine.Order;
-import org.landscape4j.engine.Spacing;
 import org.landscape4j.engine.geometry.BezierCurve;
 import org.landscape4j.engine.geometry.Curve;
 import org.landscape4j.engine.geometry.PolygonalChain;
-import org.landscape4j.engine.Execution;
-import org.landscape4j.engine.parameters.ParameterLayout;
+import org.landscape4j.engine.internal.Batch;
 import org.landscape4j.engine.internal.plan.InferencePlan;
+import org.landscape4j.engine.parameters.ParameterLayout;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -251,7 +243,7 @@ public final class PortableRun implements Serializable {
                     throw new java.util.NoSuchElementException("all " + todo.length + " positions were evaluated");
                 }
                 int n = todo[next++];
-                LandscapePoint p = r.point(evaluator, n);
+                LandscapePoint p = r.point(evaluator, n, n);
                 double[] values = new double[valuesPerPoint];
                 for (int k = 0; k < values.length; k++) {
                     values[k] = p.value(k);

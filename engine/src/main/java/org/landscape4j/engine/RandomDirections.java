@@ -1,13 +1,10 @@
 package org.landscape4j.engine;
 
-import org.landscape4j.engine.parameters.ParameterRole;
-
-import org.landscape4j.engine.parameters.ParameterSegment;
-
-import org.landscape4j.engine.parameters.ParameterLayout;
-
 import java.util.Random;
 
+import org.landscape4j.engine.parameters.ParameterLayout;
+import org.landscape4j.engine.parameters.ParameterRole;
+import org.landscape4j.engine.parameters.ParameterSegment;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -15,10 +15,5 @@ public enum ParameterRole {
     /** Batch-normalization running mean or variance (or DL4J's log10 standard deviation): state, not trained. */
     BATCHNORM_RUNNING_STATISTIC,
     /** Any other parameter of a supported layer (for example a dense layer's layer-norm gain). */
-    OTHER;
-
-    /** True for the one-dimensional entries that the reference implementation zeroes by default ("ignore biasbn"). */
-    public boolean isBiasLike() {
-        return this == BIAS || this == BATCHNORM_GAMMA || this == BATCHNORM_BETA || this == OTHER;
-    }
+    OTHER
 }

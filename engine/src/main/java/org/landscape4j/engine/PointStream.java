@@ -1,0 +1,139 @@
+package org.landscape4j.engine;
+
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SynchronousSink;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The Flux of a landscape's points, in one of three ways: one worker computing strictly on demand, {@code n} workers
+ * computing up to {@code n} points ahead, or a {@link PointExecutor} (e.g. Spark) computing wherever it runs. Every
+ * subscription starts a fresh {@link LandscapeRun}, so the Flux is cold; work is never done on the subscriber's
+ * thread, and cancelling stops it after the points in progress.
+ */
+final class PointStream {
+
+    private final Supplier<LandscapeRun> runs;
+    private final Supplier<PortableRun> portable;
+    private final Execution execution;
+    private final int total;
+
+    /**
+     * @param runs      a fresh run per subscription
+     * @param portable  the run in the form an executor ships to other JVMs (made only when the execution has one)
+     * @param execution workers or executor, order
+     * @param total     the number of grid points
+     */
+    PointStream(Supplier<LandscapeRun> runs, Supplier<PortableRun> portable, Execution execution, int total) {
+        this.runs = runs;
+        this.portable = portable;
+        this.execution = execution;
+        this.total = total;
+    }
+
+    /**
+     * The points whose grid index is not marked in {@code done} ({@code null}: none is done), streamed with sequence
+     * numbers from {@code first}.
+     */
+    Flux<LandscapePoint> points(boolean[] done, int first) {
+        int remaining = total - first;
+        if (remaining == 0) {
+            return Flux.empty();
+        }
+        if (execution.executor() != null) {
+            // Serializing the run for the executor is work too: never on the subscriber's thread.
+            return Flux.defer(() -> received(runs.get(), done, first, execution.executor()))
+                    .subscribeOn(Schedulers.boundedElastic());
+        }
+        int workers = Math.min(execution.effectiveWorkers(), remaining);
+        if (workers <= 1) {
+            return Flux.<LandscapePoint, OnDemand>generate(() -> new OnDemand(runs.get(), done, first),
+                            OnDemand::next, OnDemand::close)
+                    .subscribeOn(Schedulers.boundedElastic());
+        }
+        return Flux.defer(() -> {
+            LandscapeRun run = runs.get();
+            int[] todo = todo(run, done);
+            Scheduler pool = Schedulers.newParallel("landscape4j-worker", workers, true);
+            ThreadLocal<PointEvaluator> evaluators = ThreadLocal.withInitial(run::newEvaluator);
+            // The first evaluator computes the shared first-layer products off the caller's thread.
+            return Mono.fromCallable(evaluators::get).subscribeOn(pool)
+                    .flatMapMany(firstEvaluator -> Flux.range(0, todo.length)
+                            .flatMapSequential(k -> Mono.fromCallable(
+                                            () -> run.point(evaluators.get(), todo[k], first + k))
+                                    .subscribeOn(pool), workers, 1))
+                    .doFinally(signal -> pool.dispose());
+        });
+    }
+
+    /** The positions of {@code run}'s visiting order whose grid index is not marked in {@code done}. */
+    private static int[] todo(LandscapeRun run, boolean[] done) {
+        return IntStream.range(0, run.total()).filter(n -> done == null || !done[run.indexAt(n)]).toArray();
+    }
+
+    /**
+     * The points not marked in {@code done}, computed by {@code executor} from the run's portable form and streamed
+     * as they arrive, with sequence numbers from {@code first}. An executor's answer for a position that was not
+     * asked, or asked and answered already, fails the stream rather than reach a result or a checkpoint twice.
+     */
+    private Flux<LandscapePoint> received(LandscapeRun run, boolean[] done, int first, PointExecutor executor) {
+        int[] todo = todo(run, done);
+        boolean[] pending = new boolean[run.total()];
+        for (int n : todo) {
+            pending[n] = true;
+        }
+        int[] streamed = {first};
+        return executor.compute(portable.get(), todo).map(c -> {
+            if (c.position() < 0 || c.position() >= pending.length || !pending[c.position()]) {
+                throw new IllegalStateException(executor + " returned position " + c.position()
+                        + " of the visiting order, which was not asked or was returned before");
+            }
+            pending[c.position()] = false;
+            return run.received(c.position(), streamed[0]++, c.values());
+        });
+    }
+
+    /**
+     * One worker computing the points in order on demand, driven by {@code Flux.generate}, skipping those marked in
+     * {@code done}.
+     */
+    private static final class OnDemand {
+        private final LandscapeRun run;
+        private final PointEvaluator evaluator;
+        private final boolean[] done;
+        private int next;
+        private int streamed;
+
+        OnDemand(LandscapeRun run, boolean[] done, int first) {
+            this.run = run;
+            this.evaluator = run.newEvaluator();
+            this.done = done;
+            this.streamed = first;
+            skipDone();
+        }
+
+        private void skipDone() {
+            while (done != null && next < run.total() && done[run.indexAt(next)]) {
+                next++;
+            }
+        }
+
+        OnDemand next(SynchronousSink<LandscapePoint> sink) {
+            sink.next(run.point(evaluator, next++, streamed++));
+            skipDone();
+            if (next == run.total()) {
+                sink.complete();
+            }
+            return this;
+        }
+
+        /** Flux.generate's cleanup, on the generator thread after the last point (completion, error or cancel). */
+        void close() {
+            evaluator.close();
+        }
+    }
+}

@@ -28,7 +28,7 @@ final class InterpolateCommand implements Callable<Integer> {
     @Option(names = "--to", required = true, paramLabel = "ZIP", description = "model B (t = 1)")
     Path to;
 
-    @Option(names = "--grid", defaultValue = "-0.5:1.5:41", converter = GridConverter.class, paramLabel = "MIN:MAX:N",
+    @Option(names = "--grid", defaultValue = "-0.5:1.5:41", paramLabel = "MIN:MAX:N",
             description = "values of t, inclusive (default: ${DEFAULT-VALUE})")
     Axis grid;
 

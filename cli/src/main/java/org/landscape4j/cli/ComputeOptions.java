@@ -110,7 +110,7 @@ final class ComputeOptions {
         return 0;
     }
 
-    /** {@code --workers}, and the Spark executor of {@code --master}: this run's to close. */
+    /** The execution of {@code --workers} and, with {@code --master}, a Spark executor that {@link #run} closes. */
     private Execution execution() {
         Execution execution = Execution.DEFAULT.withWorkers(workers);
         if (master != null) {

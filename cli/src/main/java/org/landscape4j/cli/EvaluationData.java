@@ -126,10 +126,6 @@ final class EvaluationData {
         return (int) ff.getNOut();
     }
 
-    /**
-     * Reads the CSV with Apache Commons CSV (quoted cells, errors with line numbers); the delimiter (comma, semicolon
-     * or tab) is the one the first line uses.
-     */
     /** The delimiter the first non-empty line of {@code file} uses: tab, semicolon, or comma (the default). */
     private static char delimiter(Path file) throws IOException {
         try (java.util.stream.Stream<String> lines = Files.lines(file)) {
@@ -138,6 +134,10 @@ final class EvaluationData {
         }
     }
 
+    /**
+     * Reads the CSV with Apache Commons CSV (quoted cells, errors with line numbers); the delimiter (comma, semicolon
+     * or tab) is the one the first line uses.
+     */
     private static DataSet csv(Path file, int classes) {
         List<float[]> rows = new ArrayList<>();
         int columns = -1;

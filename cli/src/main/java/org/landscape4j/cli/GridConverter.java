@@ -4,7 +4,10 @@ import org.landscape4j.engine.Axis;
 
 import picocli.CommandLine;
 
-/** Parses {@code min:max:points}, e.g. {@code -1:1:51}, into an {@link Axis}. */
+/**
+ * Parses {@code min:max:points}, e.g. {@code -1:1:51}, into an {@link Axis}: registered once for every {@code Axis}
+ * option by {@link LandscapeCommand#execute}.
+ */
 final class GridConverter implements CommandLine.ITypeConverter<Axis> {
 
     @Override

@@ -1,22 +1,26 @@
 package org.landscape4j.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 import org.deeplearning4j.nn.api.Model;
 import org.landscape4j.engine.Axis;
 import org.landscape4j.engine.Directions;
-import org.landscape4j.engine.Landscape;
-import org.landscape4j.engine.Profile;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code landscape interpolate}: the loss along {@code (1 - t)·A + t·B} between two saved models. */
 @Command(name = "interpolate", mixinStandardHelpOptions = true,
         description = "Computes the loss along the line (1 - t) A + t B between two saved models of the same "
                 + "architecture (t = 0 is --from, t = 1 is --to) and writes line.h5, line.csv, .npy and profile.png.")
-final class InterpolateCommand extends ComputeCommand {
+final class InterpolateCommand implements Callable<Integer> {
+
+    @Mixin
+    ComputeOptions compute;
 
     @Option(names = "--from", required = true, paramLabel = "ZIP", description = "model A (t = 0)")
     Path from;
@@ -24,27 +28,20 @@ final class InterpolateCommand extends ComputeCommand {
     @Option(names = "--to", required = true, paramLabel = "ZIP", description = "model B (t = 1)")
     Path to;
 
-    @Option(names = "--grid", defaultValue = "-0.5:1.5:41", converter = GridConverter.class, paramLabel = "MIN:MAX:N",
+    @Option(names = "--grid", defaultValue = "-0.5:1.5:41", paramLabel = "MIN:MAX:N",
             description = "values of t, inclusive (default: ${DEFAULT-VALUE})")
     Axis grid;
 
     @Override
-    public Integer call() throws Exception {
-        checkOptions();
-        Model a = ModelFile.load(from, "--from");
-        Model b = ModelFile.load(to, "--to");
-        Directions line;
-        try {
-            line = Directions.interpolation(a, b);
-        } catch (IllegalArgumentException e) {
-            throw new BadInput("--from " + from + " and --to " + to + ": " + ModelFile.firstLine(e));
-        }
-        Landscape landscape = compile(a, line, 0, List.of(grid));
-        RunDirectory dir = new RunDirectory(out);
-        Profile p = new Profile(grid, landscape.keys(), run(landscape, dir), landscape.provenance());
-        dir.write(p, landscape);
-        stdout().println(p);
-        report(dir);
-        return 0;
+    public Integer call() throws IOException {
+        return compute.run(() -> {
+            Model a = ModelFile.load(from, "--from");
+            Model b = ModelFile.load(to, "--to");
+            try {
+                return new ComputeOptions.Subject(a, Directions.interpolation(a, b), 0, List.of(grid));
+            } catch (IllegalArgumentException e) {
+                throw new BadInput("--from " + from + " and --to " + to + ": " + ModelFile.firstLine(e));
+            }
+        });
     }
 }

@@ -3,6 +3,8 @@ package org.landscape4j.cli;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
+import org.landscape4j.engine.Axis;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -54,6 +56,7 @@ public final class LandscapeCommand implements Runnable {
      */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new LandscapeCommand());
+        cl.registerConverter(Axis.class, new GridConverter());        // every --grid, --ygrid: MIN:MAX:N
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((e, a) -> {

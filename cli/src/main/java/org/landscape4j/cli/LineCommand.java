@@ -1,11 +1,10 @@
 package org.landscape4j.cli;
 
+import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.Callable;
 
-import org.deeplearning4j.nn.api.Model;
 import org.landscape4j.engine.Axis;
-import org.landscape4j.engine.Landscape;
-import org.landscape4j.engine.Profile;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,25 +14,20 @@ import picocli.CommandLine.Option;
 @Command(name = "line", mixinStandardHelpOptions = true,
         description = "Computes the loss along one random direction through a saved model and writes line.h5, "
                 + "directions.h5, line.csv, .npy and profile.png.")
-final class LineCommand extends ComputeCommand {
+final class LineCommand implements Callable<Integer> {
+
+    @Mixin
+    ComputeOptions compute;
 
     @Mixin
     RandomDirectionOptions directions;
 
-    @Option(names = "--grid", defaultValue = "-1:1:51", converter = GridConverter.class, paramLabel = "MIN:MAX:N",
+    @Option(names = "--grid", defaultValue = "-1:1:51", paramLabel = "MIN:MAX:N",
             description = "coordinates, inclusive (default: ${DEFAULT-VALUE})")
     Axis grid;
 
     @Override
-    public Integer call() throws Exception {
-        checkOptions();
-        Model net = directions.loadModel();
-        Landscape landscape = compile(net, directions.directions(), directions.seed, List.of(grid));
-        RunDirectory dir = new RunDirectory(out);
-        Profile p = new Profile(grid, landscape.keys(), run(landscape, dir), landscape.provenance());
-        dir.write(p, landscape);
-        stdout().println(p);
-        report(dir);
-        return 0;
+    public Integer call() throws IOException {
+        return compute.run(() -> directions.around(List.of(grid)));
     }
 }

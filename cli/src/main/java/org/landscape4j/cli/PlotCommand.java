@@ -28,7 +28,7 @@ final class PlotCommand implements Callable<Integer> {
         }
         RunDirectory run = new RunDirectory(dir);
         run.plot();
-        spec.commandLine().getOut().println("wrote " + dir + ": " + String.join(", ", run.written()));
+        spec.commandLine().getOut().println(run.summary());
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -1,8 +1,10 @@
 package org.landscape4j.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import org.deeplearning4j.nn.api.Model;
+import org.landscape4j.engine.Axis;
 import org.landscape4j.engine.Directions;
 import org.landscape4j.engine.Normalization;
 import org.landscape4j.engine.RandomDirections;
@@ -25,13 +27,19 @@ final class RandomDirectionOptions {
     @Option(names = "--seed", defaultValue = "1", description = "random seed of the directions (default: ${DEFAULT-VALUE})")
     long seed;
 
-    /** The model named by {@code --model}. */
-    Model loadModel() {
-        return ModelFile.load(model, "--model");
+    /**
+     * The landscape around the model of {@code --model} along the random directions of {@code --norm},
+     * {@code --bias-bn} and {@code --seed}, one direction per axis.
+     *
+     * @throws BadInput when the model does not load or {@code --norm} is unknown
+     */
+    ComputeOptions.Subject around(List<Axis> axes) {
+        Model loaded = ModelFile.load(model, "--model");
+        return new ComputeOptions.Subject(loaded, directions(), seed, axes);
     }
 
     /** The random directions named by {@code --norm} and {@code --bias-bn}. */
-    Directions directions() {
+    private Directions directions() {
         Normalization n = switch (norm) {
             case "filter" -> Normalization.FILTER;
             case "layer" -> Normalization.LAYER;

@@ -5,6 +5,8 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +18,7 @@ import org.landscape4j.charts.SurfaceChart;
 import org.landscape4j.charts.SurfaceChart3D;
 import org.landscape4j.engine.Axis;
 import org.landscape4j.engine.Landscape;
+import org.landscape4j.engine.LandscapeResult;
 import org.landscape4j.engine.MetricKeys;
 import org.landscape4j.engine.Profile;
 import org.landscape4j.engine.Provenance;
@@ -24,6 +27,7 @@ import org.landscape4j.io.DirectionsHdf5;
 import org.landscape4j.io.NpyFile;
 import org.landscape4j.io.SurfaceHdf5;
 import org.landscape4j.io.SurfaceVtp;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The files of one run in its {@code --out} directory: the checkpoint {@code landscape.ckpt}; {@code surface.h5}
@@ -48,8 +52,9 @@ final class RunDirectory {
         return dir.resolve(CHECKPOINT);
     }
 
-    List<String> written() {
-        return List.copyOf(written);
+    /** What this run wrote, for the command's last line: {@code wrote run/: surface.h5, directions.h5, ...}. */
+    String summary() {
+        return "wrote " + dir + ": " + String.join(", ", written);
     }
 
     private Path file(String name) {
@@ -57,49 +62,44 @@ final class RunDirectory {
         return dir.resolve(name);
     }
 
-    void write(Surface s, Landscape landscape) throws IOException {
+    /**
+     * Writes a computed surface or line with its directions: {@code surface.h5} or {@code line.h5}, the directions,
+     * {@code surface.csv} or {@code line.csv}, a {@code .npy} per (set, metric), and the charts (for a surface also a
+     * {@code .vtp} per set's loss).
+     */
+    void write(LandscapeResult result, Landscape landscape) throws IOException {
+        boolean plane = result instanceof Surface;
         Files.createDirectories(dir);
-        SurfaceHdf5.write(s, file(SURFACE));
+        SurfaceHdf5.write(result, file(plane ? SURFACE : LINE));
         directions(landscape);
-        try (Writer w = Files.newBufferedWriter(file("surface.csv"))) {
-            s.writeCsv(w);
+        try (Writer w = Files.newBufferedWriter(file(plane ? "surface.csv" : "line.csv"))) {
+            result.writeCsv(w);
         }
-        MetricKeys keys = s.keys();
-        for (int k = 0; k < keys.size(); k++) {
-            String set = keys.sets().get(k / keys.metrics().size());
-            String metric = keys.metrics().get(k % keys.metrics().size());
-            NpyFile.of(s, set, metric).write(file(set + "_" + metric + ".npy"));
+        for (String set : result.keys().sets()) {
+            for (String metric : result.keys().metrics()) {
+                NpyFile npy = result instanceof Surface s ? NpyFile.of(s, set, metric)
+                        : NpyFile.of((Profile) result, set, metric);
+                npy.write(file(set + "_" + metric + ".npy"));
+            }
         }
-        for (String set : keys.sets()) {
-            new SurfaceVtp(true, 0).write(s, set, "loss", file(set + "_loss.vtp"));
+        if (result instanceof Surface s) {
+            for (String set : s.keys().sets()) {
+                new SurfaceVtp(true, 0).write(s, set, "loss", file(set + "_loss.vtp"));
+            }
+            plotSurface(s.x().values(), s.y().values(), lossesOf(s));
+        } else {
+            plotProfile((Profile) result);
         }
-        plotSurface(s.x().values(), s.y().values(), lossesOf(s));
-    }
-
-    void write(Profile p, Landscape landscape) throws IOException {
-        Files.createDirectories(dir);
-        SurfaceHdf5.write(p, file(LINE));
-        directions(landscape);
-        try (Writer w = Files.newBufferedWriter(file("line.csv"))) {
-            p.writeCsv(w);
-        }
-        MetricKeys keys = p.keys();
-        for (int k = 0; k < keys.size(); k++) {
-            String set = keys.sets().get(k / keys.metrics().size());
-            String metric = keys.metrics().get(k % keys.metrics().size());
-            NpyFile.of(p, set, metric).write(file(set + "_" + metric + ".npy"));
-        }
-        ChartFiles.png(ProfileChart.of(p, "loss along the direction", false), file("profile.png"), 900, 540);
     }
 
     private void directions(Landscape landscape) throws IOException {
-        org.nd4j.linalg.api.ndarray.INDArray[] d = landscape.directions();
+        INDArray[] d = landscape.directions();
         DirectionsHdf5.write(landscape.layout(), d, file("directions.h5"));
         NpyFile.of(d).write(file("directions.npy"));
     }
 
     private static Map<String, double[][]> lossesOf(Surface s) {
-        Map<String, double[][]> out = new java.util.LinkedHashMap<>();
+        Map<String, double[][]> out = new LinkedHashMap<>();
         for (String set : s.keys().sets()) {
             out.put(set + " loss", s.values(set, "loss"));
         }
@@ -116,6 +116,10 @@ final class RunDirectory {
         }
     }
 
+    private void plotProfile(Profile p) throws IOException {
+        ChartFiles.png(ProfileChart.of(p, "loss along the direction", false), file("profile.png"), 900, 540);
+    }
+
     /**
      * Draws the charts of the results saved in this directory ({@code surface.h5} or {@code line.h5}).
      *
@@ -129,41 +133,43 @@ final class RunDirectory {
             if (c.y() == null) {
                 throw new BadInput(surface + " has no /ycoordinates: not a surface");
             }
-            Map<String, double[][]> losses = new java.util.LinkedHashMap<>();
             int nx = c.x().length;
             int ny = c.y().length;
-            c.datasets().forEach((name, flat) -> {
-                if (name.endsWith("_loss")) {
-                    double[][] z = new double[ny][nx];
-                    for (int k = 0; k < flat.length; k++) {
-                        z[k / nx][k % nx] = flat[k] == SurfaceHdf5.UNFINISHED ? Double.NaN : flat[k];
-                    }
-                    losses.put(name.substring(0, name.length() - 5) + " loss", z);
+            Map<String, double[][]> losses = new LinkedHashMap<>();
+            savedLosses(c).forEach((set, flat) -> {
+                double[][] z = new double[ny][nx];
+                for (int k = 0; k < flat.length; k++) {
+                    z[k / nx][k % nx] = flat[k];
                 }
+                losses.put(set + " loss", z);
             });
             plotSurface(c.x(), c.y(), losses);
         } else if (Files.isRegularFile(line)) {
             SurfaceHdf5.Contents c = SurfaceHdf5.read(line);
-            double[] x = c.x();
-            Axis axis = Axis.linear(x[0], x[x.length - 1], x.length);
-            List<String> sets = new ArrayList<>();
-            List<double[]> values = new ArrayList<>();
-            c.datasets().forEach((name, flat) -> {
-                if (name.endsWith("_loss")) {
-                    sets.add(name.substring(0, name.length() - 5));
-                    values.add(java.util.Arrays.stream(flat).map(v -> v == SurfaceHdf5.UNFINISHED ? Double.NaN : v)
-                            .toArray());
-                }
-            });
-            if (sets.isEmpty()) {
+            Map<String, double[]> losses = savedLosses(c);
+            if (losses.isEmpty()) {
                 throw new BadInput(line + " holds no *_loss dataset to plot");
             }
-            Profile p = new Profile(axis, new MetricKeys(sets, List.of("loss")), values.toArray(double[][]::new),
-                    new Provenance("read from " + line, 0, List.of(axis), "unknown", 0, "unknown", List.of()));
-            ChartFiles.png(ProfileChart.of(p, "loss along the direction", false), file("profile.png"), 900, 540);
+            double[] x = c.x();
+            Axis axis = Axis.linear(x[0], x[x.length - 1], x.length);
+            plotProfile(new Profile(axis, new MetricKeys(List.copyOf(losses.keySet()), List.of("loss")),
+                    losses.values().toArray(double[][]::new),
+                    new Provenance("read from " + line, 0, List.of(axis), "unknown", 0, "unknown", List.of())));
         } else {
             throw new BadInput(dir + " holds no " + SURFACE + " or " + LINE + " to plot (run `landscape surface --out "
                     + dir + "` first)");
         }
+    }
+
+    /** Each set's loss in a saved file (its {@code <set>_loss} datasets, flat), unfinished points as NaN. */
+    private static Map<String, double[]> savedLosses(SurfaceHdf5.Contents c) {
+        Map<String, double[]> losses = new LinkedHashMap<>();
+        c.datasets().forEach((name, flat) -> {
+            if (name.endsWith("_loss")) {
+                losses.put(name.substring(0, name.length() - "_loss".length()),
+                        Arrays.stream(flat).map(v -> v == SurfaceHdf5.UNFINISHED ? Double.NaN : v).toArray());
+            }
+        });
+        return losses;
     }
 }

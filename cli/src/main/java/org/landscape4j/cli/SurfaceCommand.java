@@ -1,11 +1,10 @@
 package org.landscape4j.cli;
 
+import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.Callable;
 
-import org.deeplearning4j.nn.api.Model;
 import org.landscape4j.engine.Axis;
-import org.landscape4j.engine.Landscape;
-import org.landscape4j.engine.Surface;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,30 +14,24 @@ import picocli.CommandLine.Option;
 @Command(name = "surface", mixinStandardHelpOptions = true,
         description = "Computes the loss surface of a saved model on a plane of two random directions and writes "
                 + "surface.h5 (reference layout), directions.h5, surface.csv, .npy, .vtp and PNG charts.")
-final class SurfaceCommand extends ComputeCommand {
+final class SurfaceCommand implements Callable<Integer> {
+
+    @Mixin
+    ComputeOptions compute;
 
     @Mixin
     RandomDirectionOptions directions;
 
-    @Option(names = "--grid", defaultValue = "-1:1:51", converter = GridConverter.class, paramLabel = "MIN:MAX:N",
+    @Option(names = "--grid", defaultValue = "-1:1:51", paramLabel = "MIN:MAX:N",
             description = "x coordinates, inclusive (default: ${DEFAULT-VALUE})")
     Axis grid;
 
-    @Option(names = "--ygrid", converter = GridConverter.class, paramLabel = "MIN:MAX:N",
+    @Option(names = "--ygrid", paramLabel = "MIN:MAX:N",
             description = "y coordinates (default: as --grid)")
     Axis ygrid;
 
     @Override
-    public Integer call() throws Exception {
-        checkOptions();
-        Model net = directions.loadModel();
-        Landscape landscape = compile(net, directions.directions(), directions.seed, List.of(grid, ygrid == null ? grid : ygrid));
-        RunDirectory dir = new RunDirectory(out);
-        double[][] values = run(landscape, dir);
-        Surface s = new Surface(grid, ygrid == null ? grid : ygrid, landscape.keys(), values, landscape.provenance());
-        dir.write(s, landscape);
-        stdout().println(s);
-        report(dir);
-        return 0;
+    public Integer call() throws IOException {
+        return compute.run(() -> directions.around(List.of(grid, ygrid == null ? grid : ygrid)));
     }
 }

@@ -7,13 +7,22 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.landscape4j.engine.Axis;
+import org.landscape4j.engine.EvaluationSet;
 import org.landscape4j.engine.Fixtures;
+import org.landscape4j.engine.Landscape;
+import org.landscape4j.engine.LandscapeSpec;
+import org.landscape4j.engine.Normalization;
+import org.landscape4j.engine.Profile;
+import org.landscape4j.engine.RandomDirections;
+import org.landscape4j.io.NpyFile;
 import org.landscape4j.io.SurfaceHdf5;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -121,6 +130,27 @@ class LandscapeCommandTest {
         assertThat(interp.code()).as(interp.err()).isZero();
         assertThat(interp.out()).contains("interpolation towards another model");
         assertThat(run("plot", dir.resolve("interp").toString()).code()).isZero();
+    }
+
+    @Test
+    void lineWritesEveryFileWithTheValuesTheLibraryComputes() throws IOException {
+        Path out = dir.resolve("line");
+        Result r = run("line", "--model", model.toString(), "--data", csv.toString(), "--grid", "-1:1:7", "--out",
+                out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("wrote " + out + ": line.h5, directions.h5, directions.npy, line.csv,"
+                + " train_loss.npy, train_accuracy.npy, profile.png");
+
+        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(model.toFile(), false);
+        Profile expected = Landscape.compile(new LandscapeSpec(net, new RandomDirections(Normalization.FILTER, false,
+                false), 1, List.of(Axis.linear(-1, 1, 7)), List.of(EvaluationSet.of("train",
+                EvaluationData.load(csv, "train", net, Integer.MAX_VALUE))), List.of())).profile();
+        StringWriter expectedCsv = new StringWriter();
+        expected.writeCsv(expectedCsv);
+        assertThat(Files.readString(out.resolve("line.csv"))).isEqualTo(expectedCsv.toString());
+        assertThat(NpyFile.read(out.resolve("train_loss.npy")).values())
+                .containsExactly(expected.values("train", "loss"));
+        assertThat(r.out()).contains(expected.toString());
     }
 
     @Test

@@ -75,7 +75,7 @@ class ChartRenderingTest {
             max[k] = 2;
             min[k] = k % n < 2 ? 0 : -2;
         }
-        org.landscape4j.engine.Surface surface = new org.landscape4j.engine.Surface(Axis.linear(-1, 1, n),
+        org.landscape4j.engine.Surface surface = org.landscape4j.engine.Surface.of(Axis.linear(-1, 1, n),
                 Axis.linear(-1, 1, n), new MetricKeys(List.of("train"), List.of("lambda_min", "lambda_max")),
                 new double[][] {min, max}, null);
 
@@ -260,7 +260,7 @@ class ChartRenderingTest {
                 loss[iy * n + ix] = 0.5 + axis.value(ix) * axis.value(ix) + 2 * axis.value(iy) * axis.value(iy);
             }
         }
-        org.landscape4j.engine.Surface surface = new org.landscape4j.engine.Surface(axis, axis,
+        org.landscape4j.engine.Surface surface = org.landscape4j.engine.Surface.of(axis, axis,
                 new MetricKeys(List.of("train"), List.of("loss")), new double[][] {loss}, null);
         BufferedImage heat = javax.imageio.ImageIO.read(
                 ChartFiles.heatmap(surface, "train", "loss", dir.resolve("h/heatmap.png")).toFile());
@@ -274,7 +274,7 @@ class ChartRenderingTest {
         assertThat(new Color(heat.getRGB(450, 360))).isNotEqualTo(Color.WHITE);
 
         Axis line = Axis.linear(-1, 1, 5);
-        Profile p = new Profile(line, new MetricKeys(List.of("train"), List.of("loss")),
+        Profile p = Profile.of(line, new MetricKeys(List.of("train"), List.of("loss")),
                 new double[][] {{1, 0.5, 0.1, 0.5, 1}}, null);
         BufferedImage profile = javax.imageio.ImageIO.read(ChartFiles.profile(p, dir.resolve("p.png")).toFile());
         assertThat(profile.getWidth()).isEqualTo(900);
@@ -288,7 +288,7 @@ class ChartRenderingTest {
         double[][] values = {
             {1, 0.5, 0.1, 0.5, 1}, {0.5, 0.8, 0.95, 0.8, 0.5}, {1.1, 0.6, 0.2, 0.6, 1.1}, {0.4, 0.7, 0.9, 0.7, 0.4}
         };
-        Profile p = new Profile(axis, keys, values, new Provenance("test", 1, List.of(axis), "none", 0, "-",
+        Profile p = Profile.of(axis, keys, values, new Provenance("test", 1, List.of(axis), "none", 0, "-",
                 List.of("train", "test")));
         JFreeChart chart = ProfileChart.of(p, "profile", true);
 

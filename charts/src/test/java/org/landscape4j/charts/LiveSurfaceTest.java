@@ -32,7 +32,7 @@ class LiveSurfaceTest {
     private static LandscapePoint point(int index, int nx, int total) {
         int ix = index % nx;
         int iy = index / nx;
-        return new LandscapePoint(index, total, new int[] {ix, iy}, new double[] {ix, iy},
+        return LandscapePoint.of(index, total, new int[] {ix, iy}, new double[] {ix, iy},
                 new double[] {1 + ix * ix + iy * iy}, KEYS);
     }
 

@@ -150,16 +150,16 @@ final class ComputeOptions {
     }
 
     /**
-     * Streams every point through the progress bar, recording to and resuming from {@code checkpoint}; then collects
-     * the result as a library user does, with {@link Landscape#surface(Path)} or {@link Landscape#profile(Path)},
-     * which finds every point in the checkpoint and computes none.
+     * Streams every point through the progress bar, recording to and resuming from {@code checkpoint}, and collects
+     * the result as a library user does, with {@link Landscape#surface(reactor.core.publisher.Flux)} or
+     * {@link Landscape#profile(reactor.core.publisher.Flux)}.
      */
     private LandscapeResult compute(Landscape landscape, Path checkpoint) {
         boolean resuming = Files.exists(checkpoint);
         ProgressBar bar = new ProgressBar(command.commandLine().getErr());
-        landscape.points(checkpoint).doOnNext(bar::accept).blockLast();
-        LandscapeResult result = landscape.spec().dimensions() == 2 ? landscape.surface(checkpoint)
-                : landscape.profile(checkpoint);
+        var points = landscape.points(checkpoint).doOnNext(bar::accept);
+        LandscapeResult result = landscape.spec().dimensions() == 2 ? landscape.surface(points)
+                : landscape.profile(points);
         if (resuming) {
             stdout().println("resumed from " + checkpoint + ": " + bar.restored() + " points restored, "
                     + bar.computed() + " computed");

@@ -152,7 +152,7 @@ final class RunDirectory {
             }
             double[] x = c.x();
             Axis axis = Axis.linear(x[0], x[x.length - 1], x.length);
-            plotProfile(new Profile(axis, new MetricKeys(List.copyOf(losses.keySet()), List.of("loss")),
+            plotProfile(Profile.of(axis, new MetricKeys(List.copyOf(losses.keySet()), List.of("loss")),
                     losses.values().toArray(double[][]::new),
                     new Provenance("read from " + line, 0, List.of(axis), "unknown", 0, "unknown", List.of())));
         } else {

@@ -80,10 +80,15 @@ final class DataCheck {
 
     private static void requireFinite(INDArray[] arrays, String what) {
         for (INDArray a : arrays) {
-            if (BooleanIndexing.or(a, Conditions.isNan()) || BooleanIndexing.or(a, Conditions.isInfinite())) {
+            if (!allFinite(a)) {
                 throw new IllegalArgumentException(what + " contain NaN or infinite values");
             }
         }
+    }
+
+    /** Whether every entry of {@code a} is finite (the one NaN/infinity test of the engine's input checks). */
+    static boolean allFinite(INDArray a) {
+        return !BooleanIndexing.or(a, Conditions.isNan()) && !BooleanIndexing.or(a, Conditions.isInfinite());
     }
 
     /** The first layer's accepted feature shapes, checked; kinds not listed are left to the dry run. */

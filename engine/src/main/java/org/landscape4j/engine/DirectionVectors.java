@@ -10,8 +10,6 @@ import org.landscape4j.engine.parameters.ParameterLayout;
 import org.landscape4j.engine.parameters.ParameterRole;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.BooleanIndexing;
-import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
  * The vectors a landscape's points combine and how: the centre and its directions (drawn on first use and then kept),
@@ -146,7 +144,7 @@ final class DirectionVectors {
         for (int i = 0; i < vectors.size(); i++) {
             INDArray v = vectors.get(i);
             requireLength(v, what + " " + i);
-            if (BooleanIndexing.or(v, Conditions.isNan()) || BooleanIndexing.or(v, Conditions.isInfinite())) {
+            if (!DataCheck.allFinite(v)) {
                 throw new IllegalArgumentException(what + " " + i + " contains NaN or infinite values");
             }
         }

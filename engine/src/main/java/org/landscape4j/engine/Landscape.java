@@ -269,12 +269,30 @@ public final class Landscape {
         return surface(points(checkpoint));
     }
 
-    private Profile profile(Flux<LandscapePoint> points) {
+    /**
+     * Collects a stream of this landscape's points into the line; blocks. The way to add progress, logging or
+     * anything else per point and still get the result:
+     * {@code landscape.profile(landscape.points(checkpoint).doOnNext(bar::step))}.
+     *
+     * @param points this landscape's {@link #points()} or {@link #points(java.nio.file.Path)}, decorated at will
+     * @throws IllegalStateException    if the landscape is a plane
+     * @throws IllegalArgumentException if a point belongs to another landscape (other values or grid size)
+     */
+    public Profile profile(Flux<LandscapePoint> points) {
         requireDimensions(1, "profile()", "surface()");
         return new Profile(spec.axes().get(0), keys, collect(points), provenance);
     }
 
-    private Surface surface(Flux<LandscapePoint> points) {
+    /**
+     * Collects a stream of this landscape's points into the plane; blocks. The way to add progress, logging or
+     * anything else per point and still get the result:
+     * {@code landscape.surface(landscape.points(checkpoint).doOnNext(bar::step))}.
+     *
+     * @param points this landscape's {@link #points()} or {@link #points(java.nio.file.Path)}, decorated at will
+     * @throws IllegalStateException    if the landscape is a line
+     * @throws IllegalArgumentException if a point belongs to another landscape (other values or grid size)
+     */
+    public Surface surface(Flux<LandscapePoint> points) {
         requireDimensions(2, "surface()", "profile()");
         return new Surface(spec.axes().get(0), spec.axes().get(1), keys, collect(points), provenance);
     }
@@ -293,6 +311,10 @@ public final class Landscape {
             Arrays.fill(v, Double.NaN);
         }
         points.doOnNext(p -> {
+            if (p.total() != totalPoints() || !p.keys().equals(keys)) {
+                throw new IllegalArgumentException("a point of another landscape (" + p.total() + " points, values "
+                        + p.keys() + ") in the stream of this one (" + totalPoints() + " points, values " + keys + ")");
+            }
             for (int k = 0; k < values.length; k++) {
                 values[k][p.index()] = p.value(k);
             }

@@ -20,7 +20,8 @@ public final class LandscapePoint {
     private final boolean restored;
 
     /**
-     * A point computed in raster order (its sequence number is its index).
+     * A point computed in raster order (its sequence number is its index), e.g. to feed a chart by hand; the arrays are
+     * copied.
      *
      * @param index       0-based position in the grid
      * @param total       number of points in the grid
@@ -28,24 +29,11 @@ public final class LandscapePoint {
      * @param coordinates the coordinate along each direction
      * @param values      one value per (set, metric) in {@code keys} order
      * @param keys        names of the values
+     * @throws IllegalArgumentException when the index is outside the grid or the values do not match the keys
      */
-    public LandscapePoint(int index, int total, int[] gridIndex, double[] coordinates, double[] values,
-                          MetricKeys keys) {
-        this(index, index, total, gridIndex, coordinates, values, keys);
-    }
-
-    /**
-     * @param index       0-based position in the grid
-     * @param sequence    0-based position in the order the points are computed
-     * @param total       number of points in the grid
-     * @param gridIndex   the index along each axis
-     * @param coordinates the coordinate along each direction
-     * @param values      one value per (set, metric) in {@code keys} order
-     * @param keys        names of the values
-     */
-    public LandscapePoint(int index, int sequence, int total, int[] gridIndex, double[] coordinates,
-                          double[] values, MetricKeys keys) {
-        this(index, sequence, total, gridIndex, coordinates, values, keys, false);
+    public static LandscapePoint of(int index, int total, int[] gridIndex, double[] coordinates, double[] values,
+                                    MetricKeys keys) {
+        return new LandscapePoint(index, index, total, gridIndex, coordinates, values, keys, false);
     }
 
     /**
@@ -58,8 +46,8 @@ public final class LandscapePoint {
      * @param keys        names of the values
      * @param restored    whether the point was read from a checkpoint instead of computed by this run
      */
-    public LandscapePoint(int index, int sequence, int total, int[] gridIndex, double[] coordinates,
-                          double[] values, MetricKeys keys, boolean restored) {
+    LandscapePoint(int index, int sequence, int total, int[] gridIndex, double[] coordinates,
+                   double[] values, MetricKeys keys, boolean restored) {
         if (index < 0 || index >= total) {
             throw new IllegalArgumentException("index must be in [0, " + total + "), was " + index);
         }

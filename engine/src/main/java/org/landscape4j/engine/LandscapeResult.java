@@ -11,10 +11,36 @@ public abstract sealed class LandscapeResult permits Profile, Surface {
     private final double[][] values;
     private final Provenance provenance;
 
+    /** Holds {@code values} (the engine's own arrays, not copied). */
     LandscapeResult(MetricKeys keys, double[][] values, Provenance provenance) {
         this.keys = keys;
         this.values = values;
         this.provenance = provenance;
+    }
+
+    /**
+     * A deep copy of a caller's {@code values[k][index]}, checked: one row per key, {@code points} values each.
+     *
+     * @throws IllegalArgumentException naming the row and its length when the shape is wrong
+     */
+    static double[][] copyOf(MetricKeys keys, double[][] values, int points) {
+        if (keys == null || values == null) {
+            throw new IllegalArgumentException("keys and values must not be null");
+        }
+        if (values.length != keys.size()) {
+            throw new IllegalArgumentException("expected one row of values per (set, metric) of " + keys + ", i.e. "
+                    + keys.size() + ", got " + values.length);
+        }
+        double[][] copy = new double[values.length][];
+        for (int k = 0; k < values.length; k++) {
+            if (values[k] == null || values[k].length != points) {
+                throw new IllegalArgumentException("row " + k + " of values has "
+                        + (values[k] == null ? "no" : Integer.toString(values[k].length)) + " values, the grid has "
+                        + points + " points");
+            }
+            copy[k] = values[k].clone();
+        }
+        return copy;
     }
 
     /** The (set, metric) names. */

@@ -135,7 +135,7 @@ final class LandscapeRun {
      */
     public LandscapePoint received(int n, int streamed, double[] values) {
         int[] grid = gridIndex(sequence[n]);
-        return new LandscapePoint(sequence[n], streamed, sequence.length, grid, coordinates(grid), values, keys);
+        return new LandscapePoint(sequence[n], streamed, sequence.length, grid, coordinates(grid), values, keys, false);
     }
 
     private int[] gridIndex(int index) {
@@ -166,6 +166,6 @@ final class LandscapeRun {
         double[] coords = coordinates(grid);
         double[] values = new double[keys.size()];
         evaluator.evaluate(weights.apply(coords), values);
-        return new LandscapePoint(index, streamed, sequence.length, grid, coords, values, keys);
+        return new LandscapePoint(index, streamed, sequence.length, grid, coords, values, keys, false);
     }
 }

@@ -14,8 +14,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.landscape4j.engine.parameters.ParameterLayout;
 import org.landscape4j.engine.parameters.ParameterSegment;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.BooleanIndexing;
-import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
@@ -50,7 +48,7 @@ final class ModelCheck {
     }
 
     static void checkFinite(INDArray params, ParameterLayout layout) {
-        if (!BooleanIndexing.or(params, Conditions.isNan()) && !BooleanIndexing.or(params, Conditions.isInfinite())) {
+        if (DataCheck.allFinite(params)) {
             return;
         }
         double[] v = params.toDoubleVector();

@@ -78,7 +78,7 @@ public final class PortableRun implements Serializable {
      * @param where what the metrics would travel to, for the message (e.g. "Spark")
      * @throws IllegalArgumentException naming the metric
      */
-    public static void requirePortable(List<Metric> metrics, String where) {
+    static void requirePortable(List<Metric> metrics, String where) {
         for (Metric m : metrics) {
             if (m instanceof Metric.Custom custom) {
                 String why = custom.function() instanceof Serializable ? null
@@ -109,10 +109,9 @@ public final class PortableRun implements Serializable {
      *              weighted (1, c1, c2)
      * @param map   makes the map writing a point's parameters from its coordinates, or {@code null}
      */
-    public static PortableRun of(Model prototype, INDArray[] anchors, Curve curve, ParameterMap.Factory map,
-                                 List<Axis> axes, Order order,
-                                 List<List<Batch>> batches, List<Metric> metrics, MetricKeys keys,
-                                 boolean factorize, long firstLayerMemory, INDArray batchNormFeatures) {
+    static PortableRun of(Model prototype, INDArray[] anchors, Curve curve, ParameterMap.Factory map, List<Axis> axes,
+                          Order order, List<List<Batch>> batches, List<Metric> metrics, MetricKeys keys,
+                          boolean factorize, long firstLayerMemory, INDArray batchNormFeatures) {
         requirePortable(metrics, "another JVM");
         try {
             ByteArrayOutputStream modelBytes = new ByteArrayOutputStream();

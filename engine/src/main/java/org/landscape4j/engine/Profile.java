@@ -14,15 +14,26 @@ public final class Profile extends LandscapeResult {
 
     private final Axis axis;
 
-    /**
-     * @param axis       the direction's coordinates
-     * @param keys       the (set, metric) names
-     * @param values     {@code values[k][i]}: value {@code k} at coordinate {@code i}; held, not copied
-     * @param provenance how it was made
-     */
-    public Profile(Axis axis, MetricKeys keys, double[][] values, Provenance provenance) {
+    /** Holds {@code values} (the engine's own arrays, not copied). */
+    Profile(Axis axis, MetricKeys keys, double[][] values, Provenance provenance) {
         super(keys, values, provenance);
         this.axis = axis;
+    }
+
+    /**
+     * A line of given values (e.g. read back from a file, or joined from segments); the values are copied.
+     *
+     * @param axis       the direction's coordinates
+     * @param keys       the (set, metric) names
+     * @param values     {@code values[k][i]}: value {@code k} at coordinate {@code i}, {@code NaN} where missing
+     * @param provenance how it was made, or {@code null}
+     * @throws IllegalArgumentException when the values do not have one row per key of {@code axis.points()} values
+     */
+    public static Profile of(Axis axis, MetricKeys keys, double[][] values, Provenance provenance) {
+        if (axis == null) {
+            throw new IllegalArgumentException("axis must not be null");
+        }
+        return new Profile(axis, keys, copyOf(keys, values, axis.points()), provenance);
     }
 
     /** The direction's axis. */

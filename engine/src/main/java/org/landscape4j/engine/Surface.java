@@ -18,17 +18,28 @@ public final class Surface extends LandscapeResult {
     private final Axis x;
     private final Axis y;
 
-    /**
-     * @param x          the first direction's axis
-     * @param y          the second direction's axis
-     * @param keys       the (set, metric) names
-     * @param values     {@code values[k][iy * nx + ix]}; held, not copied
-     * @param provenance how it was made
-     */
-    public Surface(Axis x, Axis y, MetricKeys keys, double[][] values, Provenance provenance) {
+    /** Holds {@code values} (the engine's own arrays, not copied). */
+    Surface(Axis x, Axis y, MetricKeys keys, double[][] values, Provenance provenance) {
         super(keys, values, provenance);
         this.x = x;
         this.y = y;
+    }
+
+    /**
+     * A surface of given values (e.g. read back from a file, or assembled by hand); the values are copied.
+     *
+     * @param x          the first direction's axis
+     * @param y          the second direction's axis
+     * @param keys       the (set, metric) names
+     * @param values     {@code values[k][iy * nx + ix]}, {@code NaN} where a point is missing
+     * @param provenance how it was made, or {@code null}
+     * @throws IllegalArgumentException when the values do not have one row per key of {@code nx * ny} values
+     */
+    public static Surface of(Axis x, Axis y, MetricKeys keys, double[][] values, Provenance provenance) {
+        if (x == null || y == null) {
+            throw new IllegalArgumentException("both axes are needed, got x " + x + ", y " + y);
+        }
+        return new Surface(x, y, keys, copyOf(keys, values, x.points() * y.points()), provenance);
     }
 
     /** The first direction's axis. */
@@ -60,8 +71,8 @@ public final class Surface extends LandscapeResult {
      * The fraction of the plane's area where (set, metric) stays below {@code minimum + delta}: a sharpness number
      * for surfaces (each grid point weighted by its cell, so cubic spacing is not biased).
      */
-    public double areaFractionBelow(String set, String metric, double delta) {
-        return org.landscape4j.engine.geometry.Sharpness.areaFractionAboveMinimum(x.values(), y.values(),
+    public double areaFractionWithin(String set, String metric, double delta) {
+        return org.landscape4j.engine.geometry.Sharpness.areaFractionWithin(x.values(), y.values(),
                 values(set, metric), delta);
     }
 
@@ -89,7 +100,7 @@ public final class Surface extends LandscapeResult {
 
     /**
      * The fraction of the plane's area with significant negative curvature on (set): where
-     * {@code λmin < −epsilon · λmax} (a grid point stands for its cell, as in {@link #areaFractionBelow}; points with
+     * {@code λmin < −epsilon · λmax} (a grid point stands for its cell, as in {@link #areaFractionWithin}; points with
      * a missing value count as not negative). Li et al. 2018 call the map "convex-looking" where this is rare;
      * {@value #NEGATIVE_CURVATURE_EPSILON} is the threshold the depth study uses.
      *

@@ -68,7 +68,7 @@ class CheckpointTest {
         assertThat(finishedBeforeKill).hasSize(12);
 
         List<LandscapePoint> resumed = new ArrayList<>();
-        Surface s = new Surface(uninterrupted.x(), uninterrupted.y(), uninterrupted.keys(),
+        Surface s = Surface.of(uninterrupted.x(), uninterrupted.y(), uninterrupted.keys(),
                 collect(landscape.points(checkpoint), resumed), uninterrupted.provenance());
 
         List<Integer> restored = resumed.stream().filter(LandscapePoint::isRestored).map(LandscapePoint::index).toList();
@@ -107,7 +107,7 @@ class CheckpointTest {
         List<LandscapePoint> points = landscape.points(checkpoint).collectList().block();
         assertThat(points.stream().filter(LandscapePoint::isRestored).count()).isEqualTo(9);
         assertThat(points).hasSize(81);
-        assertThat(bits(new Surface(uninterrupted.x(), uninterrupted.y(), uninterrupted.keys(),
+        assertThat(bits(Surface.of(uninterrupted.x(), uninterrupted.y(), uninterrupted.keys(),
                 collect(reactor.core.publisher.Flux.fromIterable(points), new ArrayList<>()),
                 uninterrupted.provenance()))).containsExactly(bits(uninterrupted));
     }

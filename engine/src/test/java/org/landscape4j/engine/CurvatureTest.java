@@ -156,7 +156,7 @@ class CurvatureTest {
         // 3 x 2 grid, flat index iy * 3 + ix
         double[] min = {-1, 0.5, -0.04, -0.2, 0, Double.NaN};
         double[] max = {2, 1, 1, 1, 4, 1};
-        Surface s = new Surface(Axis.linear(0, 2, 3), Axis.linear(0, 1, 2), keys, new double[][] {min, max}, null);
+        Surface s = Surface.of(Axis.linear(0, 2, 3), Axis.linear(0, 1, 2), keys, new double[][] {min, max}, null);
 
         double[][] ratio = s.curvatureRatio("train");
         assertThat(ratio[0]).containsExactly(0.5, 0.5, 0.04);

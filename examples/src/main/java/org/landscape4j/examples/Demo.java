@@ -80,7 +80,7 @@ public final class Demo {
             progress.update(p);
         }).blockLast();
         progress.finish();
-        Surface surface = new Surface(l.spec().axes().get(0), l.spec().axes().get(1), l.keys(), values,
+        Surface surface = Surface.of(l.spec().axes().get(0), l.spec().axes().get(1), l.keys(), values,
                 l.provenance());
         double secs = seconds(t1);
 

@@ -62,7 +62,7 @@ class SurfaceHdf5Test {
             java.util.Arrays.fill(v, Double.NaN);
             v[2] = 0.5;
         }
-        Surface partial = new Surface(x, y, TestSurfaces.KEYS, values, TestSurfaces.provenance(List.of(x, y)));
+        Surface partial = Surface.of(x, y, TestSurfaces.KEYS, values, TestSurfaces.provenance(List.of(x, y)));
         SurfaceHdf5.Contents c = SurfaceHdf5.read(SurfaceHdf5.write(partial, dir.resolve("p.h5")));
         assertThat(c.datasets().get("train_loss")).containsExactly(-1, -1, 0.5, -1);
         assertThat(c.datasets().get("train_acc")).containsExactly(-1, -1, 50, -1);

@@ -74,7 +74,7 @@ class SurfaceVtpTest {
             Arrays.fill(v, 1.0);
             v[2] = Double.POSITIVE_INFINITY;
         }
-        Surface s = new Surface(x, y, TestSurfaces.KEYS, values, TestSurfaces.provenance(List.of(x, y)));
+        Surface s = Surface.of(x, y, TestSurfaces.KEYS, values, TestSurfaces.provenance(List.of(x, y)));
         Document doc = parse(SurfaceVtp.PLAIN.write(s, "train", "loss", dir.resolve("n.vtp")));
         assertThat(((Element) doc.getElementsByTagName("Piece").item(0)).getAttribute("NumberOfPolys")).isEqualTo("1");
         assertThat(array(doc, "connectivity")).containsExactly(0, 1, 4, 3);

@@ -30,7 +30,7 @@ final class TestSurfaces {
                 values[k][i] = k % 2 == 1 ? i / 15.0 : 10 * k + i / 100.0;
             }
         }
-        return new Surface(x, y, KEYS, values, provenance(List.of(x, y)));
+        return Surface.of(x, y, KEYS, values, provenance(List.of(x, y)));
     }
 
     static Profile profile() {
@@ -41,6 +41,6 @@ final class TestSurfaces {
                 values[k][i] = k % 2 == 1 ? 0.25 * i : k + i;
             }
         }
-        return new Profile(x, KEYS, values, provenance(List.of(x)));
+        return Profile.of(x, KEYS, values, provenance(List.of(x)));
     }
 }

@@ -190,7 +190,7 @@ public final class Sharpness {
      *
      * @param delta how far above the minimum, finite and {@code > 0}
      */
-    public static double areaFractionAboveMinimum(double[] xs, double[] ys, double[][] values, double delta) {
+    public static double areaFractionWithin(double[] xs, double[] ys, double[][] values, double delta) {
         checkSurface(xs, ys, values);
         if (!(delta > 0) || !Double.isFinite(delta)) {
             throw new IllegalArgumentException("delta must be finite and > 0, was " + delta);

@@ -116,7 +116,7 @@ class SharpnessTest {
         // the centre's cell is 1 x 1 of a 2 x 2 square
         assertThat(Sharpness.areaFractionBelow(xs, ys, values, 1)).isEqualTo(0.25);
         assertThat(Sharpness.areaFractionBelow(xs, ys, values, 10)).isEqualTo(1 - 0.25 * 0.25);
-        assertThat(Sharpness.areaFractionAboveMinimum(xs, ys, values, 1)).isEqualTo(0.25);
+        assertThat(Sharpness.areaFractionWithin(xs, ys, values, 1)).isEqualTo(0.25);
     }
 
     @Test

@@ -106,7 +106,7 @@ public final class DepthStudy {
                 out.png(name + "-curvature", SurfaceChart.curvatureRatio(curvature, "train").chart());
                 double[] ratios = java.util.Arrays.stream(curvature.curvatureRatio("train"))
                         .flatMapToDouble(java.util.Arrays::stream).filter(Double::isFinite).toArray();
-                Finding f = new Finding(depth, skips, outcome, s.areaFractionBelow("train", "loss", 0.5),
+                Finding f = new Finding(depth, skips, outcome, s.areaFractionWithin("train", "loss", 0.5),
                         curvature.negativeCurvatureFraction("train", Surface.NEGATIVE_CURVATURE_EPSILON),
                         java.util.Arrays.stream(ratios).average().orElse(Double.NaN));
                 System.out.printf(Locale.ROOT, "  %s; curvature map %.0f s%n", f.numbers(),

@@ -174,6 +174,6 @@ public final class HealthChecks {
         }
         double acc = p.values("test", "accuracy")[points / 2];
         return new Finding(check, arm.name(), outcome, acc, p.curvatureAtCentre("train", "loss", 0.25),
-                p.basin("train", "loss", 0.1).width(), s.areaFractionBelow("train", "loss", 0.1));
+                p.basin("train", "loss", 0.1).width(), s.areaFractionWithin("train", "loss", 0.1));
     }
 }

@@ -214,7 +214,7 @@ public final class PathsBetweenMinima {
                 System.arraycopy(second.values(set, metric), 0, values[k], perSegment - 1, perSegment);
             }
         }
-        return new Profile(Axis.linear(0, 1, 2 * perSegment - 1), first.keys(), values, first.provenance());
+        return Profile.of(Axis.linear(0, 1, 2 * perSegment - 1), first.keys(), values, first.provenance());
     }
 
     private static Profile segment(MultiLayerNetwork from, MultiLayerNetwork to, DataSet statistics, DataSet train,

@@ -1,7 +1,7 @@
 package org.landscape4j.examples.seeds;
 
-import static org.landscape4j.dsl.Landscapes.interpolation;
 import static org.landscape4j.dsl.Landscapes.landscape;
+import static org.landscape4j.engine.Directions.interpolation;
 
 import java.awt.BasicStroke;
 import java.awt.Color;

@@ -1,9 +1,9 @@
 package org.landscape4j.examples.seeds;
 
-import static org.landscape4j.dsl.Landscapes.CUBIC;
-import static org.landscape4j.dsl.Landscapes.LAYER_NORMALIZED;
 import static org.landscape4j.dsl.Landscapes.landscape;
-import static org.landscape4j.dsl.Landscapes.pca;
+import static org.landscape4j.engine.Directions.pca;
+import static org.landscape4j.engine.RandomDirections.LAYER_NORMALIZED;
+import static org.landscape4j.engine.Spacing.CUBIC;
 
 import java.util.List;
 import java.util.Locale;

@@ -1,8 +1,8 @@
 package org.landscape4j.examples.seeds;
 
-import static org.landscape4j.dsl.Landscapes.FILTER_NORMALIZED;
-import static org.landscape4j.dsl.Landscapes.LAYER_NORMALIZED;
 import static org.landscape4j.dsl.Landscapes.landscape;
+import static org.landscape4j.engine.RandomDirections.FILTER_NORMALIZED;
+import static org.landscape4j.engine.RandomDirections.LAYER_NORMALIZED;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,5 +1,6 @@
 // landscape4j start-up for JShell: imports and static imports, so a script is a few lines.
 import java.nio.file.*;
+import java.util.*;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;

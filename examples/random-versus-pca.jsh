@@ -28,8 +28,8 @@ out.png("random-plane", new SurfaceChart(Grid.of(random, "train", "loss"),
 
 var directions = pca(recorder.snapshots());
 System.out.println(directions.description());
-double range = 1.2 * directions.path().stream().mapToDouble(p -> Math.max(Math.abs(p[0]), Math.abs(p[1]))).max()
-        .getAsDouble();
+var extent = directions.path().stream().mapToDouble(p -> Math.max(Math.abs(p[0]), Math.abs(p[1]))).max().orElse(1);
+double range = 1.2 * extent;                              // the plane spans the projected path
 var pcaPlane = landscape(b -> b.model(net).directions(directions).grid(-range, range, 21).evaluateOn("train", data));
 var pcaSurface = pcaPlane.surface();
 System.out.println(pcaSurface);

@@ -111,32 +111,45 @@ class JShellScriptTest {
         return shell;
     }
 
-    /** Evaluates the scripts snippet by snippet, writing under this checkout's target folder; returns the problems. */
+    /**
+     * Evaluates the scripts as the jshell tool loads a file: line by line, each snippet as soon as the lines read so
+     * far complete one (so a line that starts with {@code .} after a complete statement is an error, as there);
+     * writing under this checkout's target folder. Returns the problems.
+     */
     private static List<String> run(JShell shell, String... scripts) throws IOException {
         List<String> problems = new ArrayList<>();
+        SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
         for (String script : scripts) {
-            String rest = Files.readString(ROOT.resolve(script)).replace("examples/target/",
+            String text = Files.readString(ROOT.resolve(script)).replace("examples/target/",
                     ROOT.resolve("examples/target") + "/");
-            SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
-            while (!rest.isBlank()) {
-                SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(rest);
+            String pending = "";
+            for (String line : text.split("\n", -1)) {
+                pending += line + "\n";
+                SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(pending);
+                while (info.completeness().isComplete()) {
+                    problems.addAll(eval(shell, script, info.source()));
+                    pending = info.remaining();
+                    info = analysis.analyzeCompletion(pending);
+                }
                 if (info.completeness() == SourceCodeAnalysis.Completeness.EMPTY) {
-                    break; // only comments left
+                    pending = ""; // blank lines and comments
                 }
-                String source = info.source();
-                if (!info.completeness().isComplete() || source == null) {
-                    problems.add(script + ": incomplete at the end: " + rest.strip());
-                    break;
-                }
-                rest = info.remaining();
-                for (SnippetEvent e : shell.eval(source)) {
-                    boolean own = e.causeSnippet() == null;
-                    if (own && e.status() != Snippet.Status.VALID || e.exception() != null) {
-                        problems.add(script + ": " + source.strip() + " -> " + e.status() + " "
-                                + (e.exception() == null ? shell.diagnostics(e.snippet()).map(
-                                        d -> d.getMessage(null)).toList() : e.exception().toString()));
-                    }
-                }
+            }
+            if (!pending.isBlank()) {
+                problems.add(script + ": incomplete at the end: " + pending.strip());
+            }
+        }
+        return problems;
+    }
+
+    private static List<String> eval(JShell shell, String script, String source) {
+        List<String> problems = new ArrayList<>();
+        for (SnippetEvent e : shell.eval(source)) {
+            boolean own = e.causeSnippet() == null;
+            if (own && e.status() != Snippet.Status.VALID || e.exception() != null) {
+                problems.add(script + ": " + source.strip() + " -> " + e.status() + " "
+                        + (e.exception() == null ? shell.diagnostics(e.snippet()).map(
+                                d -> d.getMessage(null)).toList() : e.exception().toString()));
             }
         }
         return problems;

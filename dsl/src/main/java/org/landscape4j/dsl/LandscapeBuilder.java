@@ -31,7 +31,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * <pre>{@code
  * Landscape l = Landscapes.landscape(b -> b
  *         .model(net)
- *         .directions(FILTER_NORMALIZED, 2)
+ *         .directions(RandomDirections.FILTER_NORMALIZED, 2)
  *         .grid(-1, 1, 41)
  *         .evaluateOn("train", train)
  *         .evaluateOn("test", test));
@@ -117,8 +117,8 @@ public final class LandscapeBuilder {
     }
 
     /**
-     * Directions made from models or given by you ({@code Landscapes.interpolation(a, b)}, {@code planeThrough},
-     * {@code pca}, {@code hessian}, {@code given}) or a curve between two models ({@code Landscapes.curve}); their
+     * Directions made from models or given by you ({@link Directions#interpolation}, {@code planeThrough},
+     * {@code pca}, {@code hessian}, {@code of}) or a curve between two models ({@link Directions#curve}); their
      * count is theirs. Required (or the random overload).
      */
     public LandscapeBuilder directions(Directions fixed) {

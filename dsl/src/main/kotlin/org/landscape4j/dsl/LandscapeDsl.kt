@@ -1,5 +1,6 @@
 package org.landscape4j.dsl
 
+import org.deeplearning4j.nn.api.Model
 import org.deeplearning4j.nn.graph.ComputationGraph
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork
 import org.landscape4j.engine.Axis
@@ -11,6 +12,8 @@ import org.landscape4j.engine.Order
 import org.landscape4j.engine.PointExecutor
 import org.landscape4j.engine.RandomDirections
 import org.landscape4j.engine.Spacing
+import org.landscape4j.engine.Surface
+import org.landscape4j.engine.geometry.Curve
 import org.nd4j.linalg.api.ndarray.INDArray
 import org.nd4j.linalg.dataset.DataSet
 import org.nd4j.linalg.dataset.api.MultiDataSet
@@ -26,7 +29,7 @@ annotation class LandscapeDsl
  * val l = landscape {
  *     model(net)
  *     directions(filterNormalized, 2)
- *     grid(-1..1, 41)                                   // or grid { x(-1.0..1.0, 41); y(-0.5..0.5, 21) }
+ *     grid(-1..1, 41)                                   // or grid { x(-1.0..1.0, 41); y(-0.5..0.5, 21, cubic) }
  *     evaluate { "train" on trainData; "test" on testData }
  *     seed = 7
  *     workers = 2
@@ -35,54 +38,105 @@ annotation class LandscapeDsl
  * s["train", "loss"]                                    // [iy][ix]
  * ```
  * The Java [LandscapeBuilder] is the real API; this is a thin layer over it.
+ *
+ * From coroutines, the points are a `Flow` through kotlinx-coroutines-reactor (a dependency of this module):
+ * ```kotlin
+ * import kotlinx.coroutines.reactive.asFlow
+ *
+ * l.points().asFlow().take(3).collect { println(it) }  // leaving the flow cancels the points: the work stops
+ * ```
+ * `asFlow()` requests points in batches of 64 (kotlinx's default buffer), so up to 64 are computed ahead of the
+ * collector; `.buffer(Channel.RENDEZVOUS)` after it requests one at a time, as a `Flux` subscriber with `request(1)`.
  * @throws IllegalArgumentException naming the offending value, before any point is computed
  */
 fun landscape(block: LandscapeScope.() -> Unit): Landscape = LandscapeScope().apply(block).builder.build()
 
+/** Grid spacings in scope without a prefix: the engine's [Spacing] values. */
+sealed interface SpacingTerms {
+    /** Linear grid spacing, [Spacing.LINEAR]. */
+    val linear: Spacing get() = Spacing.LINEAR
+
+    /** Cubic grid spacing, denser near the centre, [Spacing.CUBIC]. */
+    val cubic: Spacing get() = Spacing.CUBIC
+}
+
+/**
+ * What a landscape spec names without a prefix inside `landscape { }`: the engine's direction factories
+ * ([RandomDirections], [Directions]), orders ([Order]) and metrics ([Metric]). Every member returns the engine's own
+ * object; nothing is defined here a second time.
+ */
+sealed interface LandscapeTerms : SpacingTerms {
+    /** Filter-wise normalized random directions (Li et al. 2018), [RandomDirections.FILTER_NORMALIZED]. */
+    val filterNormalized: RandomDirections get() = RandomDirections.FILTER_NORMALIZED
+
+    /** Layer-wise normalized random directions, [RandomDirections.LAYER_NORMALIZED]. */
+    val layerNormalized: RandomDirections get() = RandomDirections.LAYER_NORMALIZED
+
+    /** Random directions scaled as a whole to the model's norm, [RandomDirections.MODEL_NORMALIZED]. */
+    val modelNormalized: RandomDirections get() = RandomDirections.MODEL_NORMALIZED
+
+    /** Raw Gaussian directions, [RandomDirections.UNNORMALIZED]. */
+    val unnormalized: RandomDirections get() = RandomDirections.UNNORMALIZED
+
+    /** The line from model [from] to [to] (Goodfellow et al. 2014), [Directions.interpolation]. */
+    fun interpolation(from: Model, to: Model): Directions.Given = Directions.interpolation(from, to)
+
+    /** The plane through three models, Gram-Schmidt basis from [a], [Directions.planeThrough]. */
+    fun planeThrough(a: Model, b: Model, c: Model): Directions.Given = Directions.planeThrough(a, b, c)
+
+    /** The two leading principal components of a training trajectory, [Directions.pca]. */
+    fun pca(snapshots: List<INDArray>, centred: Boolean = false): Directions.Given =
+        Directions.pca(snapshots, centred)
+
+    /** The [count] leading Hessian eigenvectors of [model] on [data], [Directions.hessian]. */
+    fun hessian(model: Model, data: DataSet, count: Int): Directions.Given = Directions.hessian(model, data, count)
+
+    /** A curve between two models through bend points (Garipov et al. 2018), [Directions.curve]. */
+    fun curve(curve: Curve, anchors: List<INDArray>): Directions.CurvePath = Directions.curve(curve, anchors)
+
+    /** Raster order (default), [Order.RASTER]. */
+    val raster: Order get() = Order.RASTER
+
+    /** Coarse-to-fine order, [Order.COARSE_TO_FINE]. */
+    val coarseToFine: Order get() = Order.COARSE_TO_FINE
+
+    /** Spiral order from the centre, [Order.SPIRAL]. */
+    val spiral: Order get() = Order.SPIRAL
+
+    /** The network's own loss without regularization, [Metric.loss]. */
+    val loss: Metric get() = Metric.loss()
+
+    /** Classification accuracy, a fraction, [Metric.accuracy]. */
+    val accuracy: Metric get() = Metric.accuracy()
+
+    /** A metric of your own: a function of (network output, labels) of one batch, [Metric.of]. */
+    fun metric(name: String, function: (output: INDArray, labels: INDArray) -> Double): Metric =
+        Metric.of(name) { output, labels -> function(output, labels) }
+}
+
 /** The receiver of [landscape]. */
 @LandscapeDsl
-class LandscapeScope internal constructor() {
+class LandscapeScope internal constructor() : LandscapeTerms {
     internal var builder: LandscapeBuilder = Landscapes.builder()
 
-    /** Filter-wise normalized random directions (Li et al. 2018). */
-    val filterNormalized: RandomDirections = RandomDirections.FILTER_NORMALIZED
-
-    /** Layer-wise normalized random directions. */
-    val layerNormalized: RandomDirections = RandomDirections.LAYER_NORMALIZED
-
-    /** Raw Gaussian directions. */
-    val unnormalized: RandomDirections = RandomDirections.UNNORMALIZED
-
-    /** Linear grid spacing. */
-    val linear: Spacing = Spacing.LINEAR
-
-    /** Cubic grid spacing, denser near the centre. */
-    val cubic: Spacing = Spacing.CUBIC
+    private fun update(change: (LandscapeBuilder) -> LandscapeBuilder) {
+        builder = change(builder)
+    }
 
     /** The trained network; only read. */
-    fun model(network: MultiLayerNetwork) {
-        builder = builder.model(network)
-    }
+    fun model(network: MultiLayerNetwork) = update { it.model(network) }
 
     /** The trained graph; only read. */
-    fun model(graph: ComputationGraph) {
-        builder = builder.model(graph)
-    }
+    fun model(graph: ComputationGraph) = update { it.model(graph) }
 
     /** [count] random directions of [kind]: 1 for a line, 2 for a plane. */
-    fun directions(kind: RandomDirections, count: Int) {
-        builder = builder.directions(kind, count)
-    }
+    fun directions(kind: RandomDirections, count: Int) = update { it.directions(kind, count) }
 
-    /** Directions made from models or given ([Landscapes.interpolation], [Landscapes.planeThrough], ...), or a curve. */
-    fun directions(fixed: Directions) {
-        builder = builder.directions(fixed)
-    }
+    /** Directions made from models or given ([interpolation], [planeThrough], [pca], ...), or a [curve]. */
+    fun directions(fixed: Directions) = update { it.directions(fixed) }
 
     /** Seed of the random directions (default 1). */
-    fun seed(value: Long) {
-        builder = builder.seed(value)
-    }
+    fun seed(value: Long) = update { it.seed(value) }
 
     /** Seed of the random directions (default 1), as a property: `seed = 7`. */
     var seed: Long
@@ -98,36 +152,14 @@ class LandscapeScope internal constructor() {
     fun grid(range: IntRange, points: Int, spacing: Spacing = Spacing.LINEAR) =
         grid(range.first.toDouble()..range.last.toDouble(), points, spacing)
 
+    /** The same [range] and number of [points] along every direction, ends included. */
+    fun grid(range: ClosedFloatingPointRange<Double>, points: Int, spacing: Spacing = Spacing.LINEAR) =
+        update { it.grid(range.start, range.endInclusive, points).spacing(spacing) }
+
     /** A plane with its own range and resolution per direction: `grid { x(-1.0..1.0, 41); y(-0.5..0.5, 21) }`. */
     fun grid(block: GridScope.() -> Unit) {
         val axes = GridScope().apply(block).axes()
-        builder = builder.axes(*axes.toTypedArray())
-    }
-
-    /** The evaluation sets by name: `evaluate { "train" on trainData; "test" on testData }`. */
-    fun evaluate(block: EvaluateScope.() -> Unit) {
-        EvaluateScope().apply(block).sets.forEach { builder = builder.evaluateOn(it) }
-    }
-
-    /** Linear interpolation from model [from] to [to] (Goodfellow et al. 2014). */
-    fun interpolation(from: org.deeplearning4j.nn.api.Model, to: org.deeplearning4j.nn.api.Model): Directions =
-        Landscapes.interpolation(from, to)
-
-    /** The plane through three models, Gram-Schmidt basis from [a]. */
-    fun planeThrough(
-        a: org.deeplearning4j.nn.api.Model, b: org.deeplearning4j.nn.api.Model, c: org.deeplearning4j.nn.api.Model,
-    ): Directions = Landscapes.planeThrough(a, b, c)
-
-    /** The two leading PCA directions of a training trajectory. */
-    fun pca(snapshots: List<INDArray>, centred: Boolean = false): Directions = Landscapes.pca(snapshots, centred)
-
-    /** The [count] leading Hessian eigenvectors of [model] on [data]. */
-    fun hessian(model: org.deeplearning4j.nn.api.Model, data: DataSet, count: Int): Directions =
-        Landscapes.hessian(model, data, count)
-
-    /** The same [range] and number of [points] along every direction, ends included. */
-    fun grid(range: ClosedFloatingPointRange<Double>, points: Int, spacing: Spacing = Spacing.LINEAR) {
-        builder = builder.grid(range.start, range.endInclusive, points).spacing(spacing)
+        update { it.axes(*axes.toTypedArray()) }
     }
 
     /** A plane with its own range and resolution per direction. */
@@ -135,76 +167,43 @@ class LandscapeScope internal constructor() {
         x: ClosedFloatingPointRange<Double>, xPoints: Int,
         y: ClosedFloatingPointRange<Double>, yPoints: Int,
         spacing: Spacing = Spacing.LINEAR,
-    ) {
-        builder = builder.axes(
-            Axis(x.start, x.endInclusive, xPoints, spacing),
-            Axis(y.start, y.endInclusive, yPoints, spacing),
-        )
+    ) = update {
+        it.axes(Axis(x.start, x.endInclusive, xPoints, spacing), Axis(y.start, y.endInclusive, yPoints, spacing))
+    }
+
+    /** The evaluation sets by name: `evaluate { "train" on trainData; "test" on testData }`. */
+    fun evaluate(block: EvaluateScope.() -> Unit) {
+        EvaluateScope().apply(block).sets.forEach(::evaluateOn)
     }
 
     /** Evaluates every point on [data] under [name]. */
-    fun evaluateOn(name: String, data: DataSet) {
-        builder = builder.evaluateOn(name, data)
-    }
+    fun evaluateOn(name: String, data: DataSet) = update { it.evaluateOn(name, data) }
 
     /** Evaluates every point on a multi-input or multi-output data set. */
-    fun evaluateOn(name: String, data: MultiDataSet) {
-        builder = builder.evaluateOn(name, data)
-    }
+    fun evaluateOn(name: String, data: MultiDataSet) = update { it.evaluateOn(name, data) }
 
     /** Evaluates every point on [set]. */
-    fun evaluateOn(set: EvaluationSet) {
-        builder = builder.evaluateOn(set)
-    }
+    fun evaluateOn(set: EvaluationSet) = update { it.evaluateOn(set) }
 
-    /** Raster order (default). */
-    val raster: Order = Order.RASTER
-
-    /** Coarse-to-fine order. */
-    val coarseToFine: Order = Order.COARSE_TO_FINE
-
-    /** Spiral order from the centre. */
-    val spiral: Order = Order.SPIRAL
-
-    /** The order points are computed in. */
-    fun order(value: Order) {
-        builder = builder.order(value)
-    }
+    /** The order points are computed in: [raster] (default), [coarseToFine] or [spiral]. */
+    fun order(value: Order) = update { it.order(value) }
 
     /** Parallel workers (default: cores / ND4J threads per op, at most 8; 1 computes strictly on demand). */
-    fun workers(count: Int) {
-        builder = builder.workers(count)
-    }
+    fun workers(count: Int) = update { it.workers(count) }
 
     /** Where the points are computed, e.g. `SparkExecutor.master("local[2]")`; `null` (default): this JVM. */
-    fun executor(value: PointExecutor?) {
-        builder = builder.executor(value)
-    }
+    fun executor(value: PointExecutor?) = update { it.executor(value) }
 
     /** Examples per forward pass (default 4096). */
-    fun batchSize(examples: Int) {
-        builder = builder.batchSize(examples)
-    }
+    fun batchSize(examples: Int) = update { it.batchSize(examples) }
 
-    /** The metrics to compute, replacing the default. */
-    fun metrics(vararg values: Metric) {
-        builder = builder.metrics(*values)
-    }
-
-    /** The network's own loss without regularization. */
-    val loss: Metric get() = Metric.loss()
-
-    /** Classification accuracy, a fraction. */
-    val accuracy: Metric get() = Metric.accuracy()
-
-    /** A metric of your own: a function of (network output, labels) of one batch. */
-    fun metric(name: String, function: (output: INDArray, labels: INDArray) -> Double): Metric =
-        Metric.of(name) { output, labels -> function(output, labels) }
+    /** The metrics to compute ([loss], [accuracy], [metric]), replacing the default. */
+    fun metrics(vararg values: Metric) = update { it.metrics(*values) }
 }
 
-/** The receiver of `grid { }`: one axis per direction, in order. */
+/** The receiver of `grid { }`: one axis per direction, in order; [linear] and [cubic] are in scope. */
 @LandscapeDsl
-class GridScope internal constructor() {
+class GridScope internal constructor() : SpacingTerms {
     private var x: Axis? = null
     private var y: Axis? = null
 
@@ -241,4 +240,4 @@ class EvaluateScope internal constructor() {
 }
 
 /** The values of one (set, metric) of a surface, `[iy][ix]`: `surface["train", "loss"]`. */
-operator fun org.landscape4j.engine.Surface.get(set: String, metric: String): Array<DoubleArray> = values(set, metric)
+operator fun Surface.get(set: String, metric: String): Array<DoubleArray> = values(set, metric)

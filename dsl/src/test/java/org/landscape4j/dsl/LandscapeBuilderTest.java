@@ -2,10 +2,11 @@ package org.landscape4j.dsl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.landscape4j.dsl.Landscapes.CUBIC;
-import static org.landscape4j.dsl.Landscapes.FILTER_NORMALIZED;
-import static org.landscape4j.dsl.Landscapes.LAYER_NORMALIZED;
 import static org.landscape4j.dsl.Landscapes.landscape;
+import static org.landscape4j.engine.Directions.interpolation;
+import static org.landscape4j.engine.RandomDirections.FILTER_NORMALIZED;
+import static org.landscape4j.engine.RandomDirections.LAYER_NORMALIZED;
+import static org.landscape4j.engine.Spacing.CUBIC;
 
 import java.util.List;
 
@@ -18,6 +19,7 @@ import org.landscape4j.engine.Fixtures;
 import org.landscape4j.engine.Landscape;
 import org.landscape4j.engine.LandscapeSpec;
 import org.landscape4j.engine.Metric;
+import org.landscape4j.engine.Order;
 import org.landscape4j.engine.Spacing;
 import org.landscape4j.engine.Surface;
 import org.nd4j.linalg.dataset.DataSet;
@@ -48,7 +50,7 @@ class LandscapeBuilderTest {
     @Test
     void interpolationFromTheBuilderStartsAndEndsAtTheModels() {
         MultiLayerNetwork other = Fixtures.mlp(Fixtures.blobs(45, 8), 15);
-        org.landscape4j.engine.Profile p = landscape(b -> b.model(net).directions(Landscapes.interpolation(net, other))
+        org.landscape4j.engine.Profile p = landscape(b -> b.model(net).directions(interpolation(net, other))
                 .grid(0, 1.5, 4).evaluateOn("train", data)).profile();
 
         assertThat(p.values("train", "loss")[0]).isCloseTo(net.score(data, false), org.assertj.core.api.Assertions.within(1e-5));
@@ -83,13 +85,13 @@ class LandscapeBuilderTest {
         assertThat(spec.metrics()).containsExactly(Metric.loss());
 
         LandscapeSpec fast = Landscapes.builder().model(net).directions(FILTER_NORMALIZED, 2).grid(-1, 1, 3)
-                .evaluateOn("train", data).order(Landscapes.SPIRAL).workers(2).factorizeFirstLayer(false).spec();
-        assertThat(fast.execution()).isEqualTo(new org.landscape4j.engine.Execution(Landscapes.SPIRAL, 2, false));
+                .evaluateOn("train", data).order(Order.SPIRAL).workers(2).factorizeFirstLayer(false).spec();
+        assertThat(fast.execution()).isEqualTo(new org.landscape4j.engine.Execution(Order.SPIRAL, 2, false));
 
         org.landscape4j.engine.PointExecutor elsewhere = (run, positions) -> reactor.core.publisher.Flux.empty();
         assertThat(Landscapes.builder().model(net).directions(FILTER_NORMALIZED, 2).grid(-1, 1, 3)
-                .evaluateOn("train", data).order(Landscapes.SPIRAL).executor(elsewhere).spec().execution())
-                .isEqualTo(new org.landscape4j.engine.Execution(Landscapes.SPIRAL, 0, true).withExecutor(elsewhere));
+                .evaluateOn("train", data).order(Order.SPIRAL).executor(elsewhere).spec().execution())
+                .isEqualTo(new org.landscape4j.engine.Execution(Order.SPIRAL, 0, true).withExecutor(elsewhere));
 
         LandscapeSpec own = Landscapes.builder().model(net).directions(FILTER_NORMALIZED, 2)
                 .axes(Axis.linear(-1, 1, 3), Axis.linear(0, 2, 4)).evaluateOn("train", data).spec();

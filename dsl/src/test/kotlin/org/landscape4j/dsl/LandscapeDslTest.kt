@@ -4,6 +4,9 @@ import org.assertj.core.api.Assertions.assertThat
 import org.assertj.core.api.Assertions.assertThatThrownBy
 import org.junit.jupiter.api.Test
 import org.landscape4j.engine.Fixtures
+import org.landscape4j.engine.Metric
+import org.landscape4j.engine.Order
+import org.landscape4j.engine.RandomDirections
 import org.landscape4j.engine.Spacing
 
 class LandscapeDslTest {
@@ -20,7 +23,7 @@ class LandscapeDslTest {
             evaluateOn("train", data)
         }.surface()
         val fromJava = Landscapes.landscape { b ->
-            b.model(net).directions(Landscapes.FILTER_NORMALIZED, 2).grid(-1.0, 1.0, 4).evaluateOn("train", data)
+            b.model(net).directions(RandomDirections.FILTER_NORMALIZED, 2).grid(-1.0, 1.0, 4).evaluateOn("train", data)
         }.surface()
 
         assertThat(fromKotlin.flatValues("train", "loss")).containsExactly(*fromJava.flatValues("train", "loss"))
@@ -37,7 +40,7 @@ class LandscapeDslTest {
             seed = 7
             workers = 1
         }
-        val java = Landscapes.builder().model(net).directions(Landscapes.FILTER_NORMALIZED, 2).seed(7)
+        val java = Landscapes.builder().model(net).directions(RandomDirections.FILTER_NORMALIZED, 2).seed(7)
             .axes(org.landscape4j.engine.Axis.linear(-1.0, 1.0, 4), org.landscape4j.engine.Axis.linear(-0.5, 0.5, 3))
             .evaluateOn("train", data).evaluateOn("test", test).workers(1).spec()
         assertThat(nested.spec().toString()).isEqualTo(java.toString())
@@ -54,6 +57,28 @@ class LandscapeDslTest {
         assertThat(s["train", "loss"][1][1]).isEqualTo(s.value("train", "loss", 1, 1))
         assertThat(s["train", "loss"][1][1]).isCloseTo(net.score(data, false),
             org.assertj.core.api.Assertions.within(1e-5))
+    }
+
+    @Test
+    fun `names in scope are the engine's own directions, spacings, orders and metrics`() {
+        var inGrid: Spacing? = null
+        val l = landscape {
+            assertThat(filterNormalized).isSameAs(RandomDirections.FILTER_NORMALIZED)
+            assertThat(layerNormalized).isSameAs(RandomDirections.LAYER_NORMALIZED)
+            assertThat(modelNormalized).isSameAs(RandomDirections.MODEL_NORMALIZED)
+            assertThat(unnormalized).isSameAs(RandomDirections.UNNORMALIZED)
+            assertThat(listOf(raster, coarseToFine, spiral)).containsExactly(Order.RASTER, Order.COARSE_TO_FINE,
+                Order.SPIRAL)
+            assertThat(loss).isSameAs(Metric.loss())
+            assertThat(accuracy).isSameAs(Metric.accuracy())
+            model(net)
+            directions(filterNormalized, 2)
+            grid { x(-1.0..1.0, 3, cubic); y(-0.5..0.5, 3, linear); inGrid = cubic }
+            evaluate { "train" on data }
+        }
+
+        assertThat(inGrid).isSameAs(Spacing.CUBIC)
+        assertThat(l.spec().axes().map { it.spacing() }).containsExactly(Spacing.CUBIC, Spacing.LINEAR)
     }
 
     @Test
@@ -105,7 +130,7 @@ class LandscapeDslModelsTest {
     fun `a plane through three models from kotlin marks them and starts at the first`() {
         val l = landscape {
             model(a)
-            directions(Landscapes.planeThrough(a, b, c))
+            directions(planeThrough(a, b, c))
             grid(-0.5..1.5, 3)
             evaluateOn("train", data)
         }

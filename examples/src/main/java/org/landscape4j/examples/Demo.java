@@ -1,7 +1,7 @@
 package org.landscape4j.examples;
 
-import static org.landscape4j.dsl.Landscapes.FILTER_NORMALIZED;
 import static org.landscape4j.dsl.Landscapes.landscape;
+import static org.landscape4j.engine.RandomDirections.FILTER_NORMALIZED;
 
 import java.io.IOException;
 import java.io.Writer;

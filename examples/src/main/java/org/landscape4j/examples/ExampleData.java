@@ -53,6 +53,36 @@ public record ExampleData(DataSet train, DataSet test, int side, String source) 
                         org.nd4j.linalg.indexing.NDArrayIndex.all()).dup());
     }
 
+    /**
+     * The data of a seed that measures on training images only: {@code trainSize} 28x28 training images as tensors
+     * {@code [n, 1, 28, 28]}, and the first {@code evalSize} of them, on which its landscapes are evaluated.
+     */
+    public static TrainingImages trainingImages(int trainSize, int evalSize) {
+        ExampleData data = load(trainSize, 10, false);
+        DataSet train = data.trainImages();
+        return new TrainingImages(train, head(train, evalSize), data.source());
+    }
+
+    /**
+     * Training images and the evaluation subset of them.
+     *
+     * @param train  the training images {@code [n, 1, 28, 28]}
+     * @param eval   the first of them, copied, to evaluate landscapes on
+     * @param source where the data came from, for the printout
+     */
+    public record TrainingImages(DataSet train, DataSet eval, String source) {
+    }
+
+    /** The training examples as image tensors {@code [n, 1, side, side]} (a view). */
+    public DataSet trainImages() {
+        return images(train, side);
+    }
+
+    /** The test examples as image tensors {@code [n, 1, side, side]} (a view). */
+    public DataSet testImages() {
+        return images(test, side);
+    }
+
     /** {@code d} with its flat {@code side x side} rows as image tensors {@code [n, 1, side, side]} (a view). */
     public static DataSet images(DataSet d, int side) {
         return new DataSet(d.getFeatures().reshape('c', d.numExamples(), 1, side, side), d.getLabels());

@@ -17,7 +17,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * regularization) is at most {@link Criterion#maxLoss()} or the epoch budget is spent. Every arm of a comparison gets
  * the same criterion, budget and shuffling seed.
  */
-final class CriterionTraining {
+public final class CriterionTraining {
 
     private CriterionTraining() {
     }
@@ -28,8 +28,8 @@ final class CriterionTraining {
      * @param maxLoss   stop when the train loss is at most this, finite and {@code > 0}
      * @param maxEpochs stop after this many epochs at the latest, {@code >= 1}
      */
-    record Criterion(double maxLoss, int maxEpochs) {
-        Criterion {
+    public record Criterion(double maxLoss, int maxEpochs) {
+        public Criterion {
             if (!(maxLoss > 0) || !Double.isFinite(maxLoss)) {
                 throw new IllegalArgumentException("maxLoss must be finite and > 0, was " + maxLoss);
             }
@@ -55,8 +55,8 @@ final class CriterionTraining {
      * @param seconds       wall time of the training
      * @param reached       whether the loss criterion was met
      */
-    record Outcome(String name, int epochs, int iterations, double trainLoss, double trainAccuracy, double seconds,
-                   boolean reached) {
+    public record Outcome(String name, int epochs, int iterations, double trainLoss, double trainAccuracy,
+                          double seconds, boolean reached) {
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%s: train loss %.4f, train accuracy %.4f after %d epochs (%d updates, "
@@ -71,7 +71,7 @@ final class CriterionTraining {
      *
      * @param shuffleSeed the seed of the example order (epoch {@code e} uses {@code shuffleSeed + e})
      */
-    static Outcome fit(String name, Model net, DataSet train, int batchSize, Criterion criterion, long shuffleSeed) {
+    public static Outcome fit(String name, Model net, DataSet train, int batchSize, Criterion criterion, long shuffleSeed) {
         long start = System.nanoTime();
         int iterations = 0;
         int epoch = 0;

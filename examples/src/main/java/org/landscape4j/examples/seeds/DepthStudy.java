@@ -1,7 +1,7 @@
 package org.landscape4j.examples.seeds;
 
-import static org.landscape4j.dsl.Landscapes.FILTER_NORMALIZED;
 import static org.landscape4j.dsl.Landscapes.landscape;
+import static org.landscape4j.engine.RandomDirections.FILTER_NORMALIZED;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -65,9 +65,9 @@ public final class DepthStudy {
     /** Runs the example and returns one finding per network: plain and residual at the shallow, then the deep depth. */
     public static List<Finding> run(ExampleOptions o) {
         ExampleOutput out = new ExampleOutput(o.out());
-        ExampleData data = ExampleData.load(o.pick(200, 800, 10000), 10, false);
-        DataSet train = ExampleData.images(data.train(), 28);
-        DataSet eval = ExampleData.head(train, o.pick(100, 500, 2000));
+        ExampleData.TrainingImages images = ExampleData.trainingImages(o.pick(200, 800, 10000),
+                o.pick(100, 500, 2000));
+        DataSet train = images.train();
         DataSet curvatureData = ExampleData.head(train, o.pick(20, 50, 500));
         int channels = o.pick(4, 8, 16);
         int[] depths = {2, o.pick(4, 8, 20)};
@@ -84,7 +84,7 @@ public final class DepthStudy {
                 + "28x28 images of %s; every network: Adam 2e-3, batch 64, initial weights seed 7, example order seed "
                 + "1, %s; loss planes: %dx%d on [-1, 1]^2, %d images; curvature maps: %dx%d on [-%.1f, %.1f]^2 (the same "
                 + "directions), %d Lanczos steps on %d images%n", channels, depths[0], depths[1], train.numExamples(),
-                data.source(), criterion, points, points, eval.numExamples(), coarse, coarse, half, half,
+                images.source(), criterion, points, points, images.eval().numExamples(), coarse, coarse, half, half,
                 lanczos.lanczosSteps(), curvatureData.numExamples());
         List<Finding> findings = new ArrayList<>();
         for (int depth : depths) {
@@ -93,7 +93,7 @@ public final class DepthStudy {
                 ComputationGraph net = SeedNetworks.depthNet(channels, depth, skips, new Adam(2e-3), 7);
                 CriterionTraining.Outcome outcome = CriterionTraining.fit(name, net, train, 64, criterion, 1);
                 Surface s = landscape(b -> b.model(net).directions(FILTER_NORMALIZED, 2).grid(-1, 1, points)
-                        .evaluateOn("train", eval)).surface();
+                        .evaluateOn("train", images.eval())).surface();
                 out.csv(name, s);
                 String title = (skips ? "Residual" : "Plain") + ", depth " + depth;
                 out.png(name, new SurfaceChart(Grid.of(s, "train", "loss"), title + ": loss",

@@ -1,7 +1,7 @@
 package org.landscape4j.examples.seeds;
 
-import static org.landscape4j.dsl.Landscapes.FILTER_NORMALIZED;
 import static org.landscape4j.dsl.Landscapes.landscape;
+import static org.landscape4j.engine.RandomDirections.FILTER_NORMALIZED;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -74,8 +74,8 @@ public final class HealthChecks {
     public static List<Finding> run(ExampleOptions o) {
         ExampleOutput out = new ExampleOutput(o.out());
         ExampleData data = ExampleData.load(o.pick(256, 1000, 10000), o.pick(200, 1000, 10000), false);
-        DataSet train = ExampleData.images(data.train(), 28);
-        DataSet test = ExampleData.images(data.test(), 28);
+        DataSet train = data.trainImages();
+        DataSet test = data.testImages();
         DataSet trainEval = ExampleData.head(train, o.pick(200, 1000, 10000));
         int small = o.pick(32, 32, 128);
         int large = o.pick(128, 256, 2048);

@@ -1,7 +1,7 @@
 package org.landscape4j.examples.seeds;
 
-import static org.landscape4j.dsl.Landscapes.interpolation;
 import static org.landscape4j.dsl.Landscapes.landscape;
+import static org.landscape4j.engine.Directions.interpolation;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -98,7 +98,7 @@ public final class InitialToTrained {
     }
 
     /** A scaled-down version of the notebook's MLP (784-512-256-128-64-10): 784-128-64-10, ReLU. */
-    static MultiLayerConfiguration mlp(long seed) {
+    public static MultiLayerConfiguration mlp(long seed) {
         return new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT).updater(new Adam(1e-3))
                 .weightInit(WeightInit.XAVIER).list()
                 .layer(new DenseLayer.Builder().nIn(784).nOut(128).activation(Activation.RELU).build())

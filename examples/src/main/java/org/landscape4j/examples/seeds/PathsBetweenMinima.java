@@ -1,7 +1,7 @@
 package org.landscape4j.examples.seeds;
 
-import static org.landscape4j.dsl.Landscapes.interpolation;
 import static org.landscape4j.dsl.Landscapes.landscape;
+import static org.landscape4j.engine.Directions.interpolation;
 
 import java.util.List;
 import java.util.Locale;
@@ -69,8 +69,8 @@ public final class PathsBetweenMinima {
     public static Finding run(ExampleOptions o) {
         ExampleOutput out = new ExampleOutput(o.out());
         ExampleData data = ExampleData.load(o.pick(128, 300, 10000), o.pick(100, 300, 10000), false);
-        DataSet train = ExampleData.images(data.train(), 28);
-        DataSet test = ExampleData.images(data.test(), 28);
+        DataSet train = data.trainImages();
+        DataSet test = data.testImages();
         // Recomputing batch-norm statistics at a point sends the landscape to DL4J's own forward pass (about 2 s a
         // point here instead of 0.1 s): the grids below are sized for that.
         DataSet statistics = ExampleData.head(train, o.pick(64, 300, 2000));
@@ -224,7 +224,7 @@ public final class PathsBetweenMinima {
     }
 
     /** The rise of loss (fall of accuracy) above the worse of the two ends, over indices 0..end. */
-    static double barrier(Profile p, String set, String metric, int end) {
+    public static double barrier(Profile p, String set, String metric, int end) {
         double[] v = p.values(set, metric);
         boolean accuracy = metric.equals("accuracy");
         double worstEnd = accuracy ? Math.min(v[0], v[end]) : Math.max(v[0], v[end]);

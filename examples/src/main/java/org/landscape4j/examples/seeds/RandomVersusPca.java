@@ -1,9 +1,9 @@
 package org.landscape4j.examples.seeds;
 
-import static org.landscape4j.dsl.Landscapes.CUBIC;
-import static org.landscape4j.dsl.Landscapes.LAYER_NORMALIZED;
 import static org.landscape4j.dsl.Landscapes.landscape;
-import static org.landscape4j.dsl.Landscapes.pca;
+import static org.landscape4j.engine.Directions.pca;
+import static org.landscape4j.engine.RandomDirections.LAYER_NORMALIZED;
+import static org.landscape4j.engine.Spacing.CUBIC;
 
 import java.util.List;
 import java.util.Locale;
@@ -67,15 +67,7 @@ public final class RandomVersusPca {
     public static Finding run(ExampleOptions o) {
         ExampleOutput out = new ExampleOutput(o.out());
         DataSet data = parabola(256, 1);
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(4)
-                .dataType(DataType.FLOAT).updater(new Adam(0.01)).weightInit(WeightInit.XAVIER).list()
-                .layer(new DenseLayer.Builder().nIn(1).nOut(64).activation(Activation.RELU).build())
-                .layer(new DenseLayer.Builder().nIn(64).nOut(64).activation(Activation.RELU).build())
-                .layer(new DenseLayer.Builder().nIn(64).nOut(64).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(64).nOut(1)
-                        .activation(Activation.IDENTITY).build())
-                .build());
-        net.init();
+        MultiLayerNetwork net = mlp(4);
         TrajectoryRecorder recorder = TrajectoryRecorder.everyIterations(4);
         recorder.record(net);
         net.setListeners(recorder);
@@ -149,7 +141,7 @@ public final class RandomVersusPca {
      * The fraction of {@code sum_i |s_i - centre|^2} that lies in the span of {@code directions}: each snapshot's
      * displacement projected on an orthonormal basis of the plane (Gram-Schmidt, in double).
      */
-    static double heldFraction(List<INDArray> snapshots, INDArray centre, INDArray[] directions) {
+    public static double heldFraction(List<INDArray> snapshots, INDArray centre, INDArray[] directions) {
         INDArray[] basis = new INDArray[directions.length];
         for (int i = 0; i < directions.length; i++) {
             INDArray v = directions[i].castTo(DataType.DOUBLE).reshape(-1).dup();
@@ -172,8 +164,22 @@ public final class RandomVersusPca {
         return total == 0 ? 0 : held / total;
     }
 
+    /** The blog's network, initialised from {@code seed}: MLP 1-64-64-64-1, ReLU, mean squared error, Adam 0.01. */
+    public static MultiLayerNetwork mlp(long seed) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(seed)
+                .dataType(DataType.FLOAT).updater(new Adam(0.01)).weightInit(WeightInit.XAVIER).list()
+                .layer(new DenseLayer.Builder().nIn(1).nOut(64).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder().nIn(64).nOut(64).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder().nIn(64).nOut(64).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(64).nOut(1)
+                        .activation(Activation.IDENTITY).build())
+                .build());
+        net.init();
+        return net;
+    }
+
     /** The blog's data: x ~ N(0, 1), y = x^2 + N(0, 0.25^2). */
-    static DataSet parabola(int n, long seed) {
+    public static DataSet parabola(int n, long seed) {
         Random r = new Random(seed);
         INDArray x = Nd4j.create(DataType.FLOAT, n, 1);
         INDArray y = Nd4j.create(DataType.FLOAT, n, 1);

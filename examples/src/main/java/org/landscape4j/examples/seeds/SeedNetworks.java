@@ -24,7 +24,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * The convolutional networks of the seed examples, on 28x28x1 FashionMNIST image tensors, narrow enough that
  * DL4J's own CPU training reaches the examples' criteria in minutes.
  */
-final class SeedNetworks {
+public final class SeedNetworks {
 
     private SeedNetworks() {
     }
@@ -34,8 +34,8 @@ final class SeedNetworks {
      * 2x2 max pooling, one stage per entry of {@code widths}; a dense layer of {@code dense} units with dropout
      * (drop probability {@code dropProbability}, 0 for none); softmax 10.
      */
-    static MultiLayerNetwork vgg(int[] widths, int dense, double dropProbability, Activation activation,
-                                 IUpdater updater, long seed) {
+    public static MultiLayerNetwork vgg(int[] widths, int dense, double dropProbability, Activation activation,
+                                        IUpdater updater, long seed) {
         NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder().seed(seed)
                 .dataType(DataType.FLOAT).updater(updater).weightInit(WeightInit.RELU)
                 .convolutionMode(ConvolutionMode.Same).list();
@@ -64,7 +64,7 @@ final class SeedNetworks {
      *
      * @param weightDecay DL4J's decoupled weight decay coefficient (applied with the learning rate), 0 for none
      */
-    static MultiLayerNetwork leNet(IUpdater updater, double weightDecay, long seed) {
+    public static MultiLayerNetwork leNet(IUpdater updater, double weightDecay, long seed) {
         NeuralNetConfiguration.Builder builder = new NeuralNetConfiguration.Builder().seed(seed)
                 .dataType(DataType.FLOAT).updater(updater).weightInit(WeightInit.XAVIER);
         if (weightDecay > 0) {
@@ -95,7 +95,7 @@ final class SeedNetworks {
      * trained ReLU/max-pooling minimum of this network they came out as noise (|λmin / λmax| = 1.01 and 1.07 on 100
      * and 200 images, λ ≈ ±700 at train loss 0.045); ELU has a continuous derivative and average pooling is linear.
      */
-    static ComputationGraph depthNet(int channels, int depth, boolean residual, IUpdater updater, long seed) {
+    public static ComputationGraph depthNet(int channels, int depth, boolean residual, IUpdater updater, long seed) {
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder().seed(seed)
                 .dataType(DataType.FLOAT).updater(updater).weightInit(WeightInit.RELU)
                 .convolutionMode(ConvolutionMode.Same).graphBuilder().addInputs("in")

@@ -6,15 +6,17 @@ import org.landscape4j.charts.Grid;
  * An optimizer descending a rendered surface (seed 003): Nadam on the bilinear interpolation of a {@link Grid}, with
  * gradients by central differences of the interpolation. The path is in the plane's coordinates.
  */
-final class SurfaceDescent {
+public final class SurfaceDescent {
 
     private SurfaceDescent() {
     }
 
     /**
+     * Nadam ({@code β1 = 0.9, β2 = 0.999}) from (x0, y0) for {@code steps} steps, kept inside the grid.
+     *
      * @return {@code {xs, ys}} of the path, starting at (x0, y0)
      */
-    static double[][] nadam(Grid g, double x0, double y0, double learningRate, int steps) {
+    public static double[][] nadam(Grid g, double x0, double y0, double learningRate, int steps) {
         double[] xs = new double[steps + 1];
         double[] ys = new double[steps + 1];
         xs[0] = x0;
@@ -44,7 +46,7 @@ final class SurfaceDescent {
     }
 
     /** The bilinear interpolation of the grid's values at (x, y), clamped to the grid. */
-    static double value(Grid g, double x, double y) {
+    public static double value(Grid g, double x, double y) {
         return g.interpolate(g.snapshot(), x, y);
     }
 

@@ -1,8 +1,8 @@
 package org.landscape4j.examples.seeds;
 
-import static org.landscape4j.dsl.Landscapes.FILTER_NORMALIZED;
-import static org.landscape4j.dsl.Landscapes.LAYER_NORMALIZED;
 import static org.landscape4j.dsl.Landscapes.landscape;
+import static org.landscape4j.engine.RandomDirections.FILTER_NORMALIZED;
+import static org.landscape4j.engine.RandomDirections.LAYER_NORMALIZED;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,7 +21,6 @@ import org.landscape4j.examples.ExampleData;
 import org.landscape4j.examples.ExampleOptions;
 import org.landscape4j.examples.ExampleOutput;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
@@ -64,17 +63,16 @@ public final class VggSurface {
     /** Runs the example and returns one finding per normalization (filter, layer). */
     public static List<Finding> run(ExampleOptions o) {
         ExampleOutput out = new ExampleOutput(o.out());
-        ExampleData data = ExampleData.load(o.pick(200, 1000, 10000), 10, false);
-        DataSet train = ExampleData.images(data.train(), 28);
-        DataSet eval = ExampleData.head(train, o.pick(100, 500, 2000));
+        ExampleData.TrainingImages images = ExampleData.trainingImages(o.pick(200, 1000, 10000),
+                o.pick(100, 500, 2000));
         int[] widths = o.size() == ExampleOptions.Size.FULL ? new int[] {32, 64, 128} : new int[] {8, 16, 32};
         MultiLayerNetwork net = SeedNetworks.vgg(widths, 64, 0.5, Activation.LEAKYRELU, new Adam(2e-3), 9);
         CriterionTraining.Criterion criterion = new CriterionTraining.Criterion(o.pick(2.0, 0.1, 0.05),
                 o.pick(1, 60, 100));
         System.out.printf(Locale.ROOT, "seed 003: VGG-like network (conv %s, batch norm, leaky ReLU, dense 64 with "
                 + "dropout 0.5; %d parameters) on %d 28x28 images of %s, Adam 2e-3, batch 64, %s%n",
-                Arrays.toString(widths), net.numParams(), train.numExamples(), data.source(), criterion);
-        CriterionTraining.fit("VGG-like", net, train, 64, criterion, 1);
+                Arrays.toString(widths), net.numParams(), images.train().numExamples(), images.source(), criterion);
+        CriterionTraining.fit("VGG-like", net, images.train(), 64, criterion, 1);
 
         int points = o.pick(7, 25, 51);
         List<Finding> findings = new ArrayList<>();
@@ -82,7 +80,7 @@ public final class VggSurface {
             String name = kind.normalization().name().toLowerCase(Locale.ROOT);
             long t0 = System.nanoTime();
             Surface s = landscape(b -> b.model(net).directions(kind, 2).grid(-1, 1, points)
-                    .evaluateOn("train", eval)).surface();
+                    .evaluateOn("train", images.eval())).surface();
             double seconds = (System.nanoTime() - t0) / 1e9;
             out.csv(name + "-surface", s);
             Grid grid = Grid.of(s, "train", "loss");
@@ -106,7 +104,7 @@ public final class VggSurface {
             Directions plane = asymmetric[i];
             String name = plane.toString().split(" ")[0];
             Surface s = landscape(b -> b.model(net).directions(plane).grid(0, 1, points)
-                    .evaluateOn("train", eval)).surface();
+                    .evaluateOn("train", images.eval())).surface();
             atOrigin[i] = s.value("train", "loss", 0, 0);
             out.csv(name + "-surface", s);
             out.png(name + "-levels", new SurfaceChart(Grid.of(s, "train", "loss"), name + " plane (alpha, beta "
@@ -141,7 +139,7 @@ public final class VggSurface {
     }
 
     /** Grid points strictly lower than all their (up to 8) neighbours. */
-    static int localMinima(double[][] z) {
+    public static int localMinima(double[][] z) {
         int count = 0;
         for (int iy = 0; iy < z.length; iy++) {
             for (int ix = 0; ix < z[iy].length; ix++) {
@@ -164,7 +162,7 @@ public final class VggSurface {
     }
 
     /** Mean |discrete Laplacian| of log loss over interior points, over the range of log loss (scale-free). */
-    static double roughness(double[][] z) {
+    public static double roughness(double[][] z) {
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         double[][] log = new double[z.length][];

@@ -12,10 +12,10 @@ import org.deeplearning4j.nn.api.Model;
 import org.landscape4j.engine.Axis;
 import org.landscape4j.engine.Directions;
 import org.landscape4j.engine.EvaluationSet;
-import org.landscape4j.engine.Execution;
 import org.landscape4j.engine.Landscape;
+import org.landscape4j.engine.LandscapeBuilder;
 import org.landscape4j.engine.LandscapeResult;
-import org.landscape4j.engine.LandscapeSpec;
+import org.landscape4j.engine.RandomDirections;
 import org.landscape4j.spark.SparkExecutor;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -87,18 +87,17 @@ final class ComputeOptions {
         checkOptions();
         Subject what = subject.get();
         RunDirectory dir = new RunDirectory(out);
-        Execution execution = null;
+        SparkExecutor spark = null;
         Landscape landscape;
         LandscapeResult result;
         try {
-            execution = execution();
-            landscape = Landscape.compile(new LandscapeSpec(what.model(), what.directions(), what.seed(), what.axes(),
-                    evaluationSets(what.model()), List.of(), execution));
+            spark = spark();
+            landscape = landscape(what, spark);
             result = compute(landscape, dir.checkpoint());
         } catch (IllegalArgumentException e) {
             throw new BadInput(ModelFile.firstLine(e));
         } finally {
-            if (execution != null && execution.executor() instanceof SparkExecutor spark) {
+            if (spark != null) {
                 spark.close();
             }
         }
@@ -110,18 +109,32 @@ final class ComputeOptions {
         return 0;
     }
 
-    /** The execution of {@code --workers} and, with {@code --master}, a Spark executor that {@link #run} closes. */
-    private Execution execution() {
-        Execution execution = Execution.DEFAULT.withWorkers(workers);
+    /** The landscape of {@code what} on the evaluation data, built as a library user builds one. */
+    private Landscape landscape(Subject what, SparkExecutor spark) {
+        LandscapeBuilder b = Landscape.builder().model(what.model()).seed(what.seed())
+                .axes(what.axes().toArray(Axis[]::new));
+        b = what.directions() instanceof RandomDirections kind ? b.directions(kind, what.axes().size())
+                : b.directions(what.directions());
+        for (EvaluationSet set : evaluationSets(what.model())) {
+            b = b.evaluateOn(set);
+        }
+        if (workers != 0) {
+            b = b.workers(workers);
+        }
+        return (spark == null ? b : b.executor(spark)).build();
+    }
+
+    /** With {@code --master}, a Spark executor that {@link #run} closes; else {@code null}. */
+    private SparkExecutor spark() {
         if (master != null) {
             // Spark's own INFO lines (one per task) would bury the progress bar.
             System.setProperty("org.slf4j.simpleLogger.log.org.apache.spark", "warn");
-            return execution.withExecutor(SparkExecutor.master(master).pointsPerTask(pointsPerTask));
+            return SparkExecutor.master(master).pointsPerTask(pointsPerTask);
         }
         if (pointsPerTask != 0) {
             throw new BadInput("--points-per-task needs --master");
         }
-        return execution;
+        return null;
     }
 
     /**

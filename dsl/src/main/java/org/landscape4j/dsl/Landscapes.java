@@ -3,6 +3,7 @@ package org.landscape4j.dsl;
 import java.util.function.UnaryOperator;
 
 import org.landscape4j.engine.Landscape;
+import org.landscape4j.engine.LandscapeBuilder;
 
 /**
  * The entry point, meant for {@code import static org.landscape4j.dsl.Landscapes.*}. Directions, grid spacings,
@@ -27,9 +28,9 @@ public final class Landscapes {
     private Landscapes() {
     }
 
-    /** A new, empty builder. */
+    /** A new, empty builder: the engine's {@link Landscape#builder()}. */
     public static LandscapeBuilder builder() {
-        return LandscapeBuilder.empty();
+        return Landscape.builder();
     }
 
     /**

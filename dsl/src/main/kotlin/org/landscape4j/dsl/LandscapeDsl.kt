@@ -1,5 +1,7 @@
 package org.landscape4j.dsl
 
+import org.landscape4j.engine.LandscapeBuilder
+
 import org.deeplearning4j.nn.api.Model
 import org.deeplearning4j.nn.graph.ComputationGraph
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork

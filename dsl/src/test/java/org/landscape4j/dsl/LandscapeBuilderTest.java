@@ -1,5 +1,7 @@
 package org.landscape4j.dsl;
 
+import org.landscape4j.engine.LandscapeBuilder;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.landscape4j.dsl.Landscapes.landscape;

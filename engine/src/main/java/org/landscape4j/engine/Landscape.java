@@ -79,6 +79,14 @@ public final class Landscape {
     }
 
     /**
+     * A new, empty builder of a landscape: {@code Landscape.builder().model(net).directions(FILTER_NORMALIZED, 2)
+     * .grid(-1, 1, 41).evaluateOn("train", data).build()}.
+     */
+    public static LandscapeBuilder builder() {
+        return LandscapeBuilder.empty();
+    }
+
+    /**
      * Validates {@code spec} against its model and data and prepares it for evaluation.
      *
      * @throws IllegalArgumentException naming the offending value when the spec cannot be computed

@@ -32,7 +32,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.landscape4j.dsl.LandscapeBuilder;
+import org.landscape4j.engine.LandscapeBuilder;
 import org.landscape4j.dsl.Landscapes;
 import org.landscape4j.engine.Landscape;
 import org.landscape4j.engine.LandscapePoint;

@@ -1,22 +1,9 @@
-package org.landscape4j.dsl;
+package org.landscape4j.engine;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.landscape4j.engine.Axis;
-import org.landscape4j.engine.Directions;
-import org.landscape4j.engine.EvaluationSet;
-import org.landscape4j.engine.Execution;
-import org.landscape4j.engine.Landscape;
-import org.landscape4j.engine.LandscapeSpec;
-import org.landscape4j.engine.Metric;
-import org.landscape4j.engine.Order;
-import org.landscape4j.engine.PointExecutor;
-import org.landscape4j.engine.RandomDirections;
-import org.landscape4j.engine.Spacing;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
@@ -28,13 +15,17 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * ({@code Execution.defaultWorkers()}: cores / ND4J threads, at most 8), {@link #factorizeFirstLayer} (on),
  * {@link #executor} (this JVM).
  *
+ * <p>The one way to build a spec by parts: from Java {@code Landscape.builder()...build()} (or the DSL's
+ * {@code Landscapes.landscape(b -> b...)}, which fills in the same builder), from Kotlin {@code landscape { }}.
+ *
  * <pre>{@code
- * Landscape l = Landscapes.landscape(b -> b
+ * Landscape l = Landscape.builder()
  *         .model(net)
  *         .directions(RandomDirections.FILTER_NORMALIZED, 2)
  *         .grid(-1, 1, 41)
  *         .evaluateOn("train", train)
- *         .evaluateOn("test", test));
+ *         .evaluateOn("test", test)
+ *         .build();
  * Surface s = l.surface();
  * }</pre>
  */
@@ -71,6 +62,7 @@ public final class LandscapeBuilder {
         this.execution = execution;
     }
 
+    /** An empty builder; {@link Landscape#builder()} is the public way to get one. */
     static LandscapeBuilder empty() {
         return new LandscapeBuilder(null, null, 0, DEFAULT_SEED, null, null, null, List.of(), null, List.of(),
                 Execution.DEFAULT);
@@ -83,17 +75,11 @@ public final class LandscapeBuilder {
                 metrics, execution);
     }
 
-    /** The trained network whose landscape is computed; it is only read. Required (or the graph overload). */
-    public LandscapeBuilder model(MultiLayerNetwork network) {
-        return withModel(network);
-    }
-
-    /** The trained graph whose landscape is computed; it is only read. */
-    public LandscapeBuilder model(ComputationGraph graph) {
-        return withModel(graph);
-    }
-
-    private LandscapeBuilder withModel(Model m) {
+    /**
+     * The trained network ({@code MultiLayerNetwork} or {@code ComputationGraph}) whose landscape is computed; it is
+     * only read. Required.
+     */
+    public LandscapeBuilder model(Model m) {
         if (m == null) {
             throw new IllegalArgumentException("model must not be null");
         }

@@ -28,11 +28,6 @@ public final class Landscapes {
     private Landscapes() {
     }
 
-    /** A new, empty builder: the engine's {@link Landscape#builder()}. */
-    public static LandscapeBuilder builder() {
-        return Landscape.builder();
-    }
-
     /**
      * Builds, validates and compiles a landscape in one expression.
      *
@@ -43,7 +38,7 @@ public final class Landscapes {
         if (spec == null) {
             throw new IllegalArgumentException("spec must not be null");
         }
-        LandscapeBuilder b = spec.apply(builder());
+        LandscapeBuilder b = spec.apply(Landscape.builder());
         if (b == null) {
             throw new IllegalArgumentException("the spec lambda returned null; return the builder it was given");
         }

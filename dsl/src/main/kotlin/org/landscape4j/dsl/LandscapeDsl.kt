@@ -1,7 +1,5 @@
 package org.landscape4j.dsl
 
-import org.landscape4j.engine.LandscapeBuilder
-
 import org.deeplearning4j.nn.api.Model
 import org.deeplearning4j.nn.graph.ComputationGraph
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork
@@ -9,6 +7,7 @@ import org.landscape4j.engine.Axis
 import org.landscape4j.engine.Directions
 import org.landscape4j.engine.EvaluationSet
 import org.landscape4j.engine.Landscape
+import org.landscape4j.engine.LandscapeBuilder
 import org.landscape4j.engine.Metric
 import org.landscape4j.engine.Order
 import org.landscape4j.engine.PointExecutor
@@ -119,7 +118,7 @@ sealed interface LandscapeTerms : SpacingTerms {
 /** The receiver of [landscape]. */
 @LandscapeDsl
 class LandscapeScope internal constructor() : LandscapeTerms {
-    internal var builder: LandscapeBuilder = Landscapes.builder()
+    internal var builder: LandscapeBuilder = Landscape.builder()
 
     private fun update(change: (LandscapeBuilder) -> LandscapeBuilder) {
         builder = change(builder)

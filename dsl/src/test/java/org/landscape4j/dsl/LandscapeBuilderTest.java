@@ -1,7 +1,5 @@
 package org.landscape4j.dsl;
 
-import org.landscape4j.engine.LandscapeBuilder;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.landscape4j.dsl.Landscapes.landscape;
@@ -19,6 +17,7 @@ import org.landscape4j.engine.Axis;
 import org.landscape4j.engine.EvaluationSet;
 import org.landscape4j.engine.Fixtures;
 import org.landscape4j.engine.Landscape;
+import org.landscape4j.engine.LandscapeBuilder;
 import org.landscape4j.engine.LandscapeSpec;
 import org.landscape4j.engine.Metric;
 import org.landscape4j.engine.Order;
@@ -57,13 +56,13 @@ class LandscapeBuilderTest {
 
         assertThat(p.values("train", "loss")[0]).isCloseTo(net.score(data, false), org.assertj.core.api.Assertions.within(1e-5));
         assertThat(p.values("train", "loss")[2]).isCloseTo(other.score(data, false), org.assertj.core.api.Assertions.within(1e-4));
-        assertThatThrownBy(() -> Landscapes.builder().directions(FILTER_NORMALIZED))
+        assertThatThrownBy(() -> Landscape.builder().directions(FILTER_NORMALIZED))
                 .hasMessageContaining("random directions need a count");
     }
 
     @Test
     void builderIsImmutable() {
-        LandscapeBuilder base = Landscapes.builder().model(net).directions(FILTER_NORMALIZED, 1).grid(-1, 1, 3)
+        LandscapeBuilder base = Landscape.builder().model(net).directions(FILTER_NORMALIZED, 1).grid(-1, 1, 3)
                 .evaluateOn("train", data);
         LandscapeBuilder seeded = base.seed(99);
         LandscapeBuilder plane = base.directions(LAYER_NORMALIZED, 2);
@@ -77,7 +76,7 @@ class LandscapeBuilderTest {
 
     @Test
     void spacingAxesBatchSizeAndMetricsReachTheSpec() {
-        LandscapeSpec spec = Landscapes.builder().model(net).directions(FILTER_NORMALIZED, 2)
+        LandscapeSpec spec = Landscape.builder().model(net).directions(FILTER_NORMALIZED, 2)
                 .grid(-2, 2, 5).spacing(CUBIC).batchSize(10).metrics(Metric.loss())
                 .evaluateOn("train", data).evaluateOn("test", Fixtures.blobs(9, 5)).spec();
 
@@ -86,23 +85,23 @@ class LandscapeBuilderTest {
         assertThat(spec.evaluationSets()).extracting(EvaluationSet::name).containsExactly("train", "test");
         assertThat(spec.metrics()).containsExactly(Metric.loss());
 
-        LandscapeSpec fast = Landscapes.builder().model(net).directions(FILTER_NORMALIZED, 2).grid(-1, 1, 3)
+        LandscapeSpec fast = Landscape.builder().model(net).directions(FILTER_NORMALIZED, 2).grid(-1, 1, 3)
                 .evaluateOn("train", data).order(Order.SPIRAL).workers(2).factorizeFirstLayer(false).spec();
         assertThat(fast.execution()).isEqualTo(new org.landscape4j.engine.Execution(Order.SPIRAL, 2, false));
 
         org.landscape4j.engine.PointExecutor elsewhere = (run, positions) -> reactor.core.publisher.Flux.empty();
-        assertThat(Landscapes.builder().model(net).directions(FILTER_NORMALIZED, 2).grid(-1, 1, 3)
+        assertThat(Landscape.builder().model(net).directions(FILTER_NORMALIZED, 2).grid(-1, 1, 3)
                 .evaluateOn("train", data).order(Order.SPIRAL).executor(elsewhere).spec().execution())
                 .isEqualTo(new org.landscape4j.engine.Execution(Order.SPIRAL, 0, true).withExecutor(elsewhere));
 
-        LandscapeSpec own = Landscapes.builder().model(net).directions(FILTER_NORMALIZED, 2)
+        LandscapeSpec own = Landscape.builder().model(net).directions(FILTER_NORMALIZED, 2)
                 .axes(Axis.linear(-1, 1, 3), Axis.linear(0, 2, 4)).evaluateOn("train", data).spec();
         assertThat(own.totalPoints()).isEqualTo(12);
     }
 
     @Test
     void everyInvalidSpecIsNamedBeforeWork() {
-        LandscapeBuilder ok = Landscapes.builder().model(net).directions(FILTER_NORMALIZED, 2).grid(-1, 1, 3)
+        LandscapeBuilder ok = Landscape.builder().model(net).directions(FILTER_NORMALIZED, 2).grid(-1, 1, 3)
                 .evaluateOn("train", data);
 
         assertThatThrownBy(() -> ok.grid(-1, 1, 1)).hasMessage("grid resolution must be >= 2, was 1");
@@ -111,13 +110,13 @@ class LandscapeBuilderTest {
         assertThatThrownBy(() -> ok.grid(-1, Double.NaN, 5)).hasMessage("grid maximum must be finite, was NaN");
         assertThatThrownBy(() -> ok.directions(FILTER_NORMALIZED, 0)).hasMessage("a grid needs 1 or 2 directions, was 0");
         assertThatThrownBy(() -> ok.directions(FILTER_NORMALIZED, 3)).hasMessage("a grid needs 1 or 2 directions, was 3");
-        assertThatThrownBy(() -> Landscapes.builder().directions(FILTER_NORMALIZED, 2).grid(-1, 1, 3)
+        assertThatThrownBy(() -> Landscape.builder().directions(FILTER_NORMALIZED, 2).grid(-1, 1, 3)
                 .evaluateOn("train", data).spec()).hasMessageContaining("model must be set");
-        assertThatThrownBy(() -> Landscapes.builder().model(net).grid(-1, 1, 3).evaluateOn("train", data).spec())
+        assertThatThrownBy(() -> Landscape.builder().model(net).grid(-1, 1, 3).evaluateOn("train", data).spec())
                 .hasMessageContaining("directions must be set");
-        assertThatThrownBy(() -> Landscapes.builder().model(net).directions(FILTER_NORMALIZED, 2)
+        assertThatThrownBy(() -> Landscape.builder().model(net).directions(FILTER_NORMALIZED, 2)
                 .evaluateOn("train", data).spec()).hasMessageContaining("grid must be set");
-        assertThatThrownBy(() -> Landscapes.builder().model(net).directions(FILTER_NORMALIZED, 2).grid(-1, 1, 3)
+        assertThatThrownBy(() -> Landscape.builder().model(net).directions(FILTER_NORMALIZED, 2).grid(-1, 1, 3)
                 .spec()).hasMessageContaining("at least one evaluation set");
         assertThatThrownBy(() -> ok.evaluateOn("train", data).spec()).hasMessage("evaluation set name 'train' is used twice");
         assertThatThrownBy(() -> ok.axes(Axis.linear(-1, 1, 3)).spec()).hasMessage("directions(..., 2) needs 2 axes, was 1");

@@ -4,6 +4,7 @@ import org.assertj.core.api.Assertions.assertThat
 import org.assertj.core.api.Assertions.assertThatThrownBy
 import org.junit.jupiter.api.Test
 import org.landscape4j.engine.Fixtures
+import org.landscape4j.engine.Landscape
 import org.landscape4j.engine.Metric
 import org.landscape4j.engine.Order
 import org.landscape4j.engine.RandomDirections
@@ -40,7 +41,7 @@ class LandscapeDslTest {
             seed = 7
             workers = 1
         }
-        val java = Landscapes.builder().model(net).directions(RandomDirections.FILTER_NORMALIZED, 2).seed(7)
+        val java = Landscape.builder().model(net).directions(RandomDirections.FILTER_NORMALIZED, 2).seed(7)
             .axes(org.landscape4j.engine.Axis.linear(-1.0, 1.0, 4), org.landscape4j.engine.Axis.linear(-0.5, 0.5, 3))
             .evaluateOn("train", data).evaluateOn("test", test).workers(1).spec()
         assertThat(nested.spec().toString()).isEqualTo(java.toString())

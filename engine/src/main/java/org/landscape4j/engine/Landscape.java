@@ -51,7 +51,7 @@ public final class Landscape {
         this.center = prototype.params().dup();
         this.vectors = new DirectionVectors(spec, layout, prototype, center);
         List<ILossFunction> losses = ModelCheck.outputLosses(prototype);
-        this.metrics = org.landscape4j.engine.Accuracy.resolve(
+        this.metrics = Accuracy.resolve(
                 spec.metrics().isEmpty() ? ModelCheck.defaultMetrics(losses) : spec.metrics(), losses.get(0));
         List<String> setNames = new ArrayList<>();
         List<String> sizes = new ArrayList<>();

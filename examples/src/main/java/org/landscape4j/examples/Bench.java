@@ -33,7 +33,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.landscape4j.engine.LandscapeBuilder;
-import org.landscape4j.dsl.Landscapes;
 import org.landscape4j.engine.Landscape;
 import org.landscape4j.engine.LandscapePoint;
 import org.landscape4j.engine.Metric;
@@ -338,8 +337,7 @@ public final class Bench {
 
     /** Through the public API; {@code workers} 0 is the default. */
     private static Landscape landscape(Model net, DataSet data, int points, boolean factorize, int workers) {
-        LandscapeBuilder b = (net instanceof MultiLayerNetwork m ? Landscapes.builder().model(m)
-                : Landscapes.builder().model((ComputationGraph) net)).directions(FILTER_NORMALIZED, 2).seed(1)
+        LandscapeBuilder b = Landscape.builder().model(net).directions(FILTER_NORMALIZED, 2).seed(1)
                 .grid(-1, 1, points).evaluateOn("eval", data).metrics(Metric.loss(), Metric.accuracy())
                 .factorizeFirstLayer(factorize);
         return (workers == 0 ? b : b.workers(workers)).build();

@@ -1,0 +1,42 @@
+package org.landscape4j.engine;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine's package arrows point one way (docs/ARCHITECTURE.md): the API package uses the others; geometry uses
+ * the parameter layout and the forward passes; the inference plan uses the forward-pass basics; nothing below the API
+ * reaches back up.
+ */
+class ArchitectureTest {
+
+    private static final JavaClasses ENGINE = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("org.landscape4j.engine");
+
+    @Test
+    void packagesHaveNoCycles() {
+        slices().matching("org.landscape4j.(**)").should().beFreeOfCycles().check(ENGINE);
+    }
+
+    @Test
+    void layersAreUsedOnlyFromAbove() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("api").definedBy("org.landscape4j.engine")
+                .layer("geometry").definedBy("org.landscape4j.engine.geometry..")
+                .layer("plan").definedBy("org.landscape4j.engine.internal.plan..")
+                .layer("forward").definedBy("org.landscape4j.engine.internal")
+                .layer("parameters").definedBy("org.landscape4j.engine.parameters..")
+                .whereLayer("api").mayNotBeAccessedByAnyLayer()
+                .whereLayer("geometry").mayOnlyBeAccessedByLayers("api")
+                .whereLayer("plan").mayOnlyBeAccessedByLayers("api")
+                .whereLayer("forward").mayOnlyBeAccessedByLayers("api", "geometry", "plan")
+                .whereLayer("parameters").mayOnlyBeAccessedByLayers("api", "geometry")
+                .check(ENGINE);
+    }
+}

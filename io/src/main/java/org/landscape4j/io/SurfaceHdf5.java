@@ -51,7 +51,8 @@ public final class SurfaceHdf5 {
      *
      * @param x        the x coordinates
      * @param y        the y coordinates, or {@code null} for a profile (a file without {@code /ycoordinates})
-     * @param datasets every other dataset by name, flattened in row-major order
+     * @param datasets every other dataset by name, flattened in row-major order, sorted by name
+     *                 (unmodifiable)
      * @param shape    the shape of the value datasets: {@code [nx]} or {@code [nx, ny]}
      */
     public record Contents(double[] x, double[] y, Map<String, double[]> datasets, int[] shape) {
@@ -59,7 +60,8 @@ public final class SurfaceHdf5 {
             if (x == null) {
                 throw new IllegalArgumentException("x must not be null");
             }
-            datasets = Map.copyOf(datasets);
+            // sorted, so that what is drawn from a file comes out in one order (Map.copyOf's order changes per JVM)
+            datasets = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(datasets));
             shape = shape.clone();
         }
     }

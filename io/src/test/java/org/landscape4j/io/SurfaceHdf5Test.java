@@ -28,6 +28,8 @@ class SurfaceHdf5Test {
         assertThat(c.x()).containsExactly(-1, -0.5, 0, 0.5, 1);
         assertThat(c.y()).containsExactly(-0.5, 0, 0.5);
         assertThat(c.datasets()).containsOnlyKeys("train_loss", "train_acc", "test_loss", "test_acc");
+        // sorted, not a hash order that changes between JVMs: what is drawn from a file keeps one order
+        assertThat(c.datasets().keySet()).containsExactly("test_acc", "test_loss", "train_acc", "train_loss");
         assertThat(c.shape()).containsExactly(5, 3);               // [nx, ny]
         for (int iy = 0; iy < 3; iy++) {
             for (int ix = 0; ix < 5; ix++) {

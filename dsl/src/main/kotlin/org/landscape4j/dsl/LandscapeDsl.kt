@@ -92,6 +92,12 @@ sealed interface LandscapeTerms : SpacingTerms {
     /** The [count] leading Hessian eigenvectors of [model] on [data], [Directions.hessian]. */
     fun hessian(model: Model, data: DataSet, count: Int): Directions.Given = Directions.hessian(model, data, count)
 
+    /** Seed 003's `linear2x` plane through the model and two random models, [Directions.linear2x]. */
+    val linear2x: Directions.AsymmetricPlane get() = Directions.linear2x()
+
+    /** Seed 003's `barycentric` plane through the model and two random models, [Directions.barycentric]. */
+    val barycentric: Directions.AsymmetricPlane get() = Directions.barycentric()
+
     /** A curve between two models through bend points (Garipov et al. 2018), [Directions.curve]. */
     fun curve(curve: Curve, anchors: List<INDArray>): Directions.CurvePath = Directions.curve(curve, anchors)
 

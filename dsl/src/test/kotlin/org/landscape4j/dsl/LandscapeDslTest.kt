@@ -3,6 +3,7 @@ package org.landscape4j.dsl
 import org.assertj.core.api.Assertions.assertThat
 import org.assertj.core.api.Assertions.assertThatThrownBy
 import org.junit.jupiter.api.Test
+import org.landscape4j.engine.Directions
 import org.landscape4j.engine.Fixtures
 import org.landscape4j.engine.Landscape
 import org.landscape4j.engine.Metric
@@ -68,6 +69,8 @@ class LandscapeDslTest {
             assertThat(layerNormalized).isSameAs(RandomDirections.LAYER_NORMALIZED)
             assertThat(modelNormalized).isSameAs(RandomDirections.MODEL_NORMALIZED)
             assertThat(unnormalized).isSameAs(RandomDirections.UNNORMALIZED)
+            assertThat(linear2x).isEqualTo(Directions.linear2x())
+            assertThat(barycentric).isEqualTo(Directions.barycentric())
             assertThat(listOf(raster, coarseToFine, spiral)).containsExactly(Order.RASTER, Order.COARSE_TO_FINE,
                 Order.SPIRAL)
             assertThat(loss).isSameAs(Metric.loss())

@@ -125,28 +125,11 @@ public record HessianEigen(double[] eigenvalues, List<INDArray> eigenvectors, do
         if (options == null) {
             throw new IllegalArgumentException("options must not be null");
         }
-        if (!(model instanceof MultiLayerNetwork) && !(model instanceof ComputationGraph)) {
-            throw new IllegalArgumentException("model must be a MultiLayerNetwork or a ComputationGraph, was "
-                    + (model == null ? "null" : model.getClass().getName()));
-        }
-        if (model.params() == null) {
-            throw new IllegalArgumentException("the model is not initialised: call init() first");
-        }
+        LossGradients.requireSupported(model, data == null ? null : java.util.List.of(data));
         long p = model.params().length();
         if (options.k() > p) {
             throw new IllegalArgumentException("k must be at most the number of parameters " + p + ", was "
                     + options.k());
-        }
-        if (data == null || data.getFeatures() == null || data.getLabels() == null || data.numExamples() == 0) {
-            throw new IllegalArgumentException("data must hold features, labels and at least one example");
-        }
-        if (data.getFeaturesMaskArray() != null || data.getLabelsMaskArray() != null) {
-            throw new IllegalArgumentException("masked data sets are not supported");
-        }
-        if (model instanceof ComputationGraph graph && (graph.getNumInputArrays() != 1
-                || graph.getNumOutputArrays() != 1)) {
-            throw new IllegalArgumentException("only graphs with one input and one output are supported, this one has "
-                    + graph.getNumInputArrays() + " and " + graph.getNumOutputArrays());
         }
         return new Lanczos(new LossGradients(model, data), options).run();
     }

@@ -117,29 +117,7 @@ public record HessianExtremes(double min, double max, int steps, int gradientEva
         if (options == null) {
             throw new IllegalArgumentException("options must not be null");
         }
-        if (!(model instanceof MultiLayerNetwork) && !(model instanceof ComputationGraph)) {
-            throw new IllegalArgumentException("model must be a MultiLayerNetwork or a ComputationGraph, was "
-                    + (model == null ? "null" : model.getClass().getName()));
-        }
-        if (model.params() == null) {
-            throw new IllegalArgumentException("the model is not initialised: call init() first");
-        }
-        if (model instanceof ComputationGraph graph && (graph.getNumInputArrays() != 1
-                || graph.getNumOutputArrays() != 1)) {
-            throw new IllegalArgumentException("only graphs with one input and one output are supported, this one has "
-                    + graph.getNumInputArrays() + " and " + graph.getNumOutputArrays());
-        }
-        if (batches == null || batches.isEmpty()) {
-            throw new IllegalArgumentException("data must hold at least one batch");
-        }
-        for (DataSet b : batches) {
-            if (b == null || b.getFeatures() == null || b.getLabels() == null || b.numExamples() == 0) {
-                throw new IllegalArgumentException("every batch must hold features, labels and at least one example");
-            }
-            if (b.getFeaturesMaskArray() != null || b.getLabelsMaskArray() != null) {
-                throw new IllegalArgumentException("masked data sets are not supported");
-            }
-        }
+        LossGradients.requireSupported(model, batches);
         ParameterRole[] fixed = options.includeBiasAndBatchNorm()
                 ? new ParameterRole[] {ParameterRole.BATCHNORM_RUNNING_STATISTIC}
                 : new ParameterRole[] {ParameterRole.BATCHNORM_RUNNING_STATISTIC, ParameterRole.BIAS,

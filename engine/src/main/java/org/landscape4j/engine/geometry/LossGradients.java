@@ -3,10 +3,10 @@ package org.landscape4j.engine.geometry;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.landscape4j.engine.parameters.ParameterLayout;
-import org.landscape4j.engine.parameters.ParameterRole;
 import org.landscape4j.engine.internal.BatchNormStatistics;
 import org.landscape4j.engine.internal.NetworkEvaluator;
+import org.landscape4j.engine.parameters.ParameterLayout;
+import org.landscape4j.engine.parameters.ParameterRole;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -28,6 +28,40 @@ final class LossGradients {
     private final INDArray labels;
     private final double[] theta;
     private final double perExample;
+    /**
+     * Checks, before any work, that the gradients support {@code model} and {@code batches}: an initialised
+     * {@code MultiLayerNetwork}, or a {@code ComputationGraph} with one input and one output; at least one batch, each
+     * with features, labels and examples, without masks.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    static void requireSupported(Model model, java.util.List<DataSet> batches) {
+        if (!(model instanceof MultiLayerNetwork) && !(model instanceof ComputationGraph)) {
+            throw new IllegalArgumentException("model must be a MultiLayerNetwork or a ComputationGraph, was "
+                    + (model == null ? "null" : model.getClass().getName()));
+        }
+        if (model.params() == null) {
+            throw new IllegalArgumentException("the model is not initialised: call init() first");
+        }
+        if (model instanceof ComputationGraph graph && (graph.getNumInputArrays() != 1
+                || graph.getNumOutputArrays() != 1)) {
+            throw new IllegalArgumentException("only graphs with one input and one output are supported, this one has "
+                    + graph.getNumInputArrays() + " and " + graph.getNumOutputArrays());
+        }
+        if (batches == null || batches.isEmpty()) {
+            throw new IllegalArgumentException("data must hold at least one batch");
+        }
+        for (DataSet b : batches) {
+            if (b == null || b.getFeatures() == null || b.getLabels() == null || b.numExamples() == 0) {
+                throw new IllegalArgumentException("data must hold features, labels and at least one example"
+                        + (batches.size() > 1 ? " in every batch" : ""));
+            }
+            if (b.getFeaturesMaskArray() != null || b.getLabelsMaskArray() != null) {
+                throw new IllegalArgumentException("masked data sets are not supported");
+            }
+        }
+    }
+
     /** Further batches whose gradients are averaged with the first one's (weighted by size); empty for one batch. */
     private final java.util.List<DataSet> more;
     private final long examples;

@@ -116,6 +116,21 @@ class HessianEigenTest {
     }
 
     @Test
+    void unsupportedDataIsRejectedByBothCurvatureEntryPointsBeforeWork() {
+        DataSet masked = DATA.copy();
+        masked.setLabelsMaskArray(org.nd4j.linalg.factory.Nd4j.ones(DataType.FLOAT, masked.numExamples(), 1));
+        assertThatThrownBy(() -> HessianEigen.top(linearRegression(), masked, 2))
+                .hasMessage("masked data sets are not supported");
+        assertThatThrownBy(() -> HessianExtremes.probe(linearRegression(), java.util.List.of(DATA, masked),
+                HessianExtremes.Options.DEFAULT)).hasMessage("masked data sets are not supported");
+        assertThatThrownBy(() -> HessianExtremes.probe(linearRegression(), java.util.List.of(DATA, new DataSet()),
+                HessianExtremes.Options.DEFAULT))
+                .hasMessage("data must hold features, labels and at least one example in every batch");
+        assertThatThrownBy(() -> HessianEigen.top(null, DATA, 2))
+                .hasMessage("model must be a MultiLayerNetwork or a ComputationGraph, was null");
+    }
+
+    @Test
     void optionsAreValidated() {
         assertThatThrownBy(() -> new HessianEigen.Options(1, 10, 1e-6, 0, 1))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -306,7 +306,7 @@ public record HessianEigen(double[] eigenvalues, List<INDArray> eigenvectors, do
                 alpha.add(a);
                 orthogonalize(w, basis);
                 double b = FlatVectors.norm(w);
-                eigen = SymmetricEigen.of(tridiagonal(alpha, beta));
+                eigen = SymmetricEigen.ofTridiagonal(alpha, beta);
                 lastBeta = b;
                 double scale = Math.max(Math.abs(eigen.values()[0]), Math.abs(eigen.values()[j]));
                 boolean invariant = b <= 1e-12 * Math.max(scale, Double.MIN_NORMAL);
@@ -338,19 +338,6 @@ public record HessianEigen(double[] eigenvalues, List<INDArray> eigenvectors, do
                 out.add(new Ritz(eigen.values()[i], y, converged));
             }
             return out;
-        }
-
-        private static double[][] tridiagonal(List<Double> alpha, List<Double> beta) {
-            int m = alpha.size();
-            double[][] t = new double[m][m];
-            for (int i = 0; i < m; i++) {
-                t[i][i] = alpha.get(i);
-                if (i + 1 < m) {
-                    t[i][i + 1] = beta.get(i);
-                    t[i + 1][i] = beta.get(i);
-                }
-            }
-            return t;
         }
     }
 }

@@ -200,23 +200,14 @@ public record HessianExtremes(double min, double max, int steps, int gradientEva
                 FlatVectors.scale(1 / b, w);
                 q = w;
             }
-            int m = alpha.size();
-            double[][] t = new double[m][m];
-            for (int i = 0; i < m; i++) {
-                t[i][i] = alpha.get(i);
-                if (i + 1 < m) {
-                    t[i][i + 1] = beta.get(i);
-                    t[i + 1][i] = beta.get(i);
-                }
-            }
-            double[] values = SymmetricEigen.of(t).values();
+            double[] values = SymmetricEigen.ofTridiagonal(alpha, beta).values();
             double max = Double.NEGATIVE_INFINITY;
             double min = Double.POSITIVE_INFINITY;
             for (double v : values) {
                 max = Math.max(max, v);
                 min = Math.min(min, v);
             }
-            return new HessianExtremes(min, max, m, gradients.evaluations() - before);
+            return new HessianExtremes(min, max, values.length, gradients.evaluations() - before);
         }
     }
 

@@ -17,6 +17,23 @@ import org.nd4j.linalg.factory.Nd4j;
 record SymmetricEigen(double[] values, double[][] vectors) {
 
     /**
+     * The eigenpairs of the symmetric tridiagonal matrix with diagonal {@code alpha} and off-diagonal {@code beta}
+     * (one entry shorter, or as long, when its last entry is unused): Lanczos's projected matrix.
+     */
+    static SymmetricEigen ofTridiagonal(java.util.List<Double> alpha, java.util.List<Double> beta) {
+        int m = alpha.size();
+        double[][] t = new double[m][m];
+        for (int i = 0; i < m; i++) {
+            t[i][i] = alpha.get(i);
+            if (i + 1 < m) {
+                t[i][i + 1] = beta.get(i);
+                t[i + 1][i] = beta.get(i);
+            }
+        }
+        return of(t);
+    }
+
+    /**
      * Decomposes {@code a}, which is only read; its upper triangle is used.
      *
      * @throws IllegalArgumentException if {@code a} is not square or holds a non-finite value

@@ -2,29 +2,15 @@ package org.landscape4j.charts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Locale;
-
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.title.PaintScaleLegend;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.landscape4j.engine.GermanLocale;
 
 /** Tick labels in chart files do not depend on the default locale (issue 11, item 6). */
+@ExtendWith(GermanLocale.class)
 class ChartLocaleTest {
-
-    private Locale saved;
-
-    @BeforeEach
-    void german() {
-        saved = Locale.getDefault();
-        Locale.setDefault(Locale.GERMANY);
-    }
-
-    @AfterEach
-    void restore() {
-        Locale.setDefault(saved);
-    }
 
     @Test
     void heatmapTicksUseADecimalPointInAGermanLocale() {

@@ -4,29 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.StringWriter;
 import java.util.List;
-import java.util.Locale;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.nd4j.linalg.dataset.DataSet;
 
 /** Numbers in summaries and files do not depend on the default locale (issue 11, item 6). */
+@ExtendWith(GermanLocale.class)
 class LocaleTest {
-
-    private Locale saved;
-
-    @BeforeEach
-    void german() {
-        saved = Locale.getDefault();
-        Locale.setDefault(Locale.GERMANY);
-    }
-
-    @AfterEach
-    void restore() {
-        Locale.setDefault(saved);
-    }
 
     @Test
     void summariesPointsAndCsvUseADecimalPointInAGermanLocale() throws Exception {

@@ -153,10 +153,30 @@ abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluato
     abstract void moveTo(double[] w);
 
     /**
-     * Releases this evaluator's native buffers now instead of at garbage collection; it must not be used afterwards.
-     * Called by the one-worker stream's cleanup, on the thread that evaluated.
+     * Releases this evaluator's native buffers (its network copy, its buffers, its curvature probes) now instead of at
+     * garbage collection; it must not be used afterwards. Called by the stream when no worker uses it any more: the
+     * one-worker stream's cleanup on the thread that evaluated, or the n-worker stream's last task using it.
      */
     public void close() {
+        for (HessianExtremes.Probe p : probes) {
+            if (p != null) {
+                p.close();
+            }
+        }
+    }
+
+    /**
+     * Frees a network copy's parameters. Not DL4J's {@code MultiLayerNetwork.close()}: that makes an updater when the
+     * network has none and calls {@code System.gc()}, once per worker.
+     */
+    static void closeCopy(Model copy) {
+        closeArray(copy.params());
+    }
+
+    static void closeArray(INDArray a) {
+        if (a != null && a.closeable()) {
+            a.close();
+        }
     }
 
     abstract NetworkEvaluator.Outputs forward(double[] w, int set, int batch);
@@ -204,6 +224,12 @@ abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluato
         NetworkEvaluator.Outputs forward(double[] w, int set, int batch) {
             return network.forward(batches.get(set).get(batch));
         }
+
+        @Override
+        public void close() {
+            super.close();
+            closeCopy(copy);
+        }
     }
 
     /**
@@ -216,11 +242,12 @@ abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluato
         private final INDArray[][] anchorParts;
 
         private final INDArray all;
+        private final Model copy;
 
         Planned(Model prototype, INDArray[] anchors, List<List<Batch>> batches, List<Metric> metrics,
                 EvaluationStrategy strategy, FirstLayerProducts products, ParameterMap map) {
             super(prototype, anchors, batches, metrics, map);
-            Model copy = NetworkEvaluator.copyOf(prototype);
+            this.copy = NetworkEvaluator.copyOf(prototype);
             this.all = copy.params();
             boolean needsOutput = metrics.stream().anyMatch(m -> m instanceof Metric.Custom);
             this.worker = strategy.plan().newWorker(copy, batches, needsOutput,
@@ -274,7 +301,16 @@ abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluato
 
         @Override
         public void close() {
+            super.close();
             worker.close();
+            for (int r = 0; r < anchorParts.length; r++) {
+                for (int k = 0; k < anchorParts[r].length; k++) {
+                    if (anchorParts[r][k] != anchors[k]) {
+                        closeArray(anchorParts[r][k]);     // a copy of a range; the anchors are the run's
+                    }
+                }
+            }
+            closeCopy(copy);
         }
     }
 }

@@ -1,5 +1,8 @@
 package org.landscape4j.engine;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
@@ -58,15 +61,11 @@ final class PointStream {
         return Flux.defer(() -> {
             LandscapeRun run = runs.get();
             int[] todo = todo(run, done);
-            Scheduler pool = Schedulers.newParallel("landscape4j-worker", workers, true);
-            ThreadLocal<PointEvaluator> evaluators = ThreadLocal.withInitial(run::newEvaluator);
-            // The first evaluator computes the shared first-layer products off the caller's thread.
-            return Mono.fromCallable(evaluators::get).subscribeOn(pool)
-                    .flatMapMany(firstEvaluator -> Flux.range(0, todo.length)
-                            .flatMapSequential(k -> Mono.fromCallable(
-                                            () -> run.point(evaluators.get(), todo[k], first + k))
-                                    .subscribeOn(pool), workers, 1))
-                    .doFinally(signal -> pool.dispose());
+            Workers pool = new Workers(run, workers);
+            return Flux.range(0, todo.length)
+                    .flatMapSequential(k -> Mono.fromCallable(() -> pool.point(todo[k], first + k))
+                            .subscribeOn(pool.threads), workers, 1)
+                    .doFinally(signal -> pool.close());
         });
     }
 
@@ -95,6 +94,92 @@ final class PointStream {
             pending[c.position()] = false;
             return run.received(c.position(), streamed[0]++, c.values());
         });
+    }
+
+    /**
+     * The threads and evaluators of one subscription with {@code n} workers. The evaluators (each a network copy and
+     * its native buffers) are owned here, not by a thread: a task takes an idle one or makes one, and gives it back
+     * when its point is done. {@link #close} (the stream's end: completion, error or cancel) closes the idle ones at
+     * once and marks the rest, which their task closes as it gives them back; so no native buffer is released while a
+     * worker may still read it, and none waits for the garbage collector.
+     *
+     * <p>This replaces a {@code ThreadLocal} of evaluators, which crashed the JVM (SIGSEGV in
+     * {@code sd::DataBuffer::primary()}) when a cancelled stream's landscapes were collected: the thread-local's key is
+     * weak, so once the cancelled stream dropped it, an evaluator still computing was reachable only from its
+     * worker's stack, where the JIT may end an object's life at its last Java use, before the native call reading
+     * its buffers returns. Here the task uses the evaluator after the point ({@link #release}), which keeps it
+     * reachable for the whole call.
+     */
+    private static final class Workers {
+        final Scheduler threads;
+        private final LandscapeRun run;
+        private final ArrayDeque<PointEvaluator> idle = new ArrayDeque<>();
+        private boolean closed;
+
+        Workers(LandscapeRun run, int workers) {
+            this.run = run;
+            this.threads = Schedulers.newParallel("landscape4j-worker", workers, true);
+        }
+
+        /**
+         * The {@code n}-th point of the visiting order, streamed as number {@code streamed}, on a worker thread;
+         * {@code null} (an empty Mono) when the stream ended before the task started.
+         */
+        LandscapePoint point(int n, int streamed) {
+            PointEvaluator evaluator = acquire();
+            if (evaluator == null) {
+                return null;
+            }
+            try {
+                return run.point(evaluator, n, streamed);
+            } finally {
+                release(evaluator);
+            }
+        }
+
+        private PointEvaluator acquire() {
+            synchronized (this) {
+                if (closed) {
+                    return null;
+                }
+                PointEvaluator e = idle.pollFirst();
+                if (e != null) {
+                    return e;
+                }
+            }
+            // outside the lock: copying the network (and, for the first, the first-layer products) takes a while
+            PointEvaluator made = run.newEvaluator();
+            synchronized (this) {
+                if (!closed) {
+                    return made;
+                }
+            }
+            made.close();
+            return null;
+        }
+
+        private void release(PointEvaluator evaluator) {
+            synchronized (this) {
+                if (!closed) {
+                    idle.push(evaluator);
+                    return;
+                }
+            }
+            evaluator.close();
+        }
+
+        /** The stream ended: idle evaluators are closed now, busy ones by their task when its point is done. */
+        void close() {
+            List<PointEvaluator> done;
+            synchronized (this) {
+                closed = true;
+                done = new ArrayList<>(idle);
+                idle.clear();
+            }
+            done.forEach(PointEvaluator::close);
+            // no interrupt: a busy worker finishes its point, closes its evaluator, then its thread ends
+            threads.disposeGracefully().subscribe(null, e -> { });
+        }
     }
 
     /**

@@ -153,6 +153,11 @@ public record HessianExtremes(double min, double max, int steps, int gradientEva
             this.variables = nonZero;
         }
 
+        /** Releases the probe's network copy; the probe is unusable afterwards. */
+        public void close() {
+            gradients.close();
+        }
+
         /**
          * The extremes at {@code parameters}, a flat vector of the architecture's layout (read, not kept).
          *

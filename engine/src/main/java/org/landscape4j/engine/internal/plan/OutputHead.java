@@ -68,6 +68,12 @@ final class OutputHead {
             this.output = needsOutput || softmaxCrossEntropy == null ? Nd4j.create(type, maxBatch, outputs) : null;
         }
 
+        /** Frees this head's buffers; it is unusable afterwards. */
+        void close() {
+            PlanWorker.close(preOutput);
+            PlanWorker.close(output);
+        }
+
         /**
          * The mean loss and the accuracy ({@code NaN} when not computed on the way) of one block: rows
          * {@code [from, from + x.size(0))} of batch {@code batch} of set {@code set}; the activations go to those rows

@@ -273,14 +273,23 @@ public final class PlanWorker {
         return lines;
     }
 
-    /** Frees the buffers this worker allocated (not the shared first-layer products); the worker is unusable after. */
+    /**
+     * Frees the buffers this worker and its output heads allocated (not the shared first-layer products, not the
+     * kernels' per-point derived arrays, which the kernels hold until the worker is collected); the worker is unusable
+     * after. Call it only when no thread runs this worker any more.
+     */
     public void close() {
-        for (INDArray b : allocated) {
-            if (b.closeable()) {
-                b.close();
-            }
-        }
+        allocated.forEach(PlanWorker::close);
         allocated.clear();
+        for (OutputHead.Bound h : heads) {
+            h.close();
+        }
+    }
+
+    static void close(INDArray a) {
+        if (a != null && a.closeable()) {
+            a.close();
+        }
     }
 
     /** Tells the steps that the parameters moved (a new point): call before the point's first batch. */

@@ -220,7 +220,8 @@ public final class PortableRun implements Serializable {
 
     /**
      * Evaluates the given positions of the visiting order lazily, one point per {@code next()}, in the given order,
-     * with one new evaluator (one network copy) for the whole iteration; the caller may stop between points. The run
+     * with one new evaluator (one network copy) for the whole iteration, closed after the last point; the caller may
+     * stop between points. The run
      * itself (model, vectors, data, first-layer products) is rebuilt once per JVM and copy of this object and then
      * shared by the callers, as a local run's workers share it.
      */
@@ -246,6 +247,10 @@ public final class PortableRun implements Serializable {
                 double[] values = new double[valuesPerPoint];
                 for (int k = 0; k < values.length; k++) {
                     values[k] = p.value(k);
+                }
+                if (next == todo.length) {
+                    // its buffers now, not at GC; a caller that stops early leaves it to GC, unreachable and unused
+                    evaluator.close();
                 }
                 return new Computed(n, values);
             }

@@ -56,6 +56,13 @@ public final class StressChild {
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
         DataSet data = images(EXAMPLES, 3);
         List<Model> nets = List.of(mlp(), lenet(), batchNormCnn(), residual());
+        for (Model net : nets) {                        // a little training, so batch norm has statistics
+            if (net instanceof MultiLayerNetwork m) {
+                m.fit(data);
+            } else {
+                ((ComputationGraph) net).fit(data);
+            }
+        }
         List<double[][]> clean = new ArrayList<>();
         for (Model net : nets) {
             clean.add(cleanRun(net, data));
@@ -163,7 +170,8 @@ public final class StressChild {
     }
 
     private static NeuralNetConfiguration.Builder base(long seed) {
-        return new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT).weightInit(WeightInit.XAVIER);
+        return new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT).weightInit(WeightInit.XAVIER)
+                .updater(new org.nd4j.linalg.learning.config.Adam(0.01));
     }
 
     private static MultiLayerNetwork init(MultiLayerConfiguration conf) {
@@ -180,6 +188,7 @@ public final class StressChild {
     static MultiLayerNetwork mlp() {
         return init(base(1).list()
                 .layer(new DenseLayer.Builder().nOut(64).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder().nOut(32).activation(Activation.RELU).build())
                 .layer(softmaxOut(10))
                 .setInputType(InputType.convolutional(SIDE, SIDE, 1)).build());
     }

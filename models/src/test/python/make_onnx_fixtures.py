@@ -69,7 +69,7 @@ class ResidualCnn(nn.Module):
 
 
 class ActivationsMlp(nn.Module):
-    """x.view(n, -1) of a [n, 4, 5] input, LeakyReLU, Dropout, ELU, Sigmoid, and a LogSoftmax at the end."""
+    """x.view(n, -1) of a [n, 1, 4, 5] input (an MNIST-style MLP), LeakyReLU, Dropout, ELU, Sigmoid, and a LogSoftmax at the end."""
 
     def __init__(self):
         super().__init__()
@@ -182,7 +182,7 @@ def main():
     torch.manual_seed(1)
     make("cnn", ResidualCnn(), torch.randn(32, 1, 12, 12), torch.randint(0, 10, (32,)), out_dir)
     torch.manual_seed(2)
-    make("activations", ActivationsMlp(), torch.randn(32, 4, 5), torch.randint(0, 5, (32,)), out_dir)
+    make("activations", ActivationsMlp(), torch.randn(32, 1, 4, 5), torch.randint(0, 5, (32,)), out_dir)
 
 
 if __name__ == "__main__":

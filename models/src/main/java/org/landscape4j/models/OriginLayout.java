@@ -89,7 +89,7 @@ public final class OriginLayout {
             }
             ParameterSegment s = p.segment();
             INDArray dl4jTensor = t.reshape(p.shape()).permute(p.axes());
-            INDArray stored = dl4jTensor.dup(s.order()).reshape(s.order(), s.length()).castTo(dataType);
+            INDArray stored = dl4jTensor.dup(s.order()).reshape(s.order(), new long[] {s.length()}).castTo(dataType);
             flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(s.offset(), s.offset() + s.length()))
                     .assign(stored);
         }

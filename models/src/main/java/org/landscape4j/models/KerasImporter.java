@@ -1,0 +1,235 @@
+package org.landscape4j.models;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.modelimport.keras.Hdf5Archive;
+import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
+import org.deeplearning4j.nn.transferlearning.TransferLearning;
+import org.landscape4j.engine.parameters.ParameterLayout;
+import org.landscape4j.engine.parameters.ParameterSegment;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.shade.jackson.databind.JsonNode;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
+
+/**
+ * Keras 2 / tf.keras HDF5 files ({@code model.save('m.h5')}) through DL4J's own Keras importer
+ * ({@code deeplearning4j-modelimport}): Sequential models become a {@link MultiLayerNetwork}, functional ones a
+ * {@link ComputationGraph}. A compiled file's {@code training_config} gives the loss (DL4J appends its loss layer); an
+ * uncompiled one takes the options' loss, appended here as a {@link LossLayer}.
+ */
+final class KerasImporter {
+
+    /** A fine-tune configuration that changes nothing (TransferLearning requires one). */
+    private static final FineTuneConfiguration KEEP = new FineTuneConfiguration.Builder().build();
+
+    private KerasImporter() {
+    }
+
+    static ImportedModel load(byte[] bytes, String source, Path file, ImportOptions options) {
+        Path temp = null;
+        try {
+            Path path = file;
+            if (path == null) {
+                temp = Files.createTempFile("landscape4j-keras-", ".h5");
+                Files.write(temp, bytes);
+                path = temp;
+            }
+            return load(path, source, options);
+        } catch (IOException e) {
+            throw new ModelImportException("cannot read the Keras file " + source + ": " + e.getMessage(), e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // a temporary file left behind is harmless
+                }
+            }
+        }
+    }
+
+    private static ImportedModel load(Path path, String source, ImportOptions options) {
+        String config;
+        String training;
+        try (Hdf5Archive archive = new Hdf5Archive(path.toString())) {
+            if (!archive.hasAttribute("model_config")) {
+                throw new ModelImportException(source + " is an HDF5 file without a Keras model_config: a weights-only"
+                        + " file (model.save_weights) or not a Keras model; save the whole model, model.save('m.h5')");
+            }
+            config = archive.readAttributeAsJson("model_config");
+            training = archive.hasAttribute("training_config") ? archive.readAttributeAsJson("training_config")
+                    : null;
+        } catch (ModelImportException e) {
+            throw e;
+        } catch (Exception | UnsatisfiedLinkError e) {
+            throw new ModelImportException(source + " is not a readable Keras HDF5 file (" + e.getMessage() + ")", e);
+        }
+        String className;
+        String fileLoss = null;
+        try {
+            ObjectMapper json = new ObjectMapper();
+            className = json.readTree(config).path("class_name").asText();
+            if (training != null) {
+                JsonNode loss = json.readTree(training).path("loss");
+                fileLoss = loss.isTextual() ? loss.asText() : loss.toString();
+            }
+        } catch (IOException e) {
+            throw new ModelImportException(source + " has a model_config that is not JSON (" + e.getMessage() + ")",
+                    e);
+        }
+        boolean sequential = className.equals("Sequential");
+        if (!sequential && !className.equals("Functional") && !className.equals("Model")) {
+            throw new ModelImportException(source + " holds a Keras " + className + " model; supported: Sequential and"
+                    + " functional (Model) models");
+        }
+        if (training == null && options.loss() == null) {
+            throw new ModelImportException(source + " was saved without compile(), so it carries no loss: give one"
+                    + " (cross-entropy or mse), e.g. Models.load(path, Loss.CROSS_ENTROPY) or --loss cross-entropy");
+        }
+        Model model;
+        try {
+            model = sequential ? KerasModelImport.importKerasSequentialModelAndWeights(path.toString(), false)
+                    : KerasModelImport.importKerasModelAndWeights(path.toString(), false);
+        } catch (Exception | UnsatisfiedLinkError e) {
+            throw new ModelImportException("DL4J's Keras importer refused " + source + ": " + e.getMessage(), e);
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add("Keras " + className + " model, imported with DL4J's Keras importer as a "
+                + model.getClass().getSimpleName());
+        Loss loss;
+        if (training != null) {
+            loss = fileLoss.contains("categorical_crossentropy") ? Loss.CROSS_ENTROPY
+                    : fileLoss.equals("mse") || fileLoss.contains("mean_squared_error") ? Loss.MSE : null;
+            lines.add("loss: the file's training_config, '" + fileLoss + "'"
+                    + (options.loss() != null && options.loss() != loss ? "; the given loss " + options.loss()
+                    + " is not used" : ""));
+        } else {
+            loss = options.loss();
+        }
+        if (!hasLossLayer(model)) {
+            if (loss == null) {
+                throw new ModelImportException(source + " has the Keras loss '" + fileLoss + "', which is not"
+                        + " supported; supported: categorical_crossentropy, mean_squared_error");
+            }
+            AppendedLoss appended = appendLoss(model, loss);
+            model = appended.model;
+            lines.add("appended: " + appended.what);
+        } else {
+            lines.add("DL4J's importer appended the loss layer (it clips probabilities at 1e-10, Keras at 1e-7)");
+        }
+        if (options.dataType() != model.params().dataType()) {
+            model = model instanceof MultiLayerNetwork m ? m.convertDataType(options.dataType())
+                    : ((ComputationGraph) model).convertDataType(options.dataType());
+        }
+        ParameterLayout layout = ParameterLayout.of(model);
+        List<OriginParameter> origin = new ArrayList<>();
+        for (ParameterSegment s : layout.segments()) {
+            origin.add(originOf(s));
+        }
+        lines.add("parameters named as Keras does (layer/kernel:0, .../bias:0, gamma, beta, moving_mean,"
+                + " moving_variance); Conv2D kernels [kH, kW, in, out] permuted to DL4J's [out, in, kH, kW]");
+        return new ImportedModel(model, ModelFormat.KERAS_HDF5, source, lines, loss, new OriginLayout(origin,
+                layout));
+    }
+
+    private static boolean hasLossLayer(Model model) {
+        if (model instanceof MultiLayerNetwork m) {
+            return m.getLayer(m.getnLayers() - 1).conf().getLayer() instanceof BaseOutputLayer
+                    || m.getLayer(m.getnLayers() - 1).conf().getLayer() instanceof LossLayer;
+        }
+        ComputationGraph g = (ComputationGraph) model;
+        return g.getConfiguration().getNetworkOutputs().stream().allMatch(o -> g.getLayer(o) != null
+                && (g.getLayer(o).conf().getLayer() instanceof BaseOutputLayer
+                || g.getLayer(o).conf().getLayer() instanceof LossLayer));
+    }
+
+    private record AppendedLoss(Model model, String what) {
+    }
+
+    /** A loss layer after the last layer: on probabilities (softmax last) or on logits (a linear last layer). */
+    private static AppendedLoss appendLoss(Model model, Loss loss) {
+        org.deeplearning4j.nn.conf.layers.Layer last;
+        String lastName;
+        if (model instanceof MultiLayerNetwork m) {
+            last = m.getLayer(m.getnLayers() - 1).conf().getLayer();
+            lastName = last.getLayerName();
+        } else {
+            ComputationGraph g = (ComputationGraph) model;
+            if (g.getConfiguration().getNetworkOutputs().size() != 1) {
+                throw new ModelImportException("the Keras model has " + g.getConfiguration().getNetworkOutputs()
+                        .size() + " outputs; a loss can be appended to a single output only");
+            }
+            lastName = g.getConfiguration().getNetworkOutputs().get(0);
+            last = g.getLayer(lastName).conf().getLayer();
+        }
+        IActivation act = last instanceof BaseLayer b ? b.getActivationFn() : null;
+        boolean probabilities = act instanceof ActivationSoftmax;
+        boolean linear = act == null || act instanceof ActivationIdentity;
+        ILossFunction fn;
+        Activation activation;
+        String what;
+        if (loss == Loss.CROSS_ENTROPY) {
+            if (!probabilities && !linear) {
+                throw new ModelImportException("the Keras model's last layer '" + lastName + "' has activation " + act
+                        + "; cross-entropy needs softmax probabilities or linear logits");
+            }
+            fn = probabilities ? new LossMCXENT() : OnnxImporter.unclippedCrossEntropy();
+            activation = probabilities ? Activation.IDENTITY : Activation.SOFTMAX;
+            what = probabilities ? "MCXENT on the softmax probabilities of '" + lastName + "'"
+                    : "softmax + MCXENT on the logits of '" + lastName + "' (from_logits=True)";
+        } else {
+            fn = LossFunctions.LossFunction.MSE.getILossFunction();
+            activation = Activation.IDENTITY;
+            what = "MSE on the outputs of '" + lastName + "'";
+        }
+        LossLayer layer = new LossLayer.Builder(fn).activation(activation).build();
+        Model out;
+        if (model instanceof MultiLayerNetwork m) {
+            out = new TransferLearning.Builder(m).fineTuneConfiguration(KEEP).addLayer(layer).build();
+        } else {
+            out = new TransferLearning.GraphBuilder((ComputationGraph) model).fineTuneConfiguration(KEEP)
+                    .addLayer("loss", layer, lastName)
+                    .setOutputs("loss").build();
+        }
+        return new AppendedLoss(out, "loss layer: " + what);
+    }
+
+    private static OriginParameter originOf(ParameterSegment s) {
+        long[] dl4j = s.shape();
+        boolean conv = s.layerKind().equals(ConvolutionLayer.class.getSimpleName())
+                || s.layerKind().equals("Convolution2D");
+        String name = s.layerName() + "/" + switch (s.key()) {
+            case "W" -> "kernel";
+            case "b" -> "bias";
+            case "mean" -> "moving_mean";
+            case "var" -> "moving_variance";
+            default -> s.key();
+        } + ":0";
+        if (s.key().equals("W") && conv && dl4j.length == 4) {
+            return new OriginParameter(name, new long[] {dl4j[2], dl4j[3], dl4j[1], dl4j[0]}, new int[] {3, 2, 0, 1},
+                    s);
+        }
+        if (s.key().equals("W") && dl4j.length == 2) {
+            return new OriginParameter(name, dl4j, new int[] {0, 1}, s);
+        }
+        return new OriginParameter(name, new long[] {s.length()}, new int[] {0}, s);
+    }
+}

@@ -1,0 +1,183 @@
+package org.landscape4j.models;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+import onnx.Onnx;
+import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
+
+/**
+ * Reads a network from a file, whatever framework wrote it, as a DL4J network ready for
+ * {@code Landscape.builder().model(...)}. The format is recognised by the content, not the file name:
+ * <ul>
+ *   <li>a zip with {@code configuration.json} and {@code coefficients.bin}: a DL4J {@code ModelSerializer} file;</li>
+ *   <li>the HDF5 signature {@code \x89HDF}: a Keras 2 / tf.keras {@code model.save('m.h5')} file, imported with
+ *       DL4J's Keras importer (Sequential → {@code MultiLayerNetwork}, functional → {@code ComputationGraph});</li>
+ *   <li>otherwise an ONNX model ({@code torch.onnx.export(model, x, "m.onnx")}), converted to a
+ *       {@code ComputationGraph} (see {@link #supportedOnnxOps()}).</li>
+ * </ul>
+ * Keras 3 {@code .keras} archives and PyTorch {@code torch.save} files are refused with a line saying what to save.
+ *
+ * <pre>{@code
+ * ImportedModel m = Models.load(Path.of("resnet.onnx"), Loss.CROSS_ENTROPY);
+ * Landscape l = Landscape.builder().model(m.model()).directions(FILTER_NORMALIZED, 2).grid(-1, 1, 21)
+ *         .evaluateOn("train", data).build();
+ * }</pre>
+ */
+public final class Models {
+
+    private static final byte[] HDF5 = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+
+    private Models() {
+    }
+
+    /**
+     * Reads the model in {@code file} with its own loss (a DL4J or compiled Keras file).
+     *
+     * @throws ModelImportException if the file is not a model, is corrupt, holds an unsupported layer or op, or
+     *                              carries no loss (ONNX: use {@link #load(Path, Loss)})
+     */
+    public static ImportedModel load(Path file) {
+        return load(file, ImportOptions.defaults());
+    }
+
+    /** Reads the model in {@code file} with {@code loss} (required for ONNX files). */
+    public static ImportedModel load(Path file, Loss loss) {
+        return load(file, ImportOptions.withLoss(loss));
+    }
+
+    /**
+     * Reads the model in {@code file} as {@code options} say.
+     *
+     * @throws ModelImportException naming what is wrong with the file, before any work
+     */
+    public static ImportedModel load(Path file, ImportOptions options) {
+        if (file == null) {
+            throw new IllegalArgumentException("file must not be null");
+        }
+        if (Files.isDirectory(file)) {
+            throw new ModelImportException(file + " is a directory, not a model file (a TensorFlow SavedModel?"
+                    + " save a Keras model with model.save('m.h5'))");
+        }
+        if (!Files.isReadable(file)) {
+            throw new ModelImportException("cannot read the model file " + file + " (missing or not readable)");
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ModelImportException("cannot read the model file " + file + ": " + e.getMessage(), e);
+        }
+        return load(bytes, file.getFileName().toString(), file, options);
+    }
+
+    /** Reads a model from {@code in} (read to its end, not closed) with its own loss. */
+    public static ImportedModel load(InputStream in) {
+        return load(in, ImportOptions.defaults());
+    }
+
+    /** Reads a model from {@code in} (read to its end, not closed) as {@code options} say. */
+    public static ImportedModel load(InputStream in, ImportOptions options) {
+        if (in == null) {
+            throw new IllegalArgumentException("in must not be null");
+        }
+        try {
+            return load(in.readAllBytes(), "stream", null, options);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the model stream", e);
+        }
+    }
+
+    /** The ONNX ops the converter supports. */
+    public static List<String> supportedOnnxOps() {
+        return OnnxImporter.LAYER_OPS;
+    }
+
+    private static ImportedModel load(byte[] bytes, String source, Path file, ImportOptions options) {
+        if (options == null) {
+            throw new IllegalArgumentException("options must not be null");
+        }
+        if (bytes.length == 0) {
+            throw new ModelImportException(source + " is empty, not a model");
+        }
+        if (startsWith(bytes, new byte[] {'P', 'K', 3, 4})) {
+            return zip(bytes, source, options);
+        }
+        if (startsWith(bytes, HDF5)) {
+            return KerasImporter.load(bytes, source, file, options);
+        }
+        Onnx.ModelProto onnx;
+        try {
+            onnx = Onnx.ModelProto.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
+            onnx = null;
+        }
+        if (onnx == null || !OnnxImporter.isModel(onnx)) {
+            throw new ModelImportException(source + " is not a model file this library reads: neither a DL4J zip,"
+                    + " a Keras HDF5 file nor an ONNX model (it starts with " + head(bytes) + ")");
+        }
+        return OnnxImporter.convert(onnx, source, options);
+    }
+
+    private static ImportedModel zip(byte[] bytes, String source, ImportOptions options) {
+        Set<String> entries = new HashSet<>();
+        List<String> names = new ArrayList<>();
+        String configuration = null;
+        try (ZipInputStream z = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+            for (ZipEntry e = z.getNextEntry(); e != null; e = z.getNextEntry()) {
+                entries.add(e.getName());
+                names.add(e.getName());
+                if (e.getName().equals("configuration.json")) {
+                    configuration = new String(z.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new ModelImportException(source + " is a corrupt zip archive (" + e.getMessage() + ")", e);
+        }
+        if (entries.contains("config.json") && (entries.contains("model.weights.h5")
+                || entries.contains("metadata.json"))) {
+            throw new ModelImportException(source + " is a Keras 3 .keras archive, which is not supported: save the"
+                    + " model in the HDF5 format instead, model.save('m.h5')");
+        }
+        if (names.stream().anyMatch(n -> n.endsWith("data.pkl"))) {
+            throw new ModelImportException(source + " is a PyTorch torch.save file (pickled, not a graph): export"
+                    + " the model with torch.onnx.export(model.eval(), example_input, 'm.onnx')");
+        }
+        if (configuration == null || !entries.contains("coefficients.bin")) {
+            throw new ModelImportException(source + " is a zip archive but not a DL4J model (no configuration.json"
+                    + " and coefficients.bin; it holds " + names.subList(0, Math.min(5, names.size())) + ")");
+        }
+        return Dl4jImporter.load(bytes, configuration, source, options);
+    }
+
+    private static boolean startsWith(byte[] bytes, byte[] prefix) {
+        if (bytes.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (bytes[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String head(byte[] bytes) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(8, bytes.length); i++) {
+            sb.append(String.format("%02x", bytes[i] & 0xff));
+        }
+        return "0x" + sb;
+    }
+}

@@ -1,0 +1,62 @@
+package org.landscape4j.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/** What the ONNX converter builds: outputs equal PyTorch's, parameter names and layouts are PyTorch's. */
+class OnnxImportTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cnn.onnx", "cnn-folded.onnx"})
+    void cnnProbabilitiesEqualPyTorch(String file) {
+        ImportedModel m = Models.load(PyTorchFixtures.file(file),
+                ImportOptions.withLoss(Loss.CROSS_ENTROPY).withDataType(DataType.DOUBLE));
+        DataSet data = PyTorchFixtures.data("cnn", 10, DataType.DOUBLE);
+        INDArray logits = Nd4j.createFromNpyFile(PyTorchFixtures.file("cnn-logits.npy").toFile());
+        INDArray want = Transforms.softmax(logits.castTo(DataType.DOUBLE));
+        INDArray got = ((ComputationGraph) m.model()).outputSingle(data.getFeatures());
+        assertThat(got.sub(want).amaxNumber().doubleValue()).as(m.description()).isLessThan(1e-6);
+    }
+
+    @Test
+    void parametersKeepPyTorchNamesOrderAndShapes() {
+        ImportedModel m = Models.load(PyTorchFixtures.file("cnn.onnx"), Loss.CROSS_ENTROPY);
+        assertThat(m.parameters().names()).containsExactly("conv1.weight", "conv1.bias", "bn1.weight", "bn1.bias",
+                "bn1.running_mean", "bn1.running_var", "conv2.weight", "bn2.weight", "bn2.bias", "bn2.running_mean",
+                "bn2.running_var", "conv3.weight", "bn3.weight", "bn3.bias", "bn3.running_mean", "bn3.running_var",
+                "conv4.weight", "conv4.bias", "bn4.weight", "bn4.bias", "bn4.running_mean", "bn4.running_var",
+                "fc.weight", "fc.bias");
+        OriginParameter fc = m.parameters().parameter("fc.weight");
+        assertThat(fc.shape()).containsExactly(10, 62);
+        assertThat(fc.segment().shape()).containsExactly(62, 10);
+        assertThat(fc.isPermuted()).isTrue();
+        assertThat(m.parameters().parameter("conv1.weight").isPermuted()).isFalse();
+        Map<String, INDArray> back = m.parameters().fromFlat(m.model().params());
+        INDArray w = back.get("fc.weight");
+        ComputationGraph g = m.graph();
+        INDArray dl4j = g.getLayer("fc.Gemm").getParam("W");
+        assertThat(w.getDouble(3, 7)).isEqualTo(dl4j.getDouble(7, 3));
+        INDArray flat = m.parameters().toFlat(back, DataType.FLOAT);
+        INDArray params = m.model().params();
+        for (OriginParameter p : m.parameters().parameters()) {
+            var s = p.segment();
+            var a = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+                    org.nd4j.linalg.indexing.NDArrayIndex.interval(s.offset(), s.offset() + s.length()));
+            var b = params.reshape(params.length()).get(
+                    org.nd4j.linalg.indexing.NDArrayIndex.interval(s.offset(), s.offset() + s.length()));
+            assertThat(a.equals(b)).as(p + " " + s + " " + a + " vs " + b).isTrue();
+        }
+        assertThat(flat.reshape(flat.length()).equals(params.reshape(params.length()))).isTrue();
+    }
+}

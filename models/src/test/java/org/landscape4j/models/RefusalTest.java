@@ -1,0 +1,185 @@
+package org.landscape4j.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.landscape4j.models.OnnxGraphs.integer;
+import static org.landscape4j.models.OnnxGraphs.ints;
+import static org.landscape4j.models.OnnxGraphs.model;
+import static org.landscape4j.models.OnnxGraphs.node;
+import static org.landscape4j.models.OnnxGraphs.stream;
+import static org.landscape4j.models.OnnxGraphs.weight;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every bad input is refused before any work, in one line that names the thing. */
+class RefusalTest {
+
+    private static final ImportOptions CE = ImportOptions.withLoss(Loss.CROSS_ENTROPY);
+
+    private static String[] in(String... names) {
+        return names;
+    }
+
+    /** Conv 1->2 3x3 with {@code attrs}, then Flatten and Gemm to 3 outputs (for a [6, 6] input with pad 1). */
+    private static byte[] conv(long flatFeatures, onnx.Onnx.AttributeProto... attrs) {
+        return model(List.of(weight("w", 2, 1, 3, 3), weight("fc.weight", 3, flatFeatures)),
+                node("Conv", "/conv/Conv", in("x", "w"), "c", attrs),
+                node("Flatten", "/Flatten", in("c"), "f", integer("axis", 1)),
+                node("Gemm", "/fc/Gemm", in("f", "fc.weight"), "y", integer("transB", 1)));
+    }
+
+    @Test
+    void aSmallJavaBuiltGraphImports() {
+        ImportedModel m = Models.load(stream(conv(2 * 36, ints("pads", 1, 1, 1, 1))), CE);
+        assertThat(m.format()).isEqualTo(ModelFormat.ONNX);
+        assertThat(m.parameters().names()).containsExactly("w", "fc.weight");
+    }
+
+    @Test
+    void asymmetricPaddingIsRefusedNamingTheNode() {
+        assertThatThrownBy(() -> Models.load(stream(conv(2 * 25, ints("pads", 0, 0, 1, 1))), CE))
+                .isInstanceOf(ModelImportException.class)
+                .hasMessage("ONNX node '/conv/Conv' (Conv) has asymmetric pads [0, 0, 1, 1] ([top, left, bottom, "
+                        + "right]); only symmetric padding is supported");
+    }
+
+    @Test
+    void groupedConvolutionIsRefused() {
+        assertThatThrownBy(() -> Models.load(stream(conv(2 * 16, integer("group", 2))), CE))
+                .isInstanceOf(ModelImportException.class)
+                .hasMessageContaining("'/conv/Conv' (Conv) is a grouped convolution (group=2)");
+    }
+
+    @Test
+    void unsupportedOpIsRefusedNamingOpNodeAndTheSupportedList() {
+        byte[] bytes = model(List.of(weight("fc.weight", 3, 36)),
+                node("Flatten", "/Flatten", in("x"), "f", integer("axis", 1)),
+                node("Gemm", "/fc/Gemm", in("f", "fc.weight"), "g", integer("transB", 1)),
+                node("Erf", "/act/Erf", in("g"), "y"));
+        assertThatThrownBy(() -> Models.load(stream(bytes), CE))
+                .isInstanceOf(ModelImportException.class)
+                .hasMessageStartingWith("ONNX op Erf (node '/act/Erf') is not supported; supported ops: Conv, Gemm, "
+                        + "MatMul, Add, BatchNormalization");
+    }
+
+    @Test
+    void ceilModeThatChangesTheOutputSizeIsRefused() {
+        byte[] bytes = model(List.of(weight("fc.weight", 3, 9)),
+                node("MaxPool", "/pool/MaxPool", in("x"), "p", ints("kernel_shape", 3, 3), ints("strides", 2, 2),
+                        integer("ceil_mode", 1)),
+                node("Flatten", "/Flatten", in("p"), "f", integer("axis", 1)),
+                node("Gemm", "/fc/Gemm", in("f", "fc.weight"), "y", integer("transB", 1)));
+        assertThatThrownBy(() -> Models.load(stream(bytes), CE))
+                .isInstanceOf(ModelImportException.class)
+                .hasMessageContaining("'/pool/MaxPool' (MaxPool) has ceil_mode=1, which gives 3 outputs along an axis"
+                        + " of 6 where DL4J's pooling gives 2");
+    }
+
+    @Test
+    void aReshapeThatIsNotAFlattenIsRefused() {
+        onnx.Onnx.TensorProto shape = onnx.Onnx.TensorProto.newBuilder().setName("shape").addDims(3)
+                .setDataType(onnx.Onnx.TensorProto.DataType.INT64_VALUE).addInt64Data(0).addInt64Data(6)
+                .addInt64Data(6).build();
+        byte[] bytes = model(List.of(shape),
+                node("Reshape", "/Reshape", in("x", "shape"), "y"));
+        assertThatThrownBy(() -> Models.load(stream(bytes), CE))
+                .isInstanceOf(ModelImportException.class)
+                .hasMessageContaining("'/Reshape' (Reshape) reshapes [1, 6, 6] to [0, 6, 6]; only a flatten");
+    }
+
+    @Test
+    void aMissingLossIsRefusedSayingWhatToGive() {
+        assertThatThrownBy(() -> Models.load(PyTorchFixtures.file("mlp.onnx")))
+                .isInstanceOf(ModelImportException.class)
+                .hasMessage("an ONNX model carries no loss: give one (cross-entropy or mse), e.g. "
+                        + "Models.load(path, Loss.CROSS_ENTROPY) or --loss cross-entropy");
+    }
+
+    @Test
+    void anUnknownLossNameIsRefusedListingTheKnownOnes() {
+        assertThatThrownBy(() -> Loss.of("hinge")).hasMessage("unknown loss 'hinge', known: cross-entropy, mse");
+        assertThat(Loss.of("Cross_Entropy")).isEqualTo(Loss.CROSS_ENTROPY);
+    }
+
+    @Test
+    void aForeignFileIsRefusedByContent(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("model.onnx");
+        Files.writeString(f, "this is not a network at all, just text that happens to end in .onnx");
+        assertThatThrownBy(() -> Models.load(f, CE))
+                .isInstanceOf(ModelImportException.class)
+                .hasMessageStartingWith("model.onnx is not a model file this library reads: neither a DL4J zip, a"
+                        + " Keras HDF5 file nor an ONNX model (it starts with 0x");
+    }
+
+    @Test
+    void aTruncatedOnnxFileIsRefused() throws IOException {
+        byte[] whole = Files.readAllBytes(PyTorchFixtures.file("cnn.onnx"));
+        byte[] half = java.util.Arrays.copyOf(whole, whole.length / 2);
+        assertThatThrownBy(() -> Models.load(stream(half), CE)).isInstanceOf(ModelImportException.class)
+                .hasMessageContaining("is not a model file");
+    }
+
+    @Test
+    void emptyAndMissingFilesAreRefused(@TempDir Path dir) throws IOException {
+        Path empty = Files.write(dir.resolve("empty.h5"), new byte[0]);
+        assertThatThrownBy(() -> Models.load(empty)).hasMessage("empty.h5 is empty, not a model");
+        assertThatThrownBy(() -> Models.load(dir.resolve("nope.onnx")))
+                .hasMessageStartingWith("cannot read the model file").hasMessageContaining("nope.onnx");
+        assertThatThrownBy(() -> Models.load(dir)).hasMessageContaining("is a directory, not a model file");
+    }
+
+    @Test
+    void aKeras3ArchiveIsRefusedSayingWhatToSave() throws IOException {
+        byte[] zip = zip("config.json", "metadata.json", "model.weights.h5");
+        assertThatThrownBy(() -> Models.load(stream(zip)))
+                .isInstanceOf(ModelImportException.class)
+                .hasMessage("stream is a Keras 3 .keras archive, which is not supported: save the model in the HDF5 "
+                        + "format instead, model.save('m.h5')");
+    }
+
+    @Test
+    void aTorchSaveFileIsRefusedSayingHowToExport() throws IOException {
+        byte[] zip = zip("archive/data.pkl", "archive/version");
+        assertThatThrownBy(() -> Models.load(stream(zip)))
+                .isInstanceOf(ModelImportException.class)
+                .hasMessageContaining("a PyTorch torch.save file").hasMessageContaining("torch.onnx.export");
+    }
+
+    @Test
+    void anOtherZipIsRefused() throws IOException {
+        assertThatThrownBy(() -> Models.load(stream(zip("readme.txt"))))
+                .isInstanceOf(ModelImportException.class)
+                .hasMessageContaining("is a zip archive but not a DL4J model");
+    }
+
+    @Test
+    void anHdf5FileThatIsNotKerasIsRefused(@TempDir Path dir) throws IOException {
+        byte[] bytes = new byte[64];
+        System.arraycopy(new byte[] {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'}, 0, bytes, 0, 8);
+        Path f = Files.write(dir.resolve("broken.h5"), bytes);
+        assertThatThrownBy(() -> Models.load(f, CE)).isInstanceOf(ModelImportException.class)
+                .hasMessageContaining("broken.h5");
+    }
+
+    private static byte[] zip(String... entries) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(out)) {
+            for (String e : entries) {
+                z.putNextEntry(new ZipEntry(e));
+                z.write("{}".getBytes(StandardCharsets.UTF_8));
+                z.closeEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+}

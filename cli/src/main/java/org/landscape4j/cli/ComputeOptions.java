@@ -54,18 +54,23 @@ final class ComputeOptions {
             description = "output directory; a matching checkpoint in it is resumed")
     Path out;
 
-    @Option(names = "--workers", defaultValue = "0", paramLabel = "N", description = "worker threads (default: by cores)")
-    int workers;
+    /** The most {@code --workers}: what {@code Execution} allows. */
+    static final int MAX_WORKERS = 256;
+
+    @Option(names = "--workers", paramLabel = "N",
+            description = "worker threads, 1 to " + MAX_WORKERS + " (default: by cores: cores / ND4J threads per op,"
+                    + " at most 8)")
+    Integer workers;
 
     @Option(names = "--master", paramLabel = "URL",
             description = "compute the points on Apache Spark: local[2], local[2,4] (retrying failed tasks),"
                     + " spark://host:7077, ... (default: this JVM's worker threads)")
     String master;
 
-    @Option(names = "--points-per-task", defaultValue = "0", paramLabel = "N",
-            description = "with --master: grid points per Spark task (default: about 4 tasks per core, at most 64"
-                    + " points each)")
-    int pointsPerTask;
+    @Option(names = "--points-per-task", paramLabel = "N",
+            description = "with --master: grid points per Spark task, N >= 1 (default: about 4 tasks per core, at most"
+                    + " 64 points each)")
+    Integer pointsPerTask;
 
     /**
      * What a command computes: the model, its directions, their seed and the grid's axes (one for a line, two for a
@@ -85,17 +90,18 @@ final class ComputeOptions {
      */
     int run(Supplier<Subject> subject) throws IOException {
         checkOptions();
-        Subject what = subject.get();
+        SparkExecutor spark = spark();
         RunDirectory dir = new RunDirectory(out);
-        SparkExecutor spark = null;
         Landscape landscape;
         LandscapeResult result;
         try {
-            spark = spark();
-            landscape = landscape(what, spark);
-            result = compute(landscape, dir.checkpoint());
-        } catch (IllegalArgumentException e) {
-            throw new BadInput(ModelFile.firstLine(e));
+            Subject what = subject.get();
+            try {
+                landscape = landscape(what, spark);
+                result = compute(landscape, dir.checkpoint());
+            } catch (IllegalArgumentException e) {
+                throw new BadInput(ModelFile.firstLine(e));
+            }
         } finally {
             if (spark != null) {
                 spark.close();
@@ -118,36 +124,58 @@ final class ComputeOptions {
         for (EvaluationSet set : evaluationSets(what.model())) {
             b = b.evaluateOn(set);
         }
-        if (workers != 0) {
+        if (workers != null) {
             b = b.workers(workers);
         }
         return (spark == null ? b : b.executor(spark)).build();
     }
 
-    /** With {@code --master}, a Spark executor that {@link #run} closes; else {@code null}. */
+    /**
+     * With {@code --master}, a Spark executor that {@link #run} closes, its URL checked now (its Spark context is
+     * made on the first point); else {@code null}.
+     *
+     * @throws BadInput naming the URL and the forms Spark accepts when Spark would refuse it
+     */
     private SparkExecutor spark() {
-        if (master != null) {
-            // Spark's own INFO lines (one per task) would bury the progress bar.
-            System.setProperty("org.slf4j.simpleLogger.log.org.apache.spark", "warn");
-            return SparkExecutor.master(master).pointsPerTask(pointsPerTask);
+        if (master == null) {
+            return null;
         }
-        if (pointsPerTask != 0) {
-            throw new BadInput("--points-per-task needs --master");
+        SparkExecutor spark;
+        try {
+            spark = SparkExecutor.master(master);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput("--master: " + e.getMessage());
         }
-        return null;
+        // Spark's own INFO lines (one per task) would bury the progress bar.
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.spark", "warn");
+        return pointsPerTask == null ? spark : spark.pointsPerTask(pointsPerTask);
     }
 
     /**
-     * Checks the options that need no file read, before any work: {@code --limit} at least 1, {@code --out} not a
-     * file.
+     * Checks the options that need no file read, before any work: {@code --limit}, {@code --workers} and
+     * {@code --points-per-task} in range (left out for their defaults; none takes 0 for "default"),
+     * {@code --points-per-task} only with {@code --master}, and an {@code --out} directory that exists or can be
+     * created.
      */
     private void checkOptions() {
         if (limit != null && limit < 1) {
             throw new BadInput("--limit must be >= 1, was " + limit + " (leave it out to evaluate on all examples)");
         }
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new BadInput("--out " + out + " is a file, not a directory");
+        if (workers != null && workers < 1) {
+            throw new BadInput("--workers must be >= 1, was " + workers + "; leave it out for the default (cores /"
+                    + " ND4J threads per op, at most 8)");
         }
+        if (workers != null && workers > MAX_WORKERS) {
+            throw new BadInput("--workers must be <= " + MAX_WORKERS + ", was " + workers);
+        }
+        if (pointsPerTask != null && master == null) {
+            throw new BadInput("--points-per-task needs --master");
+        }
+        if (pointsPerTask != null && pointsPerTask < 1) {
+            throw new BadInput("--points-per-task must be >= 1, was " + pointsPerTask + "; leave it out for the"
+                    + " default (about 4 tasks per core, at most 64 points each)");
+        }
+        RunDirectory.checkCanBeCreated(out);
     }
 
     private List<EvaluationSet> evaluationSets(Model model) {
@@ -155,8 +183,8 @@ final class ComputeOptions {
         List<EvaluationSet> sets = new ArrayList<>();
         sets.add(EvaluationSet.of("train", EvaluationData.load(data, idxPrefix, model, examples)));
         if (testData != null) {
-            DataSet test = EvaluationData.load(testData, idxPrefix.equals("train") ? "t10k" : idxPrefix, model,
-                    examples);
+            DataSet test = EvaluationData.load("--test-data", testData, idxPrefix.equals("train") ? "t10k"
+                    : idxPrefix, model, examples);
             sets.add(EvaluationSet.of("test", test));
         }
         return sets;

@@ -30,29 +30,40 @@ final class EvaluationData {
     private EvaluationData() {
     }
 
+    /** {@link #load(String, Path, String, Model, int)} of {@code --data}. */
     static DataSet load(Path path, String idxPrefix, Model model, int limit) {
+        return load("--data", path, idxPrefix, model, limit);
+    }
+
+    /**
+     * The examples in {@code path}, at most {@code limit}, shaped for {@code model}.
+     *
+     * @param option the option that named the path, for the messages: {@code --data} or {@code --test-data}
+     * @throws BadInput naming the option and the path when the file is missing, unreadable or does not fit
+     */
+    static DataSet load(String option, Path path, String idxPrefix, Model model, int limit) {
         if (!Files.exists(path)) {
-            throw new BadInput("--data: " + path + " does not exist");
+            throw new BadInput(option + ": " + path + " does not exist");
         }
         DataSet data;
         if (Files.isDirectory(path)) {
-            data = idx(path, idxPrefix, classes(model));
+            data = idx(option, path, idxPrefix, classes(option, model));
         } else if (path.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
-            data = csv(path, classes(model));
+            data = csv(option, path, classes(option, model));
         } else {
             data = new DataSet();
             try {
                 data.load(path.toFile());
             } catch (RuntimeException e) {
-                throw new BadInput("--data: " + path + " is not a saved DL4J DataSet, a .csv file or an IDX directory ("
-                        + ModelFile.firstLine(e) + ")");
+                throw new BadInput(option + ": " + path + " is not a saved DL4J DataSet, a .csv file or an IDX"
+                        + " directory (" + ModelFile.firstLine(e) + ")");
             }
             if (data.getFeatures() == null || data.getLabels() == null) {
-                throw new BadInput("--data: " + path + " holds no features or no labels");
+                throw new BadInput(option + ": " + path + " holds no features or no labels");
             }
         }
         if (data.numExamples() == 0) {
-            throw new BadInput("--data: " + path + " holds no examples");
+            throw new BadInput(option + ": " + path + " holds no examples");
         }
 
         if (limit > 0 && limit < data.numExamples()) {
@@ -111,7 +122,7 @@ final class EvaluationData {
     }
 
     /** The number of outputs of the model's (first) output layer. */
-    static int classes(Model model) {
+    static int classes(String option, Model model) {
         org.deeplearning4j.nn.conf.layers.Layer out;
         if (model instanceof MultiLayerNetwork net) {
             out = net.getLayer(net.getnLayers() - 1).conf().getLayer();
@@ -120,7 +131,7 @@ final class EvaluationData {
             out = g.getLayer(g.getConfiguration().getNetworkOutputs().get(0)).conf().getLayer();
         }
         if (!(out instanceof FeedForwardLayer ff)) {
-            throw new BadInput("--data: the model's output layer " + out.getClass().getSimpleName()
+            throw new BadInput(option + ": the model's output layer " + out.getClass().getSimpleName()
                     + " has no output size; use a saved DataSet");
         }
         return (int) ff.getNOut();
@@ -138,7 +149,7 @@ final class EvaluationData {
      * Reads the CSV with Apache Commons CSV (quoted cells, errors with line numbers); the delimiter (comma, semicolon
      * or tab) is the one the first line uses.
      */
-    private static DataSet csv(Path file, int classes) {
+    private static DataSet csv(String option, Path file, int classes) {
         List<float[]> rows = new ArrayList<>();
         int columns = -1;
         try (java.io.Reader in = Files.newBufferedReader(file);
@@ -157,24 +168,25 @@ final class EvaluationData {
                         columns = record.size();          // a header line
                         continue;
                     }
-                    throw new BadInput("--data: " + file + " line " + line + " is not numeric: "
+                    throw new BadInput(option + ": " + file + " line " + line + " is not numeric: "
                             + String.join(",", record.toList()));
                 }
                 if (columns >= 0 && record.size() != columns) {
-                    throw new BadInput("--data: " + file + " line " + line + " has " + record.size()
+                    throw new BadInput(option + ": " + file + " line " + line + " has " + record.size()
                             + " columns, the first line has " + columns);
                 }
                 columns = record.size();
                 rows.add(row);
             }
         } catch (IOException | java.io.UncheckedIOException e) {
-            throw new BadInput("--data: cannot read " + file + " (" + e.getMessage() + ")");
+            throw new BadInput(option + ": cannot read " + file + " (" + e.getMessage() + ")");
         }
         if (rows.isEmpty()) {
-            throw new BadInput("--data: " + file + " holds no examples");
+            throw new BadInput(option + ": " + file + " holds no examples");
         }
         if (columns < 2) {
-            throw new BadInput("--data: " + file + " has " + columns + " column; expected the features, then the class");
+            throw new BadInput(option + ": " + file + " has " + columns + " column; expected the features, then the"
+                    + " class");
         }
         int n = rows.size();
         int d = columns - 1;
@@ -185,7 +197,7 @@ final class EvaluationData {
             System.arraycopy(r, 0, x, i * d, d);
             int label = (int) r[d];
             if (label != r[d] || label < 0 || label >= classes) {
-                throw new BadInput("--data: " + file + " example " + (i + 1) + " has class " + r[d]
+                throw new BadInput(option + ": " + file + " example " + (i + 1) + " has class " + r[d]
                         + ", the model has " + classes + " outputs (classes 0.." + (classes - 1) + ")");
             }
             y[i * classes + label] = 1f;
@@ -194,14 +206,14 @@ final class EvaluationData {
                 Nd4j.create(y, new long[] {n, classes}, DataType.FLOAT));
     }
 
-    private static DataSet idx(Path dir, String prefix, int classes) {
+    private static DataSet idx(String option, Path dir, String prefix, int classes) {
         try {
             return org.landscape4j.io.IdxFiles.read(dir, prefix, classes, Integer.MAX_VALUE);
         } catch (IllegalArgumentException e) {
-            throw new BadInput("--data: " + e.getMessage() + (e.getMessage().contains("has no ")
+            throw new BadInput(option + ": " + e.getMessage() + (e.getMessage().contains("has no ")
                     ? " (an IDX directory needs images and labels; --idx-prefix picks train or t10k)" : ""));
         } catch (java.io.UncheckedIOException e) {
-            throw new BadInput("--data: " + e.getMessage());
+            throw new BadInput(option + ": " + e.getMessage());
         }
     }
 }

@@ -48,6 +48,64 @@ final class RunDirectory {
         this.dir = dir;
     }
 
+    /**
+     * Checks before any work that {@code --out} can hold a run: not empty, a directory if it exists, else one that
+     * can be created. Only the file system knows the last (permissions, read-only mounts, {@code /proc}), so the
+     * missing directories are created and removed again; the run creates them for good when it writes.
+     *
+     * @throws BadInput naming the directory and why it cannot be one
+     */
+    static void checkCanBeCreated(Path dir) {
+        if (dir.toString().isEmpty()) {
+            throw new BadInput("--out must not be empty");
+        }
+        if (Files.isDirectory(dir)) {
+            if (!Files.isWritable(dir)) {
+                throw new BadInput("--out " + dir + " is not writable");
+            }
+            return;
+        }
+        if (Files.exists(dir)) {
+            throw new BadInput("--out " + dir + " is a file, not a directory");
+        }
+        List<Path> missing = new ArrayList<>();                      // deepest first
+        Path existing = dir.toAbsolutePath().normalize();
+        while (existing != null && !Files.exists(existing, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            missing.add(existing);                                   // a dangling link is not missing: kept
+            existing = existing.getParent();
+        }
+        if (existing != null && !Files.isDirectory(existing)) {
+            throw new BadInput("--out " + dir + " cannot be created: " + existing
+                    + (Files.isRegularFile(existing) ? " is a file, not a directory" : " is not a directory"));
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new BadInput("--out " + dir + " cannot be created: " + reason(e));
+        } finally {
+            for (Path p : missing) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // not empty: someone else's by now
+                }
+            }
+        }
+    }
+
+    /** {@code /proc/nope: No such file or directory}, as {@code mkdir} says it. */
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f) {
+            String why = f.getReason() != null ? f.getReason()
+                    : e instanceof java.nio.file.NoSuchFileException ? "No such file or directory"
+                    : e instanceof java.nio.file.AccessDeniedException ? "Permission denied"
+                    : e instanceof java.nio.file.FileAlreadyExistsException ? "File exists"
+                    : e.getClass().getSimpleName();
+            return (f.getFile() != null ? f.getFile() + ": " : "") + why;
+        }
+        return ModelFile.firstLine(e);
+    }
+
     Path checkpoint() {
         return dir.resolve(CHECKPOINT);
     }

@@ -41,15 +41,6 @@ class SparkMasterTest {
         assertThat(Files.readString(dir.resolve("spark/surface.csv"))).isEqualTo(expected);
     }
 
-    @Test
-    void pointsPerTaskWithoutMasterIsRefused() {
-        LandscapeCommandTest.Result r = LandscapeCommandTest.run("surface", "--model",
-                inputs.model().toString(), "--data", inputs.csv().toString(), "--grid",
-                "-1:1:3", "--out", dir.resolve("x").toString(), "--points-per-task", "4");
-        assertThat(r.code()).isEqualTo(LandscapeCommand.EXIT_BAD_INPUT);
-        assertThat(r.reason()).isEqualTo("landscape: --points-per-task needs --master");
-    }
-
     private static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

@@ -122,6 +122,10 @@ class LandscapeBuilderTest {
         assertThatThrownBy(() -> ok.axes(Axis.linear(-1, 1, 3)).spec()).hasMessage("directions(..., 2) needs 2 axes, was 1");
         assertThatThrownBy(() -> ok.batchSize(0)).hasMessage("batch size must be >= 1, was 0");
         assertThatThrownBy(() -> landscape(b -> null)).hasMessageContaining("returned null");
-        assertThatThrownBy(() -> ok.workers(0)).hasMessage("workers must be >= 1, was 0");
+        assertThatThrownBy(() -> ok.workers(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("workers must be >= 1, was 0; leave workers(...) out for the default"
+                        + " (Execution.defaultWorkers())");
+        assertThatThrownBy(() -> ok.workers(-1)).hasMessageStartingWith("workers must be >= 1, was -1; ");
+        assertThatThrownBy(() -> ok.workers(257)).hasMessage("workers must be <= 256, was 257");
     }
 }

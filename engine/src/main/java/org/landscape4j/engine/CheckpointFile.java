@@ -30,8 +30,12 @@ import java.util.zip.CRC32;
  * many records were dropped is logged as a warning and kept ({@link #droppedRecords()}).
  *
  * <p>An open checkpoint holds an exclusive lock on the file ({@link FileChannel#tryLock()}) until it is closed: a
- * second run on the same file, in this process or another, is refused before it reads or writes anything. A newly
- * created file's directory is forced to disk too, so the file's entry survives a crash.
+ * second run on the same file, in this process or another, is refused before it reads or writes anything. A file
+ * lock belongs to the whole process, and on Linux and other POSIX systems closing any channel on the file releases it
+ * (see {@link java.nio.channels.FileLock}): so the checkpoints this JVM holds are also kept in {@link #HELD}, and a
+ * second run in this JVM is refused from there without opening the file, which would let a run in another process
+ * take the lock from the first one. A newly created file's directory is forced to disk too, so the file's entry
+ * survives a crash.
  */
 final class CheckpointFile implements Closeable {
 
@@ -57,8 +61,18 @@ final class CheckpointFile implements Closeable {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CheckpointFile.class);
 
-    private CheckpointFile(Path path, FileChannel channel, int values, List<Record> recovered, long droppedBytes) {
+    /**
+     * The files of the checkpoints open in this JVM, by {@link #key}; guarded by itself, which is held while a
+     * checkpoint is checked, opened and locked, or closed, so that no channel on a held file is ever opened here.
+     */
+    private static final java.util.Set<Object> HELD = new java.util.HashSet<>();
+
+    private final Object key;
+
+    private CheckpointFile(Path path, Object key, FileChannel channel, int values, List<Record> recovered,
+                           long droppedBytes) {
         this.path = path;
+        this.key = key;
         this.channel = channel;
         this.values = values;
         this.recovered = recovered;
@@ -79,14 +93,40 @@ final class CheckpointFile implements Closeable {
      * @throws UncheckedIOException     when the file cannot be read
      */
     public static void check(Path path, Map<String, String> header) {
-        if (!Files.exists(path)) {
-            return;
+        synchronized (HELD) {
+            if (!Files.exists(path)) {
+                return;
+            }
+            try {
+                refuseIfHeld(path);
+                try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+                    compare(path, readHeader(path, ch), header);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read checkpoint " + path + ": " + e.getMessage(), e);
+            }
         }
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            compare(path, readHeader(path, ch), header);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read checkpoint " + path + ": " + e.getMessage(), e);
+    }
+
+    /**
+     * What identifies a file however it is named: its file key (device and inode on Unix) or, where the platform has
+     * none, its real path. Reads the file's attributes only; the file is not opened.
+     */
+    private static Object key(Path path) throws IOException {
+        Object key = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        return key != null ? key : path.toRealPath();
+    }
+
+    /** Refuses a checkpoint file that a run in this JVM holds open; to be called holding {@link #HELD}. */
+    private static void refuseIfHeld(Path path) throws IOException {
+        if (HELD.contains(key(path))) {
+            throw inUse(path);
         }
+    }
+
+    private static IllegalArgumentException inUse(Path path) {
+        return new IllegalArgumentException("checkpoint " + path + " is in use by another run; wait for it to finish"
+                + " or use another output directory");
     }
 
     /**
@@ -97,22 +137,35 @@ final class CheckpointFile implements Closeable {
      * @throws IllegalArgumentException as {@link #check}
      */
     public static CheckpointFile open(Path path, Map<String, String> header, int values) {
+        synchronized (HELD) {
+            CheckpointFile file = openUnlocked(path, header, values);
+            HELD.add(file.key);
+            return file;
+        }
+    }
+
+    /** {@link #open}, holding {@link #HELD}. */
+    private static CheckpointFile openUnlocked(Path path, Map<String, String> header, int values) {
         try {
             Path parent = path.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
             boolean created = !Files.exists(path);
+            if (!created) {
+                refuseIfHeld(path);
+            }
             FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
                     StandardOpenOption.CREATE);
             try {
                 lock(path, ch);
+                Object key = key(path);
                 if (created && parent != null) {
                     forceDirectory(parent);
                 }
                 if (ch.size() == 0) {
                     writeHeader(ch, header);
-                    return new CheckpointFile(path, ch, values, List.of(), 0);
+                    return new CheckpointFile(path, key, ch, values, List.of(), 0);
                 }
                 compare(path, readHeader(path, ch), header);
                 List<Record> records = new ArrayList<>();
@@ -154,7 +207,7 @@ final class CheckpointFile implements Closeable {
                             records.size());
                 }
                 ch.position(good);
-                return new CheckpointFile(path, ch, values, List.copyOf(records), dropped);
+                return new CheckpointFile(path, key, ch, values, List.copyOf(records), dropped);
             } catch (IOException | RuntimeException e) {
                 ch.close();
                 throw e;
@@ -170,11 +223,10 @@ final class CheckpointFile implements Closeable {
         try {
             lock = ch.tryLock();
         } catch (java.nio.channels.OverlappingFileLockException e) {
-            lock = null;                                  // held by this process
+            lock = null;                                  // held by this process, through a channel not opened here
         }
         if (lock == null) {
-            throw new IllegalArgumentException("checkpoint " + path + " is in use by another run; wait for it to"
-                    + " finish or use another output directory");
+            throw inUse(path);
         }
     }
 
@@ -307,13 +359,20 @@ final class CheckpointFile implements Closeable {
     /** Forces what is written to the disk and closes the file. */
     @Override
     public synchronized void close() {
-        try {
-            if (channel.isOpen()) {
-                force();
-                channel.close();
+        synchronized (HELD) {
+            try {
+                if (channel.isOpen()) {
+                    try {
+                        force();
+                    } finally {
+                        channel.close();
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot close checkpoint " + path + ": " + e.getMessage(), e);
+            } finally {
+                HELD.remove(key);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot close checkpoint " + path + ": " + e.getMessage(), e);
         }
     }
 }

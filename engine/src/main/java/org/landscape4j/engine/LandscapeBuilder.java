@@ -199,11 +199,18 @@ public final class LandscapeBuilder {
     /**
      * Parallel workers, each with its own network copy and activation buffers (default
      * {@code Execution.defaultWorkers()}: cores / ND4J threads per op, at most 8). One worker computes strictly on
-     * demand; {@code n} compute up to {@code n} points ahead of demand.
+     * demand; {@code n} compute up to {@code n} points ahead of demand. For the default leave this out: there is no
+     * count that means "default".
+     *
+     * @param count 1 to 256
      */
     public LandscapeBuilder workers(int count) {
         if (count < 1) {
-            throw new IllegalArgumentException("workers must be >= 1, was " + count);
+            throw new IllegalArgumentException("workers must be >= 1, was " + count + "; leave workers(...) out for"
+                    + " the default (Execution.defaultWorkers())");
+        }
+        if (count > 256) {                                    // Execution's bound, named here without its "0 = default"
+            throw new IllegalArgumentException("workers must be <= 256, was " + count);
         }
         return withExecution(execution.withWorkers(count));
     }

@@ -51,6 +51,36 @@ class CheckpointSafetyTest {
         assertThat(landscape.points(checkpoint).take(3).collectList().block()).hasSize(3);
     }
 
+    /**
+     * A process's file lock is released when any of its channels on the file closes (POSIX): a second run in this JVM
+     * must be refused without opening the file, or a run in another process could then take the first one's lock.
+     */
+    @Test
+    void aSecondWriterRefusedInThisProcessLeavesTheFileLockedAgainstAnotherProcess() throws Exception {
+        Path checkpoint = dir.resolve("held.ckpt");
+        try (CheckpointFile first = CheckpointFile.open(checkpoint, landscape.checkpointHeader(), 2)) {
+            first.append(0, new double[] {1, 2});
+            long size = Files.size(checkpoint);
+            assertThatThrownBy(() -> landscape.points(checkpoint).blockFirst())
+                    .hasMessageContaining("is in use by another run");
+            assertThatThrownBy(() -> CheckpointFile.open(checkpoint, landscape.checkpointHeader(), 2))
+                    .hasMessageContaining("is in use by another run");
+            assertThatThrownBy(() -> CheckpointFile.check(checkpoint, landscape.checkpointHeader()))
+                    .hasMessageContaining("is in use by another run");
+
+            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+            Process child = new ProcessBuilder(javaBin, "-Xmx512m", "-cp", classpath, CheckpointChild.class.getName(),
+                    checkpoint.toString(), "0").redirectErrorStream(true).start();
+            String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(child.exitValue()).as(output).isNotZero();
+            assertThat(output).contains("is in use by another run").doesNotContainPattern("(?m)^point ");
+            assertThat(Files.size(checkpoint)).isEqualTo(size);
+        }
+        assertThat(landscape.points(checkpoint).take(3).collectList().block()).hasSize(3);
+    }
+
     @Test
     void aSecondWriterInAnotherProcessIsRefusedBeforeItWritesAnything() throws Exception {
         Path checkpoint = dir.resolve("run/landscape.ckpt");

@@ -185,7 +185,7 @@ public final class Bench {
     // ---- measurements -------------------------------------------------------------------------------------------
 
     private void compare(String model, Model net, DataSet data) {
-        Landscape l = landscape(net, data, 41, true, 0);
+        Landscape l = landscape(net, data, 41, true);
         INDArray[] d = l.directions();
         INDArray center = net.params().dup();
         double[] xs = l.spec().axes().get(0).values();
@@ -309,7 +309,7 @@ public final class Bench {
     }
 
     private void memory(MultiLayerNetwork net, DataSet data, int grid) {
-        Landscape l = landscape(net, data, grid, true, 0);
+        Landscape l = landscape(net, data, grid, true);
         System.gc();
         MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
         AtomicLong peakHeap = new AtomicLong();
@@ -335,12 +335,20 @@ public final class Bench {
         row(grid + "x" + grid, fmt(rate), fmt(peakHeap.get() / 1e6), fmt(peakOff.get() / 1e6));
     }
 
-    /** Through the public API; {@code workers} 0 is the default. */
+    /** Through the public API, with the default workers. */
+    private static Landscape landscape(Model net, DataSet data, int points, boolean factorize) {
+        return builder(net, data, points, factorize).build();
+    }
+
+    /** Through the public API, with {@code workers} workers. */
     private static Landscape landscape(Model net, DataSet data, int points, boolean factorize, int workers) {
-        LandscapeBuilder b = Landscape.builder().model(net).directions(FILTER_NORMALIZED, 2).seed(1)
+        return builder(net, data, points, factorize).workers(workers).build();
+    }
+
+    private static LandscapeBuilder builder(Model net, DataSet data, int points, boolean factorize) {
+        return Landscape.builder().model(net).directions(FILTER_NORMALIZED, 2).seed(1)
                 .grid(-1, 1, points).evaluateOn("eval", data).metrics(Metric.loss(), Metric.accuracy())
                 .factorizeFirstLayer(factorize);
-        return (workers == 0 ? b : b.workers(workers)).build();
     }
 
     // ---- models and data ----------------------------------------------------------------------------------------

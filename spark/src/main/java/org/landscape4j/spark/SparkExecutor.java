@@ -112,20 +112,29 @@ public final class SparkExecutor implements PointExecutor, AutoCloseable {
      * Computes on a context of its own, created on first use with this master URL ({@code local[2]},
      * {@code local[2,4]} to retry failed tasks locally, {@code spark://host:7077}, ...) and application name
      * {@code landscape4j}; {@link #close()} stops it.
+     *
+     * @throws IllegalArgumentException now, not on first use, for a URL Spark would refuse, naming it and the forms
+     *                                  Spark accepts: {@code local}, {@code local[N]}, {@code local[*]},
+     *                                  {@code local[N,F]}, {@code local-cluster[N,C,MB]},
+     *                                  {@code spark://host:port[,host:port...]}, and {@code yarn} or
+     *                                  {@code k8s://host:port} when their Spark module is on the class path
      */
     public static SparkExecutor master(String url) {
-        if (url == null || url.isBlank()) {
-            throw new IllegalArgumentException("Spark master URL must not be blank, was "
-                    + (url == null ? "null" : "'" + url + "'"));
-        }
+        MasterUrl.check(url);
         return of(new SparkConf().setMaster(url).setAppName("landscape4j"));
     }
 
-    /** Computes on a context of its own, created on first use from {@code conf}; {@link #close()} stops it. */
+    /**
+     * Computes on a context of its own, created on first use from {@code conf}; {@link #close()} stops it.
+     *
+     * @throws IllegalArgumentException now, as {@link #master(String)}, when {@code spark.master} is missing or a URL
+     *                                  Spark would refuse
+     */
     public static SparkExecutor of(SparkConf conf) {
         if (conf == null || !conf.contains("spark.master")) {
             throw new IllegalArgumentException("the Spark configuration must set spark.master, e.g. local[2]");
         }
+        MasterUrl.check(conf.get("spark.master"));
         return new SparkExecutor(new Context(null, conf.clone()), 0);
     }
 

@@ -33,8 +33,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The cancel/GC/concurrency stress of issue 19, as a program for a child JVM ({@link StressTest} runs it and checks
- * its exit code and that no {@code hs_err} file appears): many landscapes one after another on an MLP, a LeNet-like
- * CNN, a conv + batch-norm + pool CNN and a small residual convolutional graph (300 images of 28x28, 9x9 planes);
+ * its exit code and that no {@code hs_err} file appears): many landscapes one after another on two MLPs (on flat
+ * and on image-shaped input), a LeNet-like CNN, a conv + batch-norm + pool CNN and a small residual convolutional graph (300 images of 28x28, 9x9 planes);
  * for each a random worker count 1-4, a random {@link Order}, and three times in four a cancel ({@code take(k)}, k in
  * 1..12 or 13..40), {@code System.gc()} after every third point, and two such landscapes at once on two threads. Every point
  * must equal, bit for bit, the same point of a clean one-worker run.
@@ -54,18 +54,18 @@ public final class StressChild {
     public static void main(String[] args) throws Exception {
         long seconds = Long.parseLong(args[0]);
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
-        DataSet data = images(EXAMPLES, 3);
-        List<Model> nets = List.of(mlp(), lenet(), batchNormCnn(), residual());
-        for (Model net : nets) {                        // a little training, so batch norm has statistics
-            if (net instanceof MultiLayerNetwork m) {
-                m.fit(data);
-            } else {
-                ((ComputationGraph) net).fit(data);
-            }
-        }
+        DataSet images = images(EXAMPLES, 3);
+        DataSet flat = new DataSet(images.getFeatures().reshape(EXAMPLES, SIDE * SIDE), images.getLabels());
+        List<Model> nets = List.of(flatMlp(), mlp(), lenet(), batchNormCnn(), residual());
+        List<DataSet> sets = List.of(flat, images, images, images, images);
         List<double[][]> clean = new ArrayList<>();
-        for (Model net : nets) {
-            clean.add(cleanRun(net, data));
+        for (int i = 0; i < nets.size(); i++) {        // a little training, so batch norm has statistics
+            if (nets.get(i) instanceof MultiLayerNetwork m) {
+                m.fit(sets.get(i));
+            } else {
+                ((ComputationGraph) nets.get(i)).fit(sets.get(i));
+            }
+            clean.add(cleanRun(nets.get(i), sets.get(i)));
         }
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -78,7 +78,7 @@ public final class StressChild {
                 try {
                     while (System.nanoTime() < end && failure.get() == null) {
                         int which = random.nextInt(nets.size());
-                        points.addAndGet(stressOnce(nets.get(which), data, clean.get(which), random));
+                        points.addAndGet(stressOnce(nets.get(which), sets.get(which), clean.get(which), random));
                         landscapes.incrementAndGet();
                     }
                 } catch (Throwable e) {
@@ -183,6 +183,14 @@ public final class StressChild {
     private static OutputLayer softmaxOut(int nOut) {
         return new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(nOut).activation(Activation.SOFTMAX)
                 .build();
+    }
+
+    /** The benchmark's MLP, 784-128-10 on flat images: its first layer is factorized. */
+    static MultiLayerNetwork flatMlp() {
+        return init(base(5).list()
+                .layer(new DenseLayer.Builder().nIn(SIDE * SIDE).nOut(128).activation(Activation.RELU).build())
+                .layer(softmaxOut(10))
+                .build());
     }
 
     static MultiLayerNetwork mlp() {

@@ -34,7 +34,7 @@ final class DenseStep extends Step {
         return (in, out) -> {
             Nd4j.gemm(in[0], w, out, false, false, 1.0, 0.0);
             if (b != null) {
-                out.addiRowVector(b);
+                Broadcasts.addRowVector(out, b);
             }
         };
     }

@@ -40,7 +40,7 @@ final class FusedConvolutionStep extends Step {
                 scale.assign(stats.var).addi(eps);
                 Transforms.sqrt(scale, false);
                 scale.rdivi(stats.gamma);
-                Nd4j.exec(new BroadcastMulOp(w, scale, folded, 0));
+                Broadcasts.exec(new BroadcastMulOp(w, scale, folded, 0));
                 bias.assign(b == null ? Nd4j.zeros(w.dataType(), w.size(0)) : b).subi(stats.mean).muli(scale)
                         .addi(stats.beta);
             }

@@ -86,7 +86,7 @@ final class OutputHead {
                 z = PlanWorker.rows(preOutput, 0, n);
                 Nd4j.gemm(x, w, z, false, false, 1.0, 0.0);
                 if (b != null) {
-                    z.addiRowVector(b);
+                    Broadcasts.addRowVector(z, b);
                 }
             }
             if (output != null) {

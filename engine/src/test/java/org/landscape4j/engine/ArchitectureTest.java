@@ -1,8 +1,11 @@
 package org.landscape4j.engine;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaCall;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -37,6 +40,29 @@ class ArchitectureTest {
                 .whereLayer("plan").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("forward").mayOnlyBeAccessedByLayers("api", "geometry", "plan")
                 .whereLayer("parameters").mayOnlyBeAccessedByLayers("api", "geometry")
+                .check(ENGINE);
+    }
+
+    /**
+     * ND4J M2.1's broadcast path can let GC free an op's dimension array during the native call (see the plan's
+     * {@code Broadcasts}); the inference plan therefore runs broadcasts only through {@code Broadcasts}.
+     */
+    @Test
+    void thePlanRunsBroadcastsOnlyThroughBroadcasts() {
+        DescribedPredicate<JavaCall<?>> broadcast = DescribedPredicate.describe("ND4J's row/column-vector ops or its"
+                + " exec(BroadcastOp)", call -> {
+                    String owner = call.getTargetOwner().getName();
+                    String name = call.getName();
+                    boolean vectorOp = owner.startsWith("org.nd4j.linalg.api.ndarray.")
+                            && (name.endsWith("RowVector") || name.endsWith("ColumnVector"));
+                    boolean exec = owner.startsWith("org.nd4j.") && name.equals("exec")
+                            && call.getTarget().getRawParameterTypes().stream()
+                            .anyMatch(t -> t.isAssignableTo(org.nd4j.linalg.api.ops.BroadcastOp.class));
+                    return vectorOp || exec;
+                });
+        noClasses().that().resideInAPackage("org.landscape4j.engine..")
+                .and().doNotHaveSimpleName("Broadcasts")
+                .should().callMethodWhere(broadcast)
                 .check(ENGINE);
     }
 }

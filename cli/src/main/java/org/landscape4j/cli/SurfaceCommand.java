@@ -32,6 +32,6 @@ final class SurfaceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        return compute.run(() -> directions.around(List.of(grid, ygrid == null ? grid : ygrid)));
+        return compute.run(() -> directions.around(List.of(grid, ygrid == null ? grid : ygrid), compute));
     }
 }

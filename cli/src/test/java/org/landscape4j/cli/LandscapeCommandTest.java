@@ -285,7 +285,7 @@ class LandscapeCommandTest {
         assertUserError(run("surface", "--model", model.toString(), "--data", csv.toString(), "--out", dir.toString(),
                 "--modle", "x"), "landscape: Unknown options: '--modle', 'x' (see `landscape surface --help`)");
         assertUserError(run("surface", "--data", csv.toString(), "--out", dir.toString()),
-                "landscape: Missing required option: '--model=ZIP' (see `landscape surface --help`)");
+                "landscape: Missing required option: '--model=FILE' (or --plane-through A B C, or --pca DIR)");
         assertUserError(run(), "landscape: missing command: surface, line, interpolate or plot (see `landscape --help`)");
     }
 

@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 
 /** {@code landscape surface}: a 2D surface around a saved model along two random directions. */
 @Command(name = "surface", mixinStandardHelpOptions = true,
-        description = "Computes the loss surface of a saved model on a plane of two random directions and writes "
+        description = "Computes the loss surface of a model file (DL4J zip, Keras .h5, ONNX) on a plane of two directions "
+                + "(random, or --directions, --plane-through, --pca, --hessian) and writes "
                 + "surface.h5 (reference layout), directions.h5, surface.csv, .npy, .vtp and PNG charts.")
 final class SurfaceCommand implements Callable<Integer> {
 

@@ -109,6 +109,36 @@ class ImportedModelCommandTest {
     }
 
     @Test
+    void flatCsvRowsForAnImportedCnnAreItsImagesAndItsClassesTheLogits() throws IOException {
+        DataSet d = new DataSet();
+        d.load(cnnData.toFile());
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < d.numExamples(); i++) {
+            float[] x = d.getFeatures().get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)).dup().data().asFloat();
+            for (float v : x) {
+                rows.append(v).append(',');
+            }
+            rows.append(d.getLabels().getRow(i).argMax().getInt(0)).append('\n');
+        }
+        Path flat = Files.writeString(dir.resolve("cnn.csv"), rows);
+        Path out = dir.resolve("csv");
+        LandscapeCommandTest.Result r = LandscapeCommandTest.run("surface", "--model",
+                ONNX.resolve("cnn.onnx").toString(), "--loss", "cross-entropy", "--data", flat.toString(),
+                "--directions", ONNX.resolve("ll-weights-directions.h5").toString(), "--grid", "-1:1:3",
+                "--out", out.toString(), "--workers", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        double[] got = SurfaceHdf5.read(out.resolve("surface.h5")).datasets().get("train_loss");
+        double[][] want;
+        try (HdfFile h5 = new HdfFile(ONNX.resolve("ll-weights-surface.h5"))) {
+            want = (double[][]) h5.getDatasetByPath("train_loss").getData();
+        }
+        for (int i = 0; i < 9; i++) {
+            double w = want[2 * (i / 3)][2 * (i % 3)];
+            assertThat(Math.abs(got[i] - w) / w).as("point %d", i).isLessThanOrEqualTo(1e-5);
+        }
+    }
+
+    @Test
     void planeThroughThreeModelsPcaOfSnapshotsAndHessianDirections() {
         Path[] s = {snapshots.resolve("epoch1.zip"), snapshots.resolve("epoch4.zip"), snapshots.resolve("epoch10.zip")};
         LandscapeCommandTest.Result plane = LandscapeCommandTest.run("surface", "--plane-through", s[0].toString(),

@@ -46,7 +46,8 @@ final class ModelFile {
         if (!Files.isRegularFile(file)) {
             throw new BadInput(option + ": " + file + " is not a file");
         }
-        if (isZip(file)) {
+        // a .zip is meant as a DL4J model: one that is not a zip archive at all is named as such
+        if (isZip(file) || file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
             checkDl4jZip(file, option);
         }
         try {

@@ -74,9 +74,12 @@ final class ComputeOptions {
 
     /**
      * What a command computes: the model, its directions, their seed and the grid's axes (one for a line, two for a
-     * surface).
+     * surface), and what was read and appended when the model was imported ({@code null}: nothing to say).
      */
-    record Subject(Model model, Directions directions, long seed, List<Axis> axes) {
+    record Subject(Model model, Directions directions, long seed, List<Axis> axes, String modelDescription) {
+        Subject(Model model, Directions directions, long seed, List<Axis> axes) {
+            this(model, directions, seed, axes, null);
+        }
     }
 
     /**
@@ -109,6 +112,10 @@ final class ComputeOptions {
         }
         dir.write(result, landscape);
         PrintWriter stdout = stdout();
+        if (what.modelDescription() != null) {
+            dir.note("model.txt", what.modelDescription() + "\n");
+            stdout.println("model: " + what.modelDescription().replace("\n", "\n  "));
+        }
         stdout.println(result);
         stdout.println(dir.summary());
         stdout.flush();
@@ -176,6 +183,11 @@ final class ComputeOptions {
                     + " default (about 4 tasks per core, at most 64 points each)");
         }
         RunDirectory.checkCanBeCreated(out);
+    }
+
+    /** The {@code --data} set as the run evaluates it (for directions computed from the data, e.g. the Hessian). */
+    DataSet trainingData(Model model) {
+        return EvaluationData.load(data, idxPrefix, model, limit == null ? Integer.MAX_VALUE : limit);
     }
 
     private List<EvaluationSet> evaluationSets(Model model) {

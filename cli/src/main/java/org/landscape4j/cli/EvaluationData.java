@@ -128,7 +128,17 @@ final class EvaluationData {
             out = net.getLayer(net.getnLayers() - 1).conf().getLayer();
         } else {
             ComputationGraph g = (ComputationGraph) model;
-            out = g.getLayer(g.getConfiguration().getNetworkOutputs().get(0)).conf().getLayer();
+            String vertex = g.getConfiguration().getNetworkOutputs().get(0);
+            out = g.getLayer(vertex).conf().getLayer();
+            // an imported graph ends in a loss (or activation) layer of unset size: the size is its input's
+            for (int hops = 0; hops < 8 && out instanceof FeedForwardLayer ff && ff.getNOut() <= 0; hops++) {
+                List<String> inputs = g.getConfiguration().getVertexInputs().get(vertex);
+                if (inputs == null || inputs.size() != 1 || g.getLayer(inputs.get(0)) == null) {
+                    break;
+                }
+                vertex = inputs.get(0);
+                out = g.getLayer(vertex).conf().getLayer();
+            }
         }
         if (!(out instanceof FeedForwardLayer ff)) {
             throw new BadInput(option + ": the model's output layer " + out.getClass().getSimpleName()

@@ -28,6 +28,6 @@ final class LineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        return compute.run(() -> directions.around(List.of(grid)));
+        return compute.run(() -> directions.around(List.of(grid), compute));
     }
 }

@@ -1,31 +1,71 @@
 package org.landscape4j.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.deeplearning4j.nn.api.Model;
 import org.landscape4j.engine.Axis;
 import org.landscape4j.engine.Directions;
 import org.landscape4j.engine.Normalization;
 import org.landscape4j.engine.RandomDirections;
+import org.landscape4j.models.ImportedModel;
+import org.landscape4j.models.Loss;
+import org.landscape4j.models.ModelImportException;
+import org.landscape4j.models.ReferenceDirections;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 import picocli.CommandLine.Option;
 
-/** The options of {@code surface} and {@code line}: a saved model and the random directions drawn around it. */
+/**
+ * The options of {@code surface} and {@code line}: a model file and the directions around it — seeded random ones
+ * (the default), or one of the other sources: a loss-landscape direction file, the plane through three models, the
+ * principal components of saved snapshots, the top Hessian eigenvectors.
+ */
 final class RandomDirectionOptions {
 
-    @Option(names = "--model", required = true, paramLabel = "ZIP", description = "a DL4J model saved by ModelSerializer")
+    @Option(names = "--model", paramLabel = "FILE",
+            description = "the model: a DL4J zip (ModelSerializer), a Keras 2 .h5 file (model.save('m.h5')) or an"
+                    + " ONNX file (torch.onnx.export); required except with --plane-through or --pca")
     Path model;
+
+    @Option(names = "--loss", paramLabel = "cross-entropy|mse",
+            description = "the loss of an ONNX or uncompiled Keras model (required for those, refused for DL4J"
+                    + " zips): cross-entropy = PyTorch's CrossEntropyLoss on the logits, mse = MSELoss")
+    String loss;
 
     @Option(names = "--norm", defaultValue = "filter", paramLabel = "filter|layer|model|none",
             description = "direction normalization (default: ${DEFAULT-VALUE})")
     String norm;
 
-    @Option(names = "--bias-bn", description = "move biases and batch-norm gamma/beta too")
+    @Option(names = "--bias-bn", description = "move biases and batch-norm gamma/beta too (random and --pca)")
     boolean biasBn;
 
     @Option(names = "--seed", defaultValue = "1", description = "random seed of the directions (default: ${DEFAULT-VALUE})")
     long seed;
+
+    @Option(names = "--directions", paramLabel = "FILE.h5",
+            description = "the directions of a loss-landscape (tomgoldstein) direction file (/xdirection,"
+                    + " /ydirection; weights or states), for an ONNX model exported from PyTorch")
+    Path directionFile;
+
+    @Option(names = "--plane-through", arity = "3", paramLabel = "MODEL",
+            description = "the plane through three model files A B C (Gram-Schmidt basis), drawn around A")
+    List<Path> planeThrough;
+
+    @Option(names = "--pca", paramLabel = "DIR",
+            description = "the top principal components (centred, as loss-landscape's PCA) of the trajectory of"
+                    + " the model files in DIR (at least 3 snapshots of one architecture, any format --model reads,"
+                    + " in file-name order, numbers compared by value: epoch2 before epoch10); drawn around --model"
+                    + " if given, else around the last snapshot")
+    Path pca;
+
+    @Option(names = "--hessian", description = "the top Hessian eigenvectors of the loss on the --data set")
+    boolean hessian;
 
     /**
      * The landscape around the model of {@code --model} along the random directions of {@code --norm},
@@ -34,8 +74,179 @@ final class RandomDirectionOptions {
      * @throws BadInput when the model does not load or {@code --norm} is unknown
      */
     ComputeOptions.Subject around(List<Axis> axes) {
-        Model loaded = ModelFile.load(model, "--model");
-        return new ComputeOptions.Subject(loaded, directions(), seed, axes);
+        return around(axes, null);
+    }
+
+    /**
+     * The landscape of the command: the model file(s) and the directions of whichever source is given (random by
+     * default), one direction per axis. Checks the options before reading any file.
+     *
+     * @param compute the command's data options, for {@code --hessian}
+     * @throws BadInput for sources that cannot be combined, a missing or bad file, fewer than 3 snapshots
+     */
+    ComputeOptions.Subject around(List<Axis> axes, ComputeOptions compute) {
+        Loss lossFunction = loss();
+        List<String> sources = new ArrayList<>();
+        if (directionFile != null) {
+            sources.add("--directions");
+        }
+        if (planeThrough != null) {
+            sources.add("--plane-through");
+        }
+        if (pca != null) {
+            sources.add("--pca");
+        }
+        if (hessian) {
+            sources.add("--hessian");
+        }
+        if (sources.size() > 1) {
+            throw new BadInput(String.join(" and ", sources) + " are two sources of directions: give one");
+        }
+        if (planeThrough != null && model != null) {
+            throw new BadInput("--plane-through A B C draws the plane around A: leave out --model " + model);
+        }
+        if (model == null && planeThrough == null && pca == null) {
+            throw new BadInput("Missing required option: '--model=FILE' (or --plane-through A B C, or --pca DIR)");
+        }
+        if (planeThrough != null) {
+            if (axes.size() != 2) {
+                throw new BadInput("--plane-through gives a plane: use `landscape surface`");
+            }
+            ImportedModel a = ModelFile.imported(planeThrough.get(0), "--plane-through", lossFunction);
+            ImportedModel b = ModelFile.imported(planeThrough.get(1), "--plane-through", lossFunction);
+            ImportedModel c = ModelFile.imported(planeThrough.get(2), "--plane-through", lossFunction);
+            Directions.Given plane;
+            try {
+                plane = Directions.planeThrough(a.model(), b.model(), c.model());
+            } catch (IllegalArgumentException e) {
+                throw new BadInput("--plane-through " + planeThrough.get(0) + " " + planeThrough.get(1) + " "
+                        + planeThrough.get(2) + ": " + ModelFile.firstLine(e));
+            }
+            return new ComputeOptions.Subject(a.model(), plane, seed, axes, a.description());
+        }
+        if (pca != null) {
+            List<Path> files = snapshots(pca);
+            ImportedModel m = model == null ? null : ModelFile.imported(model, "--model", lossFunction);
+            List<INDArray> params = new ArrayList<>();
+            Model last = null;
+            ImportedModel lastImported = null;
+            for (Path f : files) {
+                lastImported = ModelFile.imported(f, "--pca", lossFunction);
+                last = lastImported.model();
+                params.add(last.params().dup());
+            }
+            Model around = m == null ? last : m.model();
+            if (m != null) {
+                // the components are drawn around the trained model: the trajectory ends there
+                params.add(around.params().dup());
+            }
+            Directions.Given d;
+            try {
+                d = Directions.pca(around, params, true, !biasBn);
+            } catch (IllegalArgumentException e) {
+                throw new BadInput("--pca " + pca + ": " + ModelFile.firstLine(e));
+            }
+            return new ComputeOptions.Subject(around, firstOf(d, axes), seed, axes,
+                    (m == null ? lastImported : m).description());
+        }
+        ImportedModel m = ModelFile.imported(model, "--model", lossFunction);
+        if (directionFile != null) {
+            Directions.Given d;
+            try {
+                d = ReferenceDirections.read(directionFile, m);
+            } catch (ModelImportException e) {
+                throw new BadInput("--directions: " + ModelFile.firstLine(e));
+            }
+            if (d.vectors().size() < axes.size()) {
+                throw new BadInput("--directions: " + directionFile + " holds only /xdirection; a surface needs"
+                        + " /ydirection too (or use `landscape line`)");
+            }
+            return new ComputeOptions.Subject(m.model(), firstOf(d, axes), seed, axes, m.description());
+        }
+        if (hessian) {
+            Directions.Given d;
+            try {
+                d = Directions.hessian(m.model(), compute.trainingData(m.model()), axes.size());
+            } catch (IllegalArgumentException e) {
+                throw new BadInput("--hessian: " + ModelFile.firstLine(e));
+            }
+            return new ComputeOptions.Subject(m.model(), d, seed, axes, m.description());
+        }
+        return new ComputeOptions.Subject(m.model(), directions(), seed, axes, m.description());
+    }
+
+    /** {@code d} with as many directions as {@code axes} (a line takes a plane's first). */
+    private static Directions.Given firstOf(Directions.Given d, List<Axis> axes) {
+        if (d.vectors().size() <= axes.size()) {
+            return d;
+        }
+        return new Directions.Given(d.description() + ", first direction", d.vectors().subList(0, axes.size()),
+                d.centre(), List.of(), List.of(), d.batchNormFeatures());
+    }
+
+    /** The model files in {@code dir}, in file-name order with runs of digits compared as numbers. */
+    static List<Path> snapshots(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new BadInput("--pca: " + dir + " is not a directory of model snapshots");
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString(), RandomDirectionOptions::natural))
+                    .toList();
+        } catch (IOException e) {
+            throw new BadInput("--pca: cannot list " + dir + " (" + e.getMessage() + ")");
+        }
+        if (files.size() < 3) {
+            throw new BadInput("--pca: " + dir + " holds " + files.size() + " model file" + (files.size() == 1 ? ""
+                    : "s") + "; a trajectory needs at least 3 snapshots");
+        }
+        return files;
+    }
+
+    /** File names compared with runs of digits as numbers ({@code m2 < m10}). */
+    static int natural(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            char ca = a.charAt(i);
+            char cb = b.charAt(j);
+            if (Character.isDigit(ca) && Character.isDigit(cb)) {
+                int ei = i;
+                while (ei < a.length() && Character.isDigit(a.charAt(ei))) {
+                    ei++;
+                }
+                int ej = j;
+                while (ej < b.length() && Character.isDigit(b.charAt(ej))) {
+                    ej++;
+                }
+                int c = new java.math.BigInteger(a.substring(i, ei)).compareTo(new java.math.BigInteger(
+                        b.substring(j, ej)));
+                if (c != 0) {
+                    return c;
+                }
+                i = ei;
+                j = ej;
+            } else {
+                if (ca != cb) {
+                    return Character.compare(ca, cb);
+                }
+                i++;
+                j++;
+            }
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
+
+    private Loss loss() {
+        if (loss == null) {
+            return null;
+        }
+        try {
+            return Loss.of(loss);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput("--loss: " + e.getMessage());
+        }
     }
 
     /** The random directions named by {@code --norm} and {@code --bias-bn}. */

@@ -120,6 +120,12 @@ final class RunDirectory {
         return dir.resolve(name);
     }
 
+    /** Writes {@code text} to the file {@code name} of this run (e.g. {@code model.txt}, what the import did). */
+    void note(String name, String text) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(file(name), text);
+    }
+
     /**
      * Writes a computed surface or line with its directions: {@code surface.h5} or {@code line.h5}, the directions,
      * {@code surface.csv} or {@code line.csv}, a {@code .npy} per (set, metric), and the charts (for a surface also a

@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 
 /** {@code landscape surface}: a 2D surface around a saved model along two random directions. */
 @Command(name = "surface", mixinStandardHelpOptions = true,
-        description = "Computes the loss surface of a saved model on a plane of two random directions and writes "
+        description = "Computes the loss surface of a model file (DL4J zip, Keras .h5, ONNX) on a plane of two directions "
+                + "(random, or --directions, --plane-through, --pca, --hessian) and writes "
                 + "surface.h5 (reference layout), directions.h5, surface.csv, .npy, .vtp and PNG charts.")
 final class SurfaceCommand implements Callable<Integer> {
 
@@ -32,6 +33,6 @@ final class SurfaceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        return compute.run(() -> directions.around(List.of(grid, ygrid == null ? grid : ygrid)));
+        return compute.run(() -> directions.around(List.of(grid, ygrid == null ? grid : ygrid), compute));
     }
 }

@@ -15,9 +15,15 @@ import org.landscape4j.engine.RandomDirections
 import org.landscape4j.engine.Spacing
 import org.landscape4j.engine.Surface
 import org.landscape4j.engine.geometry.Curve
+import org.landscape4j.models.ImportOptions
+import org.landscape4j.models.ImportedModel
+import org.landscape4j.models.Loss
+import org.landscape4j.models.Models
+import org.landscape4j.models.ReferenceDirections
 import org.nd4j.linalg.api.ndarray.INDArray
 import org.nd4j.linalg.dataset.DataSet
 import org.nd4j.linalg.dataset.api.MultiDataSet
+import java.nio.file.Path
 
 /** Marks the landscape DSL's receivers so an inner block cannot call an outer one's methods by mistake. */
 @DslMarker
@@ -82,6 +88,13 @@ sealed interface LandscapeTerms : SpacingTerms {
     /** The line from model [from] to [to] (Goodfellow et al. 2014), [Directions.interpolation]. */
     fun interpolation(from: Model, to: Model): Directions.Given = Directions.interpolation(from, to)
 
+    /**
+     * The directions of tomgoldstein/loss-landscape's direction [file] (`/xdirection`, `/ydirection`) for a PyTorch
+     * [model] imported from ONNX, [ReferenceDirections.read].
+     */
+    fun lossLandscapeDirections(file: Path, model: ImportedModel): Directions.Given =
+        ReferenceDirections.read(file, model)
+
     /** The plane through three models, Gram-Schmidt basis from [a], [Directions.planeThrough]. */
     fun planeThrough(a: Model, b: Model, c: Model): Directions.Given = Directions.planeThrough(a, b, c)
 
@@ -135,6 +148,28 @@ class LandscapeScope internal constructor() : LandscapeTerms {
 
     /** The trained graph; only read. */
     fun model(graph: ComputationGraph) = update { it.model(graph) }
+
+    /**
+     * The network in [file] — a DL4J zip, a Keras 2 `.h5` file or an ONNX file (`torch.onnx.export`) — with [loss]
+     * for files that carry none (ONNX, uncompiled Keras; refused for DL4J zips), read by [Models.load]. Returns the
+     * import, for its description and parameter names, e.g. for [lossLandscapeDirections]:
+     * ```kotlin
+     * landscape {
+     *     val m = model(Path.of("cnn.onnx"), Loss.CROSS_ENTROPY)
+     *     directions(lossLandscapeDirections(Path.of("cnn.onnx_weights.h5"), m))
+     *     ...
+     * }
+     * ```
+     * @throws org.landscape4j.models.ModelImportException naming what is wrong with the file
+     */
+    fun model(file: Path, loss: Loss? = null): ImportedModel {
+        val imported = Models.load(file, ImportOptions.withLoss(loss))
+        update { it.model(imported.model()) }
+        return imported
+    }
+
+    /** A network read by [Models.load]. */
+    fun model(imported: ImportedModel) = update { it.model(imported.model()) }
 
     /** [count] random directions of [kind]: 1 for a line, 2 for a plane. */
     fun directions(kind: RandomDirections, count: Int) = update { it.directions(kind, count) }

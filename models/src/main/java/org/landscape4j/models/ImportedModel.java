@@ -5,6 +5,8 @@ import java.util.List;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.landscape4j.engine.Landscape;
+import org.landscape4j.engine.LandscapeBuilder;
 
 /**
  * A network read by {@link Models#load}: the DL4J {@link MultiLayerNetwork} or {@link ComputationGraph}, ready for
@@ -63,6 +65,18 @@ public final class ImportedModel {
         }
         throw new IllegalStateException("the imported model is a " + model.getClass().getSimpleName()
                 + ", not a MultiLayerNetwork");
+    }
+
+    /**
+     * A landscape builder for this network, the Java counterpart of the DSL's {@code model(Path, Loss)}:
+     * <pre>{@code
+     * ImportedModel m = Models.load(Path.of("cnn.onnx"), Loss.CROSS_ENTROPY);
+     * Surface s = m.landscape().directions(ReferenceDirections.read(Path.of("dirs.h5"), m)).grid(-1, 1, 21)
+     *         .evaluateOn("train", data).build().surface();
+     * }</pre>
+     */
+    public LandscapeBuilder landscape() {
+        return Landscape.builder().model(model);
     }
 
     /** What the file was. */

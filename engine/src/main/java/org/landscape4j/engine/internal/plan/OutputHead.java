@@ -47,6 +47,11 @@ final class OutputHead {
         return new Bound(copy, batches, blockRows, maxBatch, needsOutput, type);
     }
 
+    /** Whether this head's loss is the log-softmax cross-entropy of {@link SoftmaxCrossEntropy}. */
+    boolean isSoftmaxCrossEntropy() {
+        return SoftmaxCrossEntropy.applies(loss, activation);
+    }
+
     String kind() {
         return dense ? "output" : "loss";
     }

@@ -1,5 +1,6 @@
 package org.landscape4j.engine.internal.plan;
 
+import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.List;
 
@@ -18,23 +19,30 @@ import org.nd4j.linalg.lossfunctions.impl.LossNegativeLogLikelihood;
  * logits on the CPU side: ND4J's per-row softmax and the loss's temporary arrays cost more than the GEMMs for small
  * output layers. Same clipping as DL4J ({@code softmaxClipEps}). Written by hand because no library op computes loss
  * and argmax accuracy in one pass; tested against DL4J's {@code score} and {@code output}.
+ *
+ * <p>Logits and labels are read in the network's own data type (a float64 network's logits are not rounded to
+ * float32) and the arithmetic is in double. The log-probability is a log-softmax, {@code (z_c − max) − log Σ exp(z_k −
+ * max)}, not {@code log(softmax)}: the latter is {@code log 0 = −∞} once a logit gap exceeds about 745 (the loss of
+ * a far point of a plane, which PyTorch's {@code CrossEntropyLoss} reports exactly). DL4J's clipping of the
+ * probability to {@code [eps, 1 − eps]} is applied to the log-probability as {@code [log eps, log1p(−eps)]}, the same
+ * numbers where DL4J's are finite.
  */
 final class SoftmaxCrossEntropy {
     private final double clip;
-    private final float[][][] labels;
+    private final double[][][] labels;
     private final int[][][] classes;
-    private float[] logits = new float[0];
+    private double[] logits = new double[0];
 
     private SoftmaxCrossEntropy(double clip, List<List<Batch>> batches, int output) {
         this.clip = clip;
-        labels = new float[batches.size()][][];
+        labels = new double[batches.size()][][];
         classes = new int[batches.size()][][];
         for (int s = 0; s < batches.size(); s++) {
-            labels[s] = new float[batches.get(s).size()][];
+            labels[s] = new double[batches.get(s).size()][];
             classes[s] = new int[batches.get(s).size()][];
             for (int b = 0; b < batches.get(s).size(); b++) {
                 INDArray y = batches.get(s).get(b).labels()[output];
-                labels[s][b] = y.dup('c').data().asFloat();
+                labels[s][b] = y.dup('c').data().asDouble();
                 classes[s][b] = argMaxRows(labels[s][b], (int) y.size(1));
             }
         }
@@ -42,8 +50,7 @@ final class SoftmaxCrossEntropy {
 
     /** The fast path for {@code loss} and {@code activation}, or {@code null} when it does not apply. */
     static SoftmaxCrossEntropy of(ILossFunction loss, IActivation activation, List<List<Batch>> batches, int output) {
-        if ((loss.getClass() == LossMCXENT.class || loss.getClass() == LossNegativeLogLikelihood.class)
-                && ((LossMCXENT) loss).getWeights() == null && activation instanceof ActivationSoftmax) {
+        if (applies(loss, activation)) {
             for (List<Batch> set : batches) {
                 for (Batch b : set) {
                     if (b.labels()[output].rank() != 2) {
@@ -56,7 +63,13 @@ final class SoftmaxCrossEntropy {
         return null;
     }
 
-    private static int[] argMaxRows(float[] v, int cols) {
+    /** Whether {@code loss} after {@code activation} is an unweighted softmax cross-entropy. */
+    static boolean applies(ILossFunction loss, IActivation activation) {
+        return (loss.getClass() == LossMCXENT.class || loss.getClass() == LossNegativeLogLikelihood.class)
+                && ((LossMCXENT) loss).getWeights() == null && activation instanceof ActivationSoftmax;
+    }
+
+    private static int[] argMaxRows(double[] v, int cols) {
         int rows = v.length / cols;
         int[] out = new int[rows];
         for (int r = 0; r < rows; r++) {
@@ -76,8 +89,8 @@ final class SoftmaxCrossEntropy {
      * {@code [from, from + z.size(0))} of batch {@code batch} of set {@code set}.
      */
     double[] evaluate(INDArray z, int set, int batch, int from) {
-        float[] v = read(z);
-        float[] y = labels[set][batch];
+        double[] v = read(z);
+        double[] y = labels[set][batch];
         int[] truth = classes[set][batch];
         int rows = (int) z.size(0);
         int cols = (int) z.size(1);
@@ -101,31 +114,39 @@ final class SoftmaxCrossEntropy {
             for (int c = 0; c < cols; c++) {
                 sum += Math.exp(v[o + c] - max);
             }
+            double logSum = Math.log(sum);
             for (int c = 0; c < cols; c++) {
-                if (y[yo + c] != 0f) {
-                    double p = Math.exp(v[o + c] - max) / sum;
+                if (y[yo + c] != 0) {
+                    double logP = (v[o + c] - max) - logSum;
                     if (clip > 0) {
-                        p = Math.min(Math.max(p, clip), 1.0 - clip);
+                        logP = Math.min(Math.max(logP, Math.log(clip)), Math.log1p(-clip));
                     }
-                    total -= y[yo + c] * Math.log(p);
+                    total -= y[yo + c] * logP;
                 }
             }
         }
         return new double[] {total / rows, correct / (double) rows};
     }
 
-    /** The values of {@code z} (a contiguous row-major array, possibly a view) into a reused array. */
-    private float[] read(INDArray z) {
+    /** The values of {@code z} (a contiguous row-major array, possibly a view) into a reused array, exactly. */
+    private double[] read(INDArray z) {
         int n = (int) z.length();
         if (logits.length < n) {
-            logits = new float[n];
+            logits = new double[n];
         }
-        if (z.dataType() == DataType.FLOAT && z.ordering() == 'c' && z.elementWiseStride() == 1) {
-            FloatBuffer buffer = z.data().asNioFloat();
+        boolean contiguous = z.ordering() == 'c' && z.elementWiseStride() == 1;
+        if (contiguous && z.dataType() == DataType.DOUBLE) {
+            DoubleBuffer buffer = z.data().asNioDouble();
             buffer.position((int) z.offset());
             buffer.get(logits, 0, n);
+        } else if (contiguous && z.dataType() == DataType.FLOAT) {
+            FloatBuffer buffer = z.data().asNioFloat();
+            buffer.position((int) z.offset());
+            for (int i = 0; i < n; i++) {
+                logits[i] = buffer.get();
+            }
         } else {
-            float[] copy = z.dup('c').data().asFloat();
+            double[] copy = z.dup('c').data().asDouble();
             System.arraycopy(copy, 0, logits, 0, n);
         }
         return logits;

@@ -1,0 +1,229 @@
+package org.landscape4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.jhdf.HdfFile;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.landscape4j.engine.Fixtures;
+import org.landscape4j.io.SurfaceHdf5;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The CLI on models from elsewhere: a PyTorch CNN (ONNX, batch norm, a residual add) along loss-landscape's own
+ * direction file gives loss-landscape's own surface.h5 numbers; the other direction sources; and the bad input of
+ * the new options, as a table of arguments, exit code 2 and the one line printed.
+ */
+class ImportedModelCommandTest {
+
+    /** The models module's PyTorch fixtures (made by models/src/test/python). */
+    static final Path ONNX = Path.of("..", "models", "src", "test", "resources", "org", "landscape4j", "models",
+            "onnx");
+
+    @TempDir
+    static Path shared;
+    static Path cnnData;
+    static Path zip;
+    static Path csv;
+    static Path snapshots;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void files() throws Exception {
+        Map<String, INDArray> npz = Nd4j.createFromNpzFile(new File(ONNX.resolve("cnn-data.npz").toString()));
+        INDArray x = (npz.containsKey("x") ? npz.get("x") : npz.get("x.npy")).castTo(DataType.FLOAT);
+        INDArray y = npz.containsKey("y") ? npz.get("y") : npz.get("y.npy");
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, y.length(), 10);
+        for (int i = 0; i < y.length(); i++) {
+            labels.putScalar(i, y.getLong(i), 1.0);
+        }
+        cnnData = shared.resolve("cnn.bin");
+        new DataSet(x, labels).save(cnnData.toFile());
+        LandscapeCommandTest.Inputs inputs = LandscapeCommandTest.writeInputs(shared);
+        zip = inputs.model();
+        csv = inputs.csv();
+        snapshots = Files.createDirectories(shared.resolve("snapshots"));
+        DataSet blobs = Fixtures.blobs(60, 1);
+        for (int epochs : new int[] {1, 2, 4, 10}) {
+            ModelSerializer.writeModel(Fixtures.mlp(blobs, epochs), snapshots.resolve("epoch" + epochs + ".zip")
+                    .toFile(), false);
+        }
+    }
+
+    @Test
+    void pytorchCnnAlongLossLandscapesDirectionFileGivesLossLandscapesSurface() throws IOException {
+        for (String kind : new String[] {"weights", "states"}) {
+            Path out = dir.resolve(kind);
+            LandscapeCommandTest.Result r = LandscapeCommandTest.run("surface", "--model",
+                    ONNX.resolve("cnn.onnx").toString(), "--loss", "cross-entropy", "--data", cnnData.toString(),
+                    "--directions", ONNX.resolve("ll-" + kind + "-directions.h5").toString(), "--grid", "-1:1:5",
+                    "--out", out.toString(), "--workers", "1");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("model: ONNX ir").contains("appended: ")
+                    .contains("loss-landscape direction file ll-" + kind + "-directions.h5 (" + kind);
+            assertThat(Files.readString(out.resolve("model.txt"))).contains("CrossEntropyLoss");
+
+            double[] got = SurfaceHdf5.read(out.resolve("surface.h5")).datasets().get("train_loss");
+            double[] gotAcc = SurfaceHdf5.read(out.resolve("surface.h5")).datasets().get("train_acc");
+            double[][] want;
+            double[][] wantAcc;
+            try (HdfFile h5 = new HdfFile(ONNX.resolve("ll-" + kind + "-surface.h5"))) {
+                want = (double[][]) h5.getDatasetByPath("train_loss").getData();
+                wantAcc = (double[][]) h5.getDatasetByPath("train_acc").getData();
+            }
+            double worst = 0;
+            for (int i = 0; i < 25; i++) {
+                double w = want[i / 5][i % 5];
+                double rel = Math.abs(got[i] - w) / Math.abs(w);
+                worst = Math.max(worst, rel);
+                assertThat(rel).as("%s point %d: CLI %s, loss-landscape %s", kind, i, got[i], w)
+                        .isLessThanOrEqualTo(1e-5);
+                // accuracy in percent (LL) vs a fraction or percent here: within one of 32 samples either way
+                double a = gotAcc[i] <= 1.0 ? gotAcc[i] * 100 : gotAcc[i];
+                assertThat(Math.abs(a - wantAcc[i / 5][i % 5]) / 100 * 32).as("%s accuracy %d", kind, i)
+                        .isLessThanOrEqualTo(1.0);
+            }
+            System.out.printf("CLI surface, LL %s directions: worst relative loss difference to LL's surface.h5"
+                    + " %.3g%n", kind, worst);
+        }
+    }
+
+    @Test
+    void flatCsvRowsForAnImportedCnnAreItsImagesAndItsClassesTheLogits() throws IOException {
+        DataSet d = new DataSet();
+        d.load(cnnData.toFile());
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < d.numExamples(); i++) {
+            float[] x = d.getFeatures().get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)).dup().data().asFloat();
+            for (float v : x) {
+                rows.append(v).append(',');
+            }
+            rows.append(d.getLabels().getRow(i).argMax().getInt(0)).append('\n');
+        }
+        Path flat = Files.writeString(dir.resolve("cnn.csv"), rows);
+        Path out = dir.resolve("csv");
+        LandscapeCommandTest.Result r = LandscapeCommandTest.run("surface", "--model",
+                ONNX.resolve("cnn.onnx").toString(), "--loss", "cross-entropy", "--data", flat.toString(),
+                "--directions", ONNX.resolve("ll-weights-directions.h5").toString(), "--grid", "-1:1:3",
+                "--out", out.toString(), "--workers", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        double[] got = SurfaceHdf5.read(out.resolve("surface.h5")).datasets().get("train_loss");
+        double[][] want;
+        try (HdfFile h5 = new HdfFile(ONNX.resolve("ll-weights-surface.h5"))) {
+            want = (double[][]) h5.getDatasetByPath("train_loss").getData();
+        }
+        for (int i = 0; i < 9; i++) {
+            double w = want[2 * (i / 3)][2 * (i % 3)];
+            assertThat(Math.abs(got[i] - w) / w).as("point %d", i).isLessThanOrEqualTo(1e-5);
+        }
+    }
+
+    @Test
+    void planeThroughThreeModelsPcaOfSnapshotsAndHessianDirections() {
+        Path[] s = {snapshots.resolve("epoch1.zip"), snapshots.resolve("epoch4.zip"), snapshots.resolve("epoch10.zip")};
+        LandscapeCommandTest.Result plane = LandscapeCommandTest.run("surface", "--plane-through", s[0].toString(),
+                s[1].toString(), s[2].toString(), "--data", csv.toString(), "--grid", "-0.5:1.5:3", "--out",
+                dir.resolve("plane").toString());
+        assertThat(plane.code()).as(plane.err()).isZero();
+        assertThat(plane.out()).contains("plane through three models");
+
+        LandscapeCommandTest.Result pca = LandscapeCommandTest.run("surface", "--pca", snapshots.toString(),
+                "--data", csv.toString(), "--grid", "-1:1:3", "--out", dir.resolve("pca").toString());
+        assertThat(pca.code()).as(pca.err()).isZero();
+        assertThat(pca.out()).contains("centred PCA of a 4-snapshot trajectory");
+
+        LandscapeCommandTest.Result hessian = LandscapeCommandTest.run("line", "--model", zip.toString(),
+                "--hessian", "--data", csv.toString(), "--grid", "-1:1:3", "--out", dir.resolve("h").toString());
+        assertThat(hessian.code()).as(hessian.err()).isZero();
+        assertThat(hessian.out()).contains("Hessian eigenvectors, eigenvalues");
+    }
+
+    @Test
+    void snapshotsAreInFileNameOrderWithNumbersByValue() {
+        assertThat(RandomDirectionOptions.snapshots(snapshots).stream().map(p -> p.getFileName().toString()))
+                .containsExactly("epoch1.zip", "epoch2.zip", "epoch4.zip", "epoch10.zip");
+    }
+
+    /** The bad-input table of the new options: arguments, then the line printed (exit code 2, no stack trace). */
+    static List<Arguments> badInput() throws IOException {
+        Path two = Files.createDirectories(shared.resolve("two"));
+        Files.copy(zip, two.resolve("a.zip"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(zip, two.resolve("b.zip"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path text = Files.writeString(shared.resolve("notes.txt"), "not a model\n");
+        Path missing = shared.resolve("missing.h5");
+        String onnx = ONNX.resolve("cnn.onnx").toString();
+        String dirs = ONNX.resolve("ll-weights-directions.h5").toString();
+        List<Arguments> rows = new ArrayList<>();
+        rows.add(Arguments.of(List.of("surface", "--model", onnx, "--data", cnnData.toString()),
+                "landscape: --model: an ONNX model carries no loss: give one (cross-entropy or mse), e.g."
+                        + " Models.load(path, Loss.CROSS_ENTROPY) or --loss cross-entropy"));
+        rows.add(Arguments.of(List.of("surface", "--model", zip.toString(), "--loss", "mse", "--data", csv.toString()),
+                "landscape: --model: m.zip is a DL4J network, whose output layers carry their own loss: a loss option"
+                        + " (mse) applies to ONNX and Keras files only"));
+        rows.add(Arguments.of(List.of("surface", "--model", onnx, "--loss", "hinge", "--data", cnnData.toString()),
+                "landscape: --loss: unknown loss 'hinge', known: cross-entropy, mse"));
+        rows.add(Arguments.of(List.of("line", "--model", text.toString(), "--data", csv.toString()),
+                "landscape: --model: notes.txt is not a model file this library reads: neither a DL4J zip, a Keras"
+                        + " HDF5 file nor an ONNX model (it starts with 0x6e6f742061206d6f)"));
+        rows.add(Arguments.of(List.of("surface", "--model", onnx, "--loss", "ce", "--directions", dirs, "--hessian",
+                "--data", cnnData.toString()), "landscape: --directions and --hessian are two sources of directions:"
+                        + " give one"));
+        rows.add(Arguments.of(List.of("surface", "--model", onnx, "--loss", "ce", "--directions", missing.toString(),
+                "--data", cnnData.toString()), "landscape: --directions: direction file " + missing
+                        + " does not exist or is not a file"));
+        rows.add(Arguments.of(List.of("surface", "--model", zip.toString(), "--directions", dirs, "--data",
+                csv.toString()), "landscape: --directions: direction file " + dirs + ": loss-landscape direction"
+                        + " files are read for PyTorch networks imported from ONNX, the model is a DL4J file"));
+        rows.add(Arguments.of(List.of("surface", "--model", ONNX.resolve("mlp.onnx").toString(), "--loss", "ce",
+                "--directions", dirs, "--data", csv.toString()), "landscape: --directions: direction file " + dirs
+                        + ": /xdirection holds 16 tensors, the model has 6 parameters (LL's weights directions) and 6"
+                        + " state_dict entries (states)"));
+        rows.add(Arguments.of(List.of("surface", "--plane-through", zip.toString(), zip.toString(),
+                missing.toString(), "--data", csv.toString()), "landscape: --plane-through: model file " + missing
+                        + " does not exist"));
+        rows.add(Arguments.of(List.of("surface", "--model", zip.toString(), "--plane-through", zip.toString(),
+                zip.toString(), zip.toString(), "--data", csv.toString()), "landscape: --plane-through A B C draws"
+                        + " the plane around A: leave out --model " + zip));
+        rows.add(Arguments.of(List.of("surface", "--pca", two.toString(), "--data", csv.toString()),
+                "landscape: --pca: " + two + " holds 2 model files; a trajectory needs at least 3 snapshots"));
+        rows.add(Arguments.of(List.of("surface", "--pca", text.toString(), "--data", csv.toString()),
+                "landscape: --pca: " + text + " is not a directory of model snapshots"));
+        rows.add(Arguments.of(List.of("surface", "--pca", snapshots.toString(), "--directions", dirs, "--data",
+                csv.toString()), "landscape: --directions and --pca are two sources of directions: give one"));
+        return rows;
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("badInput")
+    void badInputIsOneLineAndExitTwo(List<String> args, String line) {
+        List<String> all = new ArrayList<>(args);
+        all.add("--out");
+        all.add(dir.toString());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = LandscapeCommand.execute(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+        assertThat(code).as(err.toString()).isEqualTo(LandscapeCommand.EXIT_BAD_INPUT);
+        assertThat(err.toString().strip()).isEqualTo(line);
+        assertThat(dir).isEmptyDirectory();
+    }
+}

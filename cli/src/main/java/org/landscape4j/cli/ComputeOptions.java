@@ -97,8 +97,9 @@ final class ComputeOptions {
         RunDirectory dir = new RunDirectory(out);
         Landscape landscape;
         LandscapeResult result;
+        Subject what;
         try {
-            Subject what = subject.get();
+            what = subject.get();
             try {
                 landscape = landscape(what, spark);
                 result = compute(landscape, dir.checkpoint());

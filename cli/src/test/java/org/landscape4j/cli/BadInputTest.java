@@ -49,7 +49,7 @@ class BadInputTest {
                 row("curve " + M, "Unmatched arguments from index 0: 'curve'"),
                 row("surface " + M + " --modle x", "Unknown options: '--modle', 'x' (see `landscape surface --help`)"),
                 row("surface --data {csv} --out {out}",
-                        "Missing required option: '--model=ZIP' (see `landscape surface --help`)"),
+                        "Missing required option: '--model=FILE' (or --plane-through A B C, or --pca DIR)"),
                 row("surface --model {model} --data {csv} --out", "Missing required parameter for option '--out'"),
                 // --model, --from, --to
                 row("surface --model {missing.zip} --data {csv} --out {out}",

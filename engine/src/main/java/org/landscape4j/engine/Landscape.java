@@ -29,6 +29,10 @@ import reactor.core.publisher.Flux;
  */
 public final class Landscape {
 
+    static {
+        org.landscape4j.engine.internal.BroadcastFence.install();     // before any ND4J op of the engine (issue 19)
+    }
+
     private final LandscapeSpec spec;
     private final ParameterLayout layout;
     private final Model prototype;

@@ -22,6 +22,10 @@ import org.nd4j.linalg.dataset.DataSet;
  * the projection onto the trainable parameters. Not thread-safe.
  */
 final class LossGradients {
+
+    static {
+        org.landscape4j.engine.internal.BroadcastFence.install();     // before any ND4J op of the engine (issue 19)
+    }
     private final Model net;
     private final ParameterLayout layout;
     private final INDArray features;

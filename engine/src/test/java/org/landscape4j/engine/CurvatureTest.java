@@ -76,7 +76,8 @@ class CurvatureTest {
         assertThat(e.min()).isCloseTo(expected[0], within(1e-6 * expected[D - 1]));
         assertThat(e.max()).isCloseTo(expected[D - 1], within(1e-6 * expected[D - 1]));
         assertThat(e.steps()).isEqualTo(D);
-        assertThat(e.gradientEvaluations()).isEqualTo(2 * D);
+        assertThat(e.products()).isEqualTo(D);
+        assertThat(e.method()).startsWith("exact Hessian-vector products");
     }
 
     @Test

@@ -304,8 +304,9 @@ class ExactHessianTest {
 
         double[] g = h.gradient(theta);
         if (sameGradientAsDl4j) {
-            assertThat(relative(g, trainable(net, dl4jGradient(net, data)))).as(name + ": gradient vs DL4J")
-                    .isLessThan(1e-9);
+            double vsDl4j = relative(g, trainable(net, dl4jGradient(net, data)));
+            assertThat(vsDl4j).as(name + ": gradient vs DL4J").isLessThan(1e-9);
+            System.out.printf("fidelity: %s gradient vs DL4J's %.2g%n", name, vsDl4j);
         }
         // the gradient against central differences of the loss, along a random direction
         double[] u = trainable(net, random(p, 3));
@@ -337,6 +338,8 @@ class ExactHessianTest {
             FlatVectors.axpy(v1[j], exact[j], mv);
         }
         assertThat(relative(hv, mv)).as(name + ": linearity").isLessThan(1e-10);
+        System.out.printf("fidelity: %s (%d parameters): explicit H from exact products vs central differences of the"
+                + " exact gradient %.2g, symmetry %.2g%n", name, p, diff, Math.abs(a - b) / Math.abs(a));
         return diff;
     }
 
@@ -400,6 +403,11 @@ class ExactHessianTest {
         assertThat(Math.abs(e.min() - values[values.length - 1]) / scale).isLessThan(1e-8);
         HessianEigen top = HessianEigen.top(net, data, 1);
         assertThat(Math.abs(top.eigenvalues()[0] - values[0]) / scale).isLessThan(1e-6);
+        assertThat(top.method()).startsWith("exact");
+        System.out.printf("fidelity: relu+maxpool minimum: Lanczos λmin %.6g λmax %.6g vs explicit %.6g %.6g (relative"
+                + " %.2g, %.2g); HessianEigen λ1 %.6g (relative %.2g)%n", e.min(), e.max(), values[values.length - 1],
+                values[0], Math.abs(e.min() - values[values.length - 1]) / scale, Math.abs(e.max() - values[0]) / scale,
+                top.eigenvalues()[0], Math.abs(top.eigenvalues()[0] - values[0]) / scale);
     }
 
     static double[][] symmetrized(double[][] a) {

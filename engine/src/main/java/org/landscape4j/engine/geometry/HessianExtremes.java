@@ -129,6 +129,32 @@ public record HessianExtremes(double min, double max, int steps, int products, S
         return new Probe(new LossGradients(model, batches, fixed, true), options);
     }
 
+    /**
+     * What one point's curvature costs and how it is computed, for {@code Landscape.evaluationPlan()}: e.g.
+     * {@code "curvature: 20 Lanczos steps per point and set, each one exact Hessian-vector product (R-operator over
+     * conv2d, relu, maxpool, dense, softmax-cross-entropy; about 2 gradients' or 6 forward passes' work)"}. Compiles
+     * the products for the first examples of {@code probe} only.
+     *
+     * @param model   the architecture; only read
+     * @param probe   one batch of the evaluation data (only its first examples are used)
+     * @param options the curvature metrics' options, not {@code null}
+     */
+    public static String describe(Model model, DataSet probe, Options options) {
+        DataSet head = probe.numExamples() <= 2 ? probe : (DataSet) probe.getRange(0, 2);
+        LossGradients gradients = new LossGradients(model, List.of(head), new ParameterRole[] {
+                ParameterRole.BATCHNORM_RUNNING_STATISTIC}, true);
+        try {
+            String per = gradients.isExact()
+                    ? "each one exact Hessian-vector product " + gradients.curvatureMethod().replaceFirst(
+                            "^exact Hessian-vector products \\(", "(") .replaceFirst("\\)$",
+                            "; about 2 gradients' or 6 forward passes' work)")
+                    : "each two gradients: " + gradients.curvatureMethod();
+            return "curvature: " + options.lanczosSteps() + " Lanczos steps per point and set, " + per;
+        } finally {
+            gradients.close();
+        }
+    }
+
     /** See {@link HessianExtremes#probe}. */
     public static final class Probe {
         private final LossGradients gradients;

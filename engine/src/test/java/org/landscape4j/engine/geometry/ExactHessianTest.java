@@ -420,4 +420,24 @@ class ExactHessianTest {
         }
         return s;
     }
+
+    @Test
+    void aLayerWithoutAnExactRuleFallsBackToFiniteDifferencesNamingIt() {
+        MultiLayerNetwork net = init(base().list()
+                .layer(new DenseLayer.Builder().nIn(3).nOut(4).activation(Activation.TANH).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nIn(4).nOut(2)
+                        .activation(Activation.SIGMOID).build())
+                .build());
+        DataSet data = classes(7, 6, 2, 3);
+
+        HessianExtremes.Probe probe = HessianExtremes.probe(net, List.of(data), HessianExtremes.Options.DEFAULT);
+        assertThat(probe.isExact()).isFalse();
+        assertThat(probe.method()).startsWith("finite differences of DL4J training-mode gradients (fallback: layer 1")
+                .contains("has no exact rule");
+        HessianExtremes e = probe.at(net.params());
+        assertThat(e.products()).isEqualTo(e.steps());
+        assertThat(e.method()).isEqualTo(probe.method());
+        probe.close();
+        assertThat(HessianEigen.top(net, data, 1).isExact()).isFalse();
+    }
 }

@@ -393,6 +393,15 @@ class ExactHessianTest {
         assertThat(FlatVectors.norm(h.gradient(theta))).as("near a minimum").isLessThan(0.05);
         proveOn("relu+maxpool minimum", net, data, true);
 
+        // what the former method gives here: central differences of DL4J gradients, for the record
+        LossGradients fd = new LossGradients(net, data);
+        double[] v = random(theta.length, 9);
+        double fdError = relative(fd.finiteDifference(v, 1e-5 * Math.max(1, FlatVectors.norm(theta))),
+                h.times(theta, v));
+        fd.close();
+        System.out.printf("fidelity: relu+maxpool minimum: finite-difference Hv (the fallback) vs exact, relative"
+                + " %.2g%n", fdError);
+
         // λmin/λmax by Lanczos over all parameters equal the explicit Hessian's
         double[][] explicit = exactHessian(h, theta, filled(theta.length));
         double[] values = SymmetricEigen.of(symmetrized(explicit)).values();

@@ -153,7 +153,7 @@ class ExactHessianTest {
         }
     }
 
-    /** A graph: two dense branches added, merged with a third, global pooling-free, to an MSE loss layer. */
+    /** A graph: two dense branches added, subtracted, multiplied, averaged, merged with a third, to an MSE loss. */
     static ComputationGraph graph() {
         ComputationGraphConfiguration conf = base().graphBuilder()
                 .addInputs("in")
@@ -162,7 +162,9 @@ class ExactHessianTest {
                 .addVertex("sum", new ElementWiseVertex(ElementWiseVertex.Op.Add), "a", "b")
                 .addVertex("prod", new ElementWiseVertex(ElementWiseVertex.Op.Product), "a", "sum")
                 .addLayer("c", new DenseLayer.Builder().nIn(5).nOut(3).activation(Activation.SIGMOID).build(), "sum")
-                .addVertex("merge", new MergeVertex(), "prod", "c")
+                .addVertex("diff", new ElementWiseVertex(ElementWiseVertex.Op.Subtract), "a", "b")
+                .addVertex("avg", new ElementWiseVertex(ElementWiseVertex.Op.Average), "diff", "prod", "a")
+                .addVertex("merge", new MergeVertex(), "avg", "c")
                 .addLayer("d", new DenseLayer.Builder().nIn(8).nOut(2).activation(Activation.IDENTITY).build(),
                         "merge")
                 .addLayer("out", new LossLayer.Builder(LossFunctions.LossFunction.MSE)
@@ -378,7 +380,21 @@ class ExactHessianTest {
     }
 
     @Test
-    void graphWithAddProductAndMergeVertices() {
+    void hardTanhConvolutionGlobalAveragePoolingAndL2() {
+        MultiLayerNetwork net = init(base().list()
+                .layer(new ConvolutionLayer.Builder(2, 2).nIn(1).nOut(2).activation(Activation.HARDTANH).build())
+                .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.L2).nOut(2)
+                        .activation(Activation.IDENTITY).build())
+                .setInputType(InputType.convolutional(4, 4, 1))
+                .build());
+        DataSet data = classes(8, 5, 2, 1, 4, 4);
+        data.setLabels(Nd4j.randn(DataType.DOUBLE, 5, 2));
+        proveOn("hardtanh+global-avg+l2", net, data, true);
+    }
+
+    @Test
+    void graphWithAddSubtractProductAverageAndMergeVertices() {
         DataSet data = classes(5, 6, 2, 4);
         data.setLabels(Nd4j.randn(DataType.DOUBLE, 6, 2));
         proveOn("graph", graph(), data, true);

@@ -128,8 +128,7 @@ class CurvatureTest {
         Landscape landscape = Landscape.compile(spec);
         assertThat(landscape.evaluationPlan()).doesNotContain("first layer factorized")
                 .endsWith(", curvature: 8 Lanczos steps per point and set, each one exact Hessian-vector product"
-                        + " (R-operator over dense, tanh, dense, softmax-cross-entropy; about 2 gradients' or 6 forward"
-                        + " passes' work)");
+                        + " (R-operator over dense, tanh, dense, softmax-cross-entropy; about 2 to 6 gradients' work)");
 
         Surface surface = landscape.surface();
 

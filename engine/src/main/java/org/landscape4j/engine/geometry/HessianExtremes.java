@@ -132,7 +132,7 @@ public record HessianExtremes(double min, double max, int steps, int products, S
     /**
      * What one point's curvature costs and how it is computed, for {@code Landscape.evaluationPlan()}: e.g.
      * {@code "curvature: 20 Lanczos steps per point and set, each one exact Hessian-vector product (R-operator over
-     * conv2d, relu, maxpool, dense, softmax-cross-entropy; about 2 gradients' or 6 forward passes' work)"}. Compiles
+     * conv2d, relu, maxpool, dense, softmax-cross-entropy; about 2 to 6 gradients' work)"}. Compiles
      * the products for the first examples of {@code probe} only.
      *
      * @param model   the architecture; only read
@@ -147,7 +147,7 @@ public record HessianExtremes(double min, double max, int steps, int products, S
             String per = gradients.isExact()
                     ? "each one exact Hessian-vector product " + gradients.curvatureMethod().replaceFirst(
                             "^exact Hessian-vector products \\(", "(") .replaceFirst("\\)$",
-                            "; about 2 gradients' or 6 forward passes' work)")
+                            "; about 2 to 6 gradients' work)")
                     : "each two gradients: " + gradients.curvatureMethod();
             return "curvature: " + options.lanczosSteps() + " Lanczos steps per point and set, " + per;
         } finally {

@@ -84,7 +84,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * convolution 3 convolutions forward and 3 {@code conv2d_bp} backward (a gradient: 1 and 1). Measured in double
  * precision on a 2-core machine shared with other work ({@code ExactHessianCost}): an MLP 784-128-128-10 on 256
  * examples, one product 1.5-2.5 DL4J gradients or 4-7 DL4J inference forward passes; a CNN
- * (conv16-pool-conv32-pool-dense64, 3x32x32, 128 examples) 1-6 gradients. The finite-difference fallback costs 2
+ * (conv16-pool-conv32-pool-dense64, 3x32x32, 128 examples) 1-6.5 gradients or 1.4-14 forward passes (DL4J's double
+ * forward convolution is much faster than its gradient), the load dominating the spread. The fallback costs 2
  * gradients. Memory: blocks of 256 examples, four arrays (value, R, gradient, R-gradient) per activation.
  *
  * <p>DL4J clips softmax probabilities to {@code [1e-10, 1 − 1e-10]} inside its cross-entropy score; the function

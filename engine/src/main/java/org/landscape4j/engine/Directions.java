@@ -318,14 +318,17 @@ public sealed interface Directions permits RandomDirections, Directions.Given, D
 
     /**
      * The top {@code count} (1 or 2) Hessian eigenvectors of the model's loss on {@code data}, over the trainable
-     * parameters (zero at batch-norm running statistics); the description reports the eigenvalues.
+     * parameters (zero at batch-norm running statistics), from exact Hessian-vector products of the landscape's own
+     * inference-mode loss (finite differences only for a network with a layer kind without an exact rule); the
+     * description reports the eigenvalues and how the products were computed.
      */
     static Given hessian(Model model, DataSet data, int count) {
         if (count < 1 || count > 2) {
             throw new IllegalArgumentException("a grid needs 1 or 2 directions, was " + count);
         }
         HessianEigen eigen = HessianEigen.top(model, data, count);
-        return new Given("Hessian eigenvectors, eigenvalues " + Arrays.toString(eigen.eigenvalues()),
+        return new Given("Hessian eigenvectors, eigenvalues " + Arrays.toString(eigen.eigenvalues()) + ", "
+                + eigen.method(),
                 eigen.eigenvectors().subList(0, count), model.params().dup(), List.of(), List.of());
     }
 

@@ -133,7 +133,22 @@ public final class Landscape {
         int workers = Math.min(e.effectiveWorkers(), totalPoints());
         return evaluator() + ", " + (e.executor() != null ? "on " + e.executor()
                 : workers + (workers == 1 ? " worker" : " workers")) + ", "
-                + e.order().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " order";
+                + e.order().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " order"
+                + curvaturePlan();
+    }
+
+    private String curvaturePlan;
+
+    /** How the curvature metrics are computed (exact or the finite-difference fallback), or "" without them. */
+    private synchronized String curvaturePlan() {
+        if (curvaturePlan == null) {
+            Metric.Curvature c = (Metric.Curvature) metrics.stream().filter(m -> m instanceof Metric.Curvature)
+                    .findFirst().orElse(null);
+            Batch b = batches.get(0).get(0);
+            curvaturePlan = c == null ? "" : ", " + org.landscape4j.engine.geometry.HessianExtremes.describe(prototype,
+                    new org.nd4j.linalg.dataset.DataSet(b.features()[0], b.labels()[0]), c.options());
+        }
+        return curvaturePlan;
     }
 
     /** How each point is evaluated, as the evaluation plan and the checkpoint header state it. */

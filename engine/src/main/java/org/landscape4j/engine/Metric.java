@@ -24,9 +24,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>{@link #hessianEigenvalues()} (or {@link #lambdaMin()}, {@link #lambdaMax()}) are curvature maps: the smallest
  * and largest Hessian eigenvalue of the loss on the evaluation set at every point, from one Lanczos run per point
- * and set that gives both (see {@link org.landscape4j.engine.geometry.HessianExtremes} for the method, the mode and
- * the cost: tens of gradient evaluations per point). They are computed on the worker's network copy at the point,
- * from its parameters, not from the forward pass.
+ * and set that gives both, over exact Hessian-vector products of the same inference-mode loss (see
+ * {@link org.landscape4j.engine.geometry.HessianExtremes} for the method, the fallback and the cost: one product per
+ * Lanczos step, each a few training steps' work). They are computed on the worker's network copy at the point, from
+ * its parameters, not from the forward pass.
  *
  * <p><b>Threads.</b> With more than one worker ({@link Execution#workers()}), the engine calls a custom metric's
  * function from several worker threads at the same time, each with its own arrays. A function that keeps state

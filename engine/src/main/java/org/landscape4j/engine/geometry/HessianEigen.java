@@ -17,24 +17,27 @@ import org.nd4j.linalg.dataset.DataSet;
  * {@link DataSet} (one batch): the sharpness measure {@code λ_max} and the directions of steepest curvature, which
  * make meaningful landscape axes (Yao et al. 2020, PyHessian).
  *
- * <p>Hessian-vector products are central finite differences of DL4J gradients,
- * {@code H v ≈ (g(θ + εv) − g(θ − εv)) / 2ε}, computed on a private <em>double-precision</em> copy of the network
- * (DL4J's {@code convertDataType}), so float32 rounding does not enter: the step {@code ε} is
- * {@link Options#relativeStep()} times {@code max(1, |θ|)}. The eigenpairs come from Lanczos with full
- * re-orthogonalisation; converged pairs are locked and Lanczos restarts orthogonally to them, which also finds
- * repeated eigenvalues, until a restart finds nothing above the {@code k}-th locked value.
+ * <p>Hessian-vector products are exact: Pearlmutter's R-operator through the network's inference-mode forward pass
+ * and back-propagation (see {@code ExactHessian} in this package for the layer kinds), in double precision on a
+ * private copy of the network, so the Hessian is of the very loss the landscape draws: the network's loss averaged
+ * over the data set's examples (DL4J's score), batch normalization with its running statistics, no dropout, without
+ * L1/L2 or weight-decay terms. The eigenpairs come from Lanczos with full re-orthogonalisation; converged pairs are
+ * locked and Lanczos restarts orthogonally to them, which also finds repeated eigenvalues, until a restart finds
+ * nothing above the {@code k}-th locked value.
  *
- * <p>What the Hessian is of: the network's loss averaged over the data set's examples (DL4J's score), without L1/L2
- * or weight-decay terms (DL4J applies those in its updater, not in the gradient). DL4J computes gradients in training
- * mode: dropout is random on every call (the products are then noise — do not use networks with active dropout)
- * and batch normalization uses the batch's statistics (the Hessian is that of the training-mode loss). The Hessian is
- * taken over the trainable parameters only: batch-norm running statistics are not parameters of the loss (DL4J's
- * gradient holds their running updates there), so products and eigenvectors are zero at those entries and the
- * operator is symmetric, as Lanczos needs. The caller's network is never written.
+ * <p><b>Fallback.</b> A network with a layer kind that has no exact rule gets central finite differences of DL4J
+ * gradients instead, {@code H v ≈ (g(θ + εv) − g(θ − εv)) / 2ε} on a double-precision copy with
+ * {@code ε = } {@link Options#relativeStep()} {@code × max(1, |θ|)}: DL4J computes gradients in training mode, so
+ * dropout is random on every call (the products are then noise) and batch normalization uses the batch's statistics.
+ * {@link #method()} says which was used and, for the fallback, names the layer.
  *
- * <p>Each eigenpair carries two error estimates: the residual norm {@code |Hv − λv|}, which bounds the distance of
- * {@code λ} to the nearest true eigenvalue of the finite-difference operator, and a Richardson estimate of the
- * finite-difference error of {@code vᵀHv} (from a second product with step {@code 2ε}).
+ * <p>The Hessian is taken over the trainable parameters only: batch-norm running statistics are not parameters of
+ * the loss, so products and eigenvectors are zero at those entries and the operator is symmetric, as Lanczos needs.
+ * The caller's network is never written.
+ *
+ * <p>Each eigenpair carries the residual norm {@code |Hv − λv|}, which bounds the distance of {@code λ} to the nearest
+ * true eigenvalue of the operator, and, with the finite-difference fallback only, a Richardson estimate of the
+ * finite-difference error of {@code vᵀHv} (from a second product with step {@code 2ε}; 0 for exact products).
  *
  * <pre>{@code
  * HessianEigen h = HessianEigen.top(net, trainData, 2);
@@ -45,12 +48,14 @@ import org.nd4j.linalg.dataset.DataSet;
  * @param eigenvalues            the {@code k} largest eigenvalues, descending
  * @param eigenvectors           their unit eigenvectors, double row vectors {@code [1, P]}
  * @param residualNorms          {@code |H v_i − λ_i v_i|} for each pair, from one more product
- * @param finiteDifferenceErrors estimated finite-difference error of each {@code λ_i}
- * @param step                   the finite-difference step {@code ε} used
- * @param gradientEvaluations    how many gradients were computed in all
+ * @param finiteDifferenceErrors estimated finite-difference error of each {@code λ_i}; 0 for exact products
+ * @param step                   the finite-difference step {@code ε} used; 0 for exact products
+ * @param products               how many Hessian-vector products were computed in all
+ * @param method                 how the products were computed: exact (and over which layer kinds) or the
+ *                               finite-difference fallback (and the layer that forced it)
  */
 public record HessianEigen(double[] eigenvalues, List<INDArray> eigenvectors, double[] residualNorms,
-                           double[] finiteDifferenceErrors, double step, int gradientEvaluations) {
+                           double[] finiteDifferenceErrors, double step, int products, String method) {
 
     /**
      * Settings of the computation.
@@ -59,7 +64,8 @@ public record HessianEigen(double[] eigenvalues, List<INDArray> eigenvectors, do
      * @param maxLanczosSteps Lanczos steps per restart, at least 2 (memory: this many vectors of P doubles)
      * @param tolerance       a Ritz pair is converged when its residual estimate is below {@code tolerance} times
      *                        the largest Ritz value in magnitude; in (0, 1)
-     * @param relativeStep    the finite-difference step relative to {@code max(1, |θ|)}, in (0, 1)
+     * @param relativeStep    the finite-difference step relative to {@code max(1, |θ|)}, in (0, 1); used only by the
+     *                        finite-difference fallback
      * @param seed            seed of the random start vectors
      */
     public record Options(int k, int maxLanczosSteps, double tolerance, double relativeStep, long seed) {
@@ -86,9 +92,10 @@ public record HessianEigen(double[] eigenvalues, List<INDArray> eigenvectors, do
 
     /** Validates sizes and keeps copies of the arrays. */
     public HessianEigen {
-        if (eigenvalues == null || eigenvectors == null || residualNorms == null || finiteDifferenceErrors == null) {
-            throw new IllegalArgumentException("eigenvalues, eigenvectors, residualNorms and finiteDifferenceErrors"
-                    + " must not be null");
+        if (eigenvalues == null || eigenvectors == null || residualNorms == null || finiteDifferenceErrors == null
+                || method == null) {
+            throw new IllegalArgumentException("eigenvalues, eigenvectors, residualNorms, finiteDifferenceErrors and"
+                    + " method must not be null");
         }
         int k = eigenvalues.length;
         if (eigenvectors.size() != k || residualNorms.length != k || finiteDifferenceErrors.length != k) {
@@ -131,7 +138,12 @@ public record HessianEigen(double[] eigenvalues, List<INDArray> eigenvectors, do
             throw new IllegalArgumentException("k must be at most the number of parameters " + p + ", was "
                     + options.k());
         }
-        return new Lanczos(new LossGradients(model, data), options).run();
+        LossGradients gradients = new LossGradients(model, data);
+        try {
+            return new Lanczos(gradients, options).run();
+        } finally {
+            gradients.close();
+        }
     }
 
     /** Number of eigenpairs k. */
@@ -168,11 +180,16 @@ public record HessianEigen(double[] eigenvalues, List<INDArray> eigenvectors, do
         return finiteDifferenceErrors.clone();
     }
 
+    /** Whether the products were exact (not the finite-difference fallback). */
+    public boolean isExact() {
+        return step == 0;
+    }
+
     @Override
     public String toString() {
         return "HessianEigen " + Arrays.toString(eigenvalues) + ", residuals " + Arrays.toString(residualNorms)
-                + ", finite-difference errors " + Arrays.toString(finiteDifferenceErrors) + ", step " + step + ", "
-                + gradientEvaluations + " gradients";
+                + (isExact() ? "" : ", finite-difference errors " + Arrays.toString(finiteDifferenceErrors)
+                + ", step " + step) + ", " + products + " Hessian-vector products, " + method;
     }
 
     /** Lanczos with full re-orthogonalisation, locking and restarts. */
@@ -189,7 +206,8 @@ public record HessianEigen(double[] eigenvalues, List<INDArray> eigenvectors, do
             this.gradients = gradients;
             this.options = options;
             this.p = gradients.numParams();
-            this.eps = options.relativeStep() * Math.max(1, FlatVectors.norm(gradients.theta()));
+            this.eps = gradients.isExact() ? 0
+                    : options.relativeStep() * Math.max(1, FlatVectors.norm(gradients.theta()));
             this.random = new Random(options.seed());
         }
 
@@ -231,14 +249,17 @@ public record HessianEigen(double[] eigenvalues, List<INDArray> eigenvectors, do
                 double rayleigh = FlatVectors.dot(v, hv);
                 double[] r = hv.clone();
                 FlatVectors.axpy(-rayleigh, v, r);
-                double coarse = FlatVectors.dot(v, gradients.hessianTimes(v, 2 * eps));
                 values[c] = rayleigh;
                 residuals[c] = FlatVectors.norm(r);
-                // central differences err ∝ ε²: R(2ε) − R(ε) ≈ 3·err(ε)
-                fdErrors[c] = Math.abs(coarse - rayleigh) / 3;
+                if (eps > 0) {
+                    // central differences err ∝ ε²: R(2ε) − R(ε) ≈ 3·err(ε)
+                    double coarse = FlatVectors.dot(v, gradients.hessianTimes(v, 2 * eps));
+                    fdErrors[c] = Math.abs(coarse - rayleigh) / 3;
+                }
                 vectors.add(FlatVectors.toRow(v));
             }
-            return new HessianEigen(values, vectors, residuals, fdErrors, eps, gradients.evaluations());
+            return new HessianEigen(values, vectors, residuals, fdErrors, eps, gradients.products(),
+                    gradients.curvatureMethod());
         }
 
         private double kthLocked(int k) {

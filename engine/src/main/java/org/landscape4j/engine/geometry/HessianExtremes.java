@@ -18,32 +18,34 @@ import org.nd4j.linalg.dataset.DataSet;
  *
  * <p><b>How.</b> {@link Options#lanczosSteps()} steps of Lanczos with full re-orthogonalisation, from a seeded random
  * start vector (the same at every point, so a map does not depend on the order or the worker that computed a point),
- * over Hessian-vector products by central differences of DL4J gradients on a private double-precision copy of the
- * network, {@code Hv ≈ (g(θ + εv) − g(θ − εv)) / 2ε} with {@code ε = 1e-5·max(1, |θ|)} (as {@link HessianEigen}). The
- * extreme Ritz values of the Lanczos matrix are returned: they approach the extreme eigenvalues from inside the
- * spectrum, the outermost ones first, so a few tens of steps give both ends well even when the parameter count is
- * large; more steps never move them inwards. Stops early when the Krylov space is invariant (exact for small
- * Hessians).
+ * over exact Hessian-vector products (Pearlmutter's R-operator through the inference-mode forward pass and
+ * back-propagation, in double precision on a private copy of the network; see {@code ExactHessian} in this package
+ * for the layer kinds). The extreme Ritz values of the Lanczos matrix are returned: they approach the extreme
+ * eigenvalues from inside the spectrum, the outermost ones first, so a few tens of steps give both ends well even
+ * when the parameter count is large; more steps never move them inwards. Stops early when the Krylov space is
+ * invariant (exact for small Hessians).
  *
- * <p><b>Which Hessian.</b> The loss is the network's own loss averaged over all examples of the data (DL4J's score,
- * without regularization). By default the Hessian is over the weight tensors only (dense and convolution weights):
- * the reference takes the parameters with more than one dimension, which excludes biases and batch-norm
- * gamma/beta; {@link Options#withBiasAndBatchNorm()} includes those. Batch-norm running statistics are never
- * variables. The reference differs in two details: it sums the per-batch mean losses of its data loader (we average
- * over all examples: the same for one batch, a factor of the batch count otherwise, which cancels in
- * {@code λmin/λmax}), and its ARPACK call asks for the largest-<em>magnitude</em> eigenvalue first and then the most
- * negative one by a shift; we report the algebraic extremes, the same numbers whenever the largest-magnitude
- * eigenvalue is positive, as it is near a minimum.
+ * <p><b>Which Hessian.</b> The loss is the landscape's own: the network's loss averaged over all examples of the data
+ * (DL4J's score, without regularization), in inference mode — batch normalization with its running statistics (the
+ * statistics are constants, not variables), no dropout — as the reference computes in PyTorch's eval mode. By
+ * default the Hessian is over the weight tensors only (dense and convolution weights): the reference takes the
+ * parameters with more than one dimension, which excludes biases and batch-norm gamma/beta;
+ * {@link Options#withBiasAndBatchNorm()} includes those. The reference differs in two details: it sums the per-batch
+ * mean losses of its data loader (we average over all examples: the same for one batch, a factor of the batch count
+ * otherwise, which cancels in {@code λmin/λmax}), and its ARPACK call asks for the largest-<em>magnitude</em>
+ * eigenvalue first and then the most negative one by a shift; we report the algebraic extremes, the same numbers
+ * whenever the largest-magnitude eigenvalue is positive, as it is near a minimum.
  *
- * <p><b>Mode.</b> The reference computes in PyTorch's eval mode. DL4J has no inference-mode gradient: the gradients
- * here are DL4J's training-mode ones with every layer's dropout removed from the private copy, so they equal
- * eval-mode gradients for every network without batch normalization; batch-norm layers normalize with the batch's
- * own statistics (the Hessian of the training-mode loss), not the running ones.
+ * <p><b>Fallback.</b> A network with a layer kind that has no exact rule gets central differences of DL4J gradients
+ * instead, {@code Hv ≈ (g(θ + εv) − g(θ − εv)) / 2ε} with {@code ε = 1e-5·max(1, |θ|)}, with every layer's dropout
+ * removed and batch normalization in DL4J's training mode (the batch's statistics); {@link #method()} and
+ * {@link Probe#method()} name the layer that forced it.
  *
- * <p><b>Cost.</b> One point costs {@code 2 × lanczosSteps} gradient evaluations (forward and backward passes over the
- * whole data, in double precision) plus {@code O(lanczosSteps² × P)} for re-orthogonalisation, and holds
- * {@code lanczosSteps} vectors of {@code P} doubles: with the default 20 steps, about 40 times the cost of a training
- * step on the same data — orders of magnitude slower than a loss value.
+ * <p><b>Cost.</b> One point costs {@code lanczosSteps} exact products — each one forward pass carrying directional
+ * derivatives and one backward pass carrying their gradients over the whole data in double precision, a few times
+ * a training step (see {@code ExactHessian}) — plus {@code O(lanczosSteps² × P)} for re-orthogonalisation, and holds
+ * {@code lanczosSteps} vectors of {@code P} doubles: orders of magnitude slower than a loss value. The fallback costs
+ * two gradients per step.
  *
  * <pre>{@code
  * HessianExtremes e = HessianExtremes.of(net, data, HessianExtremes.Options.DEFAULT);
@@ -52,10 +54,12 @@ import org.nd4j.linalg.dataset.DataSet;
  *
  * @param min                 the smallest eigenvalue (smallest Ritz value)
  * @param max                 the largest eigenvalue (largest Ritz value)
- * @param steps               Lanczos steps taken (fewer than asked when the Krylov space became invariant)
- * @param gradientEvaluations gradients computed
+ * @param steps    Lanczos steps taken (fewer than asked when the Krylov space became invariant)
+ * @param products Hessian-vector products computed
+ * @param method   how the products were computed: exact (over which layer kinds) or the finite-difference fallback
+ *                 (naming the layer that forced it)
  */
-public record HessianExtremes(double min, double max, int steps, int gradientEvaluations) {
+public record HessianExtremes(double min, double max, int steps, int products, String method) {
 
     /**
      * Settings of the computation.
@@ -125,6 +129,32 @@ public record HessianExtremes(double min, double max, int steps, int gradientEva
         return new Probe(new LossGradients(model, batches, fixed, true), options);
     }
 
+    /**
+     * What one point's curvature costs and how it is computed, for {@code Landscape.evaluationPlan()}: e.g.
+     * {@code "curvature: 20 Lanczos steps per point and set, each one exact Hessian-vector product (R-operator over
+     * conv2d, relu, maxpool, dense, softmax-cross-entropy; about 2 to 6 gradients' work)"}. Compiles
+     * the products for the first examples of {@code probe} only.
+     *
+     * @param model   the architecture; only read
+     * @param probe   one batch of the evaluation data (only its first examples are used)
+     * @param options the curvature metrics' options, not {@code null}
+     */
+    public static String describe(Model model, DataSet probe, Options options) {
+        DataSet head = probe.numExamples() <= 2 ? probe : (DataSet) probe.getRange(0, 2);
+        LossGradients gradients = new LossGradients(model, List.of(head), new ParameterRole[] {
+                ParameterRole.BATCHNORM_RUNNING_STATISTIC}, true);
+        try {
+            String per = gradients.isExact()
+                    ? "each one exact Hessian-vector product " + gradients.curvatureMethod().replaceFirst(
+                            "^exact Hessian-vector products \\(", "(") .replaceFirst("\\)$",
+                            "; about 2 to 6 gradients' work)")
+                    : "each two gradients: " + gradients.curvatureMethod();
+            return "curvature: " + options.lanczosSteps() + " Lanczos steps per point and set, " + per;
+        } finally {
+            gradients.close();
+        }
+    }
+
     /** See {@link HessianExtremes#probe}. */
     public static final class Probe {
         private final LossGradients gradients;
@@ -153,6 +183,16 @@ public record HessianExtremes(double min, double max, int steps, int gradientEva
             this.variables = nonZero;
         }
 
+        /** How the probe computes Hessian-vector products (see {@link HessianExtremes#method()}). */
+        public String method() {
+            return gradients.curvatureMethod();
+        }
+
+        /** Whether the products are exact (not the finite-difference fallback). */
+        public boolean isExact() {
+            return gradients.isExact();
+        }
+
         /** Releases the probe's network copy; the probe is unusable afterwards. */
         public void close() {
             gradients.close();
@@ -172,9 +212,9 @@ public record HessianExtremes(double min, double max, int steps, int gradientEva
         }
 
         private HessianExtremes at(double[] point) {
-            int before = gradients.evaluations();
+            int before = gradients.products();
             gradients.moveTo(point);
-            double eps = 1e-5 * Math.max(1, FlatVectors.norm(point));
+            double eps = gradients.isExact() ? 0 : 1e-5 * Math.max(1, FlatVectors.norm(point));
             int steps = Math.min(options.lanczosSteps(), variables);
             List<double[]> basis = new ArrayList<>();
             List<Double> alpha = new ArrayList<>();
@@ -212,13 +252,14 @@ public record HessianExtremes(double min, double max, int steps, int gradientEva
                 max = Math.max(max, v);
                 min = Math.min(min, v);
             }
-            return new HessianExtremes(min, max, values.length, gradients.evaluations() - before);
+            return new HessianExtremes(min, max, values.length, gradients.products() - before,
+                    gradients.curvatureMethod());
         }
     }
 
     @Override
     public String toString() {
         return String.format(java.util.Locale.ROOT, "HessianExtremes min %.6g, max %.6g, |min/max| %.4g, %d Lanczos"
-                + " steps, %d gradients", min, max, ratio(), steps, gradientEvaluations);
+                + " steps, %d Hessian-vector products, %s", min, max, ratio(), steps, products, method);
     }
 }

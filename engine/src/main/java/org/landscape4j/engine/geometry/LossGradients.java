@@ -19,7 +19,12 @@ import org.nd4j.linalg.dataset.DataSet;
  * <p>Gradients are of the trainable parameters only: DL4J's gradient vector holds, at a batch-norm layer's running
  * mean and variance, the updates of those running statistics, not derivatives of the loss. Those entries are zero
  * here, so the Hessian-vector product {@link #hessianTimes} is the symmetric operator {@code P H P}, with {@code P}
- * the projection onto the trainable parameters. Not thread-safe.
+ * the projection onto the trainable parameters.
+ *
+ * <p>Hessian-vector products are exact ({@link ExactHessian}: Pearlmutter's R-operator on the landscape's own,
+ * inference-mode loss) whenever every layer of the network has an exact rule; otherwise they fall back to central
+ * differences of DL4J's training-mode gradients, and {@link #curvatureMethod()} names the layer that forced it.
+ * Not thread-safe.
  */
 final class LossGradients {
 
@@ -70,7 +75,11 @@ final class LossGradients {
     private final java.util.List<DataSet> more;
     private final long examples;
     private final ParameterRole[] fixed;
+    private final java.util.List<DataSet> batches;
     private int evaluations;
+    private int products;
+    /** Compiled on the first product: the exact products, or why the network has none. */
+    private ExactHessian.Compiled exact;
 
     LossGradients(Model model, DataSet data) {
         this(model, java.util.List.of(data), new ParameterRole[] {ParameterRole.BATCHNORM_RUNNING_STATISTIC}, false);
@@ -105,6 +114,7 @@ final class LossGradients {
                 .toList();
         this.examples = batches.stream().mapToLong(DataSet::numExamples).sum();
         this.fixed = fixed.clone();
+        this.batches = java.util.List.copyOf(batches);
         this.theta = copy.params().toDoubleVector();
         // DL4J's gradient is summed over the minibatch; its updater divides by the batch size in minibatch mode.
         this.perExample = copy.conf().isMiniBatch() ? 1.0 / data.numExamples() : 1.0;
@@ -211,8 +221,50 @@ final class LossGradients {
         }
     }
 
-    /** {@code P (g(θ + εPv) − g(θ − εPv)) / 2ε}, symmetric in {@code v}. */
+    /** The exact products, compiled on first use; {@code null} when the network has a layer without an exact rule. */
+    ExactHessian exact() {
+        if (exact == null) {
+            exact = ExactHessian.compile(net, batches);
+        }
+        return exact.hessian();
+    }
+
+    /** Whether {@link #hessianTimes} is exact (otherwise finite differences). */
+    boolean isExact() {
+        return exact() != null;
+    }
+
+    /**
+     * How {@link #hessianTimes} computes, for descriptions: {@code "exact Hessian-vector products (R-operator over
+     * dense, relu, softmax-cross-entropy)"} or {@code "finite differences of DL4J training-mode gradients (no exact
+     * rule: layer 1 'lrn' (LocalResponseNormalization) has no exact rule)"}.
+     */
+    String curvatureMethod() {
+        ExactHessian h = exact();
+        return h != null ? "exact Hessian-vector products (R-operator over " + h.summary() + ")"
+                : "finite differences of DL4J training-mode gradients (fallback: " + exact.unsupported() + ")";
+    }
+
+    /** Hessian-vector products computed so far. */
+    int products() {
+        return products;
+    }
+
+    /**
+     * {@code P H P v}: exact when the network supports it (then {@code eps} is unused), otherwise
+     * {@code P (g(θ + εPv) − g(θ − εPv)) / 2ε}; symmetric in {@code v} either way.
+     */
     double[] hessianTimes(double[] v, double eps) {
+        products++;
+        ExactHessian h = exact();
+        if (h != null) {
+            return project(h.times(theta, project(v.clone())));
+        }
+        return finiteDifference(v, eps);
+    }
+
+    /** {@code P (g(θ + εPv) − g(θ − εPv)) / 2ε}, the fallback of {@link #hessianTimes}. */
+    double[] finiteDifference(double[] v, double eps) {
         double[] direction = project(v.clone());
         double[] plus = theta.clone();
         FlatVectors.axpy(eps, direction, plus);

@@ -9,6 +9,7 @@ import java.util.Random;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.landscape4j.engine.parameters.ParameterRole;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -26,8 +27,9 @@ import org.nd4j.linalg.dataset.DataSet;
  *
  * <p>What the Hessian is of: the network's loss averaged over the data set's examples (DL4J's score), without L1/L2
  * or weight-decay terms (DL4J applies those in its updater, not in the gradient). DL4J computes gradients in training
- * mode: dropout is random on every call (the products are then noise — do not use networks with active dropout)
- * and batch normalization uses the batch's statistics (the Hessian is that of the training-mode loss). The Hessian is
+ * mode: batch normalization uses the batch's statistics (the Hessian is that of the training-mode loss); dropout is
+ * removed from the private copy, as inference sees the network (with it every gradient would draw new masks and the
+ * products would be noise), so the same options give the same eigenpairs bit for bit. The Hessian is
  * taken over the trainable parameters only: batch-norm running statistics are not parameters of the loss (DL4J's
  * gradient holds their running updates there), so products and eigenvectors are zero at those entries and the
  * operator is symmetric, as Lanczos needs. The caller's network is never written.
@@ -131,7 +133,8 @@ public record HessianEigen(double[] eigenvalues, List<INDArray> eigenvectors, do
             throw new IllegalArgumentException("k must be at most the number of parameters " + p + ", was "
                     + options.k());
         }
-        return new Lanczos(new LossGradients(model, data), options).run();
+        return new Lanczos(new LossGradients(model, List.of(data),
+                new ParameterRole[] {ParameterRole.BATCHNORM_RUNNING_STATISTIC}, true), options).run();
     }
 
     /** Number of eigenpairs k. */

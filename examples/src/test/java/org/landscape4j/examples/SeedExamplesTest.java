@@ -26,8 +26,8 @@ class SeedExamplesTest {
 
     /**
      * Runs {@code example}'s {@code main} with {@code --size tiny} in a fresh JVM and checks that it writes the same CSV
-     * files as the run that wrote {@code dir}, character for character: byte for byte ({@code timings.csv}, wall
-     * time, excepted).
+     * files as the run that wrote {@code dir}, byte for byte (compared as text, for a readable difference;
+     * {@code timings.csv}, wall time, excepted).
      */
     private static void aFreshRunWritesTheSameNumbers(Path dir, Class<?> example) throws Exception {
         Path again = Files.createDirectories(dir.resolve("fresh-run"));

@@ -12,7 +12,6 @@ import org.landscape4j.engine.parameters.ParameterRole;
 import org.landscape4j.engine.parameters.ParameterSegment;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The vectors a landscape's points combine and how: the centre and its directions (drawn on first use and then kept),
@@ -175,9 +174,10 @@ final class DirectionVectors {
 
     /** {@code v} (a copy of this layout's shape) with the fixed running-statistic entries set to 0, in place. */
     private INDArray withoutStatistics(INDArray v) {
-        INDArray flat = v.reshape(v.length());
         for (ParameterSegment s : fixedStatistics) {
-            flat.get(NDArrayIndex.interval(s.offset(), s.offset() + s.length())).assign(0);
+            for (long i = s.offset(); i < s.offset() + s.length(); i++) {
+                v.putScalar(i, 0.0); // a few entries per batch-norm channel: no view to get wrong
+            }
         }
         return v;
     }

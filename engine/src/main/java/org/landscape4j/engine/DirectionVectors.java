@@ -6,8 +6,10 @@ import java.util.function.Function;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.landscape4j.engine.geometry.Curve;
 import org.landscape4j.engine.parameters.ParameterLayout;
 import org.landscape4j.engine.parameters.ParameterRole;
+import org.landscape4j.engine.parameters.ParameterSegment;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -15,6 +17,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The vectors a landscape's points combine and how: the centre and its directions (drawn on first use and then kept),
  * or a curve's anchors, or seed 003's random models with the map that turns coordinates into parameters. Given vectors
  * are checked when this is made, before any work. Thread-safe.
+ *
+ * <p>Here the network's layout meets the directions, so here batch-norm running statistics are held fixed: unless the
+ * directions ask for "states" ({@code withRunningStatistics()}) or recompute the statistics on data, given directions
+ * have their running-statistic entries zeroed, and a curve's anchors become {@code (start, anchor_k − start)} with
+ * those entries of the differences zeroed and weights {@code (1, c_1(t), …)} (the curve's coefficients sum to 1), so
+ * every point has exactly the centre's (a curve's start's) statistics, not a rounding of them.
  */
 final class DirectionVectors {
 
@@ -22,7 +30,12 @@ final class DirectionVectors {
     private final ParameterLayout layout;
     private final Model prototype;
     private final INDArray centre;
-    /** A curve's anchors, checked and converted to the centre's type; {@code null} for other directions. */
+    /** The running-statistic segments that stay fixed at every point; empty when they move or there are none. */
+    private final List<ParameterSegment> fixedStatistics;
+    /**
+     * A curve's anchors, checked and converted to the centre's type (relative to the start when
+     * {@link #fixedStatistics} is not empty); {@code null} for other directions.
+     */
     private final INDArray[] curveAnchors;
     private volatile INDArray[] drawn;
 
@@ -37,7 +50,30 @@ final class DirectionVectors {
         this.layout = layout;
         this.prototype = prototype;
         this.centre = centre;
+        this.fixedStatistics = movesRunningStatistics(spec.directions()) || batchNormFeatures() != null ? List.of()
+                : layout.segmentsWith(ParameterRole.BATCHNORM_RUNNING_STATISTIC);
         this.curveAnchors = check(spec.directions());
+    }
+
+    /** Whether {@code directions} ask for "states": points that move batch-norm running statistics. */
+    private static boolean movesRunningStatistics(Directions directions) {
+        return directions instanceof RandomDirections r ? r.includeRunningStatistics()
+                : directions instanceof Directions.Given g ? g.runningStatistics()
+                : directions instanceof Directions.CurvePath c && c.runningStatistics();
+    }
+
+    /**
+     * What the points do with batch-norm running statistics, for the evaluation plan: {@code "running statistics held
+     * fixed"} or {@code "running statistics moved"}; {@code null} for a network without them or when they are
+     * recomputed at every point (the evaluator says so).
+     */
+    String runningStatistics() {
+        if (batchNormFeatures() != null
+                || layout.segmentsWith(ParameterRole.BATCHNORM_RUNNING_STATISTIC).isEmpty()) {
+            return null;
+        }
+        return movesRunningStatistics(spec.directions()) ? "running statistics moved"
+                : "running statistics held fixed";
     }
 
     /** How many vectors a point combines: the centre and each direction, or a curve's anchors. */
@@ -66,7 +102,7 @@ final class DirectionVectors {
             return random.generate(layout, centre, spec.seed(), spec.dimensions());
         }
         if (directions instanceof Directions.Given given) {
-            return given.vectors().stream().map(this::likeCentre).toArray(INDArray[]::new);
+            return given.vectors().stream().map(v -> withoutStatistics(likeCentre(v))).toArray(INDArray[]::new);
         }
         if (directions instanceof Directions.AsymmetricPlane) {
             return AsymmetricPlaneMap.asArrays(AsymmetricPlaneMap.randomModels(layout, centre.toDoubleVector(),
@@ -92,10 +128,32 @@ final class DirectionVectors {
         return curveAnchors != null ? curveAnchors : directions();
     }
 
-    /** The anchors' weights at given coordinates: a curve's coefficients, or {@code (1, c1, c2)} around the centre. */
+    /**
+     * The anchors' weights at given coordinates: a curve's coefficients (with weight 1 on the start when the anchors are
+     * relative to it), or {@code (1, c1, c2)} around the centre.
+     */
     Function<double[], double[]> weights() {
-        return spec.directions() instanceof Directions.CurvePath curve ? c -> curve.curve().coefficients(c[0])
+        return spec.directions() instanceof Directions.CurvePath curve ? curveWeights(curve.curve(), curveFromStart())
                 : LandscapeRun.aroundCentre();
+    }
+
+    /** Whether a curve's anchors are {@code (start, anchor_k − start)} rather than the anchors themselves. */
+    boolean curveFromStart() {
+        return spec.directions() instanceof Directions.CurvePath && !fixedStatistics.isEmpty();
+    }
+
+    /**
+     * The weights of a curve's anchors at {@code c = (t)}: its coefficients, or with {@code fromStart} (anchors
+     * {@code (start, anchor_k − start)}) the same with weight 1 on the start, as {@code Σ c_k = 1}.
+     */
+    static Function<double[], double[]> curveWeights(Curve curve, boolean fromStart) {
+        return c -> {
+            double[] w = curve.coefficients(c[0]);
+            if (fromStart) {
+                w[0] = 1.0;
+            }
+            return w;
+        };
     }
 
     /** The factory of the run's point map, or {@code null} for points {@code Σ w_k anchors[k]}. */
@@ -112,6 +170,33 @@ final class DirectionVectors {
     /** A flat vector as a copy with the centre's data type and shape. */
     private INDArray likeCentre(INDArray v) {
         return v.castTo(centre.dataType()).reshape(centre.shape()).dup();
+    }
+
+    /** {@code v} (a copy of this layout's shape) with the fixed running-statistic entries set to 0, in place. */
+    private INDArray withoutStatistics(INDArray v) {
+        for (ParameterSegment s : fixedStatistics) {
+            for (long i = s.offset(); i < s.offset() + s.length(); i++) {
+                v.putScalar(i, 0.0); // a few entries per batch-norm channel: no view to get wrong
+            }
+        }
+        return v;
+    }
+
+    /**
+     * A curve's anchors as the points combine them: the anchors themselves, or, with fixed statistics,
+     * {@code (start, anchor_k − start)} with the differences' running-statistic entries zeroed (differences taken in
+     * double precision).
+     */
+    private INDArray[] curveAnchors(List<INDArray> anchors) {
+        INDArray[] out = anchors.stream().map(this::likeCentre).toArray(INDArray[]::new);
+        if (fixedStatistics.isEmpty()) {
+            return out;
+        }
+        INDArray start = out[0].castTo(DataType.DOUBLE);
+        for (int k = 1; k < out.length; k++) {
+            out[k] = withoutStatistics(out[k].castTo(DataType.DOUBLE).subi(start).castTo(centre.dataType()));
+        }
+        return out;
     }
 
     /** Checks given vectors and curve anchors before work; returns the curve's anchors or {@code null}. */
@@ -148,8 +233,7 @@ final class DirectionVectors {
                 throw new IllegalArgumentException(what + " " + i + " contains NaN or infinite values");
             }
         }
-        return directions instanceof Directions.CurvePath
-                ? vectors.stream().map(this::likeCentre).toArray(INDArray[]::new) : null;
+        return directions instanceof Directions.CurvePath ? curveAnchors(vectors) : null;
     }
 
     private void checkBatchNormRecompute(INDArray features) {

@@ -24,6 +24,15 @@ import org.nd4j.linalg.dataset.DataSet;
  * {@link #barycentric()}).
  *
  * <p>Vectors are flat, in the layout of {@code net.params()} (see {@link ParameterLayout}).
+ *
+ * <p><b>Batch-norm running statistics are held fixed</b> by every source unless the directions ask for "states":
+ * when a landscape is compiled (where the network's layout is known) the running-mean and running-variance entries of
+ * given directions are zeroed, and a curve's anchors are taken as differences from its start with those entries
+ * zeroed, so every point keeps the running statistics of the model the directions start from (the centre; a curve's
+ * start). {@link Given#withRunningStatistics()}, {@link CurvePath#withRunningStatistics()} and
+ * {@link RandomDirections#withRunningStatistics()} move them; {@link Given#withBatchNormRecomputedOn} recomputes them
+ * on data at every point. The asymmetric planes always keep the model's. {@code Landscape.evaluationPlan()} says
+ * which ("running statistics held fixed" or "running statistics moved").
  */
 public sealed interface Directions permits RandomDirections, Directions.Given, Directions.CurvePath,
         Directions.AsymmetricPlane {
@@ -51,18 +60,33 @@ public sealed interface Directions permits RandomDirections, Directions.Given, D
      * @param marks       labelled points to draw, in the landscape's coordinates
      * @param path        a path to draw (e.g. the projected training trajectory), {@code [point][axis]}, or empty
      * @param batchNormFeatures features on which batch-norm running statistics are recomputed at every point, or
-     *                    {@code null} to move them with the other parameters (interpolated)
+     *                    {@code null}
+     * @param runningStatistics whether the vectors' batch-norm running-statistic entries move the statistics
+     *                    ("states" directions, {@link #withRunningStatistics()}); by default ({@code false}) the
+     *                    landscape zeroes those entries when it is compiled, so every point keeps the centre's
+     *                    statistics. Not with {@code batchNormFeatures}, which recompute them instead.
      */
     record Given(String description, List<INDArray> vectors, INDArray centre, List<Mark> marks, List<double[]> path,
-                 INDArray batchNormFeatures) implements Directions {
+                 INDArray batchNormFeatures, boolean runningStatistics) implements Directions {
 
-        /** Directions whose batch-norm running statistics move with the other parameters. */
+        /** Directions whose batch-norm running statistics stay the centre's (the default). */
         public Given(String description, List<INDArray> vectors, INDArray centre, List<Mark> marks,
                      List<double[]> path) {
-            this(description, vectors, centre, marks, path, null);
+            this(description, vectors, centre, marks, path, null, false);
+        }
+
+        /** Directions whose batch-norm running statistics are recomputed on {@code batchNormFeatures}, or held fixed. */
+        public Given(String description, List<INDArray> vectors, INDArray centre, List<Mark> marks,
+                     List<double[]> path, INDArray batchNormFeatures) {
+            this(description, vectors, centre, marks, path, batchNormFeatures, false);
         }
 
         public Given {
+            if (batchNormFeatures != null && runningStatistics) {
+                throw new IllegalArgumentException("batch-norm running statistics are either recomputed on data at "
+                        + "every point (withBatchNormRecomputedOn) or moved with the directions "
+                        + "(withRunningStatistics), not both");
+            }
             if (vectors == null || vectors.isEmpty() || vectors.size() > 2) {
                 throw new IllegalArgumentException("a grid needs 1 or 2 directions, was "
                         + (vectors == null ? 0 : vectors.size()));
@@ -90,7 +114,18 @@ public sealed interface Directions permits RandomDirections, Directions.Given, D
                 throw new IllegalArgumentException("batch-norm statistics need a non-empty data set");
             }
             return new Given(description + ", batch-norm statistics recomputed on " + data.numExamples()
-                    + " examples", vectors, centre, marks, path, data.getFeatures().dup());
+                    + " examples", vectors, centre, marks, path, data.getFeatures().dup(), runningStatistics);
+        }
+
+        /**
+         * These directions with their batch-norm running-statistic entries kept ("states" directions, as
+         * {@link RandomDirections#withRunningStatistics()}): a point {@code centre + Σ c_i d_i} moves the running mean
+         * and variance too, e.g. an interpolation then interpolates the two models' statistics. Without it the
+         * landscape zeroes those entries and every point keeps the centre's statistics.
+         */
+        public Given withRunningStatistics() {
+            return new Given(description + ", running statistics included", vectors, centre, marks, path,
+                    batchNormFeatures, true);
         }
 
         @Override
@@ -103,11 +138,25 @@ public sealed interface Directions permits RandomDirections, Directions.Given, D
      * A curve between two models through bend points: the point at {@code t} is {@code Σ c_k(t) anchors[k]} with the
      * curve's coefficients (a one-bend polygonal chain, a quadratic Bezier).
      *
+     * <p>Batch-norm running statistics: by default every point keeps the start's (the landscape zeroes the
+     * running-statistic entries of each anchor's difference from the start when it is compiled, so the point is
+     * {@code start + Σ_k c_k(t)·(anchor_k − start)} with the start's statistics); {@link #withRunningStatistics()}
+     * interpolates the anchors' statistics with the curve's coefficients instead.
+     *
      * @param curve       the curve
      * @param anchors     start, bend point(s), end, as flat vectors
      * @param description for provenance
+     * @param runningStatistics whether the points move batch-norm running statistics (see above; default
+     *                    {@code false})
      */
-    record CurvePath(Curve curve, List<INDArray> anchors, String description) implements Directions {
+    record CurvePath(Curve curve, List<INDArray> anchors, String description, boolean runningStatistics)
+            implements Directions {
+
+        /** A curve whose points keep the start's batch-norm running statistics (the default). */
+        public CurvePath(Curve curve, List<INDArray> anchors, String description) {
+            this(curve, anchors, description, false);
+        }
+
         public CurvePath {
             if (curve == null) {
                 throw new IllegalArgumentException("curve must not be null");
@@ -117,6 +166,11 @@ public sealed interface Directions permits RandomDirections, Directions.Given, D
                         + (anchors == null ? 0 : anchors.size()));
             }
             anchors = List.copyOf(anchors);
+        }
+
+        /** This curve with the anchors' batch-norm running statistics interpolated along it ("states"). */
+        public CurvePath withRunningStatistics() {
+            return new CurvePath(curve, anchors, description + ", running statistics included", true);
         }
 
         @Override
@@ -208,8 +262,11 @@ public sealed interface Directions permits RandomDirections, Directions.Given, D
 
     /**
      * The line from model {@code from} to model {@code to}: {@code (1 − t)·from + t·to}; draw it around {@code from}
-     * with an axis such as {@code [0, 1.5]} (t = 0 is {@code from}, t = 1 is {@code to}). Every parameter moves,
-     * batch-norm running statistics included (they are interpolated).
+     * with an axis such as {@code [0, 1.5]} (t = 0 is {@code from}, t = 1 is {@code to}). Batch-norm running
+     * statistics stay {@code from}'s at every point, so for two networks with batch normalization t = 1 is
+     * {@code to}'s weights with {@code from}'s statistics; {@code .withRunningStatistics()} interpolates the
+     * statistics too (t = 1 is then {@code to} itself), {@code .withBatchNormRecomputedOn(data)} recomputes them at
+     * every point.
      */
     static Given interpolation(Model from, Model to) {
         requireSameShape(from, to, "interpolation");
@@ -241,8 +298,11 @@ public sealed interface Directions permits RandomDirections, Directions.Given, D
      * trajectory projected onto them by least squares as the path; draw it around the final snapshot (the trained
      * model). The description reports the explained variance and the worst projection residual.
      *
-     * <p>Every entry of the flat vectors takes part, batch-norm running statistics included; for a network with
-     * batch normalization use {@link #pca(Model, List, boolean, boolean)}, which decomposes the parameters only.
+     * <p>Every entry of the flat vectors takes part in the decomposition, batch-norm running statistics included:
+     * the landscape then zeroes the components' running-statistic entries (the points keep the final snapshot's
+     * statistics), which leaves the components neither unit-length nor principal, and the path projected onto the
+     * plane before that. For a network with batch normalization use {@link #pca(Model, List, boolean, boolean)},
+     * which decomposes the parameters only.
      *
      * @param snapshots at least 3 parameter snapshots, the last being the model the landscape is drawn around
      */

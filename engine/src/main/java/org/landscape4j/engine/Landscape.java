@@ -78,7 +78,9 @@ public final class Landscape {
                 batches.stream().flatMap(List::stream).mapToLong(Batch::size).max().orElse(1),
                 vectors.batchNormFeatures() != null);
         this.stream = new PointStream(this::newRun, this::portableRun, spec.execution(), spec.totalPoints());
-        this.provenance = new Provenance(spec.directions().toString(), spec.seed(), spec.axes(),
+        String statistics = vectors.runningStatistics();
+        this.provenance = new Provenance(spec.directions() + ("running statistics held fixed".equals(statistics)
+                ? ", " + statistics : ""), spec.seed(), spec.axes(),
                 model.getClass().getSimpleName(), layout.numParams(), Fingerprint.of(center), sizes);
     }
 
@@ -126,14 +128,20 @@ public final class Landscape {
      * How the points will be computed, for example
      * {@code "inference plan, 2 steps (dense, output), activations 3 kB per worker, first layer factorized (layer 0
      * 'hidden' (DenseLayer), products 9 kB), 1 worker, raster order"}, or {@code "DL4J forward pass: layer 1 'lrn' (LocalResponseNormalization) has no
-     * inference-plan step, 2 workers, raster order"} for a network the plan does not support.
+     * inference-plan step, 2 workers, raster order"} for a network the plan does not support. For a network with
+     * batch-norm running statistics it ends with what the points do with them: {@code ", running statistics held
+     * fixed"} (the default for every direction source) or {@code ", running statistics moved"} ("states" directions,
+     * {@code withRunningStatistics()}); recomputed statistics are named by the evaluator ({@code "batch-norm statistics
+     * recomputed per point"}).
      */
     public String evaluationPlan() {
         Execution e = spec.execution();
         int workers = Math.min(e.effectiveWorkers(), totalPoints());
+        String statistics = vectors.runningStatistics();
         return evaluator() + ", " + (e.executor() != null ? "on " + e.executor()
                 : workers + (workers == 1 ? " worker" : " workers")) + ", "
                 + e.order().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " order"
+<<<<<<< HEAD
                 + curvaturePlan();
     }
 
@@ -149,6 +157,9 @@ public final class Landscape {
                     new org.nd4j.linalg.dataset.DataSet(b.features()[0], b.labels()[0]), c.options());
         }
         return curvaturePlan;
+=======
+                + (statistics == null ? "" : ", " + statistics);
+>>>>>>> bn-determinism
     }
 
     /** How each point is evaluated, as the evaluation plan and the checkpoint header state it. */
@@ -242,6 +253,23 @@ public final class Landscape {
         return Checkpoints.header(spec, keys, batches, evaluator(), provenance.modelFingerprint(), vectors.recorded());
     }
 
+    /**
+     * The flat parameters of the point at {@code coordinates}, as the evaluators write them (before batch-norm
+     * statistics are recomputed, when they are): {@code Σ w_k anchors[k]} or the point map's output. A new array.
+     */
+    INDArray parametersAt(double... coordinates) {
+        INDArray[] anchors = vectors.anchors();
+        INDArray target = center.dup();
+        ParameterMap.Factory factory = vectors.mapFactory();
+        if (factory != null) {
+            factory.create(prototype, anchors).write(coordinates.clone(), target);
+        } else {
+            org.landscape4j.engine.internal.plan.FirstLayerProducts.combine(target, anchors,
+                    vectors.weights().apply(coordinates.clone()));
+        }
+        return target;
+    }
+
     private LandscapeRun newRun() {
         ParameterMap.Factory factory = vectors.mapFactory();
         INDArray[] anchors = vectors.anchors();
@@ -253,8 +281,8 @@ public final class Landscape {
     /** The run in the form a {@link PointExecutor} ships to other JVMs. */
     private PortableRun portableRun() {
         Curve curve = spec.directions() instanceof Directions.CurvePath c ? c.curve() : null;
-        return PortableRun.of(prototype, vectors.anchors(), curve, vectors.mapFactory(), spec.axes(),
-                spec.execution().order(), batches, metrics, keys, effectiveExecution().factorizeFirstLayer(),
+        return PortableRun.of(prototype, vectors.anchors(), curve, vectors.curveFromStart(), vectors.mapFactory(),
+                spec.axes(), spec.execution().order(), batches, metrics, keys, effectiveExecution().factorizeFirstLayer(),
                 spec.execution().firstLayerMemory(), vectors.batchNormFeatures());
     }
 

@@ -107,9 +107,12 @@ public final class PortableRun implements Serializable {
      *
      * @param curve the curve whose coefficients weight the anchors, or {@code null} for anchors (centre, d1, d2)
      *              weighted (1, c1, c2)
+     * @param curveFromStart whether a curve's anchors are {@code (start, anchor_k − start)}, weighted with 1 on the
+     *              start (see {@link DirectionVectors#curveWeights})
      * @param map   makes the map writing a point's parameters from its coordinates, or {@code null}
      */
-    static PortableRun of(Model prototype, INDArray[] anchors, Curve curve, ParameterMap.Factory map, List<Axis> axes,
+    static PortableRun of(Model prototype, INDArray[] anchors, Curve curve, boolean curveFromStart,
+                          ParameterMap.Factory map, List<Axis> axes,
                           Order order, List<List<Batch>> batches, List<Metric> metrics, MetricKeys keys,
                           boolean factorize, long firstLayerMemory, INDArray batchNormFeatures) {
         requirePortable(metrics, "another JVM");
@@ -154,6 +157,7 @@ public final class PortableRun implements Serializable {
             p.writeUTF(curve == null ? "" : curve instanceof PolygonalChain ? "polygonal" : "bezier");
             p.writeInt(curve instanceof PolygonalChain chain ? chain.bends()
                     : curve instanceof BezierCurve bezier ? bezier.degree() : 0);
+            p.writeBoolean(curveFromStart);
             p.writeInt(metrics.size());
             for (Metric m : metrics) {
                 p.writeUTF(m.name());
@@ -290,6 +294,7 @@ public final class PortableRun implements Serializable {
                 case "polygonal" -> new PolygonalChain(curveParameter);
                 default -> new BezierCurve(curveParameter);
             };
+            boolean curveFromStart = p.readBoolean();
             List<Metric> metrics = new ArrayList<>();
             int custom = 0;
             for (int i = p.readInt(); i > 0; i--) {
@@ -323,7 +328,7 @@ public final class PortableRun implements Serializable {
             INDArray batchNormFeatures = d.readBoolean() ? Nd4j.read(d) : null;
 
             java.util.function.Function<double[], double[]> weights = curve == null ? LandscapeRun.aroundCentre()
-                    : c -> curve.coefficients(c[0]);
+                    : DirectionVectors.curveWeights(curve, curveFromStart);
             // the same choice of evaluator as the driver's landscape made, from the same inputs
             long examples = batches.stream().flatMap(List::stream).mapToLong(Batch::size).sum();
             EvaluationStrategy strategy = EvaluationStrategy.choose(

@@ -16,13 +16,16 @@ import org.landscape4j.engine.LandscapeResult;
 
 /**
  * Where an example writes its pictures (PNG), numbers (CSV) and findings (a table printed and saved as
- * {@code findings.csv}).
+ * {@code findings.csv}). Everything in {@code findings.csv} and the results' CSVs is reproduced byte for byte by the
+ * same command on the same machine; wall-time claims, which are not, go to {@code timings.csv}
+ * ({@link #timingClaim}).
  */
 public final class ExampleOutput {
 
     private final Path dir;
     private final List<String> written = new ArrayList<>();
     private final StringBuilder findings = new StringBuilder();
+    private final StringBuilder timings = new StringBuilder();
     private final long started = System.nanoTime();
 
     /** Creates {@code dir}. */
@@ -116,6 +119,19 @@ public final class ExampleOutput {
         line(new String[] {claim, measured, holds ? "yes" : "no"});
     }
 
+    /**
+     * A claim about wall time: printed in the claims table like the others, saved in {@code timings.csv} instead of
+     * {@code findings.csv}, since seconds (and so whether it holds) differ from run to run.
+     */
+    public void timingClaim(String claim, String measured, boolean holds) {
+        String[] cells = {claim + " (timing, in timings.csv)", measured, holds ? "yes" : "no"};
+        System.out.println(String.join(" | ", cells));
+        if (timings.length() == 0) {
+            timings.append(csv(new String[] {"claim", "measured", "holds"}));
+        }
+        timings.append(csv(new String[] {claim, measured, holds ? "yes" : "no"}));
+    }
+
     /** Seconds since this output was created (the example's wall time when created first). */
     public double seconds() {
         return (System.nanoTime() - started) / 1e9;
@@ -123,22 +139,33 @@ public final class ExampleOutput {
 
     private void line(String[] cells) {
         System.out.println(String.join(" | ", cells));
+        findings.append(csv(cells));
+    }
+
+    private static String csv(String[] cells) {
         String[] quoted = new String[cells.length];
         for (int i = 0; i < cells.length; i++) {
             String c = cells[i];
             quoted[i] = c.contains(",") || c.contains("\"") || c.contains("\n")
                     ? '"' + c.replace("\"", "\"\"") + '"' : c;
         }
-        findings.append(String.join(",", quoted)).append('\n');
+        return String.join(",", quoted) + '\n';
     }
 
-    /** Saves the findings, prints what was written and the wall time. */
+    /** Saves the findings (and timings, if any), prints what was written and the wall time. */
     public void finish() {
         record(() -> {
             Path f = dir.resolve("findings.csv");
             Files.writeString(f, findings);
             return f;
         });
+        if (timings.length() > 0) {
+            record(() -> {
+                Path f = dir.resolve("timings.csv");
+                Files.writeString(f, timings);
+                return f;
+            });
+        }
         System.out.println("wrote " + written.size() + " files to " + dir.toAbsolutePath() + ": "
                 + String.join(", ", written));
         System.out.printf(Locale.ROOT, "wall time: %.0f s%n", seconds());

@@ -13,11 +13,49 @@ import org.landscape4j.examples.seeds.InitialToTrained;
 import org.landscape4j.examples.seeds.PathsBetweenMinima;
 import org.landscape4j.examples.seeds.RandomVersusPca;
 
-/** Each seed example at its tiny size: it runs, writes its files, and its numbers make sense. */
+/**
+ * Each seed example at its tiny size: it runs, writes its files, and its numbers make sense; and the same command run
+ * again, in a fresh JVM, writes the same {@code findings.csv} and result CSVs byte for byte (issue 19: same command,
+ * same numbers; the run here follows other tests in this JVM, the fresh one follows nothing).
+ */
 class SeedExamplesTest {
 
     private static ExampleOptions tiny(Path dir) {
         return new ExampleOptions(dir, ExampleOptions.Size.TINY);
+    }
+
+    /**
+     * Runs {@code example}'s {@code main} with {@code --size tiny} in a fresh JVM and checks that it writes the same CSV
+     * files as the run that wrote {@code dir}, byte for byte (compared as text, for a readable difference;
+     * {@code timings.csv}, wall time, excepted).
+     */
+    private static void aFreshRunWritesTheSameNumbers(Path dir, Class<?> example) throws Exception {
+        Path again = Files.createDirectories(dir.resolve("fresh-run"));
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Path log = again.resolve("run.log");
+        Process child = new ProcessBuilder(javaBin, "-Xmx2g", "-Djava.awt.headless=true", "-cp", classpath,
+                example.getName(), "--size", "tiny", "--out", again.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!child.waitFor(15, java.util.concurrent.TimeUnit.MINUTES)) {
+            child.destroyForcibly();
+            throw new AssertionError(example.getSimpleName() + " did not finish in 15 minutes; " + log);
+        }
+        assertThat(child.exitValue()).as("exit code of %s; its output: %s", example.getSimpleName(), log).isZero();
+        List<String> written = csvFiles(dir);
+        assertThat(csvFiles(again)).as("CSV files").containsExactlyElementsOf(written);
+        assertThat(written).contains("findings.csv");
+        for (String f : written) {
+            assertThat(Files.readString(again.resolve(f))).as("%s of %s, run again", f, example.getSimpleName())
+                    .isEqualTo(Files.readString(dir.resolve(f)));
+        }
+    }
+
+    private static List<String> csvFiles(Path dir) throws java.io.IOException {
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".csv") && !n.equals("timings.csv")).sorted().toList();
+        }
     }
 
     private static void wrote(Path dir, String... files) {
@@ -27,16 +65,17 @@ class SeedExamplesTest {
     }
 
     @Test
-    void initialToTrainedGoesDownhillForEveryBatchSize(@TempDir Path dir) {
+    void initialToTrainedGoesDownhillForEveryBatchSize(@TempDir Path dir) throws Exception {
         List<InitialToTrained.Finding> findings = InitialToTrained.run(tiny(dir));
 
         assertThat(findings).extracting(InitialToTrained.Finding::batchSize).containsExactly(1, 100);
         assertThat(findings).allSatisfy(f -> assertThat(f.trainedLoss()).isLessThan(f.initialLoss()));
         wrote(dir, "initial-to-trained.png", "line-batch-1.csv", "findings.csv");
+        aFreshRunWritesTheSameNumbers(dir, InitialToTrained.class);
     }
 
     @Test
-    void randomVersusPcaFindsThePathsPlane(@TempDir Path dir) {
+    void randomVersusPcaFindsThePathsPlane(@TempDir Path dir) throws Exception {
         RandomVersusPca.Finding f = RandomVersusPca.run(tiny(dir));
 
         assertThat(f.trainedLoss()).isLessThan(f.pathStartLoss());
@@ -47,10 +86,11 @@ class SeedExamplesTest {
                 org.assertj.core.data.Offset.offset(1e-6));
         assertThat(f.randomPlaneHolds()).isBetween(0.0, f.pcaPlaneHolds());
         wrote(dir, "random-plane.png", "pca-plane.png", "pca-plane.csv", "findings.csv");
+        aFreshRunWritesTheSameNumbers(dir, RandomVersusPca.class);
     }
 
     @Test
-    void theChainJoinsTheMinimaAndTheMinimaLieBelowRandomLines(@TempDir Path dir) {
+    void theChainJoinsTheMinimaAndTheMinimaLieBelowRandomLines(@TempDir Path dir) throws Exception {
         PathsBetweenMinima.Finding f = PathsBetweenMinima.run(tiny(dir));
 
         // the chain is assembled from two segments: its ends are the two minima, as on the straight line
@@ -59,6 +99,7 @@ class SeedExamplesTest {
         assertThat(f.chainMax()).isGreaterThanOrEqualTo(Math.max(f.chainEnds()[0], f.chainEnds()[1]));
         assertThat(Math.max(f.minimaLosses()[0], f.minimaLosses()[1])).isLessThan(f.lineMaxLoss()[3]);
         wrote(dir, "line-1.png", "line-4.csv", "chain.png", "chain-plane.png", "findings.csv");
+        aFreshRunWritesTheSameNumbers(dir, PathsBetweenMinima.class); // the trained chain too: chain.csv
     }
 
     @Test
@@ -79,6 +120,7 @@ class SeedExamplesTest {
         wrote(dir, "baseline-1d.png", "baseline-levels.png", "baseline-3d.png");
         assertThat(Files.readAllLines(dir.resolve("findings.csv"))).hasSize(7)
                 .first().isEqualTo("claim,measured,holds");
+        aFreshRunWritesTheSameNumbers(dir, HealthChecks.class);
     }
 
     @Test
@@ -91,7 +133,7 @@ class SeedExamplesTest {
     }
 
     @Test
-    void vggSurfacesAndTheDescentStayOnTheSurface(@TempDir Path dir) {
+    void vggSurfacesAndTheDescentStayOnTheSurface(@TempDir Path dir) throws Exception {
         List<org.landscape4j.examples.seeds.VggSurface.Finding> findings =
                 org.landscape4j.examples.seeds.VggSurface.run(tiny(dir));
 
@@ -101,11 +143,13 @@ class SeedExamplesTest {
             assertThat(f.minLoss()).isLessThanOrEqualTo(f.centreLoss());
             assertThat(f.descentEndLoss()).isFinite().isGreaterThanOrEqualTo(f.minLoss() - 1e-9);
         });
-        wrote(dir, "filter-levels.png", "filter-3d.png", "layer-levels.png");
+        wrote(dir, "filter-levels.png", "filter-3d.png", "layer-levels.png", "timings.csv");
+        assertThat(Files.readString(dir.resolve("findings.csv"))).doesNotContain("faster");
+        aFreshRunWritesTheSameNumbers(dir, org.landscape4j.examples.seeds.VggSurface.class);
     }
 
     @Test
-    void depthStudyComparesFourNetworks(@TempDir Path dir) {
+    void depthStudyComparesFourNetworks(@TempDir Path dir) throws Exception {
         List<org.landscape4j.examples.seeds.DepthStudy.Finding> findings =
                 org.landscape4j.examples.seeds.DepthStudy.run(tiny(dir));
 
@@ -119,5 +163,6 @@ class SeedExamplesTest {
         });
         wrote(dir, "plain-depth-2.png", "residual-depth-4.png", "residual-depth-4-curvature.png",
                 "plain-depth-4-curvature.csv", "findings.csv");
+        aFreshRunWritesTheSameNumbers(dir, org.landscape4j.examples.seeds.DepthStudy.class);
     }
 }

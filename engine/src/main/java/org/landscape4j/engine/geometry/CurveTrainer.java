@@ -3,10 +3,12 @@ package org.landscape4j.engine.geometry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.SplittableRandom;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.landscape4j.engine.internal.ThreadRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -22,6 +24,12 @@ import reactor.core.scheduler.Schedulers;
  * <p>Gradients come from a private double-precision copy of the network (see {@link HessianEigen} for what DL4J's
  * gradient includes); the caller's network only supplies the architecture and is never written. Losses are the
  * network's loss without L1/L2 or weight-decay terms.
+ *
+ * <p>Reproducible: the same options give the same anchors bit for bit, from {@link #train} and {@link #training}
+ * alike, on any thread. The step's {@code t} comes from {@code new Random(seed)}; DL4J computes the gradient in
+ * training mode and draws dropout masks (and any other training-mode noise) from the calling thread's ND4J generator,
+ * which each step seeds from a second stream of the same seed and then restores, so the caller's ND4J random stream is
+ * left as it was.
  *
  * <p>Only trainable parameters are trained: batch-norm running statistics are not (DL4J's gradient holds their
  * running updates, not derivatives), so each bend keeps the straight line's statistics, and along the curve they are
@@ -44,7 +52,7 @@ public final class CurveTrainer {
      *
      * @param steps        number of updates, at least 1
      * @param learningRate Adam's step size, finite and {@code > 0}
-     * @param seed         seed of the sampled {@code t}
+     * @param seed         seed of the sampled {@code t} and of the training-mode dropout masks
      */
     public record Options(int steps, double learningRate, long seed) {
         public Options {
@@ -131,6 +139,8 @@ public final class CurveTrainer {
         private final double[][] m;
         private final double[][] v;
         private final Random random;
+        /** Seeds of each step's dropout masks, a stream independent of {@link #random}'s. */
+        private final SplittableRandom maskSeeds;
         private int step;
 
         Training(Curve curve, Model model, DataSet data, INDArray start, INDArray end, Options options) {
@@ -153,6 +163,7 @@ public final class CurveTrainer {
             m = new double[n][a.length];
             v = new double[n][a.length];
             random = new Random(options.seed());
+            maskSeeds = new SplittableRandom(options.seed());
         }
 
         /** Everything {@link #train} checks before any work. */
@@ -204,8 +215,12 @@ public final class CurveTrainer {
                     FlatVectors.axpy(c[i], anchors[i], theta);
                 }
             }
-            double[] g = gradients.at(theta);
-            double loss = gradients.lastScore();
+            double[] loss = new double[1];
+            double[] g = ThreadRandom.seeded(maskSeeds.nextLong(), () -> {
+                double[] gradient = gradients.at(theta);
+                loss[0] = gradients.lastScore();
+                return gradient;
+            });
             double correction1 = 1 - Math.pow(beta1, step);
             double correction2 = 1 - Math.pow(beta2, step);
             for (int i = 1; i < n - 1; i++) {
@@ -220,7 +235,7 @@ public final class CurveTrainer {
                     ai[e] -= options.learningRate() * (mi[e] / correction1) / (Math.sqrt(vi[e] / correction2) + 1e-8);
                 }
             }
-            return new Progress(step, options.steps(), t, loss, done() ? anchors() : null);
+            return new Progress(step, options.steps(), t, loss[0], done() ? anchors() : null);
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.Random;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.landscape4j.engine.parameters.ParameterRole;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -28,7 +29,8 @@ import org.nd4j.linalg.dataset.DataSet;
  * <p><b>Fallback.</b> A network with a layer kind that has no exact rule gets central finite differences of DL4J
  * gradients instead, {@code H v ≈ (g(θ + εv) − g(θ − εv)) / 2ε} on a double-precision copy with
  * {@code ε = } {@link Options#relativeStep()} {@code × max(1, |θ|)}: DL4J computes gradients in training mode, so
- * dropout is random on every call (the products are then noise) and batch normalization uses the batch's statistics.
+ * batch normalization uses the batch's statistics; dropout is removed from the private copy, so the products are
+ * deterministic, not noise.
  * {@link #method()} says which was used and, for the fallback, names the layer.
  *
  * <p>The Hessian is taken over the trainable parameters only: batch-norm running statistics are not parameters of
@@ -138,7 +140,8 @@ public record HessianEigen(double[] eigenvalues, List<INDArray> eigenvectors, do
             throw new IllegalArgumentException("k must be at most the number of parameters " + p + ", was "
                     + options.k());
         }
-        LossGradients gradients = new LossGradients(model, data);
+        LossGradients gradients = new LossGradients(model, List.of(data),
+                new ParameterRole[] {ParameterRole.BATCHNORM_RUNNING_STATISTIC}, true);
         try {
             return new Lanczos(gradients, options).run();
         } finally {

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -16,6 +17,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * order shuffled by a fixed seed, until the train loss (inference mode, over the whole subset, without
  * regularization) is at most {@link Criterion#maxLoss()} or the epoch budget is spent. Every arm of a comparison gets
  * the same criterion, budget and shuffling seed.
+ *
+ * <p>Reproducible: DL4J draws dropout masks from the training thread's ND4J generator, which it seeds only in
+ * {@code init()} (and ND4J from the clock on a new thread), so masks would depend on what ran before on the thread and
+ * on which thread trains (JShell runs snippets on threads of its own). Each epoch seeds that generator from the
+ * shuffling seed first, so a run's numbers depend on its arguments only.
  */
 public final class CriterionTraining {
 
@@ -69,7 +75,8 @@ public final class CriterionTraining {
      * Trains {@code net} in place ({@link MultiLayerNetwork} or {@link ComputationGraph}) on {@code train} in
      * mini-batches of {@code batchSize} until {@code criterion} holds; prints and returns the outcome.
      *
-     * @param shuffleSeed the seed of the example order (epoch {@code e} uses {@code shuffleSeed + e})
+     * @param shuffleSeed the seed of the example order and of the dropout masks (epoch {@code e} uses
+     *                    {@code shuffleSeed + e} for both)
      */
     public static Outcome fit(String name, Model net, DataSet train, int batchSize, Criterion criterion, long shuffleSeed) {
         long start = System.nanoTime();
@@ -78,6 +85,7 @@ public final class CriterionTraining {
         double[] state = lossAndAccuracy(net, train);
         while (state[0] > criterion.maxLoss() && epoch < criterion.maxEpochs()) {
             epoch++;
+            Nd4j.getRandom().setSeed(shuffleSeed + epoch);
             DataSet shuffled = train.copy();
             shuffled.shuffle(shuffleSeed + epoch);
             List<DataSet> batches = shuffled.batchBy(batchSize);

@@ -48,8 +48,8 @@ public final class VggSurface {
     public record Finding(String normalization, double centreLoss, double minLoss, double descentEndLoss,
                           int localMinima, double roughness, double seconds) {
         String numbers() {
-            return String.format(Locale.ROOT, "%s: %d local minima, roughness %.4f, %.1f s", normalization,
-                    localMinima, roughness, seconds);
+            return String.format(Locale.ROOT, "%s: %d local minima, roughness %.4f", normalization, localMinima,
+                    roughness);
         }
     }
 
@@ -94,8 +94,8 @@ public final class VggSurface {
                     Arrays.stream(s.flatValues("train", "loss")).filter(Double::isFinite).min().orElse(Double.NaN),
                     SurfaceDescent.value(grid, path[0][path[0].length - 1], path[1][path[1].length - 1]),
                     localMinima(z), roughness(z), seconds);
-            System.out.printf(Locale.ROOT, "  %s; loss at the trained weights %.4f, Nadam ends at %.4f%n", f.numbers(),
-                    f.centreLoss(), f.descentEndLoss());
+            System.out.printf(Locale.ROOT, "  %s, %.1f s; loss at the trained weights %.4f, Nadam ends at %.4f%n",
+                    f.numbers(), f.seconds(), f.centreLoss(), f.descentEndLoss());
             findings.add(f);
         }
         double[] atOrigin = new double[2];
@@ -126,7 +126,8 @@ public final class VggSurface {
                 + "rougher log loss)", filter.numbers() + "; " + layer.numbers(),
                 layer.localMinima() > filter.localMinima() || layer.localMinima() == filter.localMinima()
                         && layer.roughness() > filter.roughness());
-        out.claim("layer norming is a bit faster than filter norming", filter.numbers() + "; " + layer.numbers(),
+        out.timingClaim("layer norming is a bit faster than filter norming", String.format(Locale.ROOT,
+                "%.1f s (layer) vs %.1f s (filter) a plane", layer.seconds(), filter.seconds()),
                 layer.seconds() < filter.seconds());
         for (Finding f : findings) {
             out.claim("Nadam started near a corner descends the " + f.normalization() + "-normalized surface into the "

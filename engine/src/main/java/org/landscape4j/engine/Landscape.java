@@ -141,7 +141,7 @@ public final class Landscape {
         return evaluator() + ", " + (e.executor() != null ? "on " + e.executor()
                 : workers + (workers == 1 ? " worker" : " workers")) + ", "
                 + e.order().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " order"
-<<<<<<< HEAD
+                + (statistics == null ? "" : ", " + statistics)
                 + curvaturePlan();
     }
 
@@ -157,9 +157,6 @@ public final class Landscape {
                     new org.nd4j.linalg.dataset.DataSet(b.features()[0], b.labels()[0]), c.options());
         }
         return curvaturePlan;
-=======
-                + (statistics == null ? "" : ", " + statistics);
->>>>>>> bn-determinism
     }
 
     /** How each point is evaluated, as the evaluation plan and the checkpoint header state it. */

@@ -1,5 +1,5 @@
 // Seed 001 (DepthStudy): do plain CNNs grow chaotic with depth while residual ones stay convex-looking? Plain and
-// residual CNNs (batch norm, ELU) at two depths, trained to the same train loss; for each a filter-normalized loss
+// residual CNNs (batch norm, ReLU, max pooling) at two depths, trained to the same train loss; for each a filter-normalized loss
 // plane and, on the central half of the same plane, a curvature map (the Hessian's smallest and largest eigenvalue
 // at every point): the fraction of the map with lambda_min < -0.05 lambda_max has significant negative curvature.
 //   bin/jshell-landscape examples/depth-study.jsh     (from the repository root; about 30 s)

@@ -121,7 +121,9 @@ public final class ReferenceDirections {
                 + (kind.equals("weights") ? weights.size() + " tensors in net.parameters() order, batch-norm running"
                         + " statistics fixed" : states.size() + " tensors in state_dict() order, batch-norm running"
                         + " statistics moved") + ")";
-        return Directions.of(description, vectors.toArray(INDArray[]::new));
+        Directions.Given given = Directions.of(description, vectors.toArray(INDArray[]::new));
+        // LL's set_states moves the running statistics with the rest; the engine holds them fixed unless asked
+        return kind.equals("states") ? given.withRunningStatistics() : given;
     }
 
     /** One tensor of a direction file: the origin parameter it is, or {@code null} for a skipped scalar. */

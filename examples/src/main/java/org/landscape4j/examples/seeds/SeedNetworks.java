@@ -86,14 +86,11 @@ public final class SeedNetworks {
 
     /**
      * Seed 001's depth study network, plain or residual, identical but for the shortcuts: a 3x3 stride-2 stem
-     * convolution with batch norm and ELU and 2x2 average pooling (28x28 to 7x7), then {@code depth / 2} blocks of
-     * (conv 3x3, batch norm, ELU, conv 3x3, batch norm, [+ identity shortcut when {@code residual}], ELU), all
-     * {@code channels} wide, and a softmax 10 on the flattened 7x7 maps.
-     *
-     * <p>ELU and average pooling rather than the papers' ReLU and max pooling: the curvature maps take Hessian-vector
-     * products as finite differences of gradients, which need gradients that are continuous in the weights. At a
-     * trained ReLU/max-pooling minimum of this network they came out as noise (|λmin / λmax| = 1.01 and 1.07 on 100
-     * and 200 images, λ ≈ ±700 at train loss 0.045); ELU has a continuous derivative and average pooling is linear.
+     * convolution with batch norm and ReLU and 2x2 max pooling (28x28 to 7x7), then {@code depth / 2} blocks of
+     * (conv 3x3, batch norm, ReLU, conv 3x3, batch norm, [+ identity shortcut when {@code residual}], ReLU), all
+     * {@code channels} wide, and a softmax 10 on the flattened 7x7 maps: the papers' ReLU and max pooling. The
+     * curvature maps take exact Hessian-vector products (the R-operator), which are right at ReLU minima; the
+     * finite differences used before came out as noise there, and this network used ELU and average pooling then.
      */
     public static ComputationGraph depthNet(int channels, int depth, boolean residual, IUpdater updater, long seed) {
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder().seed(seed)
@@ -103,24 +100,24 @@ public final class SeedNetworks {
                 .addLayer("stem", new ConvolutionLayer.Builder(3, 3).stride(2, 2).nOut(channels)
                         .activation(Activation.IDENTITY).build(), "in")
                 .addLayer("stem-bn", new BatchNormalization.Builder().build(), "stem")
-                .addLayer("stem-elu", new ActivationLayer.Builder().activation(Activation.ELU).build(), "stem-bn")
-                .addLayer("stem-pool", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.AVG).kernelSize(2, 2)
-                        .stride(2, 2).build(), "stem-elu");
+                .addLayer("stem-relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), "stem-bn")
+                .addLayer("stem-pool", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2)
+                        .stride(2, 2).build(), "stem-relu");
         String last = "stem-pool";
         for (int block = 0; block < depth / 2; block++) {
             String p = "b" + block + "-";
             g.addLayer(p + "c1", conv3x3(channels), last)
                     .addLayer(p + "bn1", new BatchNormalization.Builder().build(), p + "c1")
-                    .addLayer(p + "elu1", new ActivationLayer.Builder().activation(Activation.ELU).build(), p + "bn1")
-                    .addLayer(p + "c2", conv3x3(channels), p + "elu1")
+                    .addLayer(p + "relu1", new ActivationLayer.Builder().activation(Activation.RELU).build(), p + "bn1")
+                    .addLayer(p + "c2", conv3x3(channels), p + "relu1")
                     .addLayer(p + "bn2", new BatchNormalization.Builder().build(), p + "c2");
             String sum = p + "bn2";
             if (residual) {
                 g.addVertex(p + "add", new ElementWiseVertex(ElementWiseVertex.Op.Add), last, p + "bn2");
                 sum = p + "add";
             }
-            g.addLayer(p + "elu2", new ActivationLayer.Builder().activation(Activation.ELU).build(), sum);
-            last = p + "elu2";
+            g.addLayer(p + "relu2", new ActivationLayer.Builder().activation(Activation.RELU).build(), sum);
+            last = p + "relu2";
         }
         ComputationGraph net = new ComputationGraph(g
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)

@@ -216,36 +216,7 @@ public record HessianExtremes(double min, double max, int steps, int products, S
             gradients.moveTo(point);
             double eps = gradients.isExact() ? 0 : 1e-5 * Math.max(1, FlatVectors.norm(point));
             int steps = Math.min(options.lanczosSteps(), variables);
-            List<double[]> basis = new ArrayList<>();
-            List<Double> alpha = new ArrayList<>();
-            List<Double> beta = new ArrayList<>();
-            double[] q = start.clone();
-            for (int j = 0; j < steps; j++) {
-                double[] w = gradients.hessianTimes(q, eps);
-                double a = FlatVectors.dot(q, w);
-                basis.add(q);
-                alpha.add(a);
-                for (int pass = 0; pass < 2; pass++) {
-                    for (double[] b : basis) {
-                        FlatVectors.axpy(-FlatVectors.dot(b, w), b, w);
-                    }
-                }
-                double b = FlatVectors.norm(w);
-                double scale = 0;
-                for (double x : alpha) {
-                    scale = Math.max(scale, Math.abs(x));
-                }
-                for (double x : beta) {
-                    scale = Math.max(scale, Math.abs(x));
-                }
-                if (j == steps - 1 || b <= 1e-10 * Math.max(scale, Double.MIN_NORMAL)) {
-                    break;
-                }
-                beta.add(b);
-                FlatVectors.scale(1 / b, w);
-                q = w;
-            }
-            double[] values = SymmetricEigen.ofTridiagonal(alpha, beta).values();
+            double[] values = lanczos(gradients, start.clone(), steps, eps).values();
             double max = Double.NEGATIVE_INFINITY;
             double min = Double.POSITIVE_INFINITY;
             for (double v : values) {
@@ -255,6 +226,43 @@ public record HessianExtremes(double min, double max, int steps, int products, S
             return new HessianExtremes(min, max, values.length, gradients.products() - before,
                     gradients.curvatureMethod());
         }
+    }
+
+    /**
+     * The Lanczos matrix of at most {@code steps} steps of {@code gradients}' Hessian from the unit vector {@code q}
+     * (full re-orthogonalisation, twice; stops early at an invariant subspace); {@code eps} is the finite-difference
+     * step of the fallback (0 for exact products).
+     */
+    static SymmetricEigen lanczos(LossGradients gradients, double[] q, int steps, double eps) {
+        List<double[]> basis = new ArrayList<>();
+        List<Double> alpha = new ArrayList<>();
+        List<Double> beta = new ArrayList<>();
+        for (int j = 0; j < steps; j++) {
+            double[] w = gradients.hessianTimes(q, eps);
+            double a = FlatVectors.dot(q, w);
+            basis.add(q);
+            alpha.add(a);
+            for (int pass = 0; pass < 2; pass++) {
+                for (double[] b : basis) {
+                    FlatVectors.axpy(-FlatVectors.dot(b, w), b, w);
+                }
+            }
+            double b = FlatVectors.norm(w);
+            double scale = 0;
+            for (double x : alpha) {
+                scale = Math.max(scale, Math.abs(x));
+            }
+            for (double x : beta) {
+                scale = Math.max(scale, Math.abs(x));
+            }
+            if (j == steps - 1 || b <= 1e-10 * Math.max(scale, Double.MIN_NORMAL)) {
+                break;
+            }
+            beta.add(b);
+            FlatVectors.scale(1 / b, w);
+            q = w;
+        }
+        return SymmetricEigen.ofTridiagonal(alpha, beta);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.landscape4j.engine.geometry;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -223,34 +222,8 @@ public final class HessianSpectrum {
         return ones;
     }
 
-    /** The Lanczos matrix of {@code steps} steps from the unit vector {@code q} (full re-orthogonalisation). */
+    /** The Lanczos matrix of {@code steps} steps from the unit vector {@code q}. */
     private static SymmetricEigen tridiagonal(LossGradients g, double[] q, int steps) {
-        List<double[]> basis = new ArrayList<>();
-        List<Double> alpha = new ArrayList<>();
-        List<Double> beta = new ArrayList<>();
-        double eps = step(g);
-        for (int j = 0; j < steps; j++) {
-            double[] w = g.hessianTimes(q, eps);
-            double a = FlatVectors.dot(q, w);
-            basis.add(q);
-            alpha.add(a);
-            for (int pass = 0; pass < 2; pass++) {
-                for (double[] b : basis) {
-                    FlatVectors.axpy(-FlatVectors.dot(b, w), b, w);
-                }
-            }
-            double b = FlatVectors.norm(w);
-            double scale = 0;
-            for (double x : alpha) {
-                scale = Math.max(scale, Math.abs(x));
-            }
-            if (j == steps - 1 || b <= 1e-10 * Math.max(scale, Double.MIN_NORMAL)) {
-                break;
-            }
-            beta.add(b);
-            FlatVectors.scale(1 / b, w);
-            q = w;
-        }
-        return SymmetricEigen.ofTridiagonal(alpha, beta);
+        return HessianExtremes.lanczos(g, q, steps, step(g));
     }
 }

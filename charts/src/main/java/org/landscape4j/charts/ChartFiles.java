@@ -70,6 +70,16 @@ public final class ChartFiles {
         return png(ProfileChart.of(profile, "profile", false), file, 900, 540);
     }
 
+    /**
+     * One line from JShell: the Hessian's eigenvalue density as PyHessian plots it (10,000 grid values, PyHessian's
+     * broadening), as a 900x540 PNG.
+     */
+    public static Path spectralDensity(org.landscape4j.engine.geometry.HessianSpectrum.Density density, Path file)
+            throws IOException {
+        return png(SpectralDensityChart.of(density, density.toString(), 10_000,
+                SpectralDensityChart.defaultSigma(density)), file, 900, 540);
+    }
+
     /** Writes a PNG; creates parent folders. */
     public static Path png(JFreeChart chart, Path file, int width, int height) throws IOException {
         return write(image(chart, width, height), file);

@@ -1,8 +1,11 @@
 package org.landscape4j.engine;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
@@ -98,10 +101,11 @@ final class PointStream {
 
     /**
      * The threads and evaluators of one subscription with {@code n} workers. The evaluators (each a network copy and
-     * its native buffers) are owned here, not by a thread: a task takes an idle one or makes one, and gives it back
-     * when its point is done. {@link #close} (the stream's end: completion, error or cancel) closes the idle ones at
-     * once and marks the rest, which their task closes as it gives them back; so no native buffer is released while a
-     * worker may still read it, and none waits for the garbage collector.
+     * its native buffers) are owned here, not by a thread-local: each pool thread uses its own (made on its first
+     * point, so its buffers stay in that core's cache), marked busy while a point runs. {@link #close} (the stream's
+     * end: completion, error or cancel) closes the idle ones at once and leaves the busy ones to their task, which
+     * closes its evaluator when its point is done; so no native buffer is released while a worker may still read it,
+     * and none waits for the garbage collector.
      *
      * <p>This replaces a {@code ThreadLocal} of evaluators, which crashed the JVM (SIGSEGV in
      * {@code sd::DataBuffer::primary()}) when a cancelled stream's landscapes were collected: the thread-local's key is
@@ -113,7 +117,9 @@ final class PointStream {
     private static final class Workers {
         final Scheduler threads;
         private final LandscapeRun run;
-        private final ArrayDeque<PointEvaluator> idle = new ArrayDeque<>();
+        /** Each pool thread's own evaluator: a thread runs one point at a time, so its buffers stay in its cache. */
+        private final Map<Thread, PointEvaluator> own = new HashMap<>();
+        private final Set<PointEvaluator> busy = new HashSet<>();
         private boolean closed;
 
         Workers(LandscapeRun run, int workers) {
@@ -138,12 +144,14 @@ final class PointStream {
         }
 
         private PointEvaluator acquire() {
+            Thread thread = Thread.currentThread();
             synchronized (this) {
                 if (closed) {
                     return null;
                 }
-                PointEvaluator e = idle.pollFirst();
+                PointEvaluator e = own.get(thread);
                 if (e != null) {
+                    busy.add(e);
                     return e;
                 }
             }
@@ -151,6 +159,8 @@ final class PointStream {
             PointEvaluator made = run.newEvaluator();
             synchronized (this) {
                 if (!closed) {
+                    own.put(thread, made);
+                    busy.add(made);
                     return made;
                 }
             }
@@ -160,23 +170,26 @@ final class PointStream {
 
         private void release(PointEvaluator evaluator) {
             synchronized (this) {
+                busy.remove(evaluator);
                 if (!closed) {
-                    idle.push(evaluator);
                     return;
                 }
             }
-            evaluator.close();
+            evaluator.close();          // the stream ended while this point was computed: close() left it to us
         }
 
         /** The stream ended: idle evaluators are closed now, busy ones by their task when its point is done. */
         void close() {
-            List<PointEvaluator> done;
+            List<PointEvaluator> idle = new ArrayList<>();
             synchronized (this) {
                 closed = true;
-                done = new ArrayList<>(idle);
-                idle.clear();
+                for (PointEvaluator e : own.values()) {
+                    if (!busy.contains(e)) {
+                        idle.add(e);
+                    }
+                }
             }
-            done.forEach(PointEvaluator::close);
+            idle.forEach(PointEvaluator::close);
             // no interrupt: a busy worker finishes its point, closes its evaluator, then its thread ends
             threads.disposeGracefully().subscribe(null, e -> { });
         }

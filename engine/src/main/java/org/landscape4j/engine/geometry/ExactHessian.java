@@ -32,7 +32,6 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.activations.IActivation;
@@ -1473,7 +1472,6 @@ final class ExactHessian {
         final List<long[]> shapes = new ArrayList<>();
         final Map<Integer, INDArray> values = new HashMap<>();
         final Map<Integer, INDArray> expected = new HashMap<>();
-        final LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
         final INDArray probe;
         Head head;
         String unsupported;
@@ -1588,9 +1586,8 @@ final class ExactHessian {
             if (pre == null) {
                 return slot;
             }
-            INDArray in = values.get(slot);
-            INDArray out = pre.preProcess(in.dup(), (int) in.size(0), mgr);
-            if (out.length() != in.length() || !in.dup('c').reshape('c', out.shape()).equals(out)) {
+            INDArray out = org.landscape4j.engine.internal.Preprocessors.asReshape(pre, values.get(slot));
+            if (out == null) {
                 return refuse(source + ": input preprocessor " + pre.getClass().getSimpleName()
                         + " is not a plain reshape");
             }

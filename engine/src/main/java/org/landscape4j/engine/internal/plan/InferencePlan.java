@@ -35,7 +35,6 @@ import org.deeplearning4j.nn.conf.layers.Upsampling2D;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.landscape4j.engine.internal.Batch;
 import org.landscape4j.engine.internal.NetworkEvaluator;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -349,7 +348,6 @@ public final class InferencePlan {
         final List<long[]> shapes = new ArrayList<>();
         final Batch probe;
         final Map<Integer, INDArray> expected;
-        final LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
         final Map<Integer, INDArray> probeValues = new HashMap<>();
         String unsupported;
 
@@ -461,9 +459,8 @@ public final class InferencePlan {
             if (pre == null) {
                 return slot;
             }
-            INDArray in = probeValues.get(slot);
-            INDArray out = pre.preProcess(in.dup(), (int) in.size(0), mgr);
-            if (out.length() != in.length() || !in.dup('c').reshape('c', out.shape()).equals(out)) {
+            INDArray out = org.landscape4j.engine.internal.Preprocessors.asReshape(pre, probeValues.get(slot));
+            if (out == null) {
                 return refuse(source + ": input preprocessor " + pre.getClass().getSimpleName()
                         + " is not a plain reshape");
             }

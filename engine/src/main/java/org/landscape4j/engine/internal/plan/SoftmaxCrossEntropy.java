@@ -29,12 +29,17 @@ import org.nd4j.linalg.lossfunctions.impl.LossNegativeLogLikelihood;
  */
 final class SoftmaxCrossEntropy {
     private final double clip;
+    /** {@code log(clip)} and {@code log1p(−clip)}: the clipping's bounds of the log-probability, computed once. */
+    private final double logLow;
+    private final double logHigh;
     private final double[][][] labels;
     private final int[][][] classes;
     private double[] logits = new double[0];
 
     private SoftmaxCrossEntropy(double clip, List<List<Batch>> batches, int output) {
         this.clip = clip;
+        this.logLow = Math.log(clip);
+        this.logHigh = Math.log1p(-clip);
         labels = new double[batches.size()][][];
         classes = new int[batches.size()][][];
         for (int s = 0; s < batches.size(); s++) {
@@ -119,7 +124,7 @@ final class SoftmaxCrossEntropy {
                 if (y[yo + c] != 0) {
                     double logP = (v[o + c] - max) - logSum;
                     if (clip > 0) {
-                        logP = Math.min(Math.max(logP, Math.log(clip)), Math.log1p(-clip));
+                        logP = Math.min(Math.max(logP, logLow), logHigh);
                     }
                     total -= y[yo + c] * logP;
                 }

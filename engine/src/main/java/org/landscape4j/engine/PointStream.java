@@ -107,12 +107,9 @@ final class PointStream {
      * closes its evaluator when its point is done; so no native buffer is released while a worker may still read it,
      * and none waits for the garbage collector.
      *
-     * <p>This replaces a {@code ThreadLocal} of evaluators, which crashed the JVM (SIGSEGV in
-     * {@code sd::DataBuffer::primary()}) when a cancelled stream's landscapes were collected: the thread-local's key is
-     * weak, so once the cancelled stream dropped it, an evaluator still computing was reachable only from its
-     * worker's stack, where the JIT may end an object's life at its last Java use, before the native call reading
-     * its buffers returns. Here the task uses the evaluator after the point ({@link #release}), which keeps it
-     * reachable for the whole call.
+     * <p>Before, a {@code ThreadLocal} held them and nothing closed them: their native memory waited for the garbage
+     * collector. The JVM crashes under cancel and GC (issue 19) had another cause, ND4J's broadcast op, fenced by
+     * {@code internal.BroadcastFence}.
      */
     private static final class Workers {
         final Scheduler threads;

@@ -9,24 +9,31 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.landscape4j.engine.internal.ThreadRandom;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.indexing.SpecifiedIndex;
 
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * Trains the bends of a {@link Curve} between two trained networks so that the loss stays low all along it (Garipov
- * et al. 2018): each step draws {@code t ~ U[0, 1]}, computes the gradient {@code ∇L(θ(t))} of the network's loss on
- * the data set at the curve's point, and moves each bend {@code j} with Adam along {@code c_j(t)·∇L(θ(t))}; the end
- * points stay fixed. Bends start on the straight line between the end points.
+ * et al. 2018), as their recipe does: epochs over the training set in shuffled batches; each batch draws
+ * {@code t ~ U[0, 1]}, computes the gradient {@code ∇L(θ(t))} of the network's loss on the batch at the curve's point,
+ * and moves each bend {@code j} with Adam along {@code c_j(t)·∇L(θ(t))}, at a learning rate that by default decays to
+ * 1% over the last half of the epochs ({@link Schedule#DECAYING}); the end points stay fixed. Bends start on the
+ * straight line between the end points. The stream reports every step's sampled loss and, per epoch, their mean.
  *
  * <p>Gradients come from a private double-precision copy of the network (see {@link HessianEigen} for what DL4J's
  * gradient includes); the caller's network only supplies the architecture and is never written. Losses are the
  * network's loss without L1/L2 or weight-decay terms.
  *
  * <p>Reproducible: the same options give the same anchors bit for bit, from {@link #train} and {@link #training}
- * alike, on any thread. The step's {@code t} comes from {@code new Random(seed)}; DL4J computes the gradient in
+ * alike, on any thread. The step's {@code t} comes from {@code new Random(seed)}, the epochs' example orders from
+ * {@code new Random(~seed)}; DL4J computes the gradient in
  * training mode and draws dropout masks (and any other training-mode noise) from the calling thread's ND4J generator,
  * which each step seeds from a second stream of the same seed and then restores, so the caller's ND4J random stream is
  * left as it was.
@@ -48,25 +55,93 @@ public final class CurveTrainer {
     }
 
     /**
-     * Training settings (Adam with β1 = 0.9, β2 = 0.999, ε = 1e-8).
-     *
-     * @param steps        number of updates, at least 1
-     * @param learningRate Adam's step size, finite and {@code > 0}
-     * @param seed         seed of the sampled {@code t} and of the training-mode dropout masks
+     * How the learning rate changes over the epochs: a factor of {@link Options#learningRate()} for epoch {@code e}
+     * (0-based) of {@code E}.
      */
-    public record Options(int steps, double learningRate, long seed) {
+    public enum Schedule {
+        /** The same rate every epoch. */
+        CONSTANT,
+        /**
+         * Garipov et al.'s schedule ({@code learning_rate_schedule} of their {@code dnn-mode-connectivity} code): the
+         * full rate for the first half of the epochs, then linearly down to 1% of it at 90%, and 1% for the rest.
+         * With the last iterate of a constant rate, the chain is wherever the last noisy steps left it; the decay lets
+         * it settle.
+         */
+        DECAYING;
+
+        /** The factor of the base rate in epoch {@code epoch} (0-based) of {@code epochs}. */
+        public double factor(int epoch, int epochs) {
+            if (this == CONSTANT) {
+                return 1;
+            }
+            double alpha = (double) epoch / epochs;
+            return alpha <= 0.5 ? 1 : alpha <= 0.9 ? 1 - (alpha - 0.5) / 0.4 * 0.99 : 0.01;
+        }
+    }
+
+    /**
+     * Training settings (Adam with β1 = 0.9, β2 = 0.999, ε = 1e-8): epochs over the training set in batches, in an
+     * order shuffled every epoch, a new {@code t ~ U[0, 1]} for every batch (Garipov et al.).
+     *
+     * @param epochs       passes over the training set, at least 1
+     * @param batchSize    examples per update, at least 1; a size at least the data set's makes one update an epoch
+     *                     on the whole set ({@link #FULL_BATCH})
+     * @param learningRate Adam's base step size, finite and {@code > 0}
+     * @param schedule     how the step size changes over the epochs
+     * @param seed         seed of the example order, the sampled {@code t} and the training-mode dropout masks
+     */
+    public record Options(int epochs, int batchSize, double learningRate, Schedule schedule, long seed) {
+        /** A batch size meaning "the whole training set in every update". */
+        public static final int FULL_BATCH = Integer.MAX_VALUE;
+
         public Options {
-            if (steps < 1) {
-                throw new IllegalArgumentException("steps must be >= 1, was " + steps);
+            if (epochs < 1) {
+                throw new IllegalArgumentException("epochs must be >= 1, was " + epochs);
+            }
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
             }
             if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
                 throw new IllegalArgumentException("learningRate must be finite and > 0, was " + learningRate);
             }
+            if (schedule == null) {
+                throw new IllegalArgumentException("schedule must not be null");
+            }
         }
 
-        /** 500 steps, learning rate 0.01, seed 1. */
+        /** {@code steps} full-batch updates at a constant rate. */
+        public Options(int steps, double learningRate, long seed) {
+            this(steps, FULL_BATCH, learningRate, Schedule.CONSTANT, seed);
+        }
+
+        /** 100 epochs in batches of 32, learning rate 0.01 {@link Schedule#DECAYING decaying}, seed 1. */
         public static Options defaults() {
-            return new Options(500, 0.01, 1);
+            return new Options(100, 32, 0.01, Schedule.DECAYING, 1);
+        }
+
+        public Options withEpochs(int epochs) {
+            return new Options(epochs, batchSize, learningRate, schedule, seed);
+        }
+
+        public Options withBatchSize(int batchSize) {
+            return new Options(epochs, batchSize, learningRate, schedule, seed);
+        }
+
+        public Options withLearningRate(double learningRate) {
+            return new Options(epochs, batchSize, learningRate, schedule, seed);
+        }
+
+        public Options withSchedule(Schedule schedule) {
+            return new Options(epochs, batchSize, learningRate, schedule, seed);
+        }
+
+        public Options withSeed(long seed) {
+            return new Options(epochs, batchSize, learningRate, schedule, seed);
+        }
+
+        /** Updates in one epoch over {@code examples} examples. */
+        int batchesPerEpoch(long examples) {
+            return (int) Math.max(1, (examples + Math.min(batchSize, examples) - 1) / Math.min(batchSize, examples));
         }
     }
 
@@ -118,16 +193,26 @@ public final class CurveTrainer {
     }
 
     /**
-     * One training step.
+     * One training step (one batch).
      *
-     * @param step    1-based step number
-     * @param steps   total steps
-     * @param t       the sampled curve position
-     * @param loss    the training loss at that position (DL4J score without regularization, before the step's
-     *                update)
-     * @param anchors the trained anchors (start, bends, end) on the last step, else {@code null}
+     * @param step         1-based step number
+     * @param steps        total steps
+     * @param epoch        1-based epoch of the step
+     * @param epochs       total epochs
+     * @param t            the sampled curve position
+     * @param loss         the training loss of the batch at that position (DL4J score without regularization, in
+     *                     training mode, before the step's update)
+     * @param learningRate the step size of this step (the schedule's)
+     * @param epochLoss    on an epoch's last step, the mean of its sampled losses weighted by batch size (the
+     *                     curve's expected training loss over {@code t}, as the epoch saw it); else {@code NaN}
+     * @param anchors      the trained anchors (start, bends, end) on the last step, else {@code null}
      */
-    public record Progress(int step, int steps, double t, double loss, List<INDArray> anchors) {
+    public record Progress(int step, int steps, int epoch, int epochs, double t, double loss, double learningRate,
+                           double epochLoss, List<INDArray> anchors) {
+        /** Whether this is the last step of its epoch ({@link #epochLoss()} is then a number). */
+        public boolean endOfEpoch() {
+            return !Double.isNaN(epochLoss);
+        }
     }
 
     /** The training loop as a state machine, so it can run in a loop or as a stream. */
@@ -135,19 +220,33 @@ public final class CurveTrainer {
         private final Curve curve;
         private final Options options;
         private final LossGradients gradients;
+        private final INDArray features;
+        private final INDArray labels;
+        private final int examples;
+        private final int batch;
+        private final int batchesPerEpoch;
         private final double[][] anchors;
         private final double[][] m;
         private final double[][] v;
         private final Random random;
         /** Seeds of each step's dropout masks, a stream independent of {@link #random}'s. */
         private final SplittableRandom maskSeeds;
+        /** The example order of each epoch, a third stream. */
+        private final Random order;
+        private int[] permutation;
         private int step;
+        private double epochSum;
 
         Training(Curve curve, Model model, DataSet data, INDArray start, INDArray end, Options options) {
             check(curve, model, start, end, options);
             this.curve = curve;
             this.options = options;
             this.gradients = new LossGradients(model, data);
+            this.features = data.getFeatures().castTo(DataType.DOUBLE);
+            this.labels = data.getLabels().castTo(DataType.DOUBLE);
+            this.examples = data.numExamples();
+            this.batch = Math.min(options.batchSize(), examples);
+            this.batchesPerEpoch = options.batchesPerEpoch(examples);
             double[] a = FlatVectors.toDoubles(start, "start");
             double[] b = FlatVectors.toDoubles(end, "end");
             int n = curve.anchors();
@@ -164,6 +263,7 @@ public final class CurveTrainer {
             v = new double[n][a.length];
             random = new Random(options.seed());
             maskSeeds = new SplittableRandom(options.seed());
+            order = new Random(~options.seed());
         }
 
         /** Everything {@link #train} checks before any work. */
@@ -190,8 +290,12 @@ public final class CurveTrainer {
             gradients.close();
         }
 
+        int steps() {
+            return options.epochs() * batchesPerEpoch;
+        }
+
         boolean done() {
-            return step >= options.steps();
+            return step >= steps();
         }
 
         List<INDArray> anchors() {
@@ -202,10 +306,34 @@ public final class CurveTrainer {
             return out;
         }
 
+        /** The examples of the step's batch, or {@code null} for the whole set in its own order. */
+        private int[] batchIndices(int inEpoch) {
+            if (batchesPerEpoch == 1) {
+                return null;
+            }
+            if (inEpoch == 0) {
+                permutation = new int[examples];
+                for (int i = 0; i < examples; i++) {
+                    permutation[i] = i;
+                }
+                for (int i = examples - 1; i > 0; i--) {   // Fisher–Yates
+                    int j = order.nextInt(i + 1);
+                    int swap = permutation[i];
+                    permutation[i] = permutation[j];
+                    permutation[j] = swap;
+                }
+            }
+            int from = inEpoch * batch;
+            return java.util.Arrays.copyOfRange(permutation, from, Math.min(examples, from + batch));
+        }
+
         Progress next() {
+            int epoch = step / batchesPerEpoch;
+            int inEpoch = step % batchesPerEpoch;
             step++;
             double beta1 = 0.9;
             double beta2 = 0.999;
+            double rate = options.learningRate() * options.schedule().factor(epoch, options.epochs());
             int n = anchors.length;
             double t = random.nextDouble();
             double[] c = curve.coefficients(t);
@@ -215,9 +343,12 @@ public final class CurveTrainer {
                     FlatVectors.axpy(c[i], anchors[i], theta);
                 }
             }
+            int[] rows = batchIndices(inEpoch);
+            INDArray x = rows == null ? features : rowsOf(features, rows);
+            INDArray y = rows == null ? labels : rowsOf(labels, rows);
             double[] loss = new double[1];
             double[] g = ThreadRandom.seeded(maskSeeds.nextLong(), () -> {
-                double[] gradient = gradients.at(theta);
+                double[] gradient = rows == null ? gradients.at(theta) : gradients.at(theta, x, y);
                 loss[0] = gradients.lastScore();
                 return gradient;
             });
@@ -232,10 +363,27 @@ public final class CurveTrainer {
                     double ge = ci * g[e];
                     mi[e] = beta1 * mi[e] + (1 - beta1) * ge;
                     vi[e] = beta2 * vi[e] + (1 - beta2) * ge * ge;
-                    ai[e] -= options.learningRate() * (mi[e] / correction1) / (Math.sqrt(vi[e] / correction2) + 1e-8);
+                    ai[e] -= rate * (mi[e] / correction1) / (Math.sqrt(vi[e] / correction2) + 1e-8);
                 }
             }
-            return new Progress(step, options.steps(), t, loss[0], done() ? anchors() : null);
+            epochSum += loss[0] * (rows == null ? examples : rows.length);
+            double epochLoss = Double.NaN;
+            if (inEpoch == batchesPerEpoch - 1) {
+                epochLoss = epochSum / examples;
+                epochSum = 0;
+            }
+            return new Progress(step, steps(), epoch + 1, options.epochs(), t, loss[0], rate, epochLoss,
+                    done() ? anchors() : null);
+        }
+
+        /** The given examples (along dimension 0) of {@code a}, in that order. */
+        private static INDArray rowsOf(INDArray a, int[] rows) {
+            INDArrayIndex[] index = new INDArrayIndex[a.rank()];
+            index[0] = new SpecifiedIndex(rows);
+            for (int d = 1; d < index.length; d++) {
+                index[d] = NDArrayIndex.all();
+            }
+            return a.get(index);
         }
     }
 

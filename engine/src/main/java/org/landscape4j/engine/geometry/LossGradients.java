@@ -193,6 +193,18 @@ final class LossGradients {
         return project(g);
     }
 
+    /**
+     * The gradient of the mean loss over the examples {@code x, y} (a training batch, double precision) at
+     * {@code point}; 0 at the parameters that are not trained.
+     */
+    double[] at(double[] point, INDArray x, INDArray y) {
+        net.params().assign(FlatVectors.toRow(point));
+        double[] g = gradient(x, y);
+        FlatVectors.scale(net.conf().isMiniBatch() ? 1.0 / x.size(0) : 1.0, g);
+        evaluations++;
+        return project(g);
+    }
+
     private double[] gradient(INDArray x, INDArray y) {
         if (net instanceof MultiLayerNetwork m) {
             m.setInput(x);

@@ -71,6 +71,8 @@ class SeedExamplesTest {
         assertThat(findings).extracting(InitialToTrained.Finding::batchSize).containsExactly(1, 100);
         assertThat(findings).allSatisfy(f -> assertThat(f.trainedLoss()).isLessThan(f.initialLoss()));
         wrote(dir, "initial-to-trained.png", "line-batch-1.csv", "findings.csv");
+        assertThat(Files.readAllLines(dir.resolve("findings.csv"))).hasSize(4)
+                .first().isEqualTo("claim,measured,holds");
         aFreshRunWritesTheSameNumbers(dir, InitialToTrained.class);
     }
 
@@ -118,8 +120,11 @@ class SeedExamplesTest {
         assertThat(findings.get(3).basinWidth()).isEqualTo(findings.get(0).basinWidth());
         assertThat(findings.get(4).trainLoss()).isEqualTo(findings.get(0).trainLoss());
         wrote(dir, "baseline-1d.png", "baseline-levels.png", "baseline-3d.png");
-        assertThat(Files.readAllLines(dir.resolve("findings.csv"))).hasSize(7)
+        assertThat(Files.readAllLines(dir.resolve("findings.csv"))).hasSize(9)
                 .first().isEqualTo("claim,measured,holds");
+        assertThat(findings.get(2).weightNorm()).as("weight decay shrinks the weights")
+                .isLessThan(findings.get(3).weightNorm());
+        wrote(dir, "arm-weight-decay-0.05-unnormalized.png", "arm-weight-decay-0.05-levels.png");
         aFreshRunWritesTheSameNumbers(dir, HealthChecks.class);
     }
 

@@ -65,13 +65,18 @@ public final class DepthStudy {
     /** Runs the example and returns one finding per network: plain and residual at the shallow, then the deep depth. */
     public static List<Finding> run(ExampleOptions o) {
         ExampleOutput out = new ExampleOutput(o.out());
-        ExampleData.TrainingImages images = ExampleData.trainingImages(o.pick(200, 800, 10000),
-                o.pick(100, 500, 2000));
+        ExampleData.TrainingImages images = ExampleData.trainingImages(o.pick(200, 600, 10000),
+                o.pick(100, 400, 2000));
         DataSet train = images.train();
         DataSet curvatureData = ExampleData.head(train, o.pick(20, 50, 500));
         int channels = o.pick(4, 8, 16);
-        int[] depths = {2, o.pick(4, 8, 20)};
-        int points = o.pick(7, 21, 41);
+        // The seed's ResNet-20/56/110 at full size; three depths at narrow width within minutes on 2 cores.
+        int[] depths = switch (o.size()) {
+            case TINY -> new int[] {2, 4};
+            case CPU -> new int[] {2, 6, 12};
+            case FULL -> new int[] {20, 56, 110};
+        };
+        int points = o.pick(7, 17, 41);
         int coarse = o.pick(3, 7, 11);
         // The curvature maps cover the central half of the loss plane: at this size a trained minimum's basin spans
         // about +-0.5 in filter-normalized units; on +-1 with a 5x5 grid every point but the centre had strong
@@ -80,13 +85,15 @@ public final class DepthStudy {
         HessianExtremes.Options lanczos = HessianExtremes.Options.DEFAULT.withLanczosSteps(o.pick(4, 6, 20));
         CriterionTraining.Criterion criterion = new CriterionTraining.Criterion(o.pick(2.0, 0.1, 0.05),
                 o.pick(1, 40, 100));
-        System.out.printf(Locale.ROOT, "seed 001 depth study: plain vs residual, %d channels, depths %d and %d, on %d "
+        System.out.printf(Locale.ROOT, "seed 001 depth study: plain vs residual, %d channels, depths %s, on %d "
                 + "28x28 images of %s; every network: Adam 2e-3, batch 64, initial weights seed 7, example order seed "
                 + "1, %s; loss planes: %dx%d on [-1, 1]^2, %d images; curvature maps: %dx%d on [-%.1f, %.1f]^2 (the same "
-                + "directions), %d Lanczos steps on %d images%n", channels, depths[0], depths[1], train.numExamples(),
+                + "directions), %d Lanczos steps on %d images%n", channels, java.util.Arrays.toString(depths),
+                train.numExamples(),
                 images.source(), criterion, points, points, images.eval().numExamples(), coarse, coarse, half, half,
                 lanczos.lanczosSteps(), curvatureData.numExamples());
         List<Finding> findings = new ArrayList<>();
+        long started = System.nanoTime();
         for (int depth : depths) {
             for (boolean skips : new boolean[] {false, true}) {
                 String name = (skips ? "residual" : "plain") + "-depth-" + depth;
@@ -114,10 +121,27 @@ public final class DepthStudy {
                 findings.add(f);
             }
         }
+        double seconds = (System.nanoTime() - started) / 1e9;
         Finding plainShallow = findings.get(0);
         Finding residualShallow = findings.get(1);
-        Finding plainDeep = findings.get(2);
-        Finding residualDeep = findings.get(3);
+        Finding plainDeep = findings.get(findings.size() - 2);
+        Finding residualDeep = findings.get(findings.size() - 1);
+        for (boolean skips : new boolean[] {false, true}) {
+            System.out.printf(Locale.ROOT, "trend, %s: negative-curvature fraction by depth %s%n",
+                    skips ? "residual" : "plain", findings.stream().filter(f -> f.skips() == skips)
+                            .map(f -> String.format(Locale.ROOT, "%d: %.2f", f.depth(), f.negativeCurvature()))
+                            .toList());
+        }
+        if (o.size() != ExampleOptions.Size.FULL) {
+            // The work grows with depth x channels^2 x training images x (plane points + curvature-map points x
+            // Lanczos steps); scaled from this run's wall time (cores at this run's speed).
+            double scale = (20.0 + 56 + 110) / java.util.Arrays.stream(depths).sum() * Math.pow(16.0 / channels, 2)
+                    * 10000.0 / train.numExamples() * (41.0 * 41 + 11 * 11 * 20) / (points * points
+                    + coarse * coarse * lanczos.lanczosSteps());
+            System.out.printf(Locale.ROOT, "--size full (depths 20/56/110, 16 channels, 10,000 images) would take "
+                    + "about %.0f h on these 2 cores, %.0f h on 16 such cores (if it scales linearly)%n",
+                    seconds * scale / 3600, seconds * scale / 3600 / 8);
+        }
         boolean reached = findings.stream().allMatch(f -> f.training().reached());
         out.claimsHeader();
         out.claim("plain networks grow chaotic with depth (more of the plane with significant negative curvature)",

@@ -2,6 +2,7 @@ package org.landscape4j.examples.seeds;
 
 import static org.landscape4j.dsl.Landscapes.landscape;
 import static org.landscape4j.engine.RandomDirections.FILTER_NORMALIZED;
+import static org.landscape4j.engine.RandomDirections.UNNORMALIZED;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -45,9 +46,13 @@ public final class HealthChecks {
      * @param curvature    second derivative of the train loss along the 1D filter-normalized direction at 0
      * @param basinWidth   width of the 1D basin below minimum + 0.1
      * @param areaBelow    fraction of the 2D plane below minimum + 0.1
+     * @param weightNorm   Euclidean norm of the trained parameters
+     * @param rawCurvature as {@code curvature}, along an unnormalized Gaussian direction (the same for every arm)
+     * @param rawWidth     as {@code basinWidth}, along that direction, in its units
      */
     public record Finding(String check, String variant, CriterionTraining.Outcome training, double testAccuracy,
-                          double curvature, double basinWidth, double areaBelow) {
+                          double curvature, double basinWidth, double areaBelow, double weightNorm,
+                          double rawCurvature, double rawWidth) {
         /** Train loss at the end of training. */
         public double trainLoss() {
             return training.trainLoss();
@@ -55,6 +60,16 @@ public final class HealthChecks {
 
         boolean flatterThan(Finding other) {
             return basinWidth > other.basinWidth && curvature < other.curvature;
+        }
+
+        /** Flatter along the unnormalized direction. */
+        boolean rawFlatterThan(Finding other) {
+            return rawWidth > other.rawWidth && rawCurvature < other.rawCurvature;
+        }
+
+        String rawNumbers() {
+            return String.format(Locale.ROOT, "%s: |theta| %.2f, unnormalized width %.3g, curvature %.3g", variant,
+                    weightNorm, rawWidth, rawCurvature);
         }
 
         String numbers() {
@@ -79,8 +94,10 @@ public final class HealthChecks {
         DataSet trainEval = ExampleData.head(train, o.pick(200, 1000, 10000));
         int small = o.pick(32, 32, 128);
         int large = o.pick(128, 256, 2048);
-        // the seed's 5e-4 over ~64k SGD steps of a ResNet-56; we take a few hundred steps, so a larger coefficient
-        double decay = 5e-3;
+        // The seed's 5e-4 at learning rate 0.1 over ~64k SGD steps of a ResNet-56 shrinks the weights by
+        // exp(-5e-4 * 0.1 * 64k) = exp(-3.2) where gradients do not hold them; we take ~550 steps at rate 0.02, so a
+        // far larger coefficient: exp(-0.05 * 0.02 * 550) = exp(-0.55). (5e-3 shrank |theta| by 0.5%: no effect to see.)
+        double decay = 5e-2;
         CriterionTraining.Criterion criterion = new CriterionTraining.Criterion(o.pick(1.6, 0.15, 0.05),
                 o.pick(3, 150, 300));
         int points = o.pick(9, 41, 51);
@@ -115,7 +132,7 @@ public final class HealthChecks {
                     baseline = f;
                 }
                 findings.add(new Finding(names[c], arm.name(), f.training(), f.testAccuracy(), f.curvature(),
-                        f.basinWidth(), f.areaBelow()));
+                        f.basinWidth(), f.areaBelow(), f.weightNorm(), f.rawCurvature(), f.rawWidth()));
             }
         }
 
@@ -132,6 +149,11 @@ public final class HealthChecks {
         Finding without = findings.get(3);
         out.claim("weight decay gives a wider minimum (filter-normalized)", withDecay.numbers() + "; "
                 + without.numbers(), reached && withDecay.flatterThan(without));
+        out.claim("weight decay gives smaller weights (Li et al. Sec. 6: why unnormalized plots mislead)",
+                String.format(Locale.ROOT, "|theta| %.3f vs %.3f", withDecay.weightNorm(), without.weightNorm()),
+                withDecay.weightNorm() < without.weightNorm());
+        out.claim("without filter normalization the weight-decay minimum looks sharper (Li et al. Sec. 6)",
+                withDecay.rawNumbers() + "; " + without.rawNumbers(), reached && without.rawFlatterThan(withDecay));
         out.claim("weight decay generalizes better (test accuracy)", String.format(Locale.ROOT, "%.3f vs %.3f",
                 withDecay.testAccuracy(), without.testAccuracy()), withDecay.testAccuracy() > without.testAccuracy());
         Finding sgdArm = findings.get(4);
@@ -161,9 +183,21 @@ public final class HealthChecks {
                 .evaluateOn("train", trainEval).evaluateOn("test", test)).profile();
         Surface s = landscape(b -> b.model(net).directions(FILTER_NORMALIZED, 2).grid(-1, 1, plane)
                 .evaluateOn("train", trainEval)).surface();
+        // Unnormalized: the same Gaussian direction for every arm (same seed and architecture), on one fixed range of
+        // it, a typical weight scale |theta0| / sqrt(n) of the initial network, so arms of different
+        // weight norms are compared on the same absolute steps, as Li et al.'s unnormalized plots do.
+        double range = rawRange();
+        Profile raw = landscape(b -> b.model(net).directions(UNNORMALIZED, 1).grid(-range, range, points)
+                .evaluateOn("train", trainEval)).profile();
         String file = "arm-" + arm.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.]+", "-");
         out.csv(file, p);
         out.png(file, ProfileChart.of(p, arm.name() + ": filter-normalized direction", false));
+        out.csv(file + "-unnormalized", raw);
+        out.png(file + "-unnormalized", ProfileChart.of(raw, arm.name() + ": unnormalized direction", false));
+        if (arm.weightDecay() > 0 || pictures) {
+            out.png(file + "-levels", new SurfaceChart(Grid.of(s, "train", "loss"), arm.name()
+                    + ": filter-normalized plane", HeatmapStyle.DEFAULT.withLogScale()).chart());
+        }
         if (pictures) {
             out.png("baseline-1d", ProfileChart.of(p, "Baseline (" + arm.name() + "): train and test", false));
             out.csv("baseline-2d", s);
@@ -174,6 +208,14 @@ public final class HealthChecks {
         }
         double acc = p.values("test", "accuracy")[points / 2];
         return new Finding(check, arm.name(), outcome, acc, p.curvatureAtCentre("train", "loss", 0.25),
-                p.basin("train", "loss", 0.1).width(), s.areaFractionWithin("train", "loss", 0.1));
+                p.basin("train", "loss", 0.1).width(), s.areaFractionWithin("train", "loss", 0.1),
+                net.params().norm2Number().doubleValue(), raw.curvatureAtCentre("train", "loss", range / 4),
+                raw.basin("train", "loss", 0.1).width());
+    }
+
+    /** The unnormalized profiles' half range: {@code |theta0| / sqrt(n)} of the initial LeNet. */
+    private static double rawRange() {
+        MultiLayerNetwork initial = SeedNetworks.leNet(new Nesterovs(0.02, 0.9), 0, 1);
+        return initial.params().norm2Number().doubleValue() / Math.sqrt(initial.numParams());
     }
 }

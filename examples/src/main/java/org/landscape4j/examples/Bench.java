@@ -234,9 +234,8 @@ public final class Bench {
         for (int i = 0; i < 3; i++) {
             worker.run(0, 0, w);
         }
-        for (String line : worker.profile(0, 0, w)) {
-            int cut = line.lastIndexOf("  ");
-            row(model, line.substring(0, cut).trim().replaceAll(" +", " "), line.substring(cut).trim());
+        for (PlanWorker.StepTime t : worker.profile(0, 0, w)) {
+            row(model, t.kind() + " " + t.source(), String.format(Locale.ROOT, "%.2f ms", t.nanos() / 1e6));
         }
     }
 

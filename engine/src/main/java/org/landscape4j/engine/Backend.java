@@ -21,5 +21,13 @@ public enum Backend {
     /** ND4J's native CPU backend ({@code nd4j-native}, with oneDNN in the default build). */
     CPU,
     /** ND4J's CUDA backend ({@code nd4j-cuda-11.6}, the {@code -Pcuda} profile). */
-    CUDA
+    CUDA;
+
+    /**
+     * The backend ND4J loaded and its device, in the words results record it ({@link Provenance#backend()}), e.g.
+     * {@code "CPU (ND4J CpuBackend, oneDNN + OpenBLAS, 2 cores, AMD EPYC)"}.
+     */
+    public static String loaded() {
+        return BackendCheck.describe();
+    }
 }

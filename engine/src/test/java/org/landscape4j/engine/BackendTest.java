@@ -42,7 +42,8 @@ class BackendTest {
                 .grid(-1, 1, 3).evaluateOn("train", data).backend(Backend.CPU).workers(1).build();
         Profile p = l.profile();
 
-        assertThat(p.provenance().backend()).startsWith("CPU (ND4J CpuBackend, ").contains(" cores, ");
+        assertThat(p.provenance().backend()).startsWith("CPU (ND4J CpuBackend, ").contains(" cores, ")
+                .isEqualTo(Backend.loaded());
         assertThat(p.toString()).contains("; backend " + p.provenance().backend());
         assertThat(l.evaluationPlan()).contains("1 worker on " + p.provenance().backend() + ", raster order");
     }

@@ -2,6 +2,7 @@ package org.landscape4j.engine.internal.plan;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 import org.deeplearning4j.nn.api.Model;
 import org.landscape4j.engine.internal.Batch;
@@ -201,10 +202,11 @@ public final class PlanWorker {
      * factorized first step only).
      */
     public NetworkEvaluator.Outputs run(int set, int batch, double[] w) {
-        return run(set, batch, w, null);
+        return run(set, batch, w, null, null);
     }
 
-    private NetworkEvaluator.Outputs run(int set, int batch, double[] w, long[] stepNanos) {
+    /** {@link #run}, timing the steps into {@code stepNanos} and calling {@code afterStep} when they are non-null. */
+    private NetworkEvaluator.Outputs run(int set, int batch, double[] w, long[] stepNanos, IntConsumer afterStep) {
         Batch data = batches.get(set).get(batch);
         INDArray[][] blocks = slots[set][batch];
         double loss = 0;
@@ -232,6 +234,9 @@ public final class PlanWorker {
                 if (stepNanos != null) {
                     stepNanos[i] += System.nanoTime() - t0;
                 }
+                if (afterStep != null) {
+                    afterStep.accept(i);
+                }
             }
             long t0 = stepNanos == null ? 0 : System.nanoTime();
             long from = k * blockRows;
@@ -247,6 +252,9 @@ public final class PlanWorker {
             if (stepNanos != null) {
                 stepNanos[kernels.length] += System.nanoTime() - t0;
             }
+            if (afterStep != null) {
+                afterStep.accept(kernels.length);
+            }
         }
         return new NetworkEvaluator.Outputs(loss, accuracy, heads[0].output(data.size()));
     }
@@ -254,13 +262,14 @@ public final class PlanWorker {
     /**
      * The time one step of the plan took in {@link #profile}.
      *
+     * @param step   the step's index in the plan; the number of steps for the output heads
      * @param kind   the step's kind, as {@link InferencePlan#toString()} names it ({@code "conv2d+batchnorm"},
      *               {@code "activation"}, ...); {@code "output + loss"} for the output heads; a factorized first
      *               step's kind ends in {@code " (factorized)"}
      * @param source the layers the step comes from ({@code "layer 2 'c2' (ConvolutionLayer)"})
      * @param nanos  wall time over all the batch's row blocks, ND4J's op dispatch included
      */
-    public record StepTime(String kind, String source, long nanos) {
+    public record StepTime(int step, String kind, String source, long nanos) {
     }
 
     /**
@@ -269,17 +278,25 @@ public final class PlanWorker {
      * clock is read only here.
      */
     public List<StepTime> profile(int set, int batch, double[] w) {
+        return profile(set, batch, w, null);
+    }
+
+    /**
+     * {@link #profile(int, int, double[])}, calling {@code afterStep} with the step's index ({@link StepTime#step()})
+     * each time a step has run on a row block, e.g. to mark a native library's own trace between steps.
+     */
+    public List<StepTime> profile(int set, int batch, double[] w, IntConsumer afterStep) {
         long[] nanos = new long[kernels.length + 1];
-        run(set, batch, w, nanos);
+        run(set, batch, w, nanos, afterStep);
         List<StepTime> times = new ArrayList<>();
         for (int i = 0; i < kernels.length; i++) {
             Step step = steps.get(i);
             if (!step.isView()) {
-                times.add(new StepTime(i == factorized ? step.kind() + " (factorized)" : step.kind(), step.source,
-                        nanos[i]));
+                times.add(new StepTime(i, i == factorized ? step.kind() + " (factorized)" : step.kind(),
+                        step.source, nanos[i]));
             }
         }
-        times.add(new StepTime("output + loss", plan.heads().get(0).source, nanos[kernels.length]));
+        times.add(new StepTime(kernels.length, "output + loss", plan.heads().get(0).source, nanos[kernels.length]));
         return times;
     }
 

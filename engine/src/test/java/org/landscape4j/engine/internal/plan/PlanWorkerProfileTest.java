@@ -25,13 +25,15 @@ class PlanWorkerProfileTest {
         double[] w = {1};
         double loss = worker.run(0, 0, w).loss();
 
-        List<PlanWorker.StepTime> times = worker.profile(0, 0, w);
+        List<Integer> marks = new java.util.ArrayList<>();
+        List<PlanWorker.StepTime> times = worker.profile(0, 0, w, marks::add);
 
         assertThat(plan.toString()).isEqualTo("5 steps (conv2d, batchnorm, maxpool2d, dense, output)");
         assertThat(times).extracting(PlanWorker.StepTime::kind)
                 .containsExactly("conv2d", "batchnorm", "maxpool2d", "dense", "output + loss");
         assertThat(times.get(0).source()).isEqualTo("layer 0 'conv' (ConvolutionLayer)");
         assertThat(times).allSatisfy(t -> assertThat(t.nanos()).isPositive());
+        assertThat(marks).containsExactlyElementsOf(times.stream().map(PlanWorker.StepTime::step).toList());
         assertThat(worker.run(0, 0, w).loss()).isEqualTo(loss);
         worker.close();
     }

@@ -251,8 +251,10 @@ public final class Bench {
         for (String m : options.models()) {
             Model net = trained(m, train);
             DataSet data = evaluationData(m, SAMPLES);
-            long flops = Flops.perExample(net, data.getFeatures());
+            java.util.Map<String, Long> layers = Flops.perLayer(net, data.getFeatures());
+            long flops = layers.values().stream().mapToLong(Long::longValue).sum();
             Compared c = compare(methods, title(m), net, data);
+            long hereFlops = flops - layers.getOrDefault(factorizedLayer(c.plan()), 0L);
             List<PyTorchPeer.Result> results = peer == null ? List.of()
                     : peer.measure(m, options.seconds(), options.seconds() / 2, options.minPoints(),
                             Runtime.getRuntime().availableProcessors(), options.peerBatches());
@@ -265,7 +267,7 @@ public final class Bench {
                             + r.flopsPerExample() + " in the peer");
                 }
             }
-            NetworkSummary s = new NetworkSummary(title(m), flops, SAMPLES, c.here(), c.naive(),
+            NetworkSummary s = new NetworkSummary(title(m), flops, hereFlops, SAMPLES, c.here(), c.naive(),
                     PyTorchPeer.best(results, "plain"), PyTorchPeer.best(results, "channels_last"), !results.isEmpty(),
                     c.maxRelDiff());
             summary.row(s.cells(peak.gflops()));
@@ -273,7 +275,8 @@ public final class Bench {
         MachinePeak end = MachinePeak.measure(2048, 4, 3);
         summary.note(String.format(Locale.ROOT, "%% of peak: of %.1f GFLOP/s measured before the networks (%.1f "
                 + "after); GFLOP/s = points/s x the network's FLOP per point (convolutions and dense layers, 2·MACs; "
-                + "a factorized first layer is counted as if computed)", peak.gflops(), end.gflops()));
+                + "here " + NetworkSummary.FACTORIZED_MARK + ": without the factorized first layer, whose products are "
+                + "computed once per run)", peak.gflops(), end.gflops()));
         if (peer != null && peer.unavailable() != null) {
             summary.note("PyTorch peer not measured: " + peer.unavailable());
         }
@@ -282,7 +285,16 @@ public final class Bench {
     }
 
     /** What {@link #compare} measured for the summary. */
-    private record Compared(double here, double naive, double maxRelDiff) {
+    private record Compared(double here, double naive, double maxRelDiff, String plan) {
+    }
+
+    private static final java.util.regex.Pattern FACTORIZED = java.util.regex.Pattern.compile(
+            "first layer factorized \\((?:layer \\d+|vertex) '([^']+)'");
+
+    /** The name of the layer an evaluation plan factorizes, or "" when none. */
+    static String factorizedLayer(String plan) {
+        java.util.regex.Matcher m = FACTORIZED.matcher(plan);
+        return m.find() ? m.group(1) : "";
     }
 
     private Compared compare(BenchReport.Table t, String model, Model net, DataSet data) {
@@ -312,7 +324,7 @@ public final class Bench {
         measure(t, model, "engine, 1 worker", landscape(net, data, true, 1), naive, naiveRate);
         measure(t, model, "engine, 1 worker, first layer not factorized", landscape(net, data, false, 1), naive,
                 naiveRate);
-        return new Compared(here[0], naiveRate, here[1]);
+        return new Compared(here[0], naiveRate, here[1], l.evaluationPlan());
     }
 
     private static double score(Model net, DataSet data) {

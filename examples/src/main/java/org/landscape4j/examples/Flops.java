@@ -1,5 +1,6 @@
 package org.landscape4j.examples;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -36,25 +37,38 @@ final class Flops {
      *                                  transposed)
      */
     static long perExample(Model net, INDArray features) {
+        return perLayer(net, features).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** {@link #perExample} by layer name (layers that count nothing left out), in the network's order. */
+    static Map<String, Long> perLayer(Model net, INDArray features) {
         InputType in = features.rank() == 4
                 ? InputType.convolutional(features.size(2), features.size(3), features.size(1))
                 : InputType.feedForward(features.size(1));
-        long macs = 0;
+        Map<String, Long> flops = new LinkedHashMap<>();
         if (net instanceof MultiLayerNetwork m) {
             List<InputType> outputs = m.getLayerWiseConfigurations().getLayerActivationTypes(in);
             for (int i = 0; i < outputs.size(); i++) {
-                macs += macs(m.getLayerWiseConfigurations().getConf(i).getLayer(), outputs.get(i));
+                Layer layer = m.getLayerWiseConfigurations().getConf(i).getLayer();
+                put(flops, layer.getLayerName() != null ? layer.getLayerName() : "layer" + i, layer, outputs.get(i));
             }
         } else {
             ComputationGraph g = (ComputationGraph) net;
             Map<String, InputType> outputs = g.getConfiguration().getLayerActivationTypes(in);
             for (Map.Entry<String, GraphVertex> v : g.getConfiguration().getVertices().entrySet()) {
                 if (v.getValue() instanceof LayerVertex lv) {
-                    macs += macs(lv.getLayerConf().getLayer(), outputs.get(v.getKey()));
+                    put(flops, v.getKey(), lv.getLayerConf().getLayer(), outputs.get(v.getKey()));
                 }
             }
         }
-        return 2 * macs;
+        return flops;
+    }
+
+    private static void put(Map<String, Long> flops, String name, Layer layer, InputType output) {
+        long macs = macs(layer, output);
+        if (macs > 0) {
+            flops.put(name, 2 * macs);
+        }
     }
 
     private static long macs(Layer layer, InputType output) {

@@ -98,7 +98,7 @@ class BenchTest {
         PyTorchPeer.Result plain = new PyTorchPeer.Result("vgg", "plain", 2000, 12, 1.0, 14_941_184, 2, "1.13", "");
         PyTorchPeer.Result last = new PyTorchPeer.Result("vgg", "channels_last", 250, 15, 2.0, 14_941_184, 2, "1.13",
                 "");
-        NetworkSummary s = new NetworkSummary("VGG", 14_941_184, 2000, 5.0, 0.1, plain, last, true, 8e-7);
+        NetworkSummary s = new NetworkSummary("VGG", 14_941_184, 14_941_184, 2000, 5.0, 0.1, plain, last, true, 8e-7);
 
         // 14,941,184 FLOP x 2,000 = 29.9 GFLOP per point; here 5 points/s = 149 GFLOP/s, of a 200 GFLOP/s peak 74.7%
         assertThat(s.cells(200)).containsExactly("VGG", "29.9", "5.00", "50.0x", "1.00 (batch 2000)",
@@ -107,12 +107,13 @@ class BenchTest {
 
     @Test
     void withoutThePeerItsCellsSayNotMeasuredAndTheMlpHasNoChannelsLast() {
-        NetworkSummary none = new NetworkSummary("MLP", 203_264, 2000, 2000, 80, null, null, false, 2e-6);
+        // the first layer factorized: 2·128·10 FLOP per example computed per point
+        NetworkSummary none = new NetworkSummary("MLP", 203_264, 2560, 2000, 2000, 80, null, null, false, 2e-6);
         assertThat(none.cells(100)).containsExactly("MLP", "0.407", "2000", "25.0x", "not measured", "not measured",
-                "not measured", "813", "813.1%", "not measured", "not measured", "2.0e-06");
+                "not measured", "10.2 (f)", "10.2% (f)", "not measured", "not measured", "2.0e-06");
 
         PyTorchPeer.Result plain = new PyTorchPeer.Result("mlp", "plain", 2000, 300, 100, 203_264, 2, "1.13", "");
-        assertThat(new NetworkSummary("MLP", 203_264, 2000, 2000, 80, plain, null, true, 0).cells(100)[5])
+        assertThat(new NetworkSummary("MLP", 203_264, 203_264, 2000, 2000, 80, plain, null, true, 0).cells(100)[5])
                 .isEqualTo("-");
     }
 
@@ -163,6 +164,19 @@ class BenchTest {
                 new String[] {"vgg", "pooling", "1", "3.00", "15.0%", "1.50"},
                 new String[] {"vgg", "output + loss", "1", "3.00", "15.0%", "0.00"},
                 new String[] {"vgg", "the point", "", "20.0", "100%", ""});
+    }
+
+    @Test
+    void theFactorizedLayerIsReadFromTheEvaluationPlan() {
+        assertThat(Bench.factorizedLayer("inference plan, 6 steps (conv2d, ...), first layer factorized (layer 0 "
+                + "'layer0' (ConvolutionLayer), products 111 MB), 2 workers")).isEqualTo("layer0");
+        assertThat(Bench.factorizedLayer("..., first layer factorized (vertex 'stem' (ConvolutionLayer), ..."))
+                .isEqualTo("stem");
+        assertThat(Bench.factorizedLayer("inference plan, 17 steps (conv2d+batchnorm, ...), 2 workers")).isEmpty();
+        assertThat(Flops.perLayer(Bench.untrained("lenet"), images("lenet", 1).getFeatures()))
+                .containsExactly(java.util.Map.entry("layer0", 2L * 24 * 24 * 8 * 25),
+                        java.util.Map.entry("layer2", 2L * 8 * 8 * 16 * 8 * 25), java.util.Map.entry("layer4", 2L * 256 * 64),
+                        java.util.Map.entry("layer5", 2L * 64 * 10));
     }
 
     @Test

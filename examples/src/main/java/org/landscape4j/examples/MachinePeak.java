@@ -48,7 +48,8 @@ record MachinePeak(double gflops, double oneThread, int threads, int n, double t
         return new MachinePeak(all, one, cores, n, Double.isNaN(mhz) ? Double.NaN
                 : cores * mhz * 1e-3 * FLOP_PER_CYCLE, Double.isNaN(mhz) ? "clock unknown"
                 : String.format(Locale.ROOT, "%d cores x %.0f MHz x %d FLOP/cycle (2 FMA units x 8 fp32 lanes, "
-                        + "assumed)", cores, mhz, FLOP_PER_CYCLE));
+                        + "assumed; the clock the kernel reports, which under a hypervisor is the nominal one: boost "
+                        + "clocks go beyond it)", cores, mhz, FLOP_PER_CYCLE));
     }
 
     /** GFLOP/s of {@code threads} threads running {@code repeats} GEMMs each at the same time. */

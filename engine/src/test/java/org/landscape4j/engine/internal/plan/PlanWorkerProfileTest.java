@@ -2,6 +2,7 @@ package org.landscape4j.engine.internal.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -15,17 +16,19 @@ import org.nd4j.linalg.dataset.DataSet;
 /** The per-step profile times every step that does work, in plan order, and computes what an untimed run does. */
 class PlanWorkerProfileTest {
 
+    private final DataSet data = Fixtures.images(24, 7);
+    private final MultiLayerNetwork cnn = Fixtures.cnn(data, 2);
+    private final Batch batch = new Batch(new INDArray[] {data.getFeatures()}, new INDArray[] {data.getLabels()}, 24);
+    private final List<List<Batch>> batches = List.of(List.of(batch));
+    private final InferencePlan plan = InferencePlan.compile(cnn, batch);
+
     @Test
     void aProfileHasOneTimeForEveryWorkingStepAndTheHeadsAndLeavesTheNumbersAsTheyWere() {
-        DataSet data = Fixtures.images(24, 7);
-        MultiLayerNetwork cnn = Fixtures.cnn(data, 2);
-        Batch batch = new Batch(new INDArray[] {data.getFeatures()}, new INDArray[] {data.getLabels()}, 24);
-        InferencePlan plan = InferencePlan.compile(cnn, batch);
-        PlanWorker worker = plan.newWorker(NetworkEvaluator.copyOf(cnn), List.of(List.of(batch)), false, -1, null);
+        PlanWorker worker = plan.newWorker(NetworkEvaluator.copyOf(cnn), batches, false, -1, null);
         double[] w = {1};
         double loss = worker.run(0, 0, w).loss();
 
-        List<Integer> marks = new java.util.ArrayList<>();
+        List<Integer> marks = new ArrayList<>();
         List<PlanWorker.StepTime> times = worker.profile(0, 0, w, marks::add);
 
         assertThat(plan.toString()).isEqualTo("5 steps (conv2d, batchnorm, maxpool2d, dense, output)");
@@ -40,13 +43,8 @@ class PlanWorkerProfileTest {
 
     @Test
     void aFactorizedFirstStepSaysSo() {
-        DataSet data = Fixtures.images(24, 7);
-        MultiLayerNetwork cnn = Fixtures.cnn(data, 2);
-        Batch batch = new Batch(new INDArray[] {data.getFeatures()}, new INDArray[] {data.getLabels()}, 24);
-        InferencePlan plan = InferencePlan.compile(cnn, batch);
         int step = plan.factorizableStep();
         INDArray[] anchors = {cnn.params(), cnn.params().mul(0.1)};
-        List<List<Batch>> batches = List.of(List.of(batch));
         PlanWorker worker = plan.newWorker(NetworkEvaluator.copyOf(cnn), batches, false, step,
                 FirstLayerProducts.compute(plan, step, cnn, anchors, batches));
 

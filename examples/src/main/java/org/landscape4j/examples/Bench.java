@@ -174,7 +174,7 @@ public final class Bench {
 
     private void run() throws IOException {
         Set<String> models = options.models();
-        boolean real = FashionMnist.install();
+        boolean real = FashionMnist.install();            // once; evaluationData then reads what is there
         header(real);
 
         if (options.sections().contains("summary")) {
@@ -501,7 +501,7 @@ public final class Bench {
      * {@code [n, 784]} for the MLP, {@code [n, 1, 28, 28]}, or {@code [n, 3, 32, 32]} for ResNet-20.
      */
     static DataSet evaluationData(String model, int samples) {
-        DataSet flat = FashionMnist.install() ? FashionMnist.load(FashionMnist.Split.TEST, samples)
+        DataSet flat = FashionMnist.available() ? FashionMnist.load(FashionMnist.Split.TEST, samples)
                 : ExampleData.standIn(samples, 2);
         return shaped(model, flat);
     }

@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.api.Model
 import org.deeplearning4j.nn.graph.ComputationGraph
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork
 import org.landscape4j.engine.Axis
+import org.landscape4j.engine.Backend
 import org.landscape4j.engine.Directions
 import org.landscape4j.engine.EvaluationSet
 import org.landscape4j.engine.Landscape
@@ -235,6 +236,9 @@ class LandscapeScope internal constructor() : LandscapeTerms {
 
     /** Where the points are computed, e.g. `SparkExecutor.master("local[2]")`; `null` (default): this JVM. */
     fun executor(value: PointExecutor?) = update { it.executor(value) }
+
+    /** The ND4J backend the points must run on (default [Backend.AUTO]); CUDA where it cannot run fails at build. */
+    fun backend(value: Backend) = update { it.backend(value) }
 
     /** Examples per forward pass (default 4096). */
     fun batchSize(examples: Int) = update { it.batchSize(examples) }

@@ -17,15 +17,20 @@ package org.landscape4j.engine;
  * @param executor            where the points are computed: {@code null} (the default) on this JVM's workers, or
  *                            elsewhere, e.g. on a Spark cluster ({@code landscape4j-spark}); {@link #workers()} does
  *                            not apply then
+ * @param backend             the ND4J backend the points must be computed on: {@link Backend#AUTO} (the default)
+ *                            takes the one ND4J loaded; CPU or CUDA make {@code Landscape.compile} refuse, before any
+ *                            work, when that is not the loaded backend or cannot run here (see {@link Backend}). With an
+ *                            {@link #executor()} it is checked on this JVM only
  */
 public record Execution(Order order, int workers, boolean factorizeFirstLayer, long firstLayerMemory,
-                        PointExecutor executor) {
+                        PointExecutor executor, Backend backend) {
 
     /** The default budget of the first-layer products: 1 GiB. */
     public static final long DEFAULT_FIRST_LAYER_MEMORY = 1L << 30;
 
     /** Raster order, default workers, first-layer factorization on within {@link #DEFAULT_FIRST_LAYER_MEMORY}. */
-    public static final Execution DEFAULT = new Execution(Order.RASTER, 0, true, DEFAULT_FIRST_LAYER_MEMORY, null);
+    public static final Execution DEFAULT = new Execution(Order.RASTER, 0, true, DEFAULT_FIRST_LAYER_MEMORY, null,
+            Backend.AUTO);
 
     public Execution {
         if (order == null) {
@@ -37,36 +42,50 @@ public record Execution(Order order, int workers, boolean factorizeFirstLayer, l
         if (firstLayerMemory < 0) {
             throw new IllegalArgumentException("firstLayerMemory must be >= 0 bytes, was " + firstLayerMemory);
         }
+        if (backend == null) {
+            throw new IllegalArgumentException("backend must not be null; Backend.AUTO takes the one ND4J loaded");
+        }
+    }
+
+    /** An execution on whichever backend ND4J loaded ({@link Backend#AUTO}). */
+    public Execution(Order order, int workers, boolean factorizeFirstLayer, long firstLayerMemory,
+                     PointExecutor executor) {
+        this(order, workers, factorizeFirstLayer, firstLayerMemory, executor, Backend.AUTO);
     }
 
     /** An execution with the default first-layer memory budget. */
     public Execution(Order order, int workers, boolean factorizeFirstLayer) {
-        this(order, workers, factorizeFirstLayer, DEFAULT_FIRST_LAYER_MEMORY, null);
+        this(order, workers, factorizeFirstLayer, DEFAULT_FIRST_LAYER_MEMORY, null, Backend.AUTO);
     }
 
     /** This execution with another budget for the first-layer products, in bytes. */
     public Execution withFirstLayerMemory(long bytes) {
-        return new Execution(order, workers, factorizeFirstLayer, bytes, executor);
+        return new Execution(order, workers, factorizeFirstLayer, bytes, executor, backend);
     }
 
     /** This execution with another order. */
     public Execution withOrder(Order value) {
-        return new Execution(value, workers, factorizeFirstLayer, firstLayerMemory, executor);
+        return new Execution(value, workers, factorizeFirstLayer, firstLayerMemory, executor, backend);
     }
 
     /** This execution with {@code n} workers (0 = default). */
     public Execution withWorkers(int n) {
-        return new Execution(order, n, factorizeFirstLayer, firstLayerMemory, executor);
+        return new Execution(order, n, factorizeFirstLayer, firstLayerMemory, executor, backend);
     }
 
     /** This execution with first-layer factorization on or off. */
     public Execution withFactorization(boolean on) {
-        return new Execution(order, workers, on, firstLayerMemory, executor);
+        return new Execution(order, workers, on, firstLayerMemory, executor, backend);
     }
 
     /** This execution computing its points with {@code value}, or on this JVM's workers when {@code null}. */
     public Execution withExecutor(PointExecutor value) {
-        return new Execution(order, workers, factorizeFirstLayer, firstLayerMemory, value);
+        return new Execution(order, workers, factorizeFirstLayer, firstLayerMemory, value, backend);
+    }
+
+    /** This execution required to run on {@code value} (see {@link Backend}). */
+    public Execution withBackend(Backend value) {
+        return new Execution(order, workers, factorizeFirstLayer, firstLayerMemory, executor, value);
     }
 
     /** The workers actually used: {@link #workers()}, or the default when it is 0. */

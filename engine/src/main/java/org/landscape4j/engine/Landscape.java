@@ -47,6 +47,7 @@ public final class Landscape {
 
     private Landscape(LandscapeSpec spec) {
         this.spec = spec;
+        BackendCheck.require(spec.execution().backend());
         Model model = spec.model();
         this.layout = ParameterLayout.of(model);
         ModelCheck.checkOutputLayers(model);
@@ -81,7 +82,7 @@ public final class Landscape {
         String statistics = vectors.runningStatistics();
         this.provenance = new Provenance(spec.directions() + ("running statistics held fixed".equals(statistics)
                 ? ", " + statistics : ""), spec.seed(), spec.axes(),
-                model.getClass().getSimpleName(), layout.numParams(), Fingerprint.of(center), sizes);
+                model.getClass().getSimpleName(), layout.numParams(), Fingerprint.of(center), sizes, backend());
     }
 
     /**
@@ -127,8 +128,10 @@ public final class Landscape {
     /**
      * How the points will be computed, for example
      * {@code "inference plan, 2 steps (dense, output), activations 3 kB per worker, first layer factorized (layer 0
-     * 'hidden' (DenseLayer), products 9 kB), 1 worker, raster order"}, or {@code "DL4J forward pass: layer 1 'lrn' (LocalResponseNormalization) has no
-     * inference-plan step, 2 workers, raster order"} for a network the plan does not support. For a network with
+     * 'hidden' (DenseLayer), products 9 kB), 1 worker on CPU (ND4J CpuBackend, oneDNN + OpenBLAS, 2 cores, AMD EPYC),
+     * raster order"}, or {@code "DL4J forward pass: layer 1 'lrn' (LocalResponseNormalization) has no inference-plan
+     * step, 2 workers on CPU (...), raster order"} for a network the plan does not support. The workers' backend and
+     * device are {@link Provenance#backend()}. For a network with
      * batch-norm running statistics it ends with what the points do with them: {@code ", running statistics held
      * fixed"} (the default for every direction source) or {@code ", running statistics moved"} ("states" directions,
      * {@code withRunningStatistics()}); recomputed statistics are named by the evaluator ({@code "batch-norm statistics
@@ -139,10 +142,16 @@ public final class Landscape {
         int workers = Math.min(e.effectiveWorkers(), totalPoints());
         String statistics = vectors.runningStatistics();
         return evaluator() + ", " + (e.executor() != null ? "on " + e.executor()
-                : workers + (workers == 1 ? " worker" : " workers")) + ", "
+                : workers + (workers == 1 ? " worker" : " workers") + " on " + backend()) + ", "
                 + e.order().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " order"
                 + (statistics == null ? "" : ", " + statistics)
                 + curvaturePlan();
+    }
+
+    /** What computes the points, for {@link Provenance#backend()} and {@link #evaluationPlan()}. */
+    private String backend() {
+        return spec.execution().executor() != null ? spec.execution().executor() + " (its backend is not recorded here)"
+                : BackendCheck.describe();
     }
 
     private String curvaturePlan;

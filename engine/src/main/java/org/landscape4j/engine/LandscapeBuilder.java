@@ -224,6 +224,20 @@ public final class LandscapeBuilder {
         return withExecution(execution.withExecutor(value));
     }
 
+    /**
+     * The ND4J backend the points must be computed on (default {@link Backend#AUTO}: the one ND4J loaded, recorded in
+     * every result). {@code backend(Backend.CUDA)} makes {@link #build()} refuse, before any work and in one line
+     * saying why, where CUDA cannot run: no CUDA backend on the class path (the {@code -Pcuda} build), no NVIDIA GPU,
+     * a GPU of compute capability 9.0 or more (nd4j-cuda-11.6 has machine code for sm_37 to sm_86 only), no CUDA 11
+     * runtime.
+     */
+    public LandscapeBuilder backend(Backend value) {
+        if (value == null) {
+            throw new IllegalArgumentException("backend must not be null; Backend.AUTO takes the one ND4J loaded");
+        }
+        return withExecution(execution.withBackend(value));
+    }
+
     /** First-layer factorization on (default) or off; off only to compare, the numbers are the same. */
     public LandscapeBuilder factorizeFirstLayer(boolean on) {
         return withExecution(execution.withFactorization(on));

@@ -12,18 +12,32 @@ import java.util.List;
  * @param numParams        the model's parameter count
  * @param modelFingerprint SHA-256 of the model's parameter bits, first 16 hex digits
  * @param evaluationSets   the evaluation sets, with their sizes
+ * @param backend          what computed the points: the ND4J backend and its device, e.g.
+ *                         {@code "CPU (ND4J CpuBackend, oneDNN + OpenBLAS, 2 cores, AMD EPYC)"} or
+ *                         {@code "CUDA (ND4J JCublasBackend, GPU 0 NVIDIA A100-SXM4-40GB, compute capability 8.0)"};
+ *                         {@code "not recorded"} for results read back without it
  */
 public record Provenance(String directions, long seed, List<Axis> axes, String modelKind, long numParams,
-                         String modelFingerprint, List<String> evaluationSets) {
+                         String modelFingerprint, List<String> evaluationSets, String backend) {
+
+    /** What {@link #backend()} says when the result does not record it. */
+    public static final String BACKEND_NOT_RECORDED = "not recorded";
 
     public Provenance {
         axes = List.copyOf(axes);
         evaluationSets = List.copyOf(evaluationSets);
+        backend = backend == null || backend.isBlank() ? BACKEND_NOT_RECORDED : backend;
+    }
+
+    /** A provenance that does not record the backend (a result read back from a file, made by hand). */
+    public Provenance(String directions, long seed, List<Axis> axes, String modelKind, long numParams,
+                      String modelFingerprint, List<String> evaluationSets) {
+        this(directions, seed, axes, modelKind, numParams, modelFingerprint, evaluationSets, BACKEND_NOT_RECORDED);
     }
 
     @Override
     public String toString() {
         return directions + ", seed " + seed + "; model " + modelKind + " (" + numParams + " parameters, fingerprint "
-                + modelFingerprint + "); evaluated on " + String.join(", ", evaluationSets);
+                + modelFingerprint + "); evaluated on " + String.join(", ", evaluationSets) + "; backend " + backend;
     }
 }

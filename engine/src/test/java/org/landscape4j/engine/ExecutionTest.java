@@ -52,12 +52,12 @@ class ExecutionTest {
         Surface factorized = surface(mlp, data, Execution.DEFAULT.withFactorization(true));
         assertThat(Landscape.compile(Fixtures.spec(mlp, data, 2, 7, 4).withExecution(Execution.DEFAULT.withWorkers(1)))
                 .evaluationPlan()).matches("inference plan, 2 steps \\(dense, output\\), activations \\d+ kB per worker, "
-                        + "first layer factorized \\(layer 0 'hidden' \\(DenseLayer\\), products 9 kB\\), 1 worker, "
-                        + "raster order");
+                        + "first layer factorized \\(layer 0 'hidden' \\(DenseLayer\\), products 9 kB\\), 1 worker on CPU "
+                        + "\\(ND4J CpuBackend, .+\\), raster order");
         assertThat(Landscape.compile(Fixtures.spec(mlp, data, 2, 7, 4).withExecution(
                 Execution.DEFAULT.withFactorization(false).withWorkers(2))).evaluationPlan())
-                .matches("inference plan, 2 steps \\(dense, output\\), activations \\d+ kB per worker, 2 workers, "
-                        + "raster order");
+                .matches("inference plan, 2 steps \\(dense, output\\), activations \\d+ kB per worker, 2 workers on "
+                        + "CPU \\(ND4J CpuBackend, .+\\), raster order");
 
         assertSameNumbers(plain, factorized, 1e-5);
         assertThat(factorized.flatValues("train", "loss")).isNotEqualTo(new double[49]);

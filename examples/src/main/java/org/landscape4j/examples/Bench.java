@@ -1,6 +1,7 @@
 package org.landscape4j.examples;
 
 import static org.landscape4j.engine.RandomDirections.FILTER_NORMALIZED;
+import static org.landscape4j.examples.BenchReport.sig3;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -8,8 +9,10 @@ import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -32,14 +35,11 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.landscape4j.engine.LandscapeBuilder;
+import org.landscape4j.engine.Backend;
 import org.landscape4j.engine.Landscape;
+import org.landscape4j.engine.LandscapeBuilder;
 import org.landscape4j.engine.LandscapePoint;
 import org.landscape4j.engine.Metric;
-import org.landscape4j.engine.internal.Batch;
-import org.landscape4j.engine.internal.plan.FirstLayerProducts;
-import org.landscape4j.engine.internal.plan.InferencePlan;
-import org.landscape4j.engine.internal.plan.PlanWorker;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -49,143 +49,262 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * The benchmark (README): one JVM, every method measured side by side on the same grid points.
+ * The benchmark (README): one JVM, every method measured side by side on the same 41x41 plane of the same network,
+ * 2,000 FashionMNIST test images, loss + accuracy:
  *
  * <ul>
- *   <li>naive: the loop a DL4J user writes — {@code setParams(θ + a·d1 + b·d2)} then {@code score()} per point;</li>
- *   <li>the engine through the public API with default settings (what a user gets), then with 1 worker, and with 1
- *   worker without first-layer factorization.</li>
+ *   <li>naive: the loop a DL4J user writes — {@code setParams(θ + a·d1 + b·d2)} then {@code score()} per point; its
+ *   losses are the reference the engine's are compared with;</li>
+ *   <li>the engine through the public API with default settings (what a user gets, "here"), then with 1 worker, and
+ *   with 1 worker without first-layer factorization;</li>
+ *   <li>the PyTorch peer ({@code bench_peer.py}, {@link PyTorchPeer}) on the same architectures, input shapes and grid,
+ *   plain (NCHW) and channels_last, {@code torch.set_num_threads(cores)}, run right after each network's Java rows;
+ *   "not measured" when no Python with PyTorch is found.</li>
  * </ul>
- * For an MLP 784-128-10, the LeNet-like CNN of the speed issue, a VGG-like network with batch norm and a ResNet-like
- * graph, on 2,000 FashionMNIST samples; then workers x ND4J threads, and memory against grid size. Rates are steady-state: points per second between a run's first and last point, so one-off
- * set-up (network copies, first-layer products) is not counted. Prints a table and writes {@code bench.csv} and
- * {@code bench.md}.
+ * Networks: an MLP 784-128-10, the LeNet-like CNN of the speed issue, a VGG-like network with batch norm, a ResNet-like
+ * graph, and ResNet-20 (CIFAR-shaped, on FashionMNIST padded to 32x32 and replicated to 3 channels). Protocol, the
+ * same on both sides: a warm-up of at least S/2 seconds and 2 points, then points over the grid, repeated, until at
+ * least S seconds ({@code --seconds}, default 10) and N points ({@code --min-points}, default 30); the rate is points
+ * per second between the first and last point of each pass over the grid, so one-off set-up (network copies,
+ * first-layer products) is not counted. GFLOP/s count the convolutions' and dense layers' 2·MACs per example
+ * ({@link Flops}); the peak is measured in the same run with large GEMMs ({@link MachinePeak}). Then one point's time
+ * by part and by step ({@link PlanProfile}), workers x ND4J threads, and memory against grid size. Prints the tables
+ * and writes {@code bench.md} and {@code bench.csv}.
  *
- * <pre>Bench [--out DIR] [--seconds S] [--models mlp,lenet,vgg,resnet]   (S: time per measurement, default 4)</pre>
+ * <pre>Bench [--out DIR] [--seconds S] [--min-points N] [--models mlp,lenet,vgg,resnet,resnet20]
+ *       [--sections summary,profile,threads,memory] [--python PYTHON] [--peer-batches 2000,250] [--no-peer]</pre>
  */
 public final class Bench {
 
-    private final double seconds;
-    private final List<String[]> rows = new ArrayList<>();
-    private final StringBuilder md = new StringBuilder();
+    /** The networks, by the names of {@code --models}. */
+    static final List<String> MODELS = List.of("mlp", "lenet", "vgg", "resnet", "resnet20");
+    static final List<String> SECTIONS = List.of("summary", "profile", "threads", "memory");
+    private static final int SAMPLES = 2000;
+    private static final int GRID = 41;
 
-    private final java.util.Set<String> models;
+    private final Options options;
+    private final BenchReport report = new BenchReport("landscape4j benchmark", true);
+    private MachinePeak peak;
+    private PyTorchPeer peer;
 
-    private Bench(double seconds, java.util.Set<String> models) {
-        this.seconds = seconds;
-        this.models = models;
+    /** The command line, validated. */
+    record Options(Path out, double seconds, int minPoints, Set<String> models, Set<String> sections, String python,
+                   String peerBatches, boolean peerOn) {
+        Options {
+            if (!(seconds > 0)) {
+                throw new IllegalArgumentException("--seconds must be > 0, was " + seconds);
+            }
+            if (minPoints < 2) {
+                throw new IllegalArgumentException("--min-points must be >= 2, was " + minPoints);
+            }
+            models.forEach(Bench::checkModel);
+            for (String s : sections) {
+                if (!SECTIONS.contains(s)) {
+                    throw new IllegalArgumentException("unknown section '" + s + "'; sections: "
+                            + String.join(", ", SECTIONS));
+                }
+            }
+        }
+
+        static Options parse(String... args) {
+            Path out = Path.of("target/bench");
+            double seconds = 10;
+            int minPoints = 30;
+            Set<String> models = new LinkedHashSet<>(MODELS);
+            Set<String> sections = new LinkedHashSet<>(SECTIONS);
+            String python = null;
+            String batches = "2000,250";
+            boolean peerOn = true;
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (a.equals("--no-peer")) {
+                    peerOn = false;
+                    continue;
+                }
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("option " + a + " needs a value; " + USAGE);
+                }
+                String v = args[++i];
+                switch (a) {
+                    case "--out" -> out = Path.of(v);
+                    case "--seconds" -> seconds = Double.parseDouble(v);
+                    case "--min-points" -> minPoints = Integer.parseInt(v);
+                    case "--models" -> models = new LinkedHashSet<>(List.of(v.split(",")));
+                    case "--sections" -> sections = new LinkedHashSet<>(List.of(v.split(",")));
+                    case "--python" -> python = v;
+                    case "--peer-batches" -> batches = v;
+                    default -> throw new IllegalArgumentException("unknown option " + a + "; " + USAGE);
+                }
+            }
+            return new Options(out, seconds, minPoints, models, sections, python, batches, peerOn);
+        }
+    }
+
+    static final String USAGE = "options: --out DIR, --seconds S, --min-points N, --models "
+            + String.join(",", MODELS) + ", --sections " + String.join(",", SECTIONS)
+            + ", --python PYTHON, --peer-batches 2000,250, --no-peer";
+
+    private Bench(Options options) {
+        this.options = options;
     }
 
     public static void main(String[] args) throws IOException {
-        Path out = Path.of("target/bench");
-        double seconds = 4;
-        java.util.Set<String> models = java.util.Set.of("mlp", "lenet", "vgg", "resnet");
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--out" -> out = Path.of(args[i + 1]);
-                case "--seconds" -> seconds = Double.parseDouble(args[i + 1]);
-                case "--models" -> models = java.util.Set.of(args[i + 1].split(","));
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; options: --out DIR, --seconds S, --models mlp,lenet,vgg,resnet");
-            }
-        }
-        for (String m : models) {
-            if (!java.util.Set.of("mlp", "lenet", "vgg", "resnet").contains(m)) {
-                throw new IllegalArgumentException("unknown model '" + m + "'; models: mlp, lenet, vgg, resnet");
-            }
-        }
-        new Bench(seconds, models).run(out);
+        new Bench(Options.parse(args)).run();
     }
 
-    private void run(Path out) throws IOException {
-        boolean real = FashionMnist.install();
-        DataSet train = real ? FashionMnist.load(FashionMnist.Split.TRAIN, 10_000) : synthetic(10_000, 1);
-        DataSet eval = real ? FashionMnist.load(FashionMnist.Split.TEST, 8_000) : synthetic(8_000, 2);
-        String header = header(real);
-        System.out.println(header);
-        md.append("# landscape4j benchmark\n\n").append(header.replace("\n", "  \n")).append("\n\n");
+    /** {@code name} if it is one of {@link #MODELS}. */
+    static String checkModel(String name) {
+        if (!MODELS.contains(name)) {
+            throw new IllegalArgumentException("unknown model '" + name + "'; models: " + String.join(", ", MODELS));
+        }
+        return name;
+    }
 
-        DataSet eval2k = ExampleData.head(eval, 2000);
-        DataSet images2k = ExampleData.images(eval2k, 28);
-        MultiLayerNetwork mlp = models.contains("mlp") ? train(mlp(128), train, 2) : null;
-        MultiLayerNetwork leNet = models.contains("lenet")
-                ? train(leNet(), ExampleData.images(ExampleData.head(train, 5000), 28), 1) : null;
-        MultiLayerNetwork vgg = models.contains("vgg")
-                ? train(vgg(), ExampleData.images(ExampleData.head(train, 1000), 28), 1) : null;
-        ComputationGraph resNet = null;
-        if (models.contains("resnet")) {
-            resNet = new ComputationGraph(resNet(8, 16));
-            resNet.init();
-            resNet.fit(ExampleData.images(ExampleData.head(train, 200), 28));
-        }
+    /** The networks' names in the tables. */
+    static String title(String model) {
+        return switch (model) {
+            case "mlp" -> "MLP 784-128-10";
+            case "lenet" -> "LeNet-like CNN (conv 5x5x8, pool, conv 5x5x16, pool, dense 64)";
+            case "vgg" -> "VGG-like + batch norm (16-32-64, 28x28)";
+            case "resnet" -> "ResNet-like graph (8 layers, 16 channels, 28x28)";
+            case "resnet20" -> "ResNet-20 (16/32/64 x 3 blocks, 1x1 projections, 3x32x32)";
+            default -> throw new IllegalArgumentException(checkModel(model));
+        };
+    }
 
-        table("Points per second, 41x41 plane, 2,000 evaluation samples (loss + accuracy), the same points for every "
-                        + "method", "model", "method", "points", "points/s", "vs naive", "peak RSS MB",
-                "max rel |Δloss| vs naive");
-        if (models.contains("mlp")) {
-            compare("MLP 784-128-10", mlp, eval2k);
-        }
-        if (models.contains("lenet")) {
-            compare("LeNet-like CNN (conv 5x5x8, pool, conv 5x5x16, pool, dense 64)", leNet, images2k);
-        }
-        if (models.contains("vgg")) {
-            compare("VGG-like + batch norm (16-32-64, 28x28)", vgg, images2k);
-        }
-        if (models.contains("resnet")) {
-            compare("ResNet-like graph (8 layers, 16 channels, 28x28)", resNet, images2k);
-        }
+    private void run() throws IOException {
+        Set<String> models = options.models();
+        boolean real = FashionMnist.install();            // once; evaluationData then reads what is there
+        header(real);
 
-        table("Per-step time of one point (1 worker, 2,000 samples in one batch, after 3 warm-up points)", "model",
-                "step", "time");
-        if (models.contains("lenet")) {
-            profile("LeNet-like CNN", leNet, images2k);
+        if (options.sections().contains("summary")) {
+            summary(real);
         }
-        if (models.contains("vgg")) {
-            profile("VGG-like + batch norm", vgg, images2k);
-        }
-        if (models.contains("resnet")) {
-            profile("ResNet-like graph", resNet, images2k);
-        }
-
-        table("Workers x ND4J threads per op (engine, default settings otherwise)", "model", "workers",
-                "ND4J threads", "points/s");
-        int defaultThreads = Nd4j.getEnvironment().maxThreads();
-        for (int threads : new int[] {1, 2}) {
-            Nd4j.getEnvironment().setMaxThreads(threads);
-            for (int workers : new int[] {1, 2}) {
-                if (mlp != null) {
-                    row("MLP 784-128-10", Integer.toString(workers), Integer.toString(threads),
-                            fmt(rate(landscape(mlp, eval2k, 41, true, workers))));
-                }
-                if (leNet != null) {
-                    row("LeNet-like CNN", Integer.toString(workers), Integer.toString(threads),
-                            fmt(rate(landscape(leNet, images2k, 41, true, workers))));
+        if (options.sections().contains("profile")) {
+            BenchReport.Table groups = report.table(PlanProfile.GROUPS_TITLE, PlanProfile.GROUP_COLUMNS);
+            BenchReport.Table steps = report.table(PlanProfile.STEPS_TITLE, PlanProfile.STEP_COLUMNS);
+            for (String m : models) {
+                if (!m.equals("mlp")) {
+                    PlanProfile.inChild(m, SAMPLES).addTo(groups, steps);
                 }
             }
         }
-        Nd4j.getEnvironment().setMaxThreads(defaultThreads);
-
-        table("Memory against grid size (MLP, default settings)", "grid", "points/s", "peak heap used MB",
-                "peak process RSS MB");
-        for (int g : mlp == null ? new int[0] : new int[] {21, 41, 81}) {
-            memory(mlp, eval2k, g);
+        if (options.sections().contains("threads") || options.sections().contains("memory")) {
+            DataSet train = trainingData(real);
+            DataSet eval2k = evaluationData("mlp", SAMPLES);
+            MultiLayerNetwork mlp = models.contains("mlp") ? (MultiLayerNetwork) trained("mlp", train) : null;
+            MultiLayerNetwork leNet = models.contains("lenet") ? (MultiLayerNetwork) trained("lenet", train) : null;
+            if (options.sections().contains("threads")) {
+                threads(mlp, leNet, eval2k);
+            }
+            if (options.sections().contains("memory") && mlp != null) {
+                BenchReport.Table t = report.table("Memory against grid size (MLP, default settings)", "grid",
+                        "points/s", "peak heap used MB", "peak process RSS MB");
+                for (int g : new int[] {21, 41, 81}) {
+                    memory(t, mlp, eval2k, g);
+                }
+            }
         }
+        report.header("load average at the end: " + loadAverage());
 
+        Path out = options.out();
         Files.createDirectories(out);
-        StringBuilder csv = new StringBuilder();
-        for (String[] r : rows) {
-            csv.append(String.join(",", r)).append('\n');
-        }
-        Files.writeString(out.resolve("bench.csv"), csv);
-        Files.writeString(out.resolve("bench.md"), md);
+        Files.writeString(out.resolve("bench.csv"), report.csv());
+        Files.writeString(out.resolve("bench.md"), report.markdown());
         System.out.println("\nwrote " + out.resolve("bench.csv").toAbsolutePath() + " and "
                 + out.resolve("bench.md").toAbsolutePath());
     }
 
-    // ---- measurements -------------------------------------------------------------------------------------------
+    private void header(boolean real) throws IOException {
+        report.header(String.format(Locale.ROOT, "backend %s, natives %s; OMP_NUM_THREADS=%s, OPENBLAS_NUM_THREADS=%s, "
+                        + "ND4J max threads %d; Java %s; data: %s", Backend.loaded(), nativeClassifier(),
+                System.getenv("OMP_NUM_THREADS"), System.getenv("OPENBLAS_NUM_THREADS"),
+                Nd4j.getEnvironment().maxThreads(), System.getProperty("java.version"),
+                real ? "FashionMNIST test images (Debian dataset-fashion-mnist)"
+                        : "SYNTHETIC (FashionMNIST not installed: " + FashionMnist.INSTALL_COMMAND + ")"));
+        report.header("load average at the start: " + loadAverage());
+        report.header(String.format(Locale.ROOT, "protocol: 41x41 plane, %d evaluation images, loss + accuracy; "
+                        + "warm-up >= %s s and 2 points, then >= %s s and >= %d points repeating the grid; rate between "
+                        + "the first and last point of each pass", SAMPLES, sig3(options.seconds() / 2),
+                sig3(options.seconds()), options.minPoints()));
+        if (options.sections().contains("summary")) {
+            peak = MachinePeak.measure(2048, 4, 3);
+            report.header(peak.describe());
+            peer = options.peerOn() ? PyTorchPeer.find(PyTorchPeer.candidates(options.python()), options.out())
+                    : null;
+            report.header(peer == null ? "PyTorch peer: not measured (--no-peer)" : peer.describe());
+        }
+    }
 
-    private void compare(String model, Model net, DataSet data) {
-        Landscape l = landscape(net, data, 41, true);
+    // ---- the summary: here, naive DL4J, PyTorch ----------------------------------------------------------------
+
+    private void summary(boolean real) {
+        DataSet train = trainingData(real);
+        BenchReport.Table summary = report.table("Summary: the engine here (default settings) against the naive "
+                + "DL4J loop and PyTorch (best of plain and channels_last), 41x41 plane, 2,000 images", NetworkSummary.COLUMNS);
+        BenchReport.Table methods = report.table("Points per second by method, 41x41 plane, 2,000 evaluation samples "
+                        + "(loss + accuracy), the same points for every method", "model", "method", "points",
+                "points/s", "vs naive", "peak RSS MB", "max rel |Δloss| vs naive");
+        BenchReport.Table peers = report.table("PyTorch peer (bench_peer.py: eval(), no_grad, θ + a·d1 + b·d2 per "
+                        + "tensor, forward, cross-entropy, accuracy; its own random filter-normalized directions)",
+                "model", "layout", "batch", "points", "points/s", "GFLOP per point", "threads", "torch", "dense layers on");
+        List<NetworkSummary> rows = new ArrayList<>();
+        for (String m : options.models()) {
+            Model net = trained(m, train);
+            DataSet data = evaluationData(m, SAMPLES);
+            java.util.Map<String, Long> layers = Flops.perLayer(net, data.getFeatures());
+            long flops = layers.values().stream().mapToLong(Long::longValue).sum();
+            Compared c = compare(methods, title(m), net, data);
+            long hereFlops = flops - layers.getOrDefault(factorizedLayer(c.plan()), 0L);
+            List<PyTorchPeer.Result> results = peer == null ? List.of()
+                    : peer.measure(m, options.seconds(), options.seconds() / 2, options.minPoints(),
+                            Runtime.getRuntime().availableProcessors(), options.peerBatches());
+            for (PyTorchPeer.Result r : results) {
+                peers.row(m, r.layout(), Integer.toString(r.batch()), Integer.toString(r.points()),
+                        sig3(r.pointsPerSecond()), sig3(r.flopsPerExample() * (double) SAMPLES / 1e9),
+                        Integer.toString(r.threads()), r.torch(), r.blas());
+                if (r.flopsPerExample() != flops) {
+                    peers.note("ARCHITECTURE MISMATCH: " + m + " counts " + flops + " FLOP per example here, "
+                            + r.flopsPerExample() + " in the peer");
+                }
+            }
+            NetworkSummary s = new NetworkSummary(title(m), flops, hereFlops, SAMPLES, c.here(), c.naive(),
+                    PyTorchPeer.best(results, "plain"), PyTorchPeer.best(results, "channels_last"), !results.isEmpty(),
+                    c.maxRelDiff());
+            rows.add(s);
+        }
+        // the peak again after the networks: a busy machine shows as two different numbers; the higher one counts
+        MachinePeak end = MachinePeak.measure(2048, 4, 3);
+        report.header("after the networks, " + end.describe());
+        double gflops = Math.max(peak.gflops(), end.gflops());
+        rows.forEach(r -> summary.row(r.cells(gflops)));
+        summary.note(String.format(Locale.ROOT, "%% of peak: of %.1f GFLOP/s, the higher of the GEMM peaks measured "
+                + "before (%.1f) and after (%.1f) the networks", gflops, peak.gflops(), end.gflops()));
+        summary.note("GFLOP/s = points/s x the network's FLOP per point (convolutions and dense layers, 2·MACs); here "
+                + NetworkSummary.FACTORIZED_MARK + ": without the factorized first layer, whose products are computed "
+                + "once per run");
+        if (peer != null && peer.unavailable() != null) {
+            summary.note("PyTorch peer not measured: " + peer.unavailable());
+        }
+        summary.note("ResNet-20 shortcuts: 1x1 convolution + batch norm where a block strides or widens "
+                + "(projection, 'option B', as Li et al.'s reference code), identity elsewhere");
+    }
+
+    /** What {@link #compare} measured for the summary. */
+    private record Compared(double here, double naive, double maxRelDiff, String plan) {
+    }
+
+    private static final java.util.regex.Pattern FACTORIZED = java.util.regex.Pattern.compile(
+            "first layer factorized \\((?:layer \\d+|vertex) '([^']+)'");
+
+    /** The name of the layer an evaluation plan factorizes, or "" when none. */
+    static String factorizedLayer(String plan) {
+        java.util.regex.Matcher m = FACTORIZED.matcher(plan);
+        return m.find() ? m.group(1) : "";
+    }
+
+    private Compared compare(BenchReport.Table t, String model, Model net, DataSet data) {
+        Landscape l = landscape(net, data, true, 0);
         INDArray[] d = l.directions();
         INDArray center = net.params().dup();
         double[] xs = l.spec().axes().get(0).values();
@@ -193,62 +312,38 @@ public final class Bench {
         // naive: what a DL4J user writes
         Model copy = net instanceof MultiLayerNetwork m ? m.clone() : ((ComputationGraph) net).clone();
         List<Double> naive = new ArrayList<>();
-        Peak peak = new Peak();
+        Peak peakRss = new Peak();
         score(copy, data); // warm-up
         long t0 = System.nanoTime();
         int n = 0;
-        while (n < 41 * 41 && (n < 2 || (System.nanoTime() - t0) < seconds * 1e9)) {
-            double a = xs[n % 41];
-            double b = xs[n / 41];
-            copy.setParams(center.add(d[0].mul(a)).addi(d[1].mul(b)));
+        while (n < GRID * GRID && (n < 2 || (System.nanoTime() - t0) < options.seconds() * 1e9)) {
+            copy.setParams(center.add(d[0].mul(xs[n % GRID])).addi(d[1].mul(xs[n / GRID])));
             naive.add(score(copy, data));
             n++;
         }
         double naiveRate = n / ((System.nanoTime() - t0) / 1e9);
-        row(model, "naive DL4J loop (setParams + score)", Integer.toString(n), fmt(naiveRate), "1.0", peak.stop(), "-");
+        t.row(model, "naive DL4J loop (setParams + score)", Integer.toString(n), sig3(naiveRate), "1.0",
+                peakRss.stop(), "-");
         // warm-up (JIT of the plan's code paths), so that the first engine row is not measured colder than the rest
-        l.points().take(java.time.Duration.ofMillis((long) (seconds * 500)))
-                .blockLast();
-        measure(model, "engine, default settings: " + l.evaluationPlan(), l, naive, naiveRate);
-        measure(model, "engine, 1 worker", landscape(net, data, 41, true, 1), naive, naiveRate);
-        measure(model, "engine, 1 worker, first layer not factorized", landscape(net, data, 41, false, 1), naive,
+        warmUp(l);
+        double[] here = measure(t, model, "engine, default settings: " + l.evaluationPlan(), l, naive, naiveRate);
+        measure(t, model, "engine, 1 worker", landscape(net, data, true, 1), naive, naiveRate);
+        measure(t, model, "engine, 1 worker, first layer not factorized", landscape(net, data, false, 1), naive,
                 naiveRate);
-    }
-
-    /** One point through the engine's inference plan with every step timed (internal API, for this table only). */
-    private void profile(String model, Model net, DataSet data) {
-        Landscape l = landscape(net, data, 41, true, 1);
-        List<List<Batch>> batches = List.of(List.of(new Batch(new INDArray[] {data.getFeatures()},
-                new INDArray[] {data.getLabels()}, data.numExamples())));
-        InferencePlan plan = InferencePlan.compile(net, batches.get(0).get(0));
-        INDArray[] d = l.directions();
-        INDArray[] anchors = {net.params(), d[0], d[1]};
-        int step = plan.factorizableStep();
-        FirstLayerProducts products = step < 0 ? null
-                : FirstLayerProducts.compute(plan, step, net, anchors, batches);
-        Model copy = net instanceof MultiLayerNetwork m ? m.clone() : ((ComputationGraph) net).clone();
-        PlanWorker worker = plan.newWorker(copy, batches, false, step, products);
-        double[] w = {1, 0.3, -0.2};
-        copy.params().assign(anchors[0].add(anchors[1].mul(w[1])).addi(anchors[2].mul(w[2])));
-        worker.pointChanged();
-        for (int i = 0; i < 3; i++) {
-            worker.run(0, 0, w);
-        }
-        for (String line : worker.profile(0, 0, w)) {
-            int cut = line.lastIndexOf("  ");
-            row(model, line.substring(0, cut).trim().replaceAll(" +", " "), line.substring(cut).trim());
-        }
+        return new Compared(here[0], naiveRate, here[1], l.evaluationPlan());
     }
 
     private static double score(Model net, DataSet data) {
         return net instanceof MultiLayerNetwork m ? m.score(data, false) : ((ComputationGraph) net).score(data, false);
     }
 
-    private void measure(String model, String method, Landscape l, List<Double> naive, double naiveRate) {
+    /** One engine row; returns its rate and its max relative loss difference from the naive loop. */
+    private double[] measure(BenchReport.Table t, String model, String method, Landscape l, List<Double> naive,
+                             double naiveRate) {
         List<LandscapePoint> points = new ArrayList<>();
-        Peak peak = new Peak();
+        Peak peakRss = new Peak();
         double rate = steadyRate(l, points);
-        String rss = peak.stop();
+        String rss = peakRss.stop();
         double maxDiff = 0;
         for (LandscapePoint p : points) {
             if (p.index() < naive.size()) {
@@ -256,8 +351,9 @@ public final class Bench {
                 maxDiff = Math.max(maxDiff, Math.abs(p.value("eval", "loss") - ref) / Math.max(1e-12, Math.abs(ref)));
             }
         }
-        row(model, method, Integer.toString(points.size()), fmt(rate), String.format(Locale.ROOT, "%.1f",
-                rate / naiveRate), rss, String.format(Locale.ROOT, "%.1e", maxDiff));
+        t.row(model, method, Integer.toString(points.size()), sig3(rate), sig3(rate / naiveRate) + "x", rss,
+                String.format(Locale.ROOT, "%.1e", maxDiff));
+        return new double[] {rate, maxDiff};
     }
 
     /** The peak resident memory of the process (JavaCPP's count of physical bytes) while a measurement runs. */
@@ -282,34 +378,81 @@ public final class Bench {
 
         String stop() {
             running.set(false);
-            return fmt(peak.get() / 1e6);
+            return sig3(peak.get() / 1e6);
         }
     }
 
+    /** Points until at least S/2 seconds and 2 points have passed, not measured. */
+    private void warmUp(Landscape l) {
+        long t0 = System.nanoTime();
+        int[] n = {0};
+        l.points().takeUntil(p -> ++n[0] >= 2 && System.nanoTime() - t0 >= options.seconds() * 0.5e9).blockLast();
+    }
+
     /**
-     * Points per second between the first and the last point of a run of about {@link #seconds}: the steady state,
-     * without the run's one-off set-up (network copies, first-layer products, JIT).
+     * The steady-state rate: passes over the grid until at least {@code --seconds} of measured time and
+     * {@code --min-points} points; each pass counts its points after the first and the time from its first point to
+     * its last, so one-off set-up per pass (network copies, first-layer products, JIT) is not counted. The first
+     * pass's points go into {@code into}.
      */
     private double steadyRate(Landscape l, List<LandscapePoint> into) {
-        long[] first = new long[1];
-        long[] last = new long[1];
-        l.points().takeUntil(p -> into.size() >= 3 && (System.nanoTime() - first[0]) >= seconds * 1e9)
-                .doOnNext(p -> {
-                    last[0] = System.nanoTime();
-                    if (into.isEmpty()) {
-                        first[0] = last[0];
-                    }
-                    into.add(p);
-                }).blockLast();
-        return (into.size() - 1) / ((last[0] - first[0]) / 1e9);
+        long measured = 0;
+        long intervals = 0;
+        long points = 0;
+        boolean firstPass = true;
+        while (measured < options.seconds() * 1e9 || points < options.minPoints()) {
+            long[] first = {0};
+            long[] last = {0};
+            long[] n = {0};
+            long before = measured;
+            long pointsBefore = points;
+            boolean keep = firstPass;
+            l.points().takeUntil(p -> n[0] >= 2 && before + (last[0] - first[0]) >= options.seconds() * 1e9
+                            && pointsBefore + n[0] >= options.minPoints())
+                    .doOnNext(p -> {
+                        last[0] = System.nanoTime();
+                        if (n[0]++ == 0) {
+                            first[0] = last[0];
+                        }
+                        if (keep) {
+                            into.add(p);
+                        }
+                    }).blockLast();
+            measured += last[0] - first[0];
+            intervals += n[0] - 1;
+            points += n[0];
+            firstPass = false;
+        }
+        return intervals / (measured / 1e9);
     }
 
     private double rate(Landscape l) {
         return steadyRate(l, new ArrayList<>());
     }
 
-    private void memory(MultiLayerNetwork net, DataSet data, int grid) {
-        Landscape l = landscape(net, data, grid, true);
+    private void threads(MultiLayerNetwork mlp, MultiLayerNetwork leNet, DataSet eval2k) {
+        BenchReport.Table t = report.table("Workers x ND4J threads per op (engine, default settings otherwise)",
+                "model", "workers", "ND4J threads", "points/s");
+        DataSet images2k = ExampleData.images(eval2k, 28);
+        int defaultThreads = Nd4j.getEnvironment().maxThreads();
+        for (int threads : new int[] {1, 2}) {
+            Nd4j.getEnvironment().setMaxThreads(threads);
+            for (int workers : new int[] {1, 2}) {
+                if (mlp != null) {
+                    t.row("MLP 784-128-10", Integer.toString(workers), Integer.toString(threads),
+                            sig3(rate(landscape(mlp, eval2k, true, workers))));
+                }
+                if (leNet != null) {
+                    t.row("LeNet-like CNN", Integer.toString(workers), Integer.toString(threads),
+                            sig3(rate(landscape(leNet, images2k, true, workers))));
+                }
+            }
+        }
+        Nd4j.getEnvironment().setMaxThreads(defaultThreads);
+    }
+
+    private void memory(BenchReport.Table t, MultiLayerNetwork net, DataSet data, int grid) {
+        Landscape l = builder(net, data, true).grid(-1, 1, grid).build();
         System.gc();
         MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
         AtomicLong peakHeap = new AtomicLong();
@@ -332,26 +475,96 @@ public final class Bench {
         long n = l.points().count().block();
         double rate = n / ((System.nanoTime() - t0) / 1e9);
         running.set(false);
-        row(grid + "x" + grid, fmt(rate), fmt(peakHeap.get() / 1e6), fmt(peakOff.get() / 1e6));
+        t.row(grid + "x" + grid, sig3(rate), sig3(peakHeap.get() / 1e6), sig3(peakOff.get() / 1e6));
     }
 
-    /** Through the public API, with the default workers. */
-    private static Landscape landscape(Model net, DataSet data, int points, boolean factorize) {
-        return builder(net, data, points, factorize).build();
+    /** Through the public API on a 41x41 plane, with {@code workers} workers (0: the default). */
+    private static Landscape landscape(Model net, DataSet data, boolean factorize, int workers) {
+        LandscapeBuilder b = builder(net, data, factorize);
+        return (workers > 0 ? b.workers(workers) : b).build();
     }
 
-    /** Through the public API, with {@code workers} workers. */
-    private static Landscape landscape(Model net, DataSet data, int points, boolean factorize, int workers) {
-        return builder(net, data, points, factorize).workers(workers).build();
-    }
-
-    private static LandscapeBuilder builder(Model net, DataSet data, int points, boolean factorize) {
+    private static LandscapeBuilder builder(Model net, DataSet data, boolean factorize) {
         return Landscape.builder().model(net).directions(FILTER_NORMALIZED, 2).seed(1)
-                .grid(-1, 1, points).evaluateOn("eval", data).metrics(Metric.loss(), Metric.accuracy())
+                .grid(-1, 1, GRID).evaluateOn("eval", data).metrics(Metric.loss(), Metric.accuracy())
                 .factorizeFirstLayer(factorize);
     }
 
     // ---- models and data ----------------------------------------------------------------------------------------
+
+    private static DataSet trainingData(boolean real) {
+        return real ? FashionMnist.load(FashionMnist.Split.TRAIN, 10_000) : ExampleData.standIn(10_000, 1);
+    }
+
+    /**
+     * The first {@code samples} FashionMNIST test images (the stand-in without them) shaped for {@code model}:
+     * {@code [n, 784]} for the MLP, {@code [n, 1, 28, 28]}, or {@code [n, 3, 32, 32]} for ResNet-20.
+     */
+    static DataSet evaluationData(String model, int samples) {
+        DataSet flat = FashionMnist.available() ? FashionMnist.load(FashionMnist.Split.TEST, samples)
+                : ExampleData.standIn(samples, 2);
+        return shaped(model, flat);
+    }
+
+    private static DataSet shaped(String model, DataSet flat) {
+        return switch (checkModel(model)) {
+            case "mlp" -> flat;
+            case "resnet20" -> paddedRgb(flat);
+            default -> ExampleData.images(flat, 28);
+        };
+    }
+
+    /** 28x28 images as CIFAR-shaped ones: zero-padded by 2 to 32x32 and replicated to 3 channels, NCHW. */
+    static DataSet paddedRgb(DataSet flat) {
+        long n = flat.numExamples();
+        INDArray x = Nd4j.zeros(flat.getFeatures().dataType(), n, 3, 32, 32);
+        INDArray images = flat.getFeatures().reshape('c', n, 28, 28);
+        for (int c = 0; c < 3; c++) {
+            x.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(c),
+                    org.nd4j.linalg.indexing.NDArrayIndex.interval(2, 30),
+                    org.nd4j.linalg.indexing.NDArrayIndex.interval(2, 30)).assign(images);
+        }
+        return new DataSet(x, flat.getLabels());
+    }
+
+    /** {@code model}, initialised and not trained. */
+    static Model untrained(String model) {
+        Model net = switch (checkModel(model)) {
+            case "mlp" -> new MultiLayerNetwork(mlp(128));
+            case "lenet" -> new MultiLayerNetwork(leNet());
+            case "vgg" -> new MultiLayerNetwork(vgg());
+            case "resnet" -> new ComputationGraph(resNet(8, 16));
+            default -> new ComputationGraph(resNet20());
+        };
+        if (net instanceof MultiLayerNetwork m) {
+            m.init();
+        } else {
+            ((ComputationGraph) net).init();
+        }
+        return net;
+    }
+
+    /** {@code model} trained briefly on {@code train} (so batch norm's running statistics are not the defaults). */
+    private static Model trained(String model, DataSet train) {
+        Model net = untrained(model);
+        int[] examples = switch (model) {
+            case "mlp" -> new int[] {10_000, 2};
+            case "lenet" -> new int[] {5_000, 1};
+            case "vgg" -> new int[] {1_000, 1};
+            default -> new int[] {200, 1};
+        };
+        DataSet data = shaped(model, ExampleData.head(train, examples[0]));
+        for (int e = 0; e < examples[1]; e++) {
+            for (DataSet b : data.batchBy(100)) {
+                if (net instanceof MultiLayerNetwork m) {
+                    m.fit(b);
+                } else {
+                    ((ComputationGraph) net).fit(b);
+                }
+            }
+        }
+        return net;
+    }
 
     /** The benchmark MLP 784-width-10 (relu, softmax). */
     public static MultiLayerConfiguration mlp(int width) {
@@ -440,71 +653,82 @@ public final class Bench {
                 .setOutputs("out").setInputTypes(InputType.convolutional(28, 28, 1)).build();
     }
 
-    private static MultiLayerNetwork train(MultiLayerConfiguration conf, DataSet data, int epochs) {
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        List<DataSet> batches = data.batchBy(100);
-        for (int e = 0; e < epochs; e++) {
-            for (DataSet b : batches) {
-                net.fit(b);
+    /**
+     * ResNet-20 for CIFAR (He et al. 2016; the ResNet-20 of seed 001's depth study and of Li et al.'s reference code):
+     * a 3x3 stem convolution of 16 channels with batch norm and ReLU, three stages of 16, 32 and 64 channels with three
+     * basic blocks each (conv 3x3, batch norm, ReLU, conv 3x3, batch norm, added to the shortcut, ReLU), the first
+     * block of stages 2 and 3 striding by 2 (32 to 16 to 8), global average pooling and softmax 10; on 32x32x3 inputs.
+     * Shortcuts are the identity, or where a block strides and widens a 1x1 stride-2 convolution with batch norm
+     * (projection, "option B", as Li et al.'s {@code resnet.py}). Convolutions have no bias (batch norm follows each)
+     * and pad explicitly by 1, PyTorch's arithmetic: 3x3 stride 2 on 32 gives 16 either way.
+     */
+    public static ComputationGraphConfiguration resNet20() {
+        ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder().seed(7)
+                .dataType(DataType.FLOAT).updater(new Adam(1e-3)).weightInit(WeightInit.RELU)
+                .convolutionMode(ConvolutionMode.Truncate).graphBuilder().addInputs("in")
+                .addLayer("stem", conv(3, 16, 1), "in")
+                .addLayer("stem-bn", new BatchNormalization.Builder().build(), "stem")
+                .addLayer("stem-relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), "stem-bn");
+        String last = "stem-relu";
+        int width = 16;
+        for (int stage = 0; stage < 3; stage++) {
+            int out = 16 << stage;
+            for (int block = 0; block < 3; block++) {
+                int stride = stage > 0 && block == 0 ? 2 : 1;
+                String p = "s" + stage + "b" + block + "-";
+                g.addLayer(p + "c1", conv(3, out, stride), last)
+                        .addLayer(p + "bn1", new BatchNormalization.Builder().build(), p + "c1")
+                        .addLayer(p + "relu1", new ActivationLayer.Builder().activation(Activation.RELU).build(),
+                                p + "bn1")
+                        .addLayer(p + "c2", conv(3, out, 1), p + "relu1")
+                        .addLayer(p + "bn2", new BatchNormalization.Builder().build(), p + "c2");
+                String shortcut = last;
+                if (stride != 1 || width != out) {
+                    g.addLayer(p + "proj", conv(1, out, stride), last)
+                            .addLayer(p + "proj-bn", new BatchNormalization.Builder().build(), p + "proj");
+                    shortcut = p + "proj-bn";
+                }
+                g.addVertex(p + "add", new ElementWiseVertex(ElementWiseVertex.Op.Add), shortcut, p + "bn2")
+                        .addLayer(p + "relu2", new ActivationLayer.Builder().activation(Activation.RELU).build(),
+                                p + "add");
+                last = p + "relu2";
+                width = out;
             }
         }
-        return net;
+        return g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), last)
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
+                        .activation(Activation.SOFTMAX).build(), "pool")
+                .setOutputs("out").setInputTypes(InputType.convolutional(32, 32, 3)).build();
     }
 
-    private static DataSet synthetic(int n, long seed) {
-        Nd4j.getRandom().setSeed(seed);
-        INDArray x = Nd4j.rand(DataType.FLOAT, n, 784);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, n, 10);
-        for (int i = 0; i < n; i++) {
-            y.putScalar(i, i % 10, 1);
-        }
-        return new DataSet(x, y);
+    /** A {@code k x k} convolution without bias or activation, padded by {@code k / 2}. */
+    private static ConvolutionLayer conv(int k, int channels, int stride) {
+        return new ConvolutionLayer.Builder(k, k).stride(stride, stride).padding(k / 2, k / 2).nOut(channels)
+                .hasBias(false).activation(Activation.IDENTITY).build();
     }
 
     // ---- output -------------------------------------------------------------------------------------------------
 
-    private static String header(boolean real) {
+    /** The ND4J natives' classifier on the class path ({@code linux-x86_64-onednn-avx2}). */
+    private static String nativeClassifier() {
         String classifier = "?";
         for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             String f = Path.of(e).getFileName().toString();
             if (f.startsWith("nd4j-native-") && f.contains("linux")) {
-                classifier = f.substring(f.indexOf("linux"), f.length() - 4);
+                String c = f.substring(f.indexOf("linux"), f.length() - 4);
+                classifier = c.length() > classifier.length() || classifier.equals("?") ? c : classifier;
             }
         }
-        String cpu = "?";
+        return classifier;
+    }
+
+    /** The 1, 5 and 15 minute load averages ({@code /proc/loadavg}); timings are comparable only at a low one. */
+    private static String loadAverage() {
         try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
-        } catch (IOException e) {
-            // not Linux: leave it unknown
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2] + " (" + Runtime.getRuntime().availableProcessors() + " cores)";
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
         }
-        return String.format(Locale.ROOT, "backend %s, natives %s%s; OMP_NUM_THREADS=%s, OPENBLAS_NUM_THREADS=%s, "
-                        + "ND4J max threads %d; %d cores, %s; Java %s; data: %s",
-                Nd4j.getBackend().getClass().getSimpleName(), classifier,
-                System.getProperty("javacpp.platform.extension", ""),
-                System.getenv("OMP_NUM_THREADS"), System.getenv("OPENBLAS_NUM_THREADS"),
-                Nd4j.getEnvironment().maxThreads(), Runtime.getRuntime().availableProcessors(), cpu,
-                System.getProperty("java.version"),
-                real ? "FashionMNIST (Debian dataset-fashion-mnist)" : "SYNTHETIC (FashionMNIST not installed)");
-    }
-
-    private void table(String title, String... columns) {
-        rows.add(new String[] {"#", title});
-        rows.add(columns);
-        System.out.printf(Locale.ROOT, "%n%s%n", title);
-        System.out.println(String.join(" | ", columns));
-        md.append("\n## ").append(title).append("\n\n| ").append(String.join(" | ", columns)).append(" |\n|");
-        md.append(" --- |".repeat(columns.length)).append('\n');
-    }
-
-    private void row(String... cells) {
-        rows.add(cells);
-        System.out.println(String.join(" | ", cells));
-        md.append("| ").append(String.join(" | ", cells)).append(" |\n");
-    }
-
-    private static String fmt(double v) {
-        return String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.1f", v);
     }
 }

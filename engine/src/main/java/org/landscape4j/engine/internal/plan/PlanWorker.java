@@ -2,7 +2,7 @@ package org.landscape4j.engine.internal.plan;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.function.IntConsumer;
 
 import org.deeplearning4j.nn.api.Model;
 import org.landscape4j.engine.internal.Batch;
@@ -202,10 +202,11 @@ public final class PlanWorker {
      * factorized first step only).
      */
     public NetworkEvaluator.Outputs run(int set, int batch, double[] w) {
-        return run(set, batch, w, null);
+        return run(set, batch, w, null, null);
     }
 
-    private NetworkEvaluator.Outputs run(int set, int batch, double[] w, long[] stepNanos) {
+    /** {@link #run}, timing the steps into {@code stepNanos} and calling {@code afterStep} when they are non-null. */
+    private NetworkEvaluator.Outputs run(int set, int batch, double[] w, long[] stepNanos, IntConsumer afterStep) {
         Batch data = batches.get(set).get(batch);
         INDArray[][] blocks = slots[set][batch];
         double loss = 0;
@@ -233,6 +234,9 @@ public final class PlanWorker {
                 if (stepNanos != null) {
                     stepNanos[i] += System.nanoTime() - t0;
                 }
+                if (afterStep != null) {
+                    afterStep.accept(i);
+                }
             }
             long t0 = stepNanos == null ? 0 : System.nanoTime();
             long from = k * blockRows;
@@ -248,29 +252,52 @@ public final class PlanWorker {
             if (stepNanos != null) {
                 stepNanos[kernels.length] += System.nanoTime() - t0;
             }
+            if (afterStep != null) {
+                afterStep.accept(kernels.length);
+            }
         }
         return new NetworkEvaluator.Outputs(loss, accuracy, heads[0].output(data.size()));
     }
 
     /**
-     * Runs batch {@code batch} of set {@code set} like {@link #run}, timing every step over all its blocks; returns
-     * one line per step that does work ({@code "conv2d  layer 2 'c2' (ConvolutionLayer)  12.3 ms"}) and one for the
-     * output heads. For the benchmark's per-step table; timings include ND4J's op dispatch.
+     * The time one step of the plan took in {@link #profile}.
+     *
+     * @param step   the step's index in the plan; the number of steps for the output heads
+     * @param kind   the step's kind, as {@link InferencePlan#toString()} names it ({@code "conv2d+batchnorm"},
+     *               {@code "activation"}, ...); {@code "output + loss"} for the output heads; a factorized first
+     *               step's kind ends in {@code " (factorized)"}
+     * @param source the layers the step comes from ({@code "layer 2 'c2' (ConvolutionLayer)"})
+     * @param nanos  wall time over all the batch's row blocks, ND4J's op dispatch included
      */
-    public List<String> profile(int set, int batch, double[] w) {
+    public record StepTime(int step, String kind, String source, long nanos) {
+    }
+
+    /**
+     * Runs batch {@code batch} of set {@code set} like {@link #run}, timing every step that does work over all its
+     * row blocks, and the output heads; for the benchmark's per-step profile. Timing is off in {@link #run}: the
+     * clock is read only here.
+     */
+    public List<StepTime> profile(int set, int batch, double[] w) {
+        return profile(set, batch, w, null);
+    }
+
+    /**
+     * {@link #profile(int, int, double[])}, calling {@code afterStep} with the step's index ({@link StepTime#step()})
+     * each time a step has run on a row block, e.g. to mark a native library's own trace between steps.
+     */
+    public List<StepTime> profile(int set, int batch, double[] w, IntConsumer afterStep) {
         long[] nanos = new long[kernels.length + 1];
-        run(set, batch, w, nanos);
-        List<String> lines = new ArrayList<>();
+        run(set, batch, w, nanos, afterStep);
+        List<StepTime> times = new ArrayList<>();
         for (int i = 0; i < kernels.length; i++) {
             Step step = steps.get(i);
             if (!step.isView()) {
-                lines.add(String.format(Locale.ROOT, "%-14s %s  %.2f ms", i == factorized ? "factorized"
-                        : step.kind(), step.source, nanos[i] / 1e6));
+                times.add(new StepTime(i, i == factorized ? step.kind() + " (factorized)" : step.kind(),
+                        step.source, nanos[i]));
             }
         }
-        lines.add(String.format(Locale.ROOT, "%-14s %s  %.2f ms", "output + loss", plan.heads().get(0).source,
-                nanos[kernels.length] / 1e6));
-        return lines;
+        times.add(new StepTime(kernels.length, "output + loss", plan.heads().get(0).source, nanos[kernels.length]));
+        return times;
     }
 
     /**

@@ -122,7 +122,7 @@ public final class PathsBetweenMinima {
         // batches of 32, a new t per batch, Adam's rate decaying to 1% over the second half. With a constant rate the
         // last iterate is wherever the last noisy steps left it (a sampled loss of 0.03 at step 300 and 0.10 at 400).
         long[] seeds = o.size() == ExampleOptions.Size.TINY ? new long[] {7} : new long[] {7, 8, 9};
-        CurveTrainer.Options options = new CurveTrainer.Options(o.pick(2, 40, 200), 32, 0.005,
+        CurveTrainer.Options options = new CurveTrainer.Options(o.pick(2, 60, 200), 32, 0.005,
                 CurveTrainer.Schedule.DECAYING, seeds[0]);
         Profile alongChain = null;
         List<INDArray> chain = null;

@@ -148,7 +148,7 @@ class HessianSpectrumTest {
         float[] before = Fixtures.parameterBits(net);
         double[][] h = explicitHessian(net, data);
 
-        HessianSpectrum.PerLayer layers = HessianSpectrum.perLayer(net, data, 400, 3);
+        HessianSpectrum.PerLayer layers = HessianSpectrum.perLayer(net, data, 200, 3);
 
         assertThat(layers.layers()).extracting(HessianSpectrum.LayerCurvature::layer).containsExactly("hidden", "out");
         assertThat(layers.layers()).extracting(HessianSpectrum.LayerCurvature::parameters).containsExactly(40L, 27L);
@@ -166,16 +166,38 @@ class HessianSpectrumTest {
         }
         // the same probes: the layers' traces add up to the whole one, which is trace()'s with the same seed
         assertThat(sum).isCloseTo(layers.whole().trace(), within(1e-12 * Math.abs(layers.whole().trace())));
-        HessianSpectrum.Trace whole = HessianSpectrum.trace(net, data, 400, 3);
+        HessianSpectrum.Trace whole = HessianSpectrum.trace(net, data, 200, 3);
         assertThat(layers.whole().trace()).isEqualTo(whole.trace());
         assertThat(Math.abs(whole.trace() - trace(h))).isLessThan(4 * whole.standardError());
-        HessianSpectrum.Trace hidden = HessianSpectrum.trace(net, data, "hidden", 400, 3);
+        HessianSpectrum.Trace hidden = HessianSpectrum.trace(net, data, "hidden", 200, 3);
         assertThat(hidden.trace()).isEqualTo(layers.layer("hidden").trace());
         assertThat(hidden.standardError()).isEqualTo(layers.layer("hidden").standardError());
         assertThat(hidden.method()).endsWith(", restricted to layer 'hidden' (40 parameters)");
-        assertThat(layers.products()).isGreaterThan(400);
+        assertThat(layers.products()).isGreaterThan(200);
         assertThat(layers.toString()).contains("hidden: 40 parameters, trace ").contains("whole: trace ");
         assertThat(Fixtures.parameterBits(net)).as("caller's network untouched").containsExactly(before);
+    }
+
+    @Test
+    void thePerPointTraceIsTheExplicitHessiansTraceWithinItsStandardErrorAndRepeatsItself() {
+        DataSet data = Fixtures.blobs(24, 4);
+        MultiLayerNetwork net = Fixtures.mlp(data, 5);
+        INDArray point = net.params().dup().addi(0.3);     // away from the trained weights
+        MultiLayerNetwork there = net.clone();
+        there.setParams(point);
+        double exact = trace(explicitHessian(there, data));
+        HessianSpectrum.TraceOptions options = new HessianSpectrum.TraceOptions(120, true, 11);
+
+        HessianSpectrum.TraceProbe probe = HessianSpectrum.probe(net, List.of(data), options);
+        HessianSpectrum.Trace t = probe.at(point);
+        HessianSpectrum.Trace again = probe.at(point);
+        probe.close();
+
+        assertThat(t.probes()).isEqualTo(120);
+        assertThat(Math.abs(t.trace() - exact)).isLessThan(4 * t.standardError());
+        assertThat(again.trace()).isEqualTo(t.trace());
+        // with the biases (and the whole network's variables) and the same seed it is HessianSpectrum.trace's number
+        assertThat(t.trace()).isEqualTo(HessianSpectrum.trace(there, data, 120, 11).trace());
     }
 
     @Test

@@ -75,7 +75,7 @@ public final class CurvatureCost {
         for (int i = 0; i < v.length; i++) {
             v[i] = random.nextGaussian();
         }
-        double eps = gradients.isExact() ? 0 : 1e-5 * Math.max(1, FlatVectors.norm(theta));
+        double eps = gradients.fallbackStep();
         long forward = Long.MAX_VALUE;
         long product = Long.MAX_VALUE;
         for (int i = 0; i < 4; i++) {

@@ -188,17 +188,9 @@ public record HessianExtremes(double min, double max, int steps, int products, S
          * @throws IllegalArgumentException if its length is not the parameter count
          */
         public HessianExtremes at(INDArray parameters) {
-            if (parameters == null || parameters.length() != gradients.numParams()) {
-                throw new IllegalArgumentException("parameters must have " + gradients.numParams() + " entries, had "
-                        + (parameters == null ? "none" : parameters.length()));
-            }
-            return at(parameters.toDoubleVector());
-        }
-
-        private HessianExtremes at(double[] point) {
             int before = gradients.products();
-            gradients.moveTo(point);
-            double eps = gradients.isExact() ? 0 : 1e-5 * Math.max(1, FlatVectors.norm(point));
+            gradients.moveTo(parameters);
+            double eps = gradients.fallbackStep();
             int steps = Math.min(options.lanczosSteps(), variables);
             double[] values = lanczos(whole, start.clone(), steps, eps).values();
             double max = Double.NEGATIVE_INFINITY;

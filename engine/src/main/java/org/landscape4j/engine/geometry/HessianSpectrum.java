@@ -301,7 +301,7 @@ public final class HessianSpectrum {
         LossGradients.requireSupported(model, data == null ? null : List.of(data));
         LossGradients g = gradients(model, data);
         try {
-            return hutchinson(HessianBlock.whole(g), List.of(), probes, seed, step(g)).get(0);
+            return hutchinson(HessianBlock.whole(g), List.of(), probes, seed, g.fallbackStep()).get(0);
         } finally {
             g.close();
         }
@@ -323,7 +323,7 @@ public final class HessianSpectrum {
         LossGradients g = gradients(model, data);
         try {
             HessianBlock block = HessianBlock.of(g, segments, layer);
-            Trace t = hutchinson(HessianBlock.whole(g), List.of(block), probes, seed, step(g)).get(1);
+            Trace t = hutchinson(HessianBlock.whole(g), List.of(block), probes, seed, g.fallbackStep()).get(1);
             return new Trace(t.trace(), t.standardError(), t.probes(), block.method());
         } finally {
             g.close();
@@ -443,7 +443,7 @@ public final class HessianSpectrum {
         try {
             List<HessianBlock> blocks = new ArrayList<>();
             layers.forEach((name, segments) -> blocks.add(HessianBlock.of(g, segments, name)));
-            List<Trace> traces = hutchinson(HessianBlock.whole(g), blocks, probes, seed, step(g));
+            List<Trace> traces = hutchinson(HessianBlock.whole(g), blocks, probes, seed, g.fallbackStep());
             HessianEigen.Options top = new HessianEigen.Options(1, 60, 1e-6, 1e-5, seed);
             List<LayerCurvature> out = new ArrayList<>();
             for (int i = 0; i < blocks.size(); i++) {
@@ -511,14 +511,8 @@ public final class HessianSpectrum {
          * @throws IllegalArgumentException if its length is not the parameter count
          */
         public Trace at(INDArray parameters) {
-            if (parameters == null || parameters.length() != gradients.numParams()) {
-                throw new IllegalArgumentException("parameters must have " + gradients.numParams() + " entries, had "
-                        + (parameters == null ? "none" : parameters.length()));
-            }
-            double[] point = parameters.toDoubleVector();
-            gradients.moveTo(point);
-            double eps = gradients.isExact() ? 0 : 1e-5 * Math.max(1, FlatVectors.norm(point));
-            return hutchinson(whole, List.of(), options.probes(), options.seed(), eps).get(0);
+            gradients.moveTo(parameters);
+            return hutchinson(whole, List.of(), options.probes(), options.seed(), gradients.fallbackStep()).get(0);
         }
     }
 
@@ -568,7 +562,7 @@ public final class HessianSpectrum {
 
     private static Density density(HessianBlock block, int lanczosSteps, int probes, long seed) {
         Random random = new Random(seed);
-        double eps = step(block.gradients());
+        double eps = block.gradients().fallbackStep();
         double[][] nodes = new double[probes][];
         double[][] weights = new double[probes][];
         for (int p = 0; p < probes; p++) {
@@ -651,9 +645,5 @@ public final class HessianSpectrum {
     private static LossGradients gradients(Model model, DataSet data) {
         return new LossGradients(model, List.of(data), new ParameterRole[] {ParameterRole.BATCHNORM_RUNNING_STATISTIC},
                 true);
-    }
-
-    private static double step(LossGradients g) {
-        return g.isExact() ? 0 : 1e-5 * Math.max(1, FlatVectors.norm(g.theta()));
     }
 }

@@ -40,6 +40,8 @@ import org.nd4j.linalg.dataset.DataSet;
  * <p>Each eigenpair carries the residual norm {@code |Hv − λv|}, which bounds the distance of {@code λ} to the nearest
  * true eigenvalue of the operator, and, with the finite-difference fallback only, a Richardson estimate of the
  * finite-difference error of {@code vᵀHv} (from a second product with step {@code 2ε}; 0 for exact products).
+ * {@link HessianSpectrum#eigenvalues} reports the same run with each residual relative to {@code |λ|} and the
+ * tolerance, also for one layer's diagonal block.
  *
  * <pre>{@code
  * HessianEigen h = HessianEigen.top(net, trainData, 2);

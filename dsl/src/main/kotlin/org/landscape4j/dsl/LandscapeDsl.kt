@@ -130,6 +130,15 @@ sealed interface LandscapeTerms : SpacingTerms {
     /** Classification accuracy, a fraction, [Metric.accuracy]. */
     val accuracy: Metric get() = Metric.accuracy()
 
+    /** The smallest Hessian eigenvalue at every point, `lambda_min`, [Metric.lambdaMin]. */
+    val lambdaMin: Metric get() = Metric.lambdaMin()
+
+    /** The largest Hessian eigenvalue at every point, `lambda_max`, [Metric.lambdaMax]. */
+    val lambdaMax: Metric get() = Metric.lambdaMax()
+
+    /** Hutchinson's Hessian trace at every point from [probes] Rademacher probes, `hessian_trace`, [Metric.hessianTrace]. */
+    fun hessianTrace(probes: Int): Metric = Metric.hessianTrace(probes)
+
     /** A metric of your own: a function of (network output, labels) of one batch, [Metric.of]. */
     fun metric(name: String, function: (output: INDArray, labels: INDArray) -> Double): Metric =
         Metric.of(name) { output, labels -> function(output, labels) }

@@ -75,6 +75,9 @@ class LandscapeDslTest {
                 Order.SPIRAL)
             assertThat(loss).isSameAs(Metric.loss())
             assertThat(accuracy).isSameAs(Metric.accuracy())
+            assertThat(lambdaMin).isEqualTo(Metric.lambdaMin())
+            assertThat(lambdaMax).isEqualTo(Metric.lambdaMax())
+            assertThat(hessianTrace(4)).isEqualTo(Metric.hessianTrace(4))
             model(net)
             directions(filterNormalized, 2)
             grid { x(-1.0..1.0, 3, cubic); y(-0.5..0.5, 3, linear); inGrid = cubic }
@@ -83,6 +86,19 @@ class LandscapeDslTest {
 
         assertThat(inGrid).isSameAs(Spacing.CUBIC)
         assertThat(l.spec().axes().map { it.spacing() }).containsExactly(Spacing.CUBIC, Spacing.LINEAR)
+    }
+
+    @Test
+    fun `curvature metrics by their engine names`() {
+        val l = landscape {
+            model(net)
+            directions(filterNormalized, 1)
+            grid(-1.0..1.0, 2)
+            evaluateOn("train", data)
+            metrics(loss, lambdaMin, lambdaMax, hessianTrace(3))
+        }
+        assertThat(l.keys().metrics()).containsExactly("loss", "lambda_min", "lambda_max", "hessian_trace")
+        assertThatThrownBy { landscape { metrics(hessianTrace(1)) } }.hasMessage("probes must be >= 2, was 1")
     }
 
     @Test

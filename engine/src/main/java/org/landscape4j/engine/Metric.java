@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.function.ToDoubleBiFunction;
 
 import org.landscape4j.engine.geometry.HessianExtremes;
+import org.landscape4j.engine.geometry.HessianSpectrum;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -27,14 +28,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * and set that gives both, over exact Hessian-vector products of the same inference-mode loss (see
  * {@link org.landscape4j.engine.geometry.HessianExtremes} for the method, the fallback and the cost: one product per
  * Lanczos step, each a few training steps' work). They are computed on the worker's network copy at the point, from
- * its parameters, not from the forward pass.
+ * its parameters, not from the forward pass. {@link #hessianTrace(int)} is a trace map: Hutchinson's estimate of the
+ * Hessian's trace on the evaluation set at every point, from a fixed number of Rademacher probes (one exact product
+ * each) drawn from one seed, the same probes at every point, so a map is the same whatever the workers or the order.
+ * {@code Landscape.evaluationPlan()} states the products per point and what one product costs against a forward pass.
  *
  * <p><b>Threads.</b> With more than one worker ({@link Execution#workers()}), the engine calls a custom metric's
  * function from several worker threads at the same time, each with its own arrays. A function that keeps state
  * between calls (a buffer, a counter, a running sum) must be thread-safe, or be made per worker with
  * {@link #perWorker(String, java.util.function.Supplier)}, which gives every worker its own instance.
  */
-public sealed interface Metric permits Metric.Loss, Metric.Accuracy, Metric.Custom, Metric.Curvature {
+public sealed interface Metric permits Metric.Loss, Metric.Accuracy, Metric.Custom, Metric.Curvature,
+        Metric.HessianTrace {
 
     /** The metric's name, unique within a landscape; used as a key in points and results. */
     String name();
@@ -78,6 +83,24 @@ public sealed interface Metric permits Metric.Loss, Metric.Accuracy, Metric.Cust
     /** The largest Hessian eigenvalue, named {@code lambda_max}, with default options; see {@link #hessianEigenvalues()}. */
     static Metric lambdaMax() {
         return new Curvature(Curvature.Extreme.MAX, HessianExtremes.Options.DEFAULT);
+    }
+
+    /**
+     * Hutchinson's estimate of the Hessian's trace at every point and set, named {@code hessian_trace}: the mean of
+     * {@code zᵀ H z} over {@code probes} Rademacher vectors {@code z} from seed 1 (the same at every point), one exact
+     * Hessian-vector product each, over the weights only as {@link #hessianEigenvalues()} (see
+     * {@link HessianSpectrum.TraceOptions} for biases and batch norm). Cost: {@code probes} products per point and set.
+     *
+     * @param probes Rademacher probes per point, at least 2
+     * @throws IllegalArgumentException naming {@code probes} when it is below 2
+     */
+    static Metric hessianTrace(int probes) {
+        return new HessianTrace(HessianSpectrum.TraceOptions.of(probes));
+    }
+
+    /** As {@link #hessianTrace(int)} with {@code options}, e.g. {@code TraceOptions.of(50).withBiasAndBatchNorm()}. */
+    static Metric hessianTrace(HessianSpectrum.TraceOptions options) {
+        return new HessianTrace(options);
     }
 
     /**
@@ -145,7 +168,7 @@ public sealed interface Metric permits Metric.Loss, Metric.Accuracy, Metric.Cust
                         : "'" + name + "'"));
             }
             if (name.equals("loss") || name.equals("accuracy") || name.equals(Curvature.Extreme.MIN.key)
-                    || name.equals(Curvature.Extreme.MAX.key)) {
+                    || name.equals(Curvature.Extreme.MAX.key) || name.equals(HessianTrace.NAME)) {
                 throw new IllegalArgumentException("metric name '" + name + "' is reserved for the built-in metric");
             }
             if (function == null) {
@@ -208,6 +231,33 @@ public sealed interface Metric permits Metric.Loss, Metric.Accuracy, Metric.Cust
         @Override
         public String toString() {
             return extreme.key + " (" + options.lanczosSteps() + " Lanczos steps" + (options.includeBiasAndBatchNorm()
+                    ? ", with biases and batch norm)" : ", weights only)");
+        }
+    }
+
+    /**
+     * See {@link Metric#hessianTrace(int)}.
+     *
+     * @param options the probes, the variables and the seed, not {@code null}
+     */
+    record HessianTrace(HessianSpectrum.TraceOptions options) implements Metric {
+        /** The metric's name. */
+        public static final String NAME = "hessian_trace";
+
+        public HessianTrace {
+            if (options == null) {
+                throw new IllegalArgumentException("trace options must not be null");
+            }
+        }
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public String toString() {
+            return NAME + " (" + options.probes() + " Rademacher probes" + (options.includeBiasAndBatchNorm()
                     ? ", with biases and batch norm)" : ", weights only)");
         }
     }

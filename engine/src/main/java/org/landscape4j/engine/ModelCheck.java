@@ -107,7 +107,7 @@ final class ModelCheck {
     static void checkCurvature(Model prototype, List<Metric> metrics) {
         List<Metric.Curvature> curvature = metrics.stream().filter(m -> m instanceof Metric.Curvature)
                 .map(m -> (Metric.Curvature) m).toList();
-        if (curvature.isEmpty()) {
+        if (curvature.isEmpty() && metrics.stream().noneMatch(m -> m instanceof Metric.HessianTrace)) {
             return;
         }
         for (Metric.Curvature c : curvature) {

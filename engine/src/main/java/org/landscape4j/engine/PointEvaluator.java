@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.landscape4j.engine.geometry.HessianExtremes;
+import org.landscape4j.engine.geometry.HessianSpectrum;
 import org.landscape4j.engine.internal.Batch;
 import org.landscape4j.engine.internal.BatchNormStatistics;
 import org.landscape4j.engine.internal.NetworkEvaluator;
@@ -22,10 +23,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@code (1, a, b)}), or at the point a {@link ParameterMap} writes for given coordinates. One evaluator per worker
  * thread; it owns a private network copy.
  *
- * <p>Curvature metrics ({@link Metric.Curvature}) are computed after the forward passes, from the copy's parameters
- * at the point, by one {@link HessianExtremes.Probe} per evaluation set (made on first use: a double-precision copy
- * of the network and of the set's data per worker). They and point maps need every parameter written at every point,
- * so a run with either must not factorize the first layer ({@link #needsAllParameters}).
+ * <p>Curvature metrics ({@link Metric.Curvature}, {@link Metric.HessianTrace}) are computed after the forward passes,
+ * from the copy's parameters at the point, by one {@link HessianExtremes.Probe} or {@link HessianSpectrum.TraceProbe}
+ * per evaluation set (made on first use: a double-precision copy of the network and of the set's data per worker).
+ * They and point maps need every parameter written at every point, so a run with either must not factorize the first
+ * layer ({@link #needsAllParameters}).
  */
 abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluator.Planned {
 
@@ -39,6 +41,9 @@ abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluato
     /** Per set, the curvature calculator, made on first use (a double copy of the network and the set's data). */
     private final HessianExtremes.Probe[] probes;
     private final HessianExtremes.Options curvature;
+    /** Per set, the trace calculator, made on first use; the trace metric's options, or {@code null}. */
+    private final HessianSpectrum.TraceProbe[] traceProbes;
+    private final HessianSpectrum.TraceOptions trace;
 
     PointEvaluator(Model prototype, INDArray[] anchors, List<List<Batch>> batches, List<Metric> metrics,
                    ParameterMap map) {
@@ -51,6 +56,9 @@ abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluato
         this.curvature = metrics.stream().filter(m -> m instanceof Metric.Curvature)
                 .map(m -> ((Metric.Curvature) m).options()).findFirst().orElse(null);
         this.probes = new HessianExtremes.Probe[batches.size()];
+        this.trace = metrics.stream().filter(m -> m instanceof Metric.HessianTrace)
+                .map(m -> ((Metric.HessianTrace) m).options()).findFirst().orElse(null);
+        this.traceProbes = new HessianSpectrum.TraceProbe[batches.size()];
     }
 
     /**
@@ -58,7 +66,8 @@ abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluato
      * layer must not be factorized (the factorized layer's parameters are not rewritten per point).
      */
     public static boolean needsAllParameters(List<Metric> metrics, ParameterMap map) {
-        return map != null || metrics.stream().anyMatch(m -> m instanceof Metric.Curvature);
+        return map != null || metrics.stream().anyMatch(m -> m instanceof Metric.Curvature
+                || m instanceof Metric.HessianTrace);
     }
 
     /**
@@ -117,6 +126,14 @@ abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluato
                     }
                 }
             }
+            if (trace != null) {
+                double t = traceProbe(s).at(pointParameters()).trace();
+                for (int m = 0; m < metrics.size(); m++) {
+                    if (metrics.get(m) instanceof Metric.HessianTrace) {
+                        out[offset + m] = t;
+                    }
+                }
+            }
         }
     }
 
@@ -129,7 +146,7 @@ abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluato
                 v = o.loss();
             } else if (metric instanceof Metric.Accuracy a) {
                 v = Double.isNaN(o.accuracy()) ? Accuracy.of(a, o.output(), batch.labels()[0]) : o.accuracy();
-            } else if (metric instanceof Metric.Curvature) {
+            } else if (metric instanceof Metric.Curvature || metric instanceof Metric.HessianTrace) {
                 continue; // computed from the point's parameters, not from the forward pass (see PointEvaluator)
             } else {
                 v = ((Metric.Custom) metric).function().applyAsDouble(o.output(), batch.labels()[0]);
@@ -140,11 +157,20 @@ abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluato
 
     private HessianExtremes.Probe probe(int set) {
         if (probes[set] == null) {
-            List<DataSet> data = batches.get(set).stream()
-                    .map(b -> new DataSet(b.features()[0], b.labels()[0])).toList();
-            probes[set] = HessianExtremes.probe(prototype, data, curvature);
+            probes[set] = HessianExtremes.probe(prototype, data(set), curvature);
         }
         return probes[set];
+    }
+
+    private HessianSpectrum.TraceProbe traceProbe(int set) {
+        if (traceProbes[set] == null) {
+            traceProbes[set] = HessianSpectrum.probe(prototype, data(set), trace);
+        }
+        return traceProbes[set];
+    }
+
+    private List<DataSet> data(int set) {
+        return batches.get(set).stream().map(b -> new DataSet(b.features()[0], b.labels()[0])).toList();
     }
 
     /** The whole parameter vector of the current point (live; read only). */
@@ -159,6 +185,11 @@ abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluato
      */
     public void close() {
         for (HessianExtremes.Probe p : probes) {
+            if (p != null) {
+                p.close();
+            }
+        }
+        for (HessianSpectrum.TraceProbe p : traceProbes) {
             if (p != null) {
                 p.close();
             }

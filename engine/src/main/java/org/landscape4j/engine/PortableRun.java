@@ -163,12 +163,18 @@ public final class PortableRun implements Serializable {
                 p.writeUTF(m.name());
                 p.writeUTF(m instanceof Metric.Loss ? "loss" : m instanceof Metric.Accuracy a
                         ? (a.perLabel() ? "accuracy-per-label" : "accuracy")
-                        : m instanceof Metric.Curvature ? "curvature" : "custom");
+                        : m instanceof Metric.Curvature ? "curvature"
+                        : m instanceof Metric.HessianTrace ? "hessian-trace" : "custom");
                 if (m instanceof Metric.Curvature c) {
                     p.writeUTF(c.extreme().name());
                     p.writeInt(c.options().lanczosSteps());
                     p.writeBoolean(c.options().includeBiasAndBatchNorm());
                     p.writeLong(c.options().seed());
+                }
+                if (m instanceof Metric.HessianTrace t) {
+                    p.writeInt(t.options().probes());
+                    p.writeBoolean(t.options().includeBiasAndBatchNorm());
+                    p.writeLong(t.options().seed());
                 }
                 if (m instanceof Metric.Custom custom) {
                     functions.add((Serializable) custom.function());
@@ -307,6 +313,9 @@ public final class PortableRun implements Serializable {
                     case "curvature" -> new Metric.Curvature(Metric.Curvature.Extreme.valueOf(p.readUTF()),
                             new org.landscape4j.engine.geometry.HessianExtremes.Options(p.readInt(), p.readBoolean(),
                                     p.readLong()));
+                    case "hessian-trace" -> new Metric.HessianTrace(
+                            new org.landscape4j.engine.geometry.HessianSpectrum.TraceOptions(p.readInt(),
+                                    p.readBoolean(), p.readLong()));
                     default -> Metric.of(name, castFunction(metricFunctions.get(custom++)));
                 });
             }

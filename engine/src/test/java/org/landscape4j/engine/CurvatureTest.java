@@ -16,6 +16,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
 import org.landscape4j.engine.geometry.HessianExtremes;
+import org.landscape4j.engine.geometry.HessianSpectrum;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -127,8 +128,9 @@ class CurvatureTest {
                 metrics, Execution.DEFAULT.withWorkers(2));
         Landscape landscape = Landscape.compile(spec);
         assertThat(landscape.evaluationPlan()).doesNotContain("first layer factorized")
-                .endsWith(", curvature: 8 Lanczos steps per point and set, each one exact Hessian-vector product"
-                        + " (R-operator over dense, tanh, dense, softmax-cross-entropy; about 2 to 6 gradients' work)");
+                .matches(".*, curvature: 8 Hessian-vector products per point and set \\(8 Lanczos steps for lambda_min"
+                        + " and lambda_max\\), each exact \\(R-operator over dense, tanh, dense, softmax-cross-entropy\\),"
+                        + " one product measured \\d+\\.\\dx one inference forward pass of the same 24 examples");
 
         Surface surface = landscape.surface();
 
@@ -151,6 +153,71 @@ class CurvatureTest {
         // a tanh network away from its minimum has negative curvature somewhere on this plane
         double[][] min = surface.values("train", "lambda_min");
         assertThat(Arrays.stream(min).flatMapToDouble(Arrays::stream).min().orElseThrow()).isNegative();
+    }
+
+    @Test
+    void theTraceMetricOfALinearModelIsTwiceTheSumOfSquaredFeaturesOverNWithinItsStandardError() {
+        DataSet data = regression(40, 4);
+        // H = 2 XᵀX / n over the weights: tr H = (2/n) Σ_i |x_i|²
+        double exact = 2.0 / 40 * data.getFeatures().castTo(DataType.DOUBLE).mul(data.getFeatures()
+                .castTo(DataType.DOUBLE)).sumNumber().doubleValue();
+        HessianSpectrum.TraceOptions options = new HessianSpectrum.TraceOptions(200, false, 7);
+        LandscapeSpec spec = new LandscapeSpec(linear(), RandomDirections.FILTER_NORMALIZED, 1,
+                List.of(Axis.linear(-1, 1, 3)), List.of(EvaluationSet.of("train", data)),
+                List.of(Metric.loss(), Metric.hessianTrace(options)));
+
+        Profile profile = Landscape.compile(spec).profile();
+
+        HessianSpectrum.TraceProbe probe = HessianSpectrum.probe(linear(), List.of(data), options);
+        HessianSpectrum.Trace direct = probe.at(linear().params());
+        probe.close();
+        assertThat(Math.abs(direct.trace() - exact)).isLessThan(4 * direct.standardError());
+        assertThat(direct.standardError()).isLessThan(0.2 * exact);
+        // a quadratic loss and the same probes at every point: the same estimate everywhere
+        for (double t : profile.flatValues("train", "hessian_trace")) {
+            assertThat(t).isCloseTo(direct.trace(), within(1e-9 * exact));
+        }
+    }
+
+    @Test
+    void theTraceMetricIsTheSameBitsWithOneOrTwoWorkersAndEqualsTheCalculatorAtThePoint() {
+        DataSet data = Fixtures.blobs(24, 4);
+        MultiLayerNetwork net = Fixtures.mlp(data, 5);
+        float[] before = Fixtures.parameterBits(net);
+        HessianSpectrum.TraceOptions options = HessianSpectrum.TraceOptions.of(6).withBiasAndBatchNorm();
+        LandscapeSpec spec = new LandscapeSpec(net, RandomDirections.FILTER_NORMALIZED, 9,
+                List.of(Axis.linear(-1, 1, 3), Axis.linear(-1, 1, 3)), List.of(EvaluationSet.of("train", data)),
+                List.of(Metric.loss(), Metric.hessianTrace(options)));
+        Landscape one = Landscape.compile(spec.withExecution(Execution.DEFAULT.withWorkers(1)));
+        Landscape two = Landscape.compile(spec.withExecution(Execution.DEFAULT.withWorkers(2)
+                .withOrder(Order.COARSE_TO_FINE)));
+        assertThat(two.evaluationPlan()).matches(".*, curvature: 6 Hessian-vector products per point and set \\(6"
+                + " Rademacher probes for hessian_trace\\), each exact \\(R-operator over dense, tanh, dense,"
+                + " softmax-cross-entropy\\), one product measured \\d+\\.\\dx one inference forward pass of the same"
+                + " 24 examples");
+
+        Surface a = one.surface();
+        Surface b = two.surface();
+
+        assertThat(b.flatValues("train", "hessian_trace")).containsExactly(a.flatValues("train", "hessian_trace"));
+        INDArray[] d = one.directions();
+        for (int[] at : new int[][] {{0, 0}, {2, 1}}) {
+            INDArray point = net.params().dup().addi(d[0].mul(a.x().value(at[0]))).addi(d[1].mul(a.y().value(at[1])));
+            HessianSpectrum.TraceProbe probe = HessianSpectrum.probe(net, List.of(data), options);
+            double direct = probe.at(point).trace();
+            probe.close();
+            assertThat(a.value("train", "hessian_trace", at[0], at[1])).isCloseTo(direct,
+                    within(1e-5 * Math.abs(direct)));
+        }
+        assertThat(Fixtures.parameterBits(net)).as("caller's network untouched").containsExactly(before);
+    }
+
+    @Test
+    void aTraceMetricWithTooFewProbesIsRefusedNamedAndItsNameIsReserved() {
+        assertThatThrownBy(() -> Metric.hessianTrace(0)).hasMessage("probes must be >= 2, was 0");
+        assertThatThrownBy(() -> Metric.of("hessian_trace", (o, l) -> 0))
+                .hasMessage("metric name 'hessian_trace' is reserved for the built-in metric");
+        assertThat(Metric.hessianTrace(5).toString()).isEqualTo("hessian_trace (5 Rademacher probes, weights only)");
     }
 
     @Test

@@ -94,6 +94,7 @@ class PortableRunTest {
         List<Metric> metrics = new ArrayList<>(List.of(Metric.loss()));
         metrics.addAll(Metric.hessianEigenvalues(
                 org.landscape4j.engine.geometry.HessianExtremes.Options.DEFAULT.withLanczosSteps(4)));
+        metrics.add(Metric.hessianTrace(3));
         LandscapeSpec spec = new LandscapeSpec(Fixtures.mlp(blobs, 2), Directions.linear2x(), 5,
                 List.of(Axis.linear(-1, 1, 3), Axis.linear(-1, 1, 2)), List.of(EvaluationSet.of("train", blobs)),
                 metrics);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.bytedeco.javacpp.DoublePointer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -45,6 +46,12 @@ import org.nd4j.linalg.activations.impl.ActivationSoftPlus;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.ResetPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
@@ -79,13 +86,18 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * with any of those element-wise activations. Anything else makes {@link #compile} return the layer it cannot
  * handle, and the caller falls back to finite differences of DL4J gradients.
  *
- * <p><b>Cost.</b> Per dense layer a product takes 3 matrix products forward and 6 backward (a gradient: 1 and 2); per
- * convolution 3 convolutions forward and 3 {@code conv2d_bp} backward (a gradient: 1 and 1). Measured in double
- * precision on a 2-core machine shared with other work ({@code ExactHessianCost}): an MLP 784-128-128-10 on 256
- * examples, one product 1.5-2.5 DL4J gradients or 4-7 DL4J inference forward passes; a CNN
- * (conv16-pool-conv32-pool-dense64, 3x32x32, 128 examples) 1-6.5 gradients or 1.4-14 forward passes (DL4J's double
- * forward convolution is much faster than its gradient), the load dominating the spread. The fallback costs 2
- * gradients. Memory: blocks of 256 examples, four arrays (value, R, gradient, R-gradient) per activation.
+ * <p><b>Cost.</b> A product forms the activations' gradients but not the parameters' gradient. Per dense layer it
+ * takes 3 matrix products forward and 5 backward (2 and 1 at the first layer, whose input has no R-derivative and
+ * needs no gradient; a gradient takes 1 and 2); per convolution 3 convolutions forward and 3 {@code conv2d_bp}
+ * backward (2 and 1 at the first layer; a gradient 1 and 1). Measured in double precision on a 2-core machine shared with other builds
+ * (load 0.4-4), medians of interleaved rounds against DL4J's inference forward pass of the same double network
+ * ({@code ExactHessianCost}): an MLP 784-128-128-10 on 256 examples, one product 4.9-5.9 forward passes (11.5-13.9
+ * before the parameters' gradient was skipped, θ, v and {@code H v} were kept in reused flat arrays and a block's
+ * arrays put in a workspace); a CNN (conv16-pool-conv32-pool-dense64, 3x32x32, 128 examples) 3.8-5.1 (4.7-6.1
+ * before), where ND4J's double {@code conv2d_bp} (4-5 forward convolutions' time, most of it the input gradient's
+ * {@code col2im}) is most of a product. The fallback costs 2 gradients. Memory: blocks of 256 examples, four arrays
+ * (value, R, gradient, R-gradient) per activation; a block's arrays in a 64 MB workspace per thread, kept by the
+ * thread, and what does not fit allocated as usual and freed with the block.
  *
  * <p>DL4J clips softmax probabilities to {@code [1e-10, 1 − 1e-10]} inside its cross-entropy score; the function
  * differentiated here is the unclipped one (the two differ by at most {@code 1e-10} per example in value).
@@ -97,6 +109,12 @@ final class ExactHessian {
     private static final double PROBE_TOLERANCE = 1e-8;
     /** Rows processed at once; the loss is a sum over examples, so blocks change nothing but memory. */
     private static final long BLOCK_ROWS = 256;
+    /** The workspace of a block's arrays (one per thread); what does not fit is allocated as usual and freed with it. */
+    private static final String WORKSPACE = "landscape4j-exact-hessian";
+    private static final WorkspaceConfiguration BLOCK_MEMORY = WorkspaceConfiguration.builder()
+            .initialSize(64L << 20).policyLearning(LearningPolicy.NONE)
+            .policyAllocation(AllocationPolicy.STRICT).policySpill(SpillPolicy.EXTERNAL)
+            .policyReset(ResetPolicy.BLOCK_LEFT).build();
 
     private final List<Node> nodes;
     private final Head head;
@@ -106,6 +124,8 @@ final class ExactHessian {
     private final double scale;
     private final int numParams;
     private final String summary;
+    /** The parameter-sized arrays every pass reuses, and the parameters' views of them. */
+    private final Flats flats;
 
     /** The result of {@link #compile}: the products, or why the network has none. */
     record Compiled(ExactHessian hessian, String unsupported) {
@@ -120,6 +140,7 @@ final class ExactHessian {
         this.labels = labels;
         this.scale = scale;
         this.numParams = numParams;
+        this.flats = new Flats(numParams);
         List<String> kinds = new ArrayList<>();
         for (Node n : nodes) {
             if (!(n instanceof Reshape)) {
@@ -173,24 +194,27 @@ final class ExactHessian {
 
     /** The loss at {@code theta} (mean over the examples), by this class's forward pass. */
     double loss(double[] theta) {
-        return run(theta, null, false).loss;
+        return run(theta, null, false, false).loss;
     }
 
     /** The gradient of the loss at {@code theta} over all parameters (0 at batch-norm running statistics). */
     double[] gradient(double[] theta) {
-        return run(theta, null, true).gradient;
+        return run(theta, null, true, true).gradient;
     }
 
-    /** {@code H v} at {@code theta} (0 at batch-norm running statistics, which are constants of the loss). */
+    /**
+     * {@code H v} at {@code theta} (0 at batch-norm running statistics, which are constants of the loss). The
+     * parameters' gradient is not formed: only the activations' gradients, which {@code H v} needs.
+     */
     double[] times(double[] theta, double[] v) {
-        return run(theta, v, true).hv;
+        return run(theta, v, true, false).hv;
     }
 
     private record Totals(double loss, double[] gradient, double[] hv) {
     }
 
-    private Totals run(double[] theta, double[] v, boolean backward) {
-        Pass p = new Pass(theta, v, slots, numParams);
+    private Totals run(double[] theta, double[] v, boolean backward, boolean gradient) {
+        Pass p = new Pass(flats, theta, v, slots, gradient);
         double loss = 0;
         for (int i = 0; i < features.size(); i++) {
             INDArray x = features.get(i);
@@ -198,27 +222,32 @@ final class ExactHessian {
             long n = x.size(0);
             for (long from = 0; from < n; from += BLOCK_ROWS) {
                 long to = Math.min(n, from + BLOCK_ROWS);
-                p.startBlock(rows(x, from, to));
-                for (Node node : nodes) {
-                    node.forward(p);
-                }
-                loss += head.lossAndSeed(p, rows(y, from, to), scale, backward);
-                if (backward) {
-                    for (int k = nodes.size() - 1; k >= 0; k--) {
-                        if (p.g[nodes.get(k).out] != null) {
-                            nodes.get(k).backward(p);
+                // every array of a block dies with it: a workspace makes their allocation a pointer bump
+                try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(BLOCK_MEMORY,
+                        WORKSPACE)) {
+                    p.startBlock(rows(x, from, to));
+                    for (Node node : nodes) {
+                        node.forward(p);
+                    }
+                    loss += head.lossAndSeed(p, rows(y, from, to), scale, backward);
+                    if (backward) {
+                        for (int k = nodes.size() - 1; k >= 0; k--) {
+                            if (p.g[nodes.get(k).out] != null) {
+                                nodes.get(k).backward(p);
+                            }
                         }
                     }
+                    p.startBlock(null);
                 }
             }
         }
-        return new Totals(loss * scale, p.gradient, p.hv);
+        return new Totals(loss * scale, p.gradient(), p.hv());
     }
 
     /** Compares the activations and the loss of this class's forward pass with DL4J's on the probe. */
     private String check(Model net, INDArray x, INDArray y, Map<Integer, INDArray> expected) {
         double[] theta = net.params().toDoubleVector();
-        Pass p = new Pass(theta, null, slots, numParams);
+        Pass p = new Pass(flats, theta, null, slots, false);
         p.startBlock(x);
         for (Node node : nodes) {
             node.forward(p);
@@ -265,30 +294,98 @@ final class ExactHessian {
     // One pass: slots, parameters and accumulators
 
     /**
-     * The state of one product: the parameters {@code θ} and direction {@code v} as tensors, the per-slot activations
-     * {@code a}, their R-derivatives {@code r} ({@code null} = zero), gradients {@code g} and their R-derivatives
-     * {@code rg}, and the accumulated gradient and {@code H v} over the flat parameter vector.
+     * The flat, parameter-sized arrays of one {@link ExactHessian}'s passes — {@code θ}, {@code v}, the gradient and
+     * {@code H v} — allocated once (outside any workspace) on first use, and every parameter's views of them. Values
+     * move in and out by one bulk copy through the buffers' pointers: ND4J's {@code createFromArray} and
+     * {@code toDoubleVector} copy element by element and allocate, about 30 times slower for a large network.
+     */
+    static final class Flats {
+        private final int length;
+        private final INDArray[] arrays = new INDArray[4];
+        private final Map<Param, INDArray[]> views = new HashMap<>();
+
+        Flats(int length) {
+            this.length = length;
+        }
+
+        /** Array {@code i} (0 θ, 1 v, 2 gradient, 3 H v), allocated on first use. */
+        private INDArray array(int i) {
+            if (arrays[i] == null) {
+                try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                    arrays[i] = Nd4j.createUninitialized(DataType.DOUBLE, length);
+                }
+            }
+            return arrays[i];
+        }
+
+        /** Array {@code i} holding {@code values}. */
+        INDArray load(int i, double[] values) {
+            if (values.length != length) {
+                throw new IllegalArgumentException("a flat vector must have " + length + " entries, had "
+                        + values.length);
+            }
+            INDArray a = array(i);
+            ((DoublePointer) a.data().addressPointer()).put(values);
+            return a;
+        }
+
+        /** Array {@code i} set to 0. */
+        INDArray zeroed(int i) {
+            return array(i).assign(0);
+        }
+
+        double[] read(int i) {
+            double[] out = new double[length];
+            ((DoublePointer) arrays[i].data().addressPointer()).get(out);
+            return out;
+        }
+
+        /** The parameter's views of the four arrays ({@code null} where an array is not allocated yet). */
+        INDArray[] views(Param p) {
+            INDArray[] v = views.computeIfAbsent(p, q -> new INDArray[4]);
+            for (int i = 0; i < 4; i++) {
+                if (v[i] == null && arrays[i] != null) {
+                    v[i] = p.view(arrays[i]);
+                }
+            }
+            return v;
+        }
+    }
+
+    /**
+     * The state of one product: the parameters {@code θ} and direction {@code v} (as views of the {@link Flats}),
+     * the per-slot activations {@code a}, their R-derivatives {@code r} ({@code null} = zero), gradients {@code g}
+     * and their R-derivatives {@code rg}, and the accumulated gradient (only when asked for) and {@code H v} over the
+     * flat parameter vector, summed in place into the flats.
      */
     static final class Pass {
-        final double[] theta;
-        final double[] v;
-        final double[] gradient;
-        final double[] hv;
+        private final Flats flats;
+        private final boolean direction;
+        private final boolean gradient;
         final INDArray[] a;
         final INDArray[] r;
         final INDArray[] g;
         final INDArray[] rg;
-        private final Map<Param, INDArray[]> cache = new HashMap<>();
+        /** Per slot, an element-wise activation's first derivative at its input, computed once per block. */
+        final INDArray[] slope;
 
-        Pass(double[] theta, double[] v, int slots, int numParams) {
-            this.theta = theta;
-            this.v = v;
-            this.gradient = new double[numParams];
-            this.hv = new double[numParams];
+        Pass(Flats flats, double[] theta, double[] v, int slots, boolean gradient) {
+            this.flats = flats;
+            this.direction = v != null;
+            this.gradient = gradient;
+            flats.load(0, theta);
+            if (direction) {
+                flats.load(1, v);
+                flats.zeroed(3);
+            }
+            if (gradient) {
+                flats.zeroed(2);
+            }
             this.a = new INDArray[slots];
             this.r = new INDArray[slots];
             this.g = new INDArray[slots];
             this.rg = new INDArray[slots];
+            this.slope = new INDArray[slots];
         }
 
         void startBlock(INDArray x) {
@@ -296,30 +393,33 @@ final class ExactHessian {
             Arrays.fill(r, null);
             Arrays.fill(g, null);
             Arrays.fill(rg, null);
+            Arrays.fill(slope, null);
             a[0] = x;
         }
 
         /** The parameter's value at {@code θ}. */
         INDArray value(Param p) {
-            return tensors(p)[0];
+            return flats.views(p)[0];
         }
 
         /** The parameter's part of {@code v}, or {@code null} when there is no direction (loss and gradient only). */
         INDArray direction(Param p) {
-            return tensors(p)[1];
+            return direction ? flats.views(p)[1] : null;
         }
 
-        private INDArray[] tensors(Param p) {
-            return cache.computeIfAbsent(p, q -> new INDArray[] {q.read(theta), v == null ? null : q.read(v)});
+        /** Whether the parameters' gradient is wanted: nodes skip the products that only it needs otherwise. */
+        boolean wantsGradient() {
+            return gradient;
         }
 
         /** Adds {@code gradient} and {@code rGradient} (either may be {@code null}) to the parameter's entries. */
         void accumulate(Param p, INDArray gradient, INDArray rGradient) {
-            if (gradient != null) {
-                p.add(gradient, this.gradient);
+            INDArray[] t = flats.views(p);
+            if (gradient != null && this.gradient) {
+                t[2].addi(gradient.reshape(p.shape()));
             }
-            if (rGradient != null && v != null) {
-                p.add(rGradient, hv);
+            if (rGradient != null && direction) {
+                t[3].addi(rGradient.reshape(p.shape()));
             }
         }
 
@@ -335,7 +435,15 @@ final class ExactHessian {
         }
 
         boolean hasDirection() {
-            return v != null;
+            return direction;
+        }
+
+        double[] gradient() {
+            return gradient ? flats.read(2) : null;
+        }
+
+        double[] hv() {
+            return direction ? flats.read(3) : null;
         }
     }
 
@@ -350,24 +458,18 @@ final class ExactHessian {
                     view.rank() <= 1 ? 'c' : view.ordering());
         }
 
-        long length() {
-            long n = 1;
-            for (long s : shape) {
-                n *= s;
-            }
-            return n;
+        @Override
+        public long[] shape() {
+            return shape.clone();
         }
 
-        INDArray read(double[] flat) {
-            double[] data = Arrays.copyOfRange(flat, (int) offset, (int) (offset + length()));
-            return Nd4j.create(data, shape, order);
-        }
-
-        void add(INDArray values, double[] flat) {
-            double[] d = Nd4j.toFlattened(order, values.reshape(shape)).toDoubleVector();
-            for (int i = 0; i < d.length; i++) {
-                flat[(int) offset + i] += d[i];
+        /** The tensor as a view of {@code flat} (its entries in this storage order), or {@code null} for none. */
+        INDArray view(INDArray flat) {
+            if (flat == null) {
+                return null;
             }
+            return Nd4j.create(flat.data(), shape.clone(), Nd4j.getStrides(shape, order), flat.offset() + offset,
+                    order, DataType.DOUBLE);
         }
 
         @Override
@@ -454,9 +556,9 @@ final class ExactHessian {
                     hw.addi(rx.transpose().mmul(gz));
                 }
             }
-            p.accumulate(w, xt.mmul(gz), hw);
+            p.accumulate(w, p.wantsGradient() ? xt.mmul(gz) : null, hw);
             if (b != null) {
-                p.accumulate(b, gz.sum(0), rgz == null ? null : rgz.sum(0));
+                p.accumulate(b, p.wantsGradient() ? gz.sum(0) : null, rgz == null ? null : rgz.sum(0));
             }
             if (in[0] != 0) {
                 INDArray wt = p.value(w).transpose();
@@ -542,7 +644,9 @@ final class ExactHessian {
         void backward(Pass p) {
             INDArray x = p.a[in[0]];
             INDArray rx = p.r[in[0]];
-            INDArray[] plain = backprop(x, p.value(w), p.g[out]);
+            // the plain product gives the input's gradient and the weights' gradient: skipped when neither is wanted
+            INDArray[] plain = in[0] != 0 || p.wantsGradient() || !p.hasDirection()
+                    ? backprop(x, p.value(w), p.g[out]) : null;
             if (!p.hasDirection()) {
                 p.accumulate(w, plain[1], null);
                 if (b != null) {
@@ -563,11 +667,13 @@ final class ExactHessian {
                     hw.addi(cross[1]);
                 }
             }
-            p.accumulate(w, plain[1], hw);
+            p.accumulate(w, plain == null ? null : plain[1], hw);
             if (b != null) {
-                p.accumulate(b, plain[2], second[2]);
+                p.accumulate(b, plain == null ? null : plain[2], second[2]);
             }
-            p.addGrad(in[0], plain[0], rgx);
+            if (plain != null) {
+                p.addGrad(in[0], plain[0], rgx);
+            }
         }
 
         @Override
@@ -677,10 +783,11 @@ final class ExactHessian {
                         h.addi(sumToChannels(gy.mul(rx).muli(s)));
                     }
                 }
-                p.accumulate(gamma, sumToChannels(gy.mul(xhat)), h);
+                p.accumulate(gamma, p.wantsGradient() ? sumToChannels(gy.mul(xhat)) : null, h);
             }
             if (beta != null) {
-                p.accumulate(beta, sumToChannels(gy), rgy == null ? null : sumToChannels(rgy));
+                p.accumulate(beta, p.wantsGradient() ? sumToChannels(gy) : null,
+                        rgy == null ? null : sumToChannels(rgy));
             }
             if (in[0] != 0) {
                 INDArray gs = gm.mul(s);
@@ -724,8 +831,16 @@ final class ExactHessian {
             }
             p.a[out] = f.value(z);
             if (rz != null) {
-                p.r[out] = rz.mul(f.first(z));
+                p.r[out] = rz.mul(slope(p));
             }
+        }
+
+        /** {@code σ'(z)}, once per block (forward and backward both need it). */
+        private INDArray slope(Pass p) {
+            if (p.slope[out] == null) {
+                p.slope[out] = f.first(p.a[in[0]]);
+            }
+            return p.slope[out];
         }
 
         @Override
@@ -748,7 +863,7 @@ final class ExactHessian {
                 p.addGrad(in[0], gz, rgz);
                 return;
             }
-            INDArray d1 = f.first(z);
+            INDArray d1 = slope(p);
             INDArray gz = ga.mul(d1);
             INDArray rgz = rga == null ? null : rga.mul(d1);
             if (rz != null && f.curved()) {

@@ -40,6 +40,8 @@ import org.nd4j.linalg.dataset.DataSet;
  * <p>Each eigenpair carries the residual norm {@code |Hv − λv|}, which bounds the distance of {@code λ} to the nearest
  * true eigenvalue of the operator, and, with the finite-difference fallback only, a Richardson estimate of the
  * finite-difference error of {@code vᵀHv} (from a second product with step {@code 2ε}; 0 for exact products).
+ * {@link HessianSpectrum#eigenvalues} reports the same run with each residual relative to {@code |λ|} and the
+ * tolerance, also for one layer's diagonal block.
  *
  * <pre>{@code
  * HessianEigen h = HessianEigen.top(net, trainData, 2);
@@ -143,7 +145,7 @@ public record HessianEigen(double[] eigenvalues, List<INDArray> eigenvectors, do
         LossGradients gradients = new LossGradients(model, List.of(data),
                 new ParameterRole[] {ParameterRole.BATCHNORM_RUNNING_STATISTIC}, true);
         try {
-            return new Lanczos(gradients, options).run();
+            return new Lanczos(HessianBlock.whole(gradients), options).run();
         } finally {
             gradients.close();
         }
@@ -195,23 +197,31 @@ public record HessianEigen(double[] eigenvalues, List<INDArray> eigenvectors, do
                 + ", step " + step) + ", " + products + " Hessian-vector products, " + method;
     }
 
-    /** Lanczos with full re-orthogonalisation, locking and restarts. */
-    private static final class Lanczos {
+    /**
+     * Lanczos with full re-orthogonalisation, locking and restarts, on the Hessian of a block of variables (the whole
+     * Hessian, or a layer's diagonal block for {@link HessianSpectrum}).
+     */
+    static final class Lanczos {
+        private final HessianBlock block;
         private final LossGradients gradients;
         private final Options options;
         private final int p;
         private final double eps;
         private final Random random;
+        /** The gradients' product count when this run started (they may be shared by several runs). */
+        private final int productsBefore;
         private final List<double[]> lockedVectors = new ArrayList<>();
         private final List<Double> lockedValues = new ArrayList<>();
 
-        Lanczos(LossGradients gradients, Options options) {
-            this.gradients = gradients;
+        Lanczos(HessianBlock block, Options options) {
+            this.block = block;
+            this.gradients = block.gradients();
             this.options = options;
-            this.p = gradients.numParams();
+            this.p = block.length();
             this.eps = gradients.isExact() ? 0
                     : options.relativeStep() * Math.max(1, FlatVectors.norm(gradients.theta()));
             this.random = new Random(options.seed());
+            this.productsBefore = gradients.products();
         }
 
         record Ritz(double value, double[] vector, boolean converged) {
@@ -220,7 +230,7 @@ public record HessianEigen(double[] eigenvalues, List<INDArray> eigenvectors, do
         HessianEigen run() {
             int k = options.k();
             int maxRestarts = 2 * k + 10;
-            for (int restart = 0; restart < maxRestarts && lockedVectors.size() < p; restart++) {
+            for (int restart = 0; restart < maxRestarts && lockedVectors.size() < block.variables(); restart++) {
                 int need = Math.max(1, k - lockedVectors.size());
                 List<Ritz> ritz = restart(need);
                 if (ritz.isEmpty()) {
@@ -231,7 +241,7 @@ public record HessianEigen(double[] eigenvalues, List<INDArray> eigenvectors, do
                 }
                 lock(ritz.get(0));
                 for (int i = 1; i < ritz.size(); i++) {
-                    if (ritz.get(i).converged() && lockedVectors.size() < p) {
+                    if (ritz.get(i).converged() && lockedVectors.size() < block.variables()) {
                         lock(ritz.get(i));
                     }
                 }
@@ -248,7 +258,7 @@ public record HessianEigen(double[] eigenvalues, List<INDArray> eigenvectors, do
             double[] fdErrors = new double[count];
             for (int c = 0; c < count; c++) {
                 double[] v = lockedVectors.get(order[c]);
-                double[] hv = gradients.hessianTimes(v, eps);
+                double[] hv = block.times(v, eps);
                 double rayleigh = FlatVectors.dot(v, hv);
                 double[] r = hv.clone();
                 FlatVectors.axpy(-rayleigh, v, r);
@@ -256,13 +266,13 @@ public record HessianEigen(double[] eigenvalues, List<INDArray> eigenvectors, do
                 residuals[c] = FlatVectors.norm(r);
                 if (eps > 0) {
                     // central differences err ∝ ε²: R(2ε) − R(ε) ≈ 3·err(ε)
-                    double coarse = FlatVectors.dot(v, gradients.hessianTimes(v, 2 * eps));
+                    double coarse = FlatVectors.dot(v, block.times(v, 2 * eps));
                     fdErrors[c] = Math.abs(coarse - rayleigh) / 3;
                 }
                 vectors.add(FlatVectors.toRow(v));
             }
-            return new HessianEigen(values, vectors, residuals, fdErrors, eps, gradients.products(),
-                    gradients.curvatureMethod());
+            return new HessianEigen(values, vectors, residuals, fdErrors, eps, gradients.products() - productsBefore,
+                    block.method());
         }
 
         private double kthLocked(int k) {
@@ -305,13 +315,13 @@ public record HessianEigen(double[] eigenvalues, List<INDArray> eigenvectors, do
 
         /** One Lanczos run orthogonal to the locked vectors; Ritz pairs sorted by value, descending. */
         private List<Ritz> restart(int need) {
-            int dimension = p - lockedVectors.size();
+            int dimension = block.variables() - lockedVectors.size();
             int steps = Math.min(options.maxLanczosSteps(), dimension);
             double[] q = new double[p];
             for (int i = 0; i < p; i++) {
                 q[i] = random.nextGaussian();
             }
-            gradients.project(q);
+            block.project(q);
             orthogonalize(q, List.of());
             double qn = FlatVectors.norm(q);
             if (!(qn > 0)) {
@@ -324,7 +334,7 @@ public record HessianEigen(double[] eigenvalues, List<INDArray> eigenvectors, do
             SymmetricEigen eigen = null;
             double lastBeta = 0;
             for (int j = 0; j < steps; j++) {
-                double[] w = gradients.hessianTimes(q, eps);
+                double[] w = block.times(q, eps);
                 double a = FlatVectors.dot(q, w);
                 basis.add(q);
                 alpha.add(a);

@@ -122,48 +122,32 @@ public record HessianExtremes(double min, double max, int steps, int products, S
             throw new IllegalArgumentException("options must not be null");
         }
         LossGradients.requireSupported(model, batches);
-        ParameterRole[] fixed = options.includeBiasAndBatchNorm()
-                ? new ParameterRole[] {ParameterRole.BATCHNORM_RUNNING_STATISTIC}
-                : new ParameterRole[] {ParameterRole.BATCHNORM_RUNNING_STATISTIC, ParameterRole.BIAS,
-                        ParameterRole.BATCHNORM_GAMMA, ParameterRole.BATCHNORM_BETA, ParameterRole.OTHER};
-        return new Probe(new LossGradients(model, batches, fixed, true), options);
+        return new Probe(new LossGradients(model, batches, fixedRoles(options.includeBiasAndBatchNorm()), true),
+                options);
     }
 
     /**
-     * What one point's curvature costs and how it is computed, for {@code Landscape.evaluationPlan()}: e.g.
-     * {@code "curvature: 20 Lanczos steps per point and set, each one exact Hessian-vector product (R-operator over
-     * conv2d, relu, maxpool, dense, softmax-cross-entropy; about 2 to 6 gradients' work)"}. Compiles
-     * the products for the first examples of {@code probe} only.
-     *
-     * @param model   the architecture; only read
-     * @param probe   one batch of the evaluation data (only its first examples are used)
-     * @param options the curvature metrics' options, not {@code null}
+     * The roles that are not variables of a curvature metric's Hessian: the running statistics, and unless
+     * {@code includeBiasAndBatchNorm}, everything but the weights (as the reference's {@code plot_hessian_eigen.py}).
      */
-    public static String describe(Model model, DataSet probe, Options options) {
-        DataSet head = probe.numExamples() <= 2 ? probe : (DataSet) probe.getRange(0, 2);
-        LossGradients gradients = new LossGradients(model, List.of(head), new ParameterRole[] {
-                ParameterRole.BATCHNORM_RUNNING_STATISTIC}, true);
-        try {
-            String per = gradients.isExact()
-                    ? "each one exact Hessian-vector product " + gradients.curvatureMethod().replaceFirst(
-                            "^exact Hessian-vector products \\(", "(") .replaceFirst("\\)$",
-                            "; about 2 to 6 gradients' work)")
-                    : "each two gradients: " + gradients.curvatureMethod();
-            return "curvature: " + options.lanczosSteps() + " Lanczos steps per point and set, " + per;
-        } finally {
-            gradients.close();
-        }
+    static ParameterRole[] fixedRoles(boolean includeBiasAndBatchNorm) {
+        return includeBiasAndBatchNorm
+                ? new ParameterRole[] {ParameterRole.BATCHNORM_RUNNING_STATISTIC}
+                : new ParameterRole[] {ParameterRole.BATCHNORM_RUNNING_STATISTIC, ParameterRole.BIAS,
+                        ParameterRole.BATCHNORM_GAMMA, ParameterRole.BATCHNORM_BETA, ParameterRole.OTHER};
     }
 
     /** See {@link HessianExtremes#probe}. */
     public static final class Probe {
         private final LossGradients gradients;
+        private final HessianBlock whole;
         private final Options options;
         private final double[] start;
         private final int variables;
 
         private Probe(LossGradients gradients, Options options) {
             this.gradients = gradients;
+            this.whole = HessianBlock.whole(gradients);
             this.options = options;
             double[] q = new double[gradients.numParams()];
             Random random = new Random(options.seed());
@@ -204,19 +188,11 @@ public record HessianExtremes(double min, double max, int steps, int products, S
          * @throws IllegalArgumentException if its length is not the parameter count
          */
         public HessianExtremes at(INDArray parameters) {
-            if (parameters == null || parameters.length() != gradients.numParams()) {
-                throw new IllegalArgumentException("parameters must have " + gradients.numParams() + " entries, had "
-                        + (parameters == null ? "none" : parameters.length()));
-            }
-            return at(parameters.toDoubleVector());
-        }
-
-        private HessianExtremes at(double[] point) {
             int before = gradients.products();
-            gradients.moveTo(point);
-            double eps = gradients.isExact() ? 0 : 1e-5 * Math.max(1, FlatVectors.norm(point));
+            gradients.moveTo(parameters);
+            double eps = gradients.fallbackStep();
             int steps = Math.min(options.lanczosSteps(), variables);
-            double[] values = lanczos(gradients, start.clone(), steps, eps).values();
+            double[] values = lanczos(whole, start.clone(), steps, eps).values();
             double max = Double.NEGATIVE_INFINITY;
             double min = Double.POSITIVE_INFINITY;
             for (double v : values) {
@@ -229,16 +205,16 @@ public record HessianExtremes(double min, double max, int steps, int products, S
     }
 
     /**
-     * The Lanczos matrix of at most {@code steps} steps of {@code gradients}' Hessian from the unit vector {@code q}
+     * The Lanczos matrix of at most {@code steps} steps of {@code block}'s Hessian from the unit vector {@code q}
      * (full re-orthogonalisation, twice; stops early at an invariant subspace); {@code eps} is the finite-difference
      * step of the fallback (0 for exact products).
      */
-    static SymmetricEigen lanczos(LossGradients gradients, double[] q, int steps, double eps) {
+    static SymmetricEigen lanczos(HessianBlock block, double[] q, int steps, double eps) {
         List<double[]> basis = new ArrayList<>();
         List<Double> alpha = new ArrayList<>();
         List<Double> beta = new ArrayList<>();
         for (int j = 0; j < steps; j++) {
-            double[] w = gradients.hessianTimes(q, eps);
+            double[] w = block.times(q, eps);
             double a = FlatVectors.dot(q, w);
             basis.add(q);
             alpha.add(a);

@@ -125,6 +125,24 @@ final class LossGradients {
         System.arraycopy(point, 0, theta, 0, theta.length);
     }
 
+    /**
+     * Moves the base point to {@code parameters}, a flat vector of the network's layout (read, not kept).
+     *
+     * @throws IllegalArgumentException if its length is not the parameter count
+     */
+    void moveTo(INDArray parameters) {
+        if (parameters == null || parameters.length() != theta.length) {
+            throw new IllegalArgumentException("parameters must have " + theta.length + " entries, had "
+                    + (parameters == null ? "none" : parameters.length()));
+        }
+        moveTo(parameters.toDoubleVector());
+    }
+
+    /** The finite-difference step of the fallback at the base point, {@code 1e-5·max(1, |θ|)}; 0 for exact products. */
+    double fallbackStep() {
+        return isExact() ? 0 : 1e-5 * Math.max(1, FlatVectors.norm(theta));
+    }
+
     /** The loss (DL4J score without regularization, mean over the examples) at {@code point}, in inference mode. */
     double loss(double[] point) {
         net.params().assign(FlatVectors.toRow(point));

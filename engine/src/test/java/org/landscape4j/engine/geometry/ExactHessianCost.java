@@ -21,7 +21,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Cost of one exact Hessian-vector product against one forward pass and against the finite-difference fallback, in
- * double precision on the same data (not a test: run by hand, see the class's main). Prints one line per network.
+ * double precision on the same data (not a test: run by hand, see the class's main; the argument is the number of
+ * rounds). Prints one line per network.
  */
 public final class ExactHessianCost {
 
@@ -57,13 +58,25 @@ public final class ExactHessianCost {
         return net;
     }
 
-    static double seconds(Runnable r, int repeats) {
-        r.run();
-        long t = System.nanoTime();
-        for (int i = 0; i < repeats; i++) {
+    /** Medians over {@code repeats} rounds of one call each, interleaved so that the machine's load hits all alike. */
+    static double[] medians(int repeats, Runnable... calls) {
+        for (Runnable r : calls) {
             r.run();
         }
-        return (System.nanoTime() - t) / 1e9 / repeats;
+        double[][] t = new double[calls.length][repeats];
+        for (int i = 0; i < repeats; i++) {
+            for (int c = 0; c < calls.length; c++) {
+                long start = System.nanoTime();
+                calls[c].run();
+                t[c][i] = (System.nanoTime() - start) / 1e9;
+            }
+        }
+        double[] m = new double[calls.length];
+        for (int c = 0; c < calls.length; c++) {
+            java.util.Arrays.sort(t[c]);
+            m[c] = t[c][repeats / 2];
+        }
+        return m;
     }
 
     static void measure(String name, Supplier<MultiLayerNetwork> make, DataSet data, int repeats) {
@@ -72,23 +85,23 @@ public final class ExactHessianCost {
         ExactHessian h = g.exact();
         double[] theta = g.theta();
         double[] v = ExactHessianTest.random(theta.length, 1);
-        double forward = seconds(() -> net.output(data.getFeatures(), false), repeats);
-        double gradient = seconds(() -> g.at(theta), repeats);
-        double exact = seconds(() -> h.times(theta, v), repeats);
-        double fd = seconds(() -> g.finiteDifference(v, 1e-5), repeats);
-        double ownLoss = seconds(() -> h.loss(theta), repeats);
-        double ownGradient = seconds(() -> h.gradient(theta), repeats);
-        System.out.printf(Locale.ROOT, "cost: %s: own forward %.1f ms, own gradient %.1f ms%n", name, ownLoss * 1e3,
-                ownGradient * 1e3);
-        System.out.printf(Locale.ROOT, "cost: %s, %d parameters, %d examples: DL4J inference forward %.1f ms, DL4J"
-                        + " gradient %.1f ms, exact HVP %.1f ms (%.1fx forward, %.1fx gradient), finite-difference HVP"
-                        + " %.1f ms%n", name, theta.length, data.numExamples(), forward * 1e3, gradient * 1e3,
-                exact * 1e3, exact / forward, exact / gradient, fd * 1e3);
+        double[] m = medians(repeats, () -> net.output(data.getFeatures(), false), () -> g.at(theta),
+                () -> h.times(theta, v), () -> g.finiteDifference(v, 1e-5), () -> h.loss(theta),
+                () -> h.gradient(theta));
+        double forward = m[0];
+        double gradient = m[1];
+        double exact = m[2];
+        System.out.printf(Locale.ROOT, "cost: %s: own forward %.1f ms, own gradient %.1f ms%n", name, m[4] * 1e3,
+                m[5] * 1e3);
+        System.out.printf(Locale.ROOT, "cost: %s, %d parameters, %d examples, medians of %d interleaved rounds: DL4J"
+                        + " inference forward %.1f ms, DL4J gradient %.1f ms, exact HVP %.1f ms (%.1fx forward, %.1fx"
+                        + " gradient), finite-difference HVP %.1f ms%n", name, theta.length, data.numExamples(),
+                repeats, forward * 1e3, gradient * 1e3, exact * 1e3, exact / forward, exact / gradient, m[3] * 1e3);
         g.close();
     }
 
     public static void main(String[] args) {
-        int repeats = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        int repeats = args.length > 0 ? Integer.parseInt(args[0]) : 9;
         measure("mlp 784-128-128-10", ExactHessianCost::mlp, ExactHessianTest.classes(1, 256, 10, 784), repeats);
         measure("cnn 3x32x32 conv16-pool-conv32-pool-dense64-10", ExactHessianCost::cnn,
                 ExactHessianTest.classes(2, 128, 10, 3, 32, 32), repeats);

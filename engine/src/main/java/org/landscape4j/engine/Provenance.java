@@ -21,6 +21,11 @@ public record Provenance(String directions, long seed, List<Axis> axes, String m
         evaluationSets = List.copyOf(evaluationSets);
     }
 
+    /** This provenance for another grid (a zoomed region, a line through the plane). */
+    public Provenance withAxes(List<Axis> other) {
+        return new Provenance(directions, seed, other, modelKind, numParams, modelFingerprint, evaluationSets);
+    }
+
     @Override
     public String toString() {
         return directions + ", seed " + seed + "; model " + modelKind + " (" + numParams + " parameters, fingerprint "

@@ -93,6 +93,25 @@ public final class Grid {
     }
 
     /**
+     * Replaces every value: {@code values[i]} where {@code shown[i]}, not computed elsewhere (the Explorer draws a
+     * view's points, and a coarse preview of the rest, from its own store of every metric).
+     */
+    synchronized void fill(double[] values, boolean[] shown) {
+        if (values.length != z.length || shown.length != z.length) {
+            throw new IllegalArgumentException("a " + xs.length + "x" + ys.length + " grid needs " + z.length
+                    + " values, got " + values.length + " values and " + shown.length + " flags");
+        }
+        count = 0;
+        for (int i = 0; i < z.length; i++) {
+            z[i] = values[i];
+            done[i] = shown[i];
+            if (shown[i]) {
+                count++;
+            }
+        }
+    }
+
+    /**
      * The smallest and largest finite value of {@code values}, or {@code null} when none is finite.
      */
     static double[] finiteRange(double[] values) {

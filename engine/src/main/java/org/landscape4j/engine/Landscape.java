@@ -349,9 +349,7 @@ public final class Landscape {
      */
     public Profile profile(PlaneLine line) {
         Flux<LandscapePoint> points = points(line);
-        Provenance p = provenance.withAxes(List.of(line.t()));
-        return new Profile(line.t(), keys, collect(points, line.t().points()), new Provenance(p.directions() + ", "
-                + line, p.seed(), p.axes(), p.modelKind(), p.numParams(), p.modelFingerprint(), p.evaluationSets()));
+        return new Profile(line.t(), keys, collect(points, line.t().points()), provenance.along(line));
     }
 
     /** What a checkpoint of this landscape must match (see {@link Checkpoints#header}). */

@@ -99,16 +99,16 @@ final class Exploration {
         }
 
         /**
-         * Values {@code key} to draw: the computed points, and each point not computed yet previewed by the nearest
-         * point of the coarse-to-fine order's coarser lattices (every 8th, 4th, 2nd point), so the picture appears at
-         * once and sharpens. {@code shown[i]} says whether point {@code i} is drawn.
+         * Values {@code key} to draw: the computed points ({@code computed[i]} set), and each point not computed yet
+         * previewed by the nearest point of the coarse-to-fine order's coarser lattices (every 8th, 4th, 2nd point),
+         * so the picture appears at once and sharpens (NaN where there is none yet).
          */
-        double[] picture(int key, boolean[] shown) {
+        double[] picture(int key, boolean[] computed) {
             PointValues v = values;
             double[] z = new double[total()];
             java.util.Arrays.fill(z, Double.NaN);
+            java.util.Arrays.fill(computed, false);
             if (v == null) {
-                java.util.Arrays.fill(shown, false);
                 return z;
             }
             double[] row = v.row(key);
@@ -116,8 +116,8 @@ final class Exploration {
             int nx = xs.length;
             int ny = ys.length;
             for (int i = 0; i < z.length; i++) {
-                shown[i] = done.get(i);
-                if (shown[i]) {
+                computed[i] = done.get(i);
+                if (computed[i]) {
                     z[i] = row[i];
                     continue;
                 }
@@ -125,7 +125,6 @@ final class Exploration {
                     int j = lattice(i / nx, s, ny) * nx + lattice(i % nx, s, nx);
                     if (done.get(j)) {
                         z[i] = row[j];
-                        shown[i] = true;
                         break;
                     }
                 }

@@ -559,11 +559,11 @@ public final class Explorer implements AutoCloseable {
             return;
         }
         shownVersion = version;
-        boolean[] shown = new boolean[view.total()];
-        double[] z = view.picture(key, shown);
+        boolean[] computed = new boolean[view.total()];
+        double[] z = view.picture(key, computed);
         if (rebuild) {
             grid = new Grid(view.x, view.y, key, set + "/" + metric);
-            grid.fill(z, shown);
+            grid.fill(z, computed);
             chart = new SurfaceChart(grid, set + " " + metric, style);
             heatmap.setChart(chart.chart());
             shownView = view;
@@ -572,7 +572,7 @@ public final class Explorer implements AutoCloseable {
             shownProbe = null;
             marks.clear();
         } else {
-            grid.fill(z, shown);
+            grid.fill(z, computed);
             chart.refresh();
         }
         Exploration.Probe probe = view.probe();
@@ -639,7 +639,8 @@ public final class Explorer implements AutoCloseable {
                 plot.setBackgroundPaint(Color.WHITE);
                 plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
                 plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-                ValueMarker at = new ValueMarker(l.at, MARK, new BasicStroke(1.5f));
+                ValueMarker at = new ValueMarker(l.at, MARK, new BasicStroke(2.5f));
+                at.setAlpha(1f);
                 plot.addDomainMarker(at);
                 JFreeChart c = new JFreeChart("profile " + l.name, new Font(Font.SANS_SERIF, Font.BOLD, 13), plot,
                         true);

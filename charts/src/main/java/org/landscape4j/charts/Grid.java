@@ -93,22 +93,34 @@ public final class Grid {
     }
 
     /**
-     * Replaces every value: {@code values[i]} where {@code shown[i]}, not computed elsewhere (the Explorer draws a
-     * view's points, and a coarse preview of the rest, from its own store of every metric).
+     * Replaces every value (the Explorer draws a view from its own store of every metric): {@code values[i]} is point
+     * {@code i}'s value where {@code computed[i]}, elsewhere a preview to draw until it is computed (NaN: none).
+     * {@link #snapshot()} and the contours see the computed points only; {@link #previewed} adds the preview.
      */
-    synchronized void fill(double[] values, boolean[] shown) {
-        if (values.length != z.length || shown.length != z.length) {
+    synchronized void fill(double[] values, boolean[] computed) {
+        if (values.length != z.length || computed.length != z.length) {
             throw new IllegalArgumentException("a " + xs.length + "x" + ys.length + " grid needs " + z.length
-                    + " values, got " + values.length + " values and " + shown.length + " flags");
+                    + " values, got " + values.length + " values and " + computed.length + " flags");
         }
         count = 0;
         for (int i = 0; i < z.length; i++) {
             z[i] = values[i];
-            done[i] = shown[i];
-            if (shown[i]) {
+            done[i] = computed[i];
+            if (computed[i]) {
                 count++;
             }
         }
+    }
+
+    /** {@code snapshot} (of this grid) with the preview of {@link #fill} where a point is not computed yet. */
+    synchronized double[] previewed(double[] snapshot) {
+        double[] v = snapshot.clone();
+        for (int i = 0; i < v.length; i++) {
+            if (!done[i]) {
+                v[i] = z[i];
+            }
+        }
+        return v;
     }
 
     /**

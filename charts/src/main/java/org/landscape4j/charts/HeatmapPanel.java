@@ -92,6 +92,13 @@ final class HeatmapPanel extends ChartPanel {
         addMouseMotionListener(mouse);
     }
 
+    /** Another chart, still without JFreeChart's mouse zoom (which {@code ChartPanel.setChart} turns back on). */
+    @Override
+    public void setChart(JFreeChart chart) {
+        super.setChart(chart);
+        setMouseZoomable(false);
+    }
+
     private boolean inPlot(Point p) {
         Rectangle2D area = getScreenDataArea();
         return area != null && area.contains(p);

@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.landscape4j.engine.Axis;
 import org.landscape4j.engine.EvaluationSet;
@@ -28,14 +27,9 @@ import org.nd4j.linalg.dataset.DataSet;
 /** The Explorer's model without a window: history, cancellation, profiles, switching, memory. */
 class ExplorationTest {
 
-    private static DataSet data;
-    private static MultiLayerNetwork mlp;
-
-    @BeforeAll
-    static void train() {
-        data = Fixtures.blobs(60, 3);
-        mlp = Fixtures.mlp(data, 20);
-    }
+    /** Shared with the window tests, made once. */
+    private static final DataSet data = Fixtures.blobs(60, 3);
+    private static final MultiLayerNetwork mlp = Fixtures.mlp(data, 20);
 
     /** Every evaluation's time, from a metric that counts them (and, with {@code sleepMs}, slows them down). */
     static final class Evaluations {
@@ -275,10 +269,11 @@ class ExplorationTest {
                         v.coordinates(i), new double[] {i}, v.values().keys()));
             }
         }
-        boolean[] shown = new boolean[289];
-        double[] z = v.picture(0, shown);
+        boolean[] computed = new boolean[289];
+        double[] z = v.picture(0, computed);
 
-        assertThat(shown).containsOnly(true);
+        assertThat(java.util.stream.IntStream.range(0, 289).filter(i -> computed[i]).boxed().toList())
+                .containsExactly(0, 8, 16, 8 * 17, 8 * 17 + 8, 8 * 17 + 16, 16 * 17, 16 * 17 + 8, 16 * 17 + 16);
         assertThat(z[0]).isEqualTo(0);
         assertThat(z[3 * 17 + 3]).as("(3, 3) from (0, 0)").isEqualTo(0);
         assertThat(z[5 * 17 + 3]).as("(3, 5) from (0, 8)").isEqualTo(8 * 17);

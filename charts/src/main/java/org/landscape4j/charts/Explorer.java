@@ -545,6 +545,11 @@ public final class Explorer implements AutoCloseable {
         return profiles;
     }
 
+    /** What the hover and status lines say now. */
+    String[] lines() {
+        return new String[] {viewLabel.getText(), hoverLabel.getText(), statusLabel.getText()};
+    }
+
     // ---- drawing, on the Swing thread ----------------------------------------------------------------------------
 
     /** Redraws what changed since the last time; {@code force} also when the model did not change. */
@@ -682,14 +687,14 @@ public final class Explorer implements AutoCloseable {
     /** The coordinates under the mouse and every value of the nearest computed point. */
     private String describe(double x, double y) {
         Exploration.View v = model.current();
-        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "(%.5g, %.5g)", x, y));
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "(%.4g, %.4g)", x, y));
         int i = v.nearest(x, y);
         PointValues values = v.values();
         if (i < 0 || values == null) {
             return s.append(": nothing computed yet").toString();
         }
         double[] c = v.coordinates(i);
-        s.append(String.format(Locale.ROOT, " nearest computed point (%.5g, %.5g):", c[0], c[1]));
+        s.append(String.format(Locale.ROOT, " nearest computed point (%.4g, %.4g):", c[0], c[1]));
         for (int k = 0; k < keys.size(); k++) {
             s.append(String.format(Locale.ROOT, " %s %.6g", keys.label(k), values.value(k, i)));
         }

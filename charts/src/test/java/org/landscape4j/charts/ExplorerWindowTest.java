@@ -58,13 +58,15 @@ class ExplorerWindowTest {
     @Test
     void draggingARectangleCancelsTheRunAndComputesThatRegion() throws Exception {
         ExplorationTest.Evaluations evaluations = new ExplorationTest.Evaluations(8);
-        Explorer explorer = Explorer.open(ExplorationTest.plane(21, evaluations));
+        Explorer explorer = Explorer.open(ExplorationTest.plane(15, evaluations));
         try {
             Exploration model = explorer.model();
             Exploration.View overview = model.current();
-            ExplorationTest.await("60 points of the overview", () -> overview.values().count() >= 60);
+            ExplorationTest.await("40 points of the overview", () -> overview.values().count() >= 40);
             settle();
             BufferedImage before = shot(explorer.heatmap(), "drag-before");
+            assertThat(onSwing(() -> explorer.lines()[2])).as("the status line while it computes")
+                    .matches("view 1 of 1: [0-9]+/225 points, [0-9]+ points/s, ~[0-9.]+ s left");
 
             Point from = screen(explorer, -0.6, 0.55);
             Point to = screen(explorer, 0.3, -0.35);
@@ -81,16 +83,16 @@ class ExplorerWindowTest {
             BufferedImage after = shot(explorer.heatmap(), "drag-region");
 
             assertThat(overview.state()).isEqualTo(Exploration.State.CANCELLED);
-            assertThat(keptAtDrag).isLessThan(441);
+            assertThat(keptAtDrag).isLessThan(225);
             assertThat(overview.values().count()).as("the old run stopped at the drag").isBetween(keptAtDrag,
                     keptAtDrag + 2);
             assertThat(evaluations.after(idleAt.get())).as("after its workers stopped, only the region's evaluations")
-                    .isEqualTo(ExplorationTest.SETS * 441);
+                    .isEqualTo(ExplorationTest.SETS * 225);
             assertThat(region.x.min()).isCloseTo(expectedFrom[0], within(1e-12));
             assertThat(region.x.max()).isCloseTo(expectedTo[0], within(1e-12));
             assertThat(region.y.min()).isCloseTo(expectedTo[1], within(1e-12));
             assertThat(region.y.max()).isCloseTo(expectedFrom[1], within(1e-12));
-            assertThat(region.x.points()).isEqualTo(21);
+            assertThat(region.x.points()).isEqualTo(15);
             assertThat(onSwing(() -> explorer.chart().grid().x(0))).isEqualTo(region.x.min());
             assertThat(viridisPixels(after)).as("a full heatmap after the zoom").isGreaterThan(
                     area(explorer) * 9 / 10);
@@ -166,6 +168,21 @@ class ExplorerWindowTest {
             int count = evaluations.count();
             Surface view = explorer.view();
             BufferedImage loss = shot(explorer.heatmap(), "combo-train-loss");
+            Point over = screen(explorer, 0.41, -0.58);
+            robot.mouseMove(over.x, over.y);
+            settle();
+            String hover = onSwing(() -> explorer.lines()[1]);
+            assertThat(hover).as("the values under the mouse").startsWith("(0.4").contains(
+                    "nearest computed point (0.4000, -0.6000):");
+            for (int k = 0; k < view.keys().size(); k++) {
+                String set = view.keys().sets().get(k / view.keys().metrics().size());
+                String metric = view.keys().metrics().get(k % view.keys().metrics().size());
+                assertThat(hover).contains(String.format(java.util.Locale.ROOT, " %s/%s %.6g", set, metric,
+                        view.value(set, metric, 7, 2)));
+            }
+            assertThat(onSwing(() -> explorer.lines()[0])).isEqualTo("x -1.0 .. 1.0 (11), y -1.0 .. 1.0 (11)");
+            assertThat(onSwing(() -> explorer.lines()[2])).matches("view 1 of 1: 121/121 points in [0-9.]+ s \\([0-9]+"
+                    + " points/s\\)");
 
             choose(explorer.metricBox(), "accuracy");
             BufferedImage accuracy = shot(explorer.heatmap(), "combo-train-accuracy");

@@ -315,6 +315,14 @@ final class Exploration {
         return current < history.size() - 1;
     }
 
+    /** Whether the current view or its profiles are waiting or computing. */
+    synchronized boolean computing() {
+        View v = current();
+        Probe p = v.probe;
+        return v.state == State.WAITING || v.state == State.RUNNING || (p != null && p.lines().stream()
+                .anyMatch(l -> l.state == State.WAITING || l.state == State.RUNNING));
+    }
+
     /** Increments on every change of what is shown. */
     long version() {
         return version.get();

@@ -487,6 +487,23 @@ public final class Explorer implements AutoCloseable {
         return file;
     }
 
+    /**
+     * Waits at most {@code timeout} until nothing computes: the current view and its profiles are done, cancelled or
+     * failed (for scripts: {@code e.zoom(...); e.awaitComputed(1, MINUTES); e.save(...)}).
+     *
+     * @return whether nothing computes any more
+     */
+    public boolean awaitComputed(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (model.computing()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
     /** The window. */
     public JFrame frame() {
         return frame;

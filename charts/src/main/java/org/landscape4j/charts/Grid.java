@@ -93,6 +93,37 @@ public final class Grid {
     }
 
     /**
+     * Replaces every value (the Explorer draws a view from its own store of every metric): {@code values[i]} is point
+     * {@code i}'s value where {@code computed[i]}, elsewhere a preview to draw until it is computed (NaN: none).
+     * {@link #snapshot()} and the contours see the computed points only; {@link #previewed} adds the preview.
+     */
+    synchronized void fill(double[] values, boolean[] computed) {
+        if (values.length != z.length || computed.length != z.length) {
+            throw new IllegalArgumentException("a " + xs.length + "x" + ys.length + " grid needs " + z.length
+                    + " values, got " + values.length + " values and " + computed.length + " flags");
+        }
+        count = 0;
+        for (int i = 0; i < z.length; i++) {
+            z[i] = values[i];
+            done[i] = computed[i];
+            if (computed[i]) {
+                count++;
+            }
+        }
+    }
+
+    /** {@code snapshot} (of this grid) with the preview of {@link #fill} where a point is not computed yet. */
+    synchronized double[] previewed(double[] snapshot) {
+        double[] v = snapshot.clone();
+        for (int i = 0; i < v.length; i++) {
+            if (!done[i]) {
+                v[i] = z[i];
+            }
+        }
+        return v;
+    }
+
+    /**
      * The smallest and largest finite value of {@code values}, or {@code null} when none is finite.
      */
     static double[] finiteRange(double[] values) {

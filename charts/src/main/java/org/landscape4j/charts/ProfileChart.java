@@ -71,7 +71,8 @@ public final class ProfileChart {
         return s;
     }
 
-    private static XYLineAndShapeRenderer renderer(int count, boolean markers, boolean dashed) {
+    /** Lines in the sets' colours, one per series; dashed for accuracies. */
+    static XYLineAndShapeRenderer renderer(int count, boolean markers, boolean dashed) {
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, markers);
         for (int i = 0; i < count; i++) {
             r.setSeriesPaint(i, SET_COLOURS[i % SET_COLOURS.length]);

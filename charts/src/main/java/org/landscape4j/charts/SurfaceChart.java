@@ -229,7 +229,7 @@ public final class SurfaceChart {
             scale = new ColourScale(lo, hi, logColour);
             clipped = over;
             cells.scale = scale;
-            dataset.values = v;
+            dataset.values = grid.previewed(v);
             contours.set(segments, levels, style.labelLevels());
             if (legend != null) {
                 chart.removeSubtitle(legend);

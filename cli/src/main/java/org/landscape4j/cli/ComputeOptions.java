@@ -92,6 +92,20 @@ final class ComputeOptions {
      * @throws BadInput for a bad option, file or spec, with a one-line reason
      */
     int run(Supplier<Subject> subject) throws IOException {
+        return run(subject, (landscape, result) -> { });
+    }
+
+    /** What a command does after its files are written, e.g. open a window on the result. */
+    @FunctionalInterface
+    interface Then {
+        void accept(Landscape landscape, LandscapeResult result) throws IOException;
+    }
+
+    /**
+     * As {@link #run(Supplier)}, then {@code then} with the landscape and its result, once the files are written and
+     * the summary printed.
+     */
+    int run(Supplier<Subject> subject, Then then) throws IOException {
         checkOptions();
         SparkExecutor spark = spark();
         RunDirectory dir = new RunDirectory(out);
@@ -120,6 +134,7 @@ final class ComputeOptions {
         stdout.println(result);
         stdout.println(dir.summary());
         stdout.flush();
+        then.accept(landscape, result);
         return 0;
     }
 
@@ -221,7 +236,12 @@ final class ComputeOptions {
         return result;
     }
 
-    private PrintWriter stdout() {
+    /** Whether {@code --master} is given (the points are computed on Spark, which is closed after the run). */
+    boolean onSpark() {
+        return master != null;
+    }
+
+    PrintWriter stdout() {
         return command.commandLine().getOut();
     }
 }

@@ -1,10 +1,17 @@
 package org.landscape4j.cli;
 
+import java.awt.GraphicsEnvironment;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.landscape4j.charts.Explorer;
+import org.landscape4j.charts.HeatmapStyle;
 import org.landscape4j.engine.Axis;
+import org.landscape4j.engine.Landscape;
+import org.landscape4j.engine.LandscapeResult;
+import org.landscape4j.engine.Surface;
+import org.landscape4j.io.SurfaceHdf5;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,7 +21,8 @@ import picocli.CommandLine.Option;
 @Command(name = "surface", mixinStandardHelpOptions = true,
         description = "Computes the loss surface of a model file (DL4J zip, Keras .h5, ONNX) on a plane of two directions "
                 + "(random, or --directions, --plane-through, --pca, --hessian) and writes "
-                + "surface.h5 (reference layout), directions.h5, surface.csv, .npy, .vtp and PNG charts.")
+                + "surface.h5 (reference layout), directions.h5, surface.csv, .npy, .vtp and PNG charts; --window then"
+                + " opens the Explorer on it.")
 final class SurfaceCommand implements Callable<Integer> {
 
     @Mixin
@@ -31,8 +39,39 @@ final class SurfaceCommand implements Callable<Integer> {
             description = "y coordinates (default: as --grid)")
     Axis ygrid;
 
+    @Option(names = "--window",
+            description = "after writing the files, open the Explorer on the surface (needs a display): drag a"
+                    + " rectangle to zoom, click for the profiles through a point, switch set, metric and colours, save"
+                    + " PNG, SVG, CSV or HDF5; the command ends when the window is closed")
+    boolean window;
+
     @Override
     public Integer call() throws IOException {
-        return compute.run(() -> directions.around(List.of(grid, ygrid == null ? grid : ygrid), compute));
+        if (window && compute.onSpark()) {
+            throw new BadInput("--window cannot be used with --master: the Explorer computes its views in this JVM");
+        }
+        if (window && GraphicsEnvironment.isHeadless()) {
+            throw new BadInput("--window needs a display (no DISPLAY here; on a server run it under xvfb-run)");
+        }
+        return compute.run(() -> directions.around(List.of(grid, ygrid == null ? grid : ygrid), compute),
+                window ? this::explore : (landscape, result) -> { });
+    }
+
+    /**
+     * Opens the Explorer on the computed surface (not computed again) and waits until its window is closed. The
+     * reference HDF5 saver comes from the io module, which charts does not depend on: it is wired here.
+     */
+    private void explore(Landscape landscape, LandscapeResult result) {
+        Explorer explorer = Explorer.open(landscape, Explorer.Options.DEFAULT.withOverview((Surface) result)
+                .withStyle(HeatmapStyle.DEFAULT.withLogScale()).withSaver("h5", SurfaceHdf5::write));
+        compute.stdout().println("opened the Explorer: drag a rectangle to zoom, click for profiles; close its window"
+                + " to end");
+        compute.stdout().flush();
+        try {
+            explorer.awaitClosed();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            explorer.close();
+        }
     }
 }

@@ -48,6 +48,8 @@ class BadInputTest {
                 row("", "missing command: surface, line, interpolate or plot (see `landscape --help`)"),
                 row("curve " + M, "Unmatched arguments from index 0: 'curve'"),
                 row("surface " + M + " --modle x", "Unknown options: '--modle', 'x' (see `landscape surface --help`)"),
+                row("surface " + M + " --window --master local[2]",
+                        "--window cannot be used with --master: the Explorer computes its views in this JVM"),
                 row("surface --data {csv} --out {out}",
                         "Missing required option: '--model=FILE' (or --plane-through A B C, or --pca DIR)"),
                 row("surface --model {model} --data {csv} --out", "Missing required parameter for option '--out'"),

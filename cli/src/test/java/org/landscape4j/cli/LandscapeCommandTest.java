@@ -117,6 +117,44 @@ class LandscapeCommandTest {
         assertThat(plot.out()).contains("train_loss-heatmap.png");
     }
 
+    /**
+     * With {@code --window} the command writes its files, then opens the Explorer on the computed surface and ends
+     * when the window is closed; without a display it refuses before any work.
+     */
+    @Test
+    void surfaceWithWindowOpensTheExplorerOnTheWrittenSurface() throws Exception {
+        Path out = dir.resolve("window");
+        String[] args = {"surface", "--model", model.toString(), "--data", csv.toString(), "--grid", "-1:1:5",
+                "--out", out.toString(), "--window"};
+        if (java.awt.GraphicsEnvironment.isHeadless()) {
+            assertUserError(run(args), "landscape: --window needs a display (no DISPLAY here; on a server run it"
+                    + " under xvfb-run)");
+            assertThat(out).doesNotExist();
+            return;
+        }
+        java.util.concurrent.CompletableFuture<Result> running =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> run(args));
+        java.awt.Frame window = null;
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (window == null && System.nanoTime() < deadline) {
+            for (java.awt.Frame f : java.awt.Frame.getFrames()) {
+                if (f.isShowing() && f.getTitle().equals("Loss landscape explorer")) {
+                    window = f;
+                }
+            }
+            Thread.sleep(50);
+        }
+        assertThat(window).as("the Explorer's window").isNotNull();
+        assertThat(out.resolve("surface.h5")).as("written before the window opens").isNotEmptyFile();
+        assertThat(running).isNotDone();
+
+        javax.swing.SwingUtilities.invokeAndWait(window::dispose);
+        Result r = running.get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("wrote " + out).contains("opened the Explorer");
+    }
+
     @Test
     void lineAndInterpolateWriteProfiles() {
         Result line = run("line", "--model", model.toString(), "--data", csv.toString(), "--grid", "-1:1:7",

@@ -46,6 +46,7 @@ public final class Landscape {
     private final Provenance provenance;
     private final DirectionVectors vectors;
     private final EvaluationStrategy strategy;
+    private final EvaluatorUse use = new EvaluatorUse();
     private final PointStream stream;
 
     private Landscape(LandscapeSpec spec) {
@@ -81,11 +82,70 @@ public final class Landscape {
                 spec.evaluationSets().stream().mapToLong(EvaluationSet::size).sum(),
                 batches.stream().flatMap(List::stream).mapToLong(Batch::size).max().orElse(1),
                 vectors.batchNormFeatures() != null);
-        this.stream = new PointStream(this::newRun, this::portableRun, spec.execution(), spec.totalPoints());
+        this.stream = new PointStream(this::newRun, this::portableRun, spec.execution(), spec.totalPoints(), use);
         String statistics = vectors.runningStatistics();
         this.provenance = new Provenance(spec.directions() + ("running statistics held fixed".equals(statistics)
                 ? ", " + statistics : ""), spec.seed(), spec.axes(),
                 model.getClass().getSimpleName(), layout.numParams(), Fingerprint.of(center), sizes, backend());
+    }
+
+    /** {@code base} with another grid or order: everything compiled is shared, nothing is checked or copied again. */
+    private Landscape(Landscape base, LandscapeSpec spec) {
+        this.spec = spec;
+        this.layout = base.layout;
+        this.prototype = base.prototype;
+        this.center = base.center;
+        this.vectors = base.vectors;
+        this.metrics = base.metrics;
+        this.keys = base.keys;
+        this.batches = base.batches;
+        this.strategy = base.strategy;
+        this.stream = new PointStream(this::newRun, this::portableRun, spec.execution(), spec.totalPoints(), use);
+        this.provenance = base.provenance.withAxes(spec.axes());
+    }
+
+    /**
+     * This landscape on other axes — a zoomed region of a plane, another resolution — with the same model, directions,
+     * data, metrics and execution. Nothing is compiled again: the new landscape shares this one's model snapshot, data
+     * batches, direction vectors and inference plan, so it is made at once, and each of its points equals, bit for
+     * bit, the point at the same coordinates of this landscape and of a landscape compiled from the same spec with
+     * these axes.
+     *
+     * <pre>{@code
+     * Landscape basin = plane.withAxes(Axis.linear(-0.2, 0.2, 41), Axis.linear(-0.1, 0.3, 41));
+     * }</pre>
+     *
+     * @param perDirection one axis per direction (two for a plane)
+     * @throws IllegalArgumentException when the number of axes is not the landscape's, or the spec refuses them (a
+     *                                  curve's t outside [0, 1], more than {@link LandscapeSpec#MAX_POINTS} points)
+     */
+    public Landscape withAxes(Axis... perDirection) {
+        if (perDirection == null || perDirection.length != spec.dimensions()) {
+            throw new IllegalArgumentException("this landscape has " + spec.dimensions() + " directions, so it needs "
+                    + spec.dimensions() + (spec.dimensions() == 1 ? " axis" : " axes") + ", got "
+                    + (perDirection == null ? 0 : perDirection.length));
+        }
+        return new Landscape(this, new LandscapeSpec(spec.model(), spec.directions(), spec.seed(),
+                List.of(perDirection), spec.evaluationSets(), spec.metrics(), spec.execution()));
+    }
+
+    /**
+     * This landscape computing its points in another order (e.g. {@link Order#COARSE_TO_FINE}, so that a window shows
+     * the whole picture at once); shares everything compiled, as {@link #withAxes} does.
+     */
+    public Landscape withOrder(Order order) {
+        return new Landscape(this, spec.withExecution(spec.execution().withOrder(order)));
+    }
+
+    /**
+     * Completes when none of this landscape's streams holds an evaluator: every worker has finished its point and
+     * freed its network copy and buffers. After cancelling a stream its workers finish the points in progress;
+     * {@code idle()} says when they have, so that the next computation does not compete with them:
+     * {@code run.dispose(); landscape.idle().then(...)}. Completes at once when nothing runs. Counts the streams of
+     * this object only: a landscape made by {@link #withAxes} or {@link #withOrder} has its own.
+     */
+    public reactor.core.publisher.Mono<Void> idle() {
+        return use.idle();
     }
 
     /**
@@ -267,6 +327,53 @@ public final class Landscape {
         return Checkpoints.resumable(checkpoint, checkpointHeader(), keys, this::newRun, stream::points);
     }
 
+    /**
+     * Like {@link #points()}, for the grid points whose index is not set in {@code done} only: the rest of a run kept in
+     * memory (a window that returns to a view it left half computed). Sequence numbers start at
+     * {@code done.cardinality()}, so progress reads right.
+     *
+     * @param done grid indices not to compute, all below {@link #totalPoints()}
+     * @throws IllegalArgumentException when {@code done} is {@code null} or names an index outside the grid
+     */
+    public Flux<LandscapePoint> points(java.util.BitSet done) {
+        if (done == null || done.length() > totalPoints()) {
+            throw new IllegalArgumentException("done must name grid indices below " + totalPoints() + ", was "
+                    + (done == null ? "null" : "an index " + (done.length() - 1)));
+        }
+        boolean[] skip = new boolean[totalPoints()];
+        done.stream().forEach(i -> skip[i] = true);
+        return stream.points(skip, done.cardinality());
+    }
+
+    /**
+     * Streams the points of this plane along {@code line}, in this landscape's order: point {@code i} is the plane's
+     * point at coordinates {@code line.at(t_i)}, evaluated exactly as the plane's own points (the same weights
+     * {@code (1, a, b)} of the same centre and directions), and carries its grid index {@code i} and coordinate
+     * {@code t_i}. Always on this JVM's workers, also when the landscape has a {@link PointExecutor}. Cancelling stops
+     * the work as for {@link #points()}; {@link #idle()} counts these streams too.
+     *
+     * @throws IllegalStateException if the landscape is not a plane
+     */
+    public Flux<LandscapePoint> points(PlaneLine line) {
+        requireDimensions(2, "points(PlaneLine)", "points()");
+        if (line == null) {
+            throw new IllegalArgumentException("line must not be null");
+        }
+        Execution local = spec.execution().withExecutor(null);
+        return new PointStream(() -> newRun(List.of(line.t()), c -> line.at(c[0])), null, local,
+                line.t().points(), use).points(null, 0);
+    }
+
+    /**
+     * Computes the 1D profile of this plane along {@code line} and returns it; blocks. Its provenance names the line.
+     *
+     * @throws IllegalStateException if the landscape is not a plane
+     */
+    public Profile profile(PlaneLine line) {
+        Flux<LandscapePoint> points = points(line);
+        return new Profile(line.t(), keys, collect(points, line.t().points()), provenance.along(line));
+    }
+
     /** What a checkpoint of this landscape must match (see {@link Checkpoints#header}). */
     java.util.Map<String, String> checkpointHeader() {
         return Checkpoints.header(spec, keys, batches, evaluator(), provenance.modelFingerprint(), vectors.recorded());
@@ -290,11 +397,16 @@ public final class Landscape {
     }
 
     private LandscapeRun newRun() {
+        return newRun(spec.axes(), null);
+    }
+
+    /** A run over {@code axes}, evaluated at the anchors' coordinates {@code toPlane(c)} ({@code null}: {@code c}). */
+    private LandscapeRun newRun(List<Axis> axes, java.util.function.Function<double[], double[]> toPlane) {
         ParameterMap.Factory factory = vectors.mapFactory();
         INDArray[] anchors = vectors.anchors();
-        return new LandscapeRun(prototype, anchors, vectors.weights(), spec.axes(), spec.execution().order(), batches,
+        return new LandscapeRun(prototype, anchors, vectors.weights(), axes, spec.execution().order(), batches,
                 metrics, keys, strategy, vectors.batchNormFeatures(),
-                factory == null ? null : factory.create(prototype, anchors));
+                factory == null ? null : factory.create(prototype, anchors), toPlane);
     }
 
     /** The run in the form a {@link PointExecutor} ships to other JVMs. */
@@ -354,7 +466,7 @@ public final class Landscape {
      */
     public Profile profile(Flux<LandscapePoint> points) {
         requireDimensions(1, "profile()", "surface()");
-        return new Profile(spec.axes().get(0), keys, collect(points), provenance);
+        return new Profile(spec.axes().get(0), keys, collect(points, totalPoints()), provenance);
     }
 
     /**
@@ -368,7 +480,7 @@ public final class Landscape {
      */
     public Surface surface(Flux<LandscapePoint> points) {
         requireDimensions(2, "surface()", "profile()");
-        return new Surface(spec.axes().get(0), spec.axes().get(1), keys, collect(points), provenance);
+        return new Surface(spec.axes().get(0), spec.axes().get(1), keys, collect(points, totalPoints()), provenance);
     }
 
     private void requireDimensions(int n, String method, String other) {
@@ -379,15 +491,15 @@ public final class Landscape {
     }
 
     /** Every value of every point, {@code [key][grid index]}; NaN where a point never came. */
-    private double[][] collect(Flux<LandscapePoint> points) {
-        double[][] values = new double[keys.size()][totalPoints()];
+    private double[][] collect(Flux<LandscapePoint> points, int total) {
+        double[][] values = new double[keys.size()][total];
         for (double[] v : values) {
             Arrays.fill(v, Double.NaN);
         }
         points.doOnNext(p -> {
-            if (p.total() != totalPoints() || !p.keys().equals(keys)) {
+            if (p.total() != total || !p.keys().equals(keys)) {
                 throw new IllegalArgumentException("a point of another landscape (" + p.total() + " points, values "
-                        + p.keys() + ") in the stream of this one (" + totalPoints() + " points, values " + keys + ")");
+                        + p.keys() + ") in the stream of this one (" + total + " points, values " + keys + ")");
             }
             for (int k = 0; k < values.length; k++) {
                 values[k][p.index()] = p.value(k);

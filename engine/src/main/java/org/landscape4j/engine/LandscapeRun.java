@@ -27,6 +27,7 @@ final class LandscapeRun {
     private final EvaluationStrategy strategy;
     private final INDArray batchNormFeatures;
     private final ParameterMap map;
+    private final java.util.function.Function<double[], double[]> toPlane;
     private volatile FirstLayerProducts products;
 
     /**
@@ -68,11 +69,26 @@ final class LandscapeRun {
     public LandscapeRun(Model prototype, INDArray[] anchors, java.util.function.Function<double[], double[]> weights,
                         List<Axis> axes, Order order, List<List<Batch>> batches, List<Metric> metrics, MetricKeys keys,
                         EvaluationStrategy strategy, INDArray batchNormFeatures, ParameterMap map) {
+        this(prototype, anchors, weights, axes, order, batches, metrics, keys, strategy, batchNormFeatures, map, null);
+    }
+
+    /**
+     * As the other constructors, for points whose grid coordinates are first mapped to the anchors' coordinates: a
+     * line through a plane ({@link PlaneLine}) has one coordinate {@code t} on its grid and is evaluated at the plane's
+     * coordinates {@code toPlane(t)}. The points carry their grid coordinates.
+     *
+     * @param toPlane the anchors' coordinates of grid coordinates, or {@code null} for the grid's own
+     */
+    LandscapeRun(Model prototype, INDArray[] anchors, java.util.function.Function<double[], double[]> weights,
+                 List<Axis> axes, Order order, List<List<Batch>> batches, List<Metric> metrics, MetricKeys keys,
+                 EvaluationStrategy strategy, INDArray batchNormFeatures, ParameterMap map,
+                 java.util.function.Function<double[], double[]> toPlane) {
         if (strategy.factorizedStep() >= 0 && PointEvaluator.needsAllParameters(metrics, map)) {
             throw new IllegalArgumentException("curvature metrics and point maps need every parameter written per"
                     + " point: choose the strategy without first-layer factorization");
         }
         this.map = map;
+        this.toPlane = toPlane == null ? c -> c : toPlane;
         this.weights = map != null ? double[]::clone : weights;
         this.prototype = prototype;
         this.anchors = anchors;
@@ -165,7 +181,7 @@ final class LandscapeRun {
         int[] grid = gridIndex(index);
         double[] coords = coordinates(grid);
         double[] values = new double[keys.size()];
-        evaluator.evaluate(weights.apply(coords), values);
+        evaluator.evaluate(weights.apply(toPlane.apply(coords)), values);
         return new LandscapePoint(index, streamed, sequence.length, grid, coords, values, keys, false);
     }
 }

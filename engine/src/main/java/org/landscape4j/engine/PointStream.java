@@ -27,18 +27,22 @@ final class PointStream {
     private final Supplier<PortableRun> portable;
     private final Execution execution;
     private final int total;
+    private final EvaluatorUse use;
 
     /**
      * @param runs      a fresh run per subscription
      * @param portable  the run in the form an executor ships to other JVMs (made only when the execution has one)
      * @param execution workers or executor, order
      * @param total     the number of grid points
+     * @param use       counts the evaluators this stream's runs hold open (see {@link Landscape#idle()})
      */
-    PointStream(Supplier<LandscapeRun> runs, Supplier<PortableRun> portable, Execution execution, int total) {
+    PointStream(Supplier<LandscapeRun> runs, Supplier<PortableRun> portable, Execution execution, int total,
+                EvaluatorUse use) {
         this.runs = runs;
         this.portable = portable;
         this.execution = execution;
         this.total = total;
+        this.use = use;
     }
 
     /**
@@ -57,14 +61,14 @@ final class PointStream {
         }
         int workers = Math.min(execution.effectiveWorkers(), remaining);
         if (workers <= 1) {
-            return Flux.<LandscapePoint, OnDemand>generate(() -> new OnDemand(runs.get(), done, first),
+            return Flux.<LandscapePoint, OnDemand>generate(() -> new OnDemand(runs.get(), done, first, use),
                             OnDemand::next, OnDemand::close)
                     .subscribeOn(Schedulers.boundedElastic());
         }
         return Flux.defer(() -> {
             LandscapeRun run = runs.get();
             int[] todo = todo(run, done);
-            Workers pool = new Workers(run, workers);
+            Workers pool = new Workers(run, workers, use);
             return Flux.range(0, todo.length)
                     .flatMapSequential(k -> Mono.fromCallable(() -> pool.point(todo[k], first + k))
                             .subscribeOn(pool.threads), workers, 1)
@@ -117,10 +121,12 @@ final class PointStream {
         /** Each pool thread's own evaluator: a thread runs one point at a time, so its buffers stay in its cache. */
         private final Map<Thread, PointEvaluator> own = new HashMap<>();
         private final Set<PointEvaluator> busy = new HashSet<>();
+        private final EvaluatorUse use;
         private boolean closed;
 
-        Workers(LandscapeRun run, int workers) {
+        Workers(LandscapeRun run, int workers, EvaluatorUse use) {
             this.run = run;
+            this.use = use;
             this.threads = Schedulers.newParallel("landscape4j-worker", workers, true);
         }
 
@@ -154,6 +160,7 @@ final class PointStream {
             }
             // outside the lock: copying the network (and, for the first, the first-layer products) takes a while
             PointEvaluator made = run.newEvaluator();
+            use.opened();
             synchronized (this) {
                 if (!closed) {
                     own.put(thread, made);
@@ -161,7 +168,7 @@ final class PointStream {
                     return made;
                 }
             }
-            made.close();
+            close(made);
             return null;
         }
 
@@ -172,7 +179,7 @@ final class PointStream {
                     return;
                 }
             }
-            evaluator.close();          // the stream ended while this point was computed: close() left it to us
+            close(evaluator);           // the stream ended while this point was computed: close() left it to us
         }
 
         /** The stream ended: idle evaluators are closed now, busy ones by their task when its point is done. */
@@ -186,9 +193,14 @@ final class PointStream {
                     }
                 }
             }
-            idle.forEach(PointEvaluator::close);
+            idle.forEach(this::close);
             // no interrupt: a busy worker finishes its point, closes its evaluator, then its thread ends
             threads.disposeGracefully().subscribe(null, e -> { });
+        }
+
+        private void close(PointEvaluator evaluator) {
+            evaluator.close();
+            use.closed();
         }
     }
 
@@ -200,12 +212,15 @@ final class PointStream {
         private final LandscapeRun run;
         private final PointEvaluator evaluator;
         private final boolean[] done;
+        private final EvaluatorUse use;
         private int next;
         private int streamed;
 
-        OnDemand(LandscapeRun run, boolean[] done, int first) {
+        OnDemand(LandscapeRun run, boolean[] done, int first, EvaluatorUse use) {
             this.run = run;
             this.evaluator = run.newEvaluator();
+            this.use = use;
+            use.opened();
             this.done = done;
             this.streamed = first;
             skipDone();
@@ -229,6 +244,7 @@ final class PointStream {
         /** Flux.generate's cleanup, on the generator thread after the last point (completion, error or cancel). */
         void close() {
             evaluator.close();
+            use.closed();
         }
     }
 }

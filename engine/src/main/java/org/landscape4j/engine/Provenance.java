@@ -35,6 +35,17 @@ public record Provenance(String directions, long seed, List<Axis> axes, String m
         this(directions, seed, axes, modelKind, numParams, modelFingerprint, evaluationSets, BACKEND_NOT_RECORDED);
     }
 
+    /** This provenance for another grid (a zoomed region, a line through the plane). */
+    public Provenance withAxes(List<Axis> other) {
+        return new Provenance(directions, seed, other, modelKind, numParams, modelFingerprint, evaluationSets);
+    }
+
+    /** This provenance for the profile along a line through the plane: its axis, and the line named. */
+    public Provenance along(PlaneLine line) {
+        return new Provenance(directions + ", " + line, seed, List.of(line.t()), modelKind, numParams,
+                modelFingerprint, evaluationSets);
+    }
+
     @Override
     public String toString() {
         return directions + ", seed " + seed + "; model " + modelKind + " (" + numParams + " parameters, fingerprint "

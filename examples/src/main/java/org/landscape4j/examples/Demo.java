@@ -20,7 +20,7 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.landscape4j.charts.ChartFiles;
 import org.landscape4j.charts.Grid;
 import org.landscape4j.charts.HeatmapStyle;
-import org.landscape4j.charts.LandscapeWindow;
+import org.landscape4j.charts.Explorer;
 import org.landscape4j.charts.ProfileChart;
 import org.landscape4j.charts.SurfaceChart;
 import org.landscape4j.charts.SurfaceChart3D;
@@ -39,7 +39,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * stand-in data, with a message), streams a 41x41 filter-normalized loss surface
  * around the trained weights with a progress line, and writes it as CSV with a short summary, plus PNG charts: the
  * heatmap with contours, the 3D surface and a 1D profile (train and test). When a display is present it then opens
- * the live window, which recomputes the surface as you watch (close it to exit).
+ * the {@link Explorer} on the surface: drag a rectangle to compute a region, click for profiles (close it to exit).
  *
  * <pre>
  * Demo [--out DIR] [--points N] [--epochs N] [--seed S] [--window auto|no]
@@ -111,17 +111,12 @@ public final class Demo {
                 + line.toAbsolutePath());
 
         if (o.window && !java.awt.GraphicsEnvironment.isHeadless() && System.getenv("CI") == null) {
-            System.out.println("opening the live window (it recomputes the surface as you watch; close it to exit)");
-            LandscapeWindow w = LandscapeWindow.show(l, "train", "loss", HeatmapStyle.DEFAULT.withLogScale());
-            java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
-            w.frame().addWindowListener(new java.awt.event.WindowAdapter() {
-                @Override
-                public void windowClosed(java.awt.event.WindowEvent e) {
-                    closed.countDown();
-                }
-            });
+            System.out.println("opening the Explorer on the surface (drag a rectangle to zoom, click for profiles;"
+                    + " close it to exit)");
+            Explorer w = Explorer.open(l, Explorer.Options.DEFAULT.withOverview(surface)
+                    .withStyle(HeatmapStyle.DEFAULT.withLogScale()));
             try {
-                closed.await();
+                w.awaitClosed();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -122,7 +122,8 @@ class ExecutionTest {
         DataSet images = Fixtures.images(24, 7);
         MultiLayerNetwork cnn = Fixtures.cnn(images, 4);
         assertThat(Landscape.compile(Fixtures.spec(cnn, images, 2, 7, 4)).evaluationPlan())
-                .startsWith("inference plan, 5 steps (conv2d, batchnorm, maxpool2d, dense, output), activations ")
+                .startsWith("inference plan, 6 steps (conv2d, batchnorm, maxpool2d, flatten, dense, output), channels-last,"
+                        + " activations ")
                 .contains("first layer factorized (layer 0 'conv' (ConvolutionLayer)");
 
         assertSameNumbers(surface(cnn, images, Execution.DEFAULT.withFactorization(false)),

@@ -24,6 +24,12 @@ final class ActivationStep extends Step {
     }
 
     @Override
+    Step channelsLast(boolean[] image) {
+        // element-wise, so any layout; a softmax over the channels is not
+        return touches(image) && activation instanceof org.nd4j.linalg.activations.impl.ActivationSoftmax ? null : this;
+    }
+
+    @Override
     String kind() {
         return "activation";
     }

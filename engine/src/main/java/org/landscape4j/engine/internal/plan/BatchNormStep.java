@@ -23,6 +23,8 @@ final class BatchNormStep extends Step {
     private final double gamma;
     private final double beta;
     private final boolean logStd;
+    /** The channel axis of the input: 1 for dense and NCHW input, 3 for channels-last images. */
+    private final int axis;
 
     BatchNormStep(String source, int input, int output, LayerRef layer, BatchNormalization conf, boolean logStd) {
         super(source, new int[] {input}, output);
@@ -32,6 +34,23 @@ final class BatchNormStep extends Step {
         this.gamma = conf.getGamma();
         this.beta = conf.getBeta();
         this.logStd = logStd;
+        this.axis = 1;
+    }
+
+    private BatchNormStep(BatchNormStep channelsFirst, int axis) {
+        super(channelsFirst.source, channelsFirst.inputs, channelsFirst.output);
+        this.layer = channelsFirst.layer;
+        this.eps = channelsFirst.eps;
+        this.lockGammaBeta = channelsFirst.lockGammaBeta;
+        this.gamma = channelsFirst.gamma;
+        this.beta = channelsFirst.beta;
+        this.logStd = channelsFirst.logStd;
+        this.axis = axis;
+    }
+
+    @Override
+    Step channelsLast(boolean[] image) {
+        return touches(image) ? new BatchNormStep(this, 3) : this;
     }
 
     @Override
@@ -47,7 +66,7 @@ final class BatchNormStep extends Step {
             public void run(INDArray[] in, INDArray out) {
                 Nd4j.exec(DynamicCustomOp.builder("batchnorm")
                         .addInputs(in[0], stats.mean, stats.var, stats.gamma, stats.beta).addOutputs(out)
-                        .addIntegerArguments(1, 1, 1).addFloatingPointArguments(eps)
+                        .addIntegerArguments(1, 1, axis).addFloatingPointArguments(eps)
                         .callInplace(false).build());
             }
         };

@@ -97,6 +97,22 @@ final class ConvolutionStep extends Step {
         };
     }
 
+    @Override
+    ConvolutionStep channelsLast(boolean[] image) {
+        if (config1d != null || !touches(image)) {
+            return config1d != null && touches(image) ? null : this;
+        }
+        if (activation instanceof org.nd4j.linalg.activations.impl.ActivationSoftmax) {
+            return null; // DL4J's softmax over a convolution's channels: kept channels-first
+        }
+        Conv2DConfig c = config2d;
+        Conv2DConfig nhwc = Conv2DConfig.builder().kH(c.getKH()).kW(c.getKW()).sH(c.getSH()).sW(c.getSW())
+                .pH(c.getPH()).pW(c.getPW()).dH(c.getDH()).dW(c.getDW()).paddingMode(c.getPaddingMode())
+                .dataFormat(Conv2DConfig.NHWC).weightsFormat(WeightsFormat.OIYX) // DL4J's [out, in, kH, kW] as it is
+                .build();
+        return new ConvolutionStep(source, inputs[0], output, layer, activation, hasBias, nhwc, null);
+    }
+
     /** Whether this is a 2D convolution without activation, which a following batch norm can fold into. */
     boolean foldsBatchNorm() {
         return config1d == null && (activation == null

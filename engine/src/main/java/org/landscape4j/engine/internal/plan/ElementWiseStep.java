@@ -44,6 +44,11 @@ final class ElementWiseStep extends Step {
     }
 
     @Override
+    Step channelsLast(boolean[] image) {
+        return this; // inputs of equal shapes, element by element: any layout
+    }
+
+    @Override
     String kind() {
         return "elementwise-" + op.name().toLowerCase(java.util.Locale.ROOT);
     }

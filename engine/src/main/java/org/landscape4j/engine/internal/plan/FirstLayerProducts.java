@@ -41,27 +41,27 @@ public final class FirstLayerProducts {
             for (int set = 0; set < batches.size(); set++) {
                 for (int b = 0; b < batches.get(set).size(); b++) {
                     Batch batch = batches.get(set).get(b);
-                    INDArray x = input(plan, step, batch);
+                    InferencePlan.Input converted = plan.input(batch.features()[0]);
+                    INDArray x = input(plan, step, converted.array(), batch.size());
                     long[] full = new long[shape.length + 1];
                     full[0] = batch.size();
                     System.arraycopy(shape, 0, full, 1, shape.length);
                     INDArray p = Nd4j.create(plan.dataType(), full);
                     kernel.run(new INDArray[] {x}, p);
                     out[set][b][k] = p;
+                    if (converted.copy() != null) {
+                        converted.copy().close();
+                    }
                 }
             }
         }
         return new FirstLayerProducts(out);
     }
 
-    /** The factorized step's input for {@code batch}: the features through the views before it. */
-    private static INDArray input(InferencePlan plan, int step, Batch batch) {
-        INDArray x = batch.features()[0];
-        if (x.dataType() != plan.dataType()) {
-            x = x.castTo(plan.dataType());
-        }
+    /** The factorized step's input: the features {@code x} (the plan's type and layout) through the views before it. */
+    private static INDArray input(InferencePlan plan, int step, INDArray x, long examples) {
         for (int i = 0; i < step; i++) {
-            x = plan.steps().get(i).view(x, batch.size());
+            x = plan.steps().get(i).view(x, examples);
         }
         return x;
     }

@@ -53,6 +53,12 @@ final class FusedConvolutionStep extends Step {
     }
 
     @Override
+    Step channelsLast(boolean[] image) {
+        ConvolutionStep c = convolution.channelsLast(image);
+        return c == null ? null : c == convolution ? this : new FusedConvolutionStep(c, normalization);
+    }
+
+    @Override
     String kind() {
         return "conv2d+batchnorm";
     }

@@ -35,6 +35,18 @@ final class GlobalPoolingStep extends Step {
     }
 
     @Override
+    Step channelsLast(boolean[] image) {
+        if (!image[inputs[0]]) {
+            return this;
+        }
+        int[] dims = new int[dimensions.length];
+        for (int i = 0; i < dims.length; i++) {
+            dims[i] = InferencePlan.channelsLastAxis(dimensions[i]);
+        }
+        return new GlobalPoolingStep(source, inputs[0], output, type, dims);
+    }
+
+    @Override
     Kernel bind(Model copy) {
         return (in, out) -> {
             INDArray target = out.rank() == 2 ? out : out.reshape(out.size(0), out.size(1));

@@ -31,6 +31,11 @@ final class MergeStep extends Step {
     }
 
     @Override
+    Step channelsLast(boolean[] image) {
+        return touches(image) ? new MergeStep(source, inputs, output, InferencePlan.channelsLastAxis(axis)) : this;
+    }
+
+    @Override
     String kind() {
         return "merge";
     }

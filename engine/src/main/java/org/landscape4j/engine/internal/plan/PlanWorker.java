@@ -92,6 +92,14 @@ public final class PlanWorker {
             labelBlocks[s] = new INDArray[count][][];
             for (int b = 0; b < count; b++) {
                 Batch batch = batches.get(s).get(b);
+                INDArray[] features = new INDArray[plan.inputCount()];
+                for (int i = 0; i < features.length; i++) {
+                    InferencePlan.Input input = plan.input(batch.features()[i]);
+                    features[i] = input.array();
+                    if (input.copy() != null) {
+                        allocated.add(input.copy());
+                    }
+                }
                 int blocks = (int) ((batch.size() + blockRows - 1) / blockRows);
                 slots[s][b] = new INDArray[blocks][];
                 stepInputs[s][b] = new INDArray[blocks][][];
@@ -100,7 +108,7 @@ public final class PlanWorker {
                 for (int k = 0; k < blocks; k++) {
                     long from = k * blockRows;
                     long to = Math.min(batch.size(), from + blockRows);
-                    slots[s][b][k] = arrays(batch, from, to, buffers);
+                    slots[s][b][k] = arrays(features, from, to, buffers);
                     stepInputs[s][b][k] = inputsOf(slots[s][b][k]);
                     if (products != null) {
                         INDArray[] p = products.get(s, b);
@@ -158,13 +166,11 @@ public final class PlanWorker {
         return null;
     }
 
-    /** The arrays of every slot for rows {@code [from, to)} of one batch. */
-    private INDArray[] arrays(Batch batch, long from, long to, INDArray[] buffers) {
+    /** The arrays of every slot for rows {@code [from, to)} of one batch, whose inputs are {@code features}. */
+    private INDArray[] arrays(INDArray[] features, long from, long to, INDArray[] buffers) {
         INDArray[] a = new INDArray[plan.slotCount()];
-        for (int i = 0; i < plan.inputCount(); i++) {
-            INDArray f = batch.features()[i];
-            f = f.dataType() == plan.dataType() ? f : f.castTo(plan.dataType());
-            a[i] = rows(f, from, to);
+        for (int i = 0; i < features.length; i++) {
+            a[i] = rows(features[i], from, to);
         }
         for (Step s : steps) {
             a[s.output] = s.isView() ? s.view(a[s.inputs[0]], to - from) : rows(buffers[s.output], 0, to - from);
@@ -301,9 +307,10 @@ public final class PlanWorker {
     }
 
     /**
-     * Frees the buffers this worker and its output heads allocated (not the shared first-layer products, not the
-     * kernels' per-point derived arrays, which the kernels hold until the worker is collected); the worker is unusable
-     * after. Call it only when no thread runs this worker any more.
+     * Frees the buffers this worker and its output heads allocated, its features' copies in the plan's type or layout
+     * included (not the shared first-layer products, not the kernels' per-point derived arrays, which the kernels hold
+     * until the worker is collected); the worker is unusable after. Call it only when no thread runs this worker any
+     * more.
      */
     public void close() {
         allocated.forEach(PlanWorker::close);

@@ -60,6 +60,16 @@ final class PoolingStep extends Step {
     }
 
     @Override
+    Step channelsLast(boolean[] image) {
+        if (!touches(image)) {
+            return this;
+        }
+        int[] nhwc = arguments.clone();
+        nhwc[10] = 1; // the native op's data format argument: 1 = NHWC
+        return new PoolingStep(source, inputs[0], output, op, nhwc, false);
+    }
+
+    @Override
     Kernel bind(Model copy) {
         if (oneDimensional) {
             return (in, out) -> run(in[0].reshape(in[0].size(0), in[0].size(1), in[0].size(2), 1),

@@ -45,6 +45,28 @@ abstract class Step {
         return true;
     }
 
+    /**
+     * This step computing on channels-last images: every slot {@code image} marks holds {@code [n, h, w, c]} instead
+     * of DL4J's {@code [n, c, h, w]}. A step that touches no image slot is returned as it is; one that cannot work on
+     * channels-last images returns {@code null}, and the plan stays channels-first ({@link InferencePlan}).
+     */
+    Step channelsLast(boolean[] image) {
+        return touches(image) ? null : this;
+    }
+
+    /** Whether this step reads or writes an image slot. */
+    final boolean touches(boolean[] image) {
+        if (image[output]) {
+            return true;
+        }
+        for (int in : inputs) {
+            if (image[in]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A short name for {@link InferencePlan#toString()}. */
     abstract String kind();
 

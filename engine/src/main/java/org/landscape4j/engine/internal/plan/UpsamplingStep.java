@@ -8,17 +8,31 @@ import org.nd4j.linalg.factory.Nd4j;
 final class UpsamplingStep extends Step {
 
     private final int[] size;
+    /** The native op's data format argument: 1 = NCHW, 0 = NHWC. */
+    private final int channelsFirst;
 
     UpsamplingStep(String source, int input, int output, int[] size) {
         super(source, new int[] {input}, output);
         this.size = size.clone();
+        this.channelsFirst = 1;
+    }
+
+    private UpsamplingStep(UpsamplingStep nchw) {
+        super(nchw.source, nchw.inputs, nchw.output);
+        this.size = nchw.size;
+        this.channelsFirst = 0;
+    }
+
+    @Override
+    Step channelsLast(boolean[] image) {
+        return touches(image) ? new UpsamplingStep(this) : this;
     }
 
     @Override
     Kernel bind(Model copy) {
         return (in, out) -> Nd4j.getExecutioner().exec(DynamicCustomOp.builder("upsampling2d")
-                .addIntegerArguments(size[0], size[1], 1).addInputs(in[0]).addOutputs(out).callInplace(false)
-                .build());
+                .addIntegerArguments(size[0], size[1], channelsFirst).addInputs(in[0]).addOutputs(out)
+                .callInplace(false).build());
     }
 
     @Override

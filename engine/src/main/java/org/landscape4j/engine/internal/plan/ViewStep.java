@@ -50,6 +50,31 @@ final class ViewStep extends Step {
         return view;
     }
 
+    /**
+     * This view on a channels-last plan ({@link Step#channelsLast}), where {@code shapes} are the slots' channels-first
+     * example shapes: an identity stays; a reshape between an image and a flat vector stays a view when the image has
+     * one channel or one pixel (both layouts are the same bytes), and becomes a {@link ChannelsLastReshapeStep} copy
+     * otherwise, since DL4J flattens {@code [c, h, w]} row by row; any other reshape of an image returns {@code null}.
+     */
+    Step channelsLast(boolean[] image, long[][] shapes) {
+        if (exampleShape == null || !touches(image)) {
+            return this;
+        }
+        int in = inputs[0];
+        if (image[in] && image[output]) {
+            return java.util.Arrays.equals(shapes[in], shapes[output]) ? this : null;
+        }
+        long[] chw = image[in] ? shapes[in] : shapes[output];
+        long[] flat = image[in] ? shapes[output] : shapes[in];
+        if (flat.length != 1) {
+            return null;
+        }
+        if (chw[0] == 1 || chw[1] * chw[2] == 1) {
+            return image[output] ? reshape(source, in, output, new long[] {chw[1], chw[2], chw[0]}) : this;
+        }
+        return new ChannelsLastReshapeStep(source, in, output, chw, image[in]);
+    }
+
     @Override
     Kernel bind(Model copy) {
         return (in, out) -> {

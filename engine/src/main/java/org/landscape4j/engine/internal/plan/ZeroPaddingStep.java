@@ -12,19 +12,38 @@ final class ZeroPaddingStep extends Step {
 
     private final int top;
     private final int left;
+    private final boolean channelsLast;
 
     ZeroPaddingStep(String source, int input, int output, int[] padding) {
         super(source, new int[] {input}, output);
         this.top = padding[0];
         this.left = padding[2];
+        this.channelsLast = false;
+    }
+
+    private ZeroPaddingStep(ZeroPaddingStep channelsFirst) {
+        super(channelsFirst.source, channelsFirst.inputs, channelsFirst.output);
+        this.top = channelsFirst.top;
+        this.left = channelsFirst.left;
+        this.channelsLast = true;
+    }
+
+    @Override
+    Step channelsLast(boolean[] image) {
+        return touches(image) ? new ZeroPaddingStep(this) : this;
     }
 
     @Override
     Kernel bind(Model copy) {
         return (in, out) -> {
             INDArray x = in[0];
-            out.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(top, top + x.size(2)),
-                    NDArrayIndex.interval(left, left + x.size(3))).assign(x);
+            if (channelsLast) {
+                out.get(NDArrayIndex.all(), NDArrayIndex.interval(top, top + x.size(1)),
+                        NDArrayIndex.interval(left, left + x.size(2)), NDArrayIndex.all()).assign(x);
+            } else {
+                out.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(top, top + x.size(2)),
+                        NDArrayIndex.interval(left, left + x.size(3))).assign(x);
+            }
         };
     }
 

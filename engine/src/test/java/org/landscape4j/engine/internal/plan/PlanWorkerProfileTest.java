@@ -31,9 +31,10 @@ class PlanWorkerProfileTest {
         List<Integer> marks = new ArrayList<>();
         List<PlanWorker.StepTime> times = worker.profile(0, 0, w, marks::add);
 
-        assertThat(plan.toString()).isEqualTo("5 steps (conv2d, batchnorm, maxpool2d, dense, output)");
+        assertThat(plan.toString())
+                .isEqualTo("6 steps (conv2d, batchnorm, maxpool2d, flatten, dense, output), channels-last");
         assertThat(times).extracting(PlanWorker.StepTime::kind)
-                .containsExactly("conv2d", "batchnorm", "maxpool2d", "dense", "output + loss");
+                .containsExactly("conv2d", "batchnorm", "maxpool2d", "flatten", "dense", "output + loss");
         assertThat(times.get(0).source()).isEqualTo("layer 0 'conv' (ConvolutionLayer)");
         assertThat(times).allSatisfy(t -> assertThat(t.nanos()).isPositive());
         assertThat(marks).containsExactlyElementsOf(times.stream().map(PlanWorker.StepTime::step).toList());
@@ -49,7 +50,8 @@ class PlanWorkerProfileTest {
                 FirstLayerProducts.compute(plan, step, cnn, anchors, batches));
 
         assertThat(worker.profile(0, 0, new double[] {1, 0})).extracting(PlanWorker.StepTime::kind)
-                .containsExactly("conv2d (factorized)", "batchnorm", "maxpool2d", "dense", "output + loss");
+                .containsExactly("conv2d (factorized)", "batchnorm", "maxpool2d", "flatten", "dense",
+                        "output + loss");
         worker.close();
     }
 }

@@ -4,6 +4,9 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -24,8 +27,17 @@ final class ElementWiseStep extends Step {
         return (in, out) -> {
             switch (op) {
                 case Add, Average, Product, Subtract -> {
-                    out.assign(in[0]);
-                    for (int i = 1; i < in.length; i++) {
+                    // the first two inputs in one pass into the buffer (a residual add reads each input once)
+                    if (in.length == 1) {
+                        out.assign(in[0]);
+                    } else {
+                        Nd4j.exec(switch (op) {
+                            case Product -> new MulOp(in[0], in[1], out);
+                            case Subtract -> new SubOp(in[0], in[1], out);
+                            default -> new AddOp(in[0], in[1], out);
+                        });
+                    }
+                    for (int i = 2; i < in.length; i++) {
                         switch (op) {
                             case Product -> out.muli(in[i]);
                             case Subtract -> out.subi(in[i]);

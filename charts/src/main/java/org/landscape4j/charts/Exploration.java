@@ -626,5 +626,19 @@ final class Exploration {
 
     private void changed() {
         version.incrementAndGet();
+        Runnable l = listener;
+        if (l != null) {
+            l.run();
+        }
+    }
+
+    private volatile Runnable listener;
+
+    /**
+     * Calls {@code l} after every change, on the thread that made it (a worker, the Swing thread): it must be cheap and
+     * must not block; {@code null} removes it.
+     */
+    void onChange(Runnable l) {
+        listener = l;
     }
 }

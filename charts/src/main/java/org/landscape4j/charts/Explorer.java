@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import javax.swing.BorderFactory;
@@ -206,6 +207,8 @@ public final class Explorer implements AutoCloseable {
     private final JLabel hoverLabel = new JLabel(" ");
     private final JLabel statusLabel = new JLabel(" ");
     private final Timer ticker;
+    /** Whether the ticker runs (or is about to); see {@link #tick()}. */
+    private final AtomicBoolean ticking = new AtomicBoolean(true);
     private final CountDownLatch closed = new CountDownLatch(1);
 
     // what is drawn, on the Swing thread only
@@ -309,14 +312,21 @@ public final class Explorer implements AutoCloseable {
         frame.addWindowListener(new WindowAdapter() {
             @Override
             public void windowClosed(WindowEvent e) {
+                model.onChange(null);
                 ticker.stop();
                 model.close();
                 closed.countDown();
             }
         });
         // one poll of the model's version per tick, on the Swing thread: points arriving at any rate cost at most
-        // ~30 redraws a second, and nothing queues up behind a slow chart
-        this.ticker = new Timer(REDRAW_MILLIS, e -> redraw(false));
+        // ~30 redraws a second, and nothing queues up behind a slow chart. The ticker stops once nothing computes and
+        // the screen shows the model's last version (an idle window posts no events), and a change restarts it.
+        this.ticker = new Timer(REDRAW_MILLIS, e -> tick());
+        model.onChange(() -> {
+            if (ticking.compareAndSet(false, true)) {
+                SwingUtilities.invokeLater(ticker::start);
+            }
+        });
         redraw(true);
         frame.pack();
         frame.setLocationByPlatform(true);
@@ -534,6 +544,11 @@ public final class Explorer implements AutoCloseable {
         return model;
     }
 
+    /** Whether the redraw ticker runs (Swing thread). */
+    boolean ticking() {
+        return ticker.isRunning();
+    }
+
     HeatmapPanel heatmap() {
         return heatmap;
     }
@@ -570,6 +585,20 @@ public final class Explorer implements AutoCloseable {
     // ---- drawing, on the Swing thread ----------------------------------------------------------------------------
 
     /** Redraws what changed since the last time; {@code force} also when the model did not change. */
+    /** One tick of the ticker: redraws what changed, and stops the ticker when nothing is left to draw. */
+    private void tick() {
+        redraw(false);
+        if (model.computing() || model.version() != shownVersion) {
+            return;
+        }
+        ticker.stop();
+        ticking.set(false);
+        // a change between the check above and here saw the ticker running and did not restart it
+        if (model.version() != shownVersion && ticking.compareAndSet(false, true)) {
+            ticker.start();
+        }
+    }
+
     private void redraw(boolean force) {
         long version = model.version();
         Exploration.View view = model.current();

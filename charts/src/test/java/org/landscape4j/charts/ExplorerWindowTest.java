@@ -284,6 +284,30 @@ class ExplorerWindowTest {
     }
 
     @Test
+    void anIdleWindowStopsRedrawingAndAChangeWakesItWithTheLastPointsDrawn() throws Exception {
+        Explorer explorer = Explorer.open(ExplorationTest.plane(9, new ExplorationTest.Evaluations(0)));
+        try {
+            Exploration model = explorer.model();
+            ExplorationTest.awaitDone(model.current());
+            ExplorationTest.await("the ticker stops", () -> !onSwingQuietly(explorer::ticking));
+            assertThat(drawnBits(explorer)).as("every point drawn before it stopped")
+                    .containsExactly(ExplorationTest.bits(explorer.view().flatValues("train", "loss")));
+            for (int round = 0; round < 3; round++) {
+                double h = 0.5 / (round + 1);
+                explorer.zoom(-h, h, -h, h);
+                Exploration.View region = model.current();
+                ExplorationTest.awaitDone(region);
+                ExplorationTest.await("the ticker stops again", () -> !onSwingQuietly(explorer::ticking));
+                assertThat(onSwing(() -> explorer.chart().grid().x(0))).isEqualTo(-h);
+                assertThat(drawnBits(explorer)).as("round %d: the region's last point drawn", round)
+                        .containsExactly(ExplorationTest.bits(explorer.view().flatValues("train", "loss")));
+            }
+        } finally {
+            explorer.close();
+        }
+    }
+
+    @Test
     void closingTheWindowCancelsTheComputation() throws Exception {
         ExplorationTest.Evaluations evaluations = new ExplorationTest.Evaluations(10);
         Explorer explorer = Explorer.open(ExplorationTest.plane(21, evaluations));
@@ -444,6 +468,15 @@ class ExplorerWindowTest {
             }
         }
         return n;
+    }
+
+    /** {@link #onSwing} for a condition polled by {@link ExplorationTest#await}. */
+    private static boolean onSwingQuietly(Supplier<Boolean> s) {
+        try {
+            return onSwing(s);
+        } catch (InterruptedException | InvocationTargetException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static <T> T onSwing(Supplier<T> s) throws InterruptedException, InvocationTargetException {

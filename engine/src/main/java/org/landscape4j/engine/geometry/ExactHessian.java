@@ -89,8 +89,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p><b>Cost.</b> A product forms the activations' gradients but not the parameters' gradient. Per dense layer it
  * takes 3 matrix products forward and 5 backward (2 and 1 at the first layer, whose input has no R-derivative and
  * needs no gradient; a gradient takes 1 and 2); per convolution 3 convolutions forward and 3 {@code conv2d_bp}
- * backward (2 and 1 at the first layer; a gradient 1 and 1). Measured in double precision on a 2-core machine shared with other builds
- * (load 0.4-4), medians of interleaved rounds against DL4J's inference forward pass of the same double network
+ * backward (2 and 1 at the first layer; a gradient 1 and 1). Measured in double precision on a 2-core machine
+ * shared with other builds (load 0.4-4), medians of interleaved rounds against DL4J's inference forward pass of the same double network
  * ({@code ExactHessianCost}): an MLP 784-128-128-10 on 256 examples, one product 4.9-5.9 forward passes (11.5-13.9
  * before the parameters' gradient was skipped, θ, v and {@code H v} were kept in reused flat arrays and a block's
  * arrays put in a workspace); a CNN (conv16-pool-conv32-pool-dense64, 3x32x32, 128 examples) 3.8-5.1 (4.7-6.1

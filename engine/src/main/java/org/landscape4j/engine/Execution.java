@@ -1,7 +1,8 @@
 package org.landscape4j.engine;
 
 /**
- * How a landscape is computed; none of this changes the numbers beyond float rounding.
+ * How a landscape is computed; none of this changes the numbers beyond float rounding, except the opt-in
+ * {@link Precision#BF16}.
  *
  * @param order               the order points are computed and emitted in
  * @param workers             parallel workers, each with its own network copy; 0 picks the default
@@ -21,16 +22,19 @@ package org.landscape4j.engine;
  *                            takes the one ND4J loaded; CPU or CUDA make {@code Landscape.compile} refuse, before any
  *                            work, when that is not the loaded backend or cannot run here (see {@link Backend}). With an
  *                            {@link #executor()} it is checked on this JVM only
+ * @param precision           the arithmetic of the convolutions: {@link Precision#FLOAT} (the default) or the opt-in
+ *                            {@link Precision#BF16}, which {@code Landscape.compile} refuses, before any work, where it
+ *                            cannot run
  */
 public record Execution(Order order, int workers, boolean factorizeFirstLayer, long firstLayerMemory,
-                        PointExecutor executor, Backend backend) {
+                        PointExecutor executor, Backend backend, Precision precision) {
 
     /** The default budget of the first-layer products: 1 GiB. */
     public static final long DEFAULT_FIRST_LAYER_MEMORY = 1L << 30;
 
     /** Raster order, default workers, first-layer factorization on within {@link #DEFAULT_FIRST_LAYER_MEMORY}. */
     public static final Execution DEFAULT = new Execution(Order.RASTER, 0, true, DEFAULT_FIRST_LAYER_MEMORY, null,
-            Backend.AUTO);
+            Backend.AUTO, Precision.FLOAT);
 
     public Execution {
         if (order == null) {
@@ -45,47 +49,66 @@ public record Execution(Order order, int workers, boolean factorizeFirstLayer, l
         if (backend == null) {
             throw new IllegalArgumentException("backend must not be null; Backend.AUTO takes the one ND4J loaded");
         }
+        if (precision == null) {
+            throw new IllegalArgumentException("precision must not be null; Precision.FLOAT is the default");
+        }
+    }
+
+    /** An execution in the network's own precision ({@link Precision#FLOAT}). */
+    public Execution(Order order, int workers, boolean factorizeFirstLayer, long firstLayerMemory,
+                     PointExecutor executor, Backend backend) {
+        this(order, workers, factorizeFirstLayer, firstLayerMemory, executor, backend, Precision.FLOAT);
     }
 
     /** An execution on whichever backend ND4J loaded ({@link Backend#AUTO}). */
     public Execution(Order order, int workers, boolean factorizeFirstLayer, long firstLayerMemory,
                      PointExecutor executor) {
-        this(order, workers, factorizeFirstLayer, firstLayerMemory, executor, Backend.AUTO);
+        this(order, workers, factorizeFirstLayer, firstLayerMemory, executor, Backend.AUTO, Precision.FLOAT);
     }
 
     /** An execution with the default first-layer memory budget. */
     public Execution(Order order, int workers, boolean factorizeFirstLayer) {
-        this(order, workers, factorizeFirstLayer, DEFAULT_FIRST_LAYER_MEMORY, null, Backend.AUTO);
+        this(order, workers, factorizeFirstLayer, DEFAULT_FIRST_LAYER_MEMORY, null, Backend.AUTO, Precision.FLOAT);
     }
 
     /** This execution with another budget for the first-layer products, in bytes. */
     public Execution withFirstLayerMemory(long bytes) {
-        return new Execution(order, workers, factorizeFirstLayer, bytes, executor, backend);
+        return new Execution(order, workers, factorizeFirstLayer, bytes, executor, backend,
+                precision);
     }
 
     /** This execution with another order. */
     public Execution withOrder(Order value) {
-        return new Execution(value, workers, factorizeFirstLayer, firstLayerMemory, executor, backend);
+        return new Execution(value, workers, factorizeFirstLayer, firstLayerMemory, executor, backend,
+                precision);
     }
 
     /** This execution with {@code n} workers (0 = default). */
     public Execution withWorkers(int n) {
-        return new Execution(order, n, factorizeFirstLayer, firstLayerMemory, executor, backend);
+        return new Execution(order, n, factorizeFirstLayer, firstLayerMemory, executor, backend,
+                precision);
     }
 
     /** This execution with first-layer factorization on or off. */
     public Execution withFactorization(boolean on) {
-        return new Execution(order, workers, on, firstLayerMemory, executor, backend);
+        return new Execution(order, workers, on, firstLayerMemory, executor, backend,
+                precision);
     }
 
     /** This execution computing its points with {@code value}, or on this JVM's workers when {@code null}. */
     public Execution withExecutor(PointExecutor value) {
-        return new Execution(order, workers, factorizeFirstLayer, firstLayerMemory, value, backend);
+        return new Execution(order, workers, factorizeFirstLayer, firstLayerMemory, value, backend,
+                precision);
     }
 
     /** This execution required to run on {@code value} (see {@link Backend}). */
     public Execution withBackend(Backend value) {
-        return new Execution(order, workers, factorizeFirstLayer, firstLayerMemory, executor, value);
+        return new Execution(order, workers, factorizeFirstLayer, firstLayerMemory, executor, value, precision);
+    }
+
+    /** This execution with its convolutions in {@code value} (see {@link Precision}). */
+    public Execution withPrecision(Precision value) {
+        return new Execution(order, workers, factorizeFirstLayer, firstLayerMemory, executor, backend, value);
     }
 
     /** The workers actually used: {@link #workers()}, or the default when it is 0. */

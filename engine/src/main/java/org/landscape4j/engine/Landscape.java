@@ -46,6 +46,8 @@ public final class Landscape {
     private final Provenance provenance;
     private final DirectionVectors vectors;
     private final EvaluationStrategy strategy;
+    /** The plan compiled in float: {@link #strategy}'s plan in float, the reference of a BF16 plan's error. */
+    private final InferencePlan floatPlan;
     private final EvaluatorUse use = new EvaluatorUse();
     private final PointStream stream;
 
@@ -77,8 +79,9 @@ public final class Landscape {
         }
         DataCheck.dryRun(prototype, batches, setNames);
         ModelCheck.checkCurvature(prototype, metrics);
-        this.strategy = EvaluationStrategy.choose(InferencePlan.compile(prototype, batches.get(0).get(0)), layout,
-                effectiveExecution(), vectors.anchorCount(),
+        this.floatPlan = InferencePlan.compile(prototype, batches.get(0).get(0));
+        this.strategy = EvaluationStrategy.choose(inPrecision(floatPlan, spec.execution(),
+                        vectors.batchNormFeatures() != null), layout, effectiveExecution(), vectors.anchorCount(),
                 spec.evaluationSets().stream().mapToLong(EvaluationSet::size).sum(),
                 batches.stream().flatMap(List::stream).mapToLong(Batch::size).max().orElse(1),
                 vectors.batchNormFeatures() != null);
@@ -99,6 +102,7 @@ public final class Landscape {
         this.metrics = base.metrics;
         this.keys = base.keys;
         this.batches = base.batches;
+        this.floatPlan = base.floatPlan;
         this.strategy = base.strategy;
         this.stream = new PointStream(this::newRun, this::portableRun, spec.execution(), spec.totalPoints(), use);
         this.provenance = base.provenance.withAxes(spec.axes());
@@ -213,13 +217,53 @@ public final class Landscape {
                 : workers + (workers == 1 ? " worker" : " workers") + " on " + backend()) + ", "
                 + e.order().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " order"
                 + (statistics == null ? "" : ", " + statistics)
-                + curvaturePlan();
+                + precisionPlan() + curvaturePlan();
+    }
+
+    /**
+     * {@code plan} in the execution's precision: itself in {@link Precision#FLOAT}; in {@link Precision#BF16} with its
+     * convolutions in bfloat16, or a one-line refusal, before any work, saying why it cannot.
+     */
+    private static InferencePlan inPrecision(InferencePlan plan, Execution e, boolean batchNormRecompute) {
+        if (e.precision() == Precision.FLOAT) {
+            return plan;
+        }
+        String reason = e.executor() != null ? "it runs on this JVM's workers only, not on " + e.executor()
+                : batchNormRecompute ? "batch-norm statistics recomputed per point use DL4J's forward pass"
+                : plan.bf16UnavailableReason();
+        if (reason != null) {
+            throw new IllegalArgumentException("precision " + e.precision() + " cannot run: " + reason);
+        }
+        return plan.inBf16();
+    }
+
+    private String precisionPlan;
+
+    /**
+     * In {@link Precision#BF16}: the loss at the centre on the first batch in bfloat16 against float, measured when
+     * this is first called; "" in float.
+     */
+    private synchronized String precisionPlan() {
+        if (precisionPlan == null) {
+            InferencePlan plan = strategy.plan();
+            if (plan == null || !plan.isBf16()) {
+                precisionPlan = "";
+            } else {
+                Batch b = batches.get(0).get(0);
+                double[] loss = InferencePlan.losses(prototype, b, floatPlan, plan);
+                precisionPlan = String.format(java.util.Locale.ROOT, ", bfloat16 convolutions: loss at the centre on"
+                        + " %d examples %.6g against %.6g in float (relative difference %.2g, measured)", b.size(),
+                        loss[1], loss[0], Math.abs(loss[1] - loss[0]) / Math.max(Math.abs(loss[0]), 1e-30));
+            }
+        }
+        return precisionPlan;
     }
 
     /** What computes the points, for {@link Provenance#backend()} and {@link #evaluationPlan()}. */
     private String backend() {
         return spec.execution().executor() != null ? spec.execution().executor() + " (its backend is not recorded here)"
-                : BackendCheck.describe();
+                : BackendCheck.describe() + (spec.execution().precision() == Precision.BF16
+                ? ", convolutions in bfloat16 (Precision.BF16)" : "");
     }
 
     private String curvaturePlan;

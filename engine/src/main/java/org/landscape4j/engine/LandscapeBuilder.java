@@ -238,6 +238,19 @@ public final class LandscapeBuilder {
         return withExecution(execution.withBackend(value));
     }
 
+    /**
+     * The arithmetic of the convolutions (default {@link Precision#FLOAT}, DL4J's numbers). {@code
+     * precision(Precision.BF16)} runs the inference plan's 2D convolutions in bfloat16, about twice as fast on a CPU
+     * with AVX512-BF16, with an error against float that {@link Landscape#evaluationPlan()} states; {@link #build()}
+     * refuses it, before any work and saying why, where it cannot run (see {@link Precision}).
+     */
+    public LandscapeBuilder precision(Precision value) {
+        if (value == null) {
+            throw new IllegalArgumentException("precision must not be null; Precision.FLOAT is the default");
+        }
+        return withExecution(execution.withPrecision(value));
+    }
+
     /** First-layer factorization on (default) or off; off only to compare, the numbers are the same. */
     public LandscapeBuilder factorizeFirstLayer(boolean on) {
         return withExecution(execution.withFactorization(on));

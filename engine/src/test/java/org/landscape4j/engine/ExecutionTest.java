@@ -123,7 +123,7 @@ class ExecutionTest {
         MultiLayerNetwork cnn = Fixtures.cnn(images, 4);
         assertThat(Landscape.compile(Fixtures.spec(cnn, images, 2, 7, 4)).evaluationPlan())
                 .startsWith("inference plan, 6 steps (conv2d, batchnorm, maxpool2d, flatten, dense, output), channels-last,"
-                        + " activations ")
+                        + " convolutions by oneDNN, activations ")
                 .contains("first layer factorized (layer 0 'conv' (ConvolutionLayer)");
 
         assertSameNumbers(surface(cnn, images, Execution.DEFAULT.withFactorization(false)),

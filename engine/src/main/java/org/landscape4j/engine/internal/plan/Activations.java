@@ -22,9 +22,25 @@ final class Activations {
 
     /** {@code kernel}, then {@code activation} in place on its output. */
     static Step.Kernel after(Step.Kernel kernel, IActivation activation) {
-        return (in, out) -> {
-            kernel.run(in, out);
-            applyInPlace(activation, out);
+        if (activation == null || activation instanceof ActivationIdentity) {
+            return kernel;
+        }
+        return new Step.Kernel() {
+            @Override
+            public void run(INDArray[] in, INDArray out) {
+                kernel.run(in, out);
+                applyInPlace(activation, out);
+            }
+
+            @Override
+            public void prepare() {
+                kernel.prepare();
+            }
+
+            @Override
+            public void close() {
+                kernel.close();
+            }
         };
     }
 }

@@ -9,6 +9,7 @@ import org.deeplearning4j.util.Convolution1DUtils;
 import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv1D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
@@ -22,6 +23,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * native {@code conv2d}/{@code conv1d} ops, which reach oneDNN with the default natives, writing into the step's
  * buffer; bias and the fused activation follow in place. DL4J's own 2D layer runs a Java-side im2col + GEMM instead.
  * Weights stay in DL4J's {@code [out, in, kH, kW]} layout ({@code OIYX}), read as views of the parameter vector.
+ *
+ * <p>Channels-last, with oneDNN's natives loaded ({@link OneDnn}), a 2D convolution calls oneDNN directly
+ * ({@link OneDnnConvolution}: a primitive per shape made once, a ReLU fused into it) with ND4J's numbers; only there
+ * can it run in bfloat16 ({@link #inBf16()}).
  */
 final class ConvolutionStep extends Step {
 
@@ -30,15 +35,17 @@ final class ConvolutionStep extends Step {
     private final boolean hasBias;
     private final Conv2DConfig config2d;
     private final Conv1DConfig config1d;
+    private final boolean bf16;
 
     private ConvolutionStep(String source, int input, int output, LayerRef layer, IActivation activation,
-                            boolean hasBias, Conv2DConfig config2d, Conv1DConfig config1d) {
+                            boolean hasBias, Conv2DConfig config2d, Conv1DConfig config1d, boolean bf16) {
         super(source, new int[] {input}, output);
         this.layer = layer;
         this.activation = activation;
         this.hasBias = hasBias;
         this.config2d = config2d;
         this.config1d = config1d;
+        this.bf16 = bf16;
     }
 
     static ConvolutionStep of(String source, int input, int output, LayerRef layer, ConvolutionLayer conf) {
@@ -47,7 +54,8 @@ final class ConvolutionStep extends Step {
                     .k(c1.getKernelSize()[0]).s(c1.getStride()[0]).d(c1.getDilation()[0]).p(c1.getPadding()[0])
                     .dataFormat(Conv1DConfig.NCW).paddingMode(paddingMode(c1.getConvolutionMode()))
                     .build();
-            return new ConvolutionStep(source, input, output, layer, conf.getActivationFn(), conf.hasBias(), null, c);
+            return new ConvolutionStep(source, input, output, layer, conf.getActivationFn(), conf.hasBias(), null, c,
+                    false);
         }
         int[] k = conf.getKernelSize();
         int[] s = conf.getStride();
@@ -58,7 +66,8 @@ final class ConvolutionStep extends Step {
                 .paddingMode(paddingMode(conf.getConvolutionMode()))
                 .dataFormat(Conv2DConfig.NCHW).weightsFormat(WeightsFormat.OIYX)
                 .build();
-        return new ConvolutionStep(source, input, output, layer, conf.getActivationFn(), conf.hasBias(), c, null);
+        return new ConvolutionStep(source, input, output, layer, conf.getActivationFn(), conf.hasBias(), c, null,
+                false);
     }
 
     /** DL4J's own mapping (Truncate and Strict pad explicitly; Strict only adds a check at configuration time). */
@@ -68,7 +77,36 @@ final class ConvolutionStep extends Step {
 
     @Override
     Kernel bind(Model copy) {
+        if (callsOneDnn() && isPlainRelu(activation)) {
+            return new OneDnnConvolution(layer.param(copy, "W"), bias(copy), config2d, true, bf16);
+        }
         return Activations.after(preActivation(copy), activation);
+    }
+
+    /** Whether this step's kernels call oneDNN directly: a channels-last 2D convolution, oneDNN's natives loaded. */
+    boolean callsOneDnn() {
+        return config1d == null && Conv2DConfig.NHWC.equals(config2d.getDataFormat()) && OneDnn.available();
+    }
+
+    /** DL4J's {@code ActivationReLU} without max, threshold or slope: {@code max(0, x)}, oneDNN's ReLU post-op. */
+    static boolean isPlainRelu(IActivation a) {
+        return a instanceof ActivationReLU r && r.getMax() == null && r.getThreshold() == null
+                && r.getNegativeSlope() == null;
+    }
+
+    /**
+     * This convolution computing in bfloat16 (source and weights rounded, float accumulation and output); only when
+     * {@link #callsOneDnn()}.
+     */
+    ConvolutionStep inBf16() {
+        if (!callsOneDnn()) {
+            throw new IllegalStateException(source + ": bfloat16 needs a channels-last convolution run by oneDNN");
+        }
+        return new ConvolutionStep(source, inputs[0], output, layer, activation, hasBias, config2d, null, true);
+    }
+
+    boolean isBf16() {
+        return bf16;
     }
 
     /** The kernel without the activation: the layer's pre-activation (used for first-layer products). */
@@ -87,6 +125,9 @@ final class ConvolutionStep extends Step {
 
     /** This convolution with the given weights (in the op's layout) and bias ({@code null} for none). */
     Kernel kernelWith(INDArray kernel, INDArray bias) {
+        if (callsOneDnn()) {
+            return new OneDnnConvolution(kernel, bias, config2d, false, bf16);
+        }
         INDArray[] weights = bias == null ? new INDArray[] {kernel} : new INDArray[] {kernel, bias};
         return (in, out) -> {
             INDArray[] inputs = new INDArray[weights.length + 1];
@@ -110,7 +151,7 @@ final class ConvolutionStep extends Step {
                 .pH(c.getPH()).pW(c.getPW()).dH(c.getDH()).dW(c.getDW()).paddingMode(c.getPaddingMode())
                 .dataFormat(Conv2DConfig.NHWC).weightsFormat(WeightsFormat.OIYX) // DL4J's [out, in, kH, kW] as it is
                 .build();
-        return new ConvolutionStep(source, inputs[0], output, layer, activation, hasBias, nhwc, null);
+        return new ConvolutionStep(source, inputs[0], output, layer, activation, hasBias, nhwc, null, bf16);
     }
 
     /** Whether this is a 2D convolution without activation, which a following batch norm can fold into. */
@@ -129,6 +170,6 @@ final class ConvolutionStep extends Step {
 
     @Override
     String kind() {
-        return config1d != null ? "conv1d" : "conv2d";
+        return config1d != null ? "conv1d" : bf16 ? "conv2d (bf16)" : "conv2d";
     }
 }

@@ -31,13 +31,23 @@ public final class FirstLayerProducts {
         Model scratch = NetworkEvaluator.copyOf(prototype);
         Step.Kernel kernel = s instanceof DenseStep d ? d.preActivation(scratch)
                 : ((ConvolutionStep) s).preActivation(scratch);
-        long[] shape = plan.slotShape(s.output);
+        try {
+            return new FirstLayerProducts(products(plan, step, kernel, scratch, anchors, batches));
+        } finally {
+            kernel.close();
+        }
+    }
+
+    private static INDArray[][][] products(InferencePlan plan, int step, Step.Kernel kernel, Model scratch,
+                                           INDArray[] anchors, List<List<Batch>> batches) {
+        long[] shape = plan.slotShape(plan.steps().get(step).output);
         INDArray[][][] out = new INDArray[batches.size()][][];
         for (int set = 0; set < batches.size(); set++) {
             out[set] = new INDArray[batches.get(set).size()][anchors.length];
         }
         for (int k = 0; k < anchors.length; k++) {
             scratch.params().assign(anchors[k]);
+            kernel.prepare();
             for (int set = 0; set < batches.size(); set++) {
                 for (int b = 0; b < batches.get(set).size(); b++) {
                     Batch batch = batches.get(set).get(b);
@@ -55,7 +65,7 @@ public final class FirstLayerProducts {
                 }
             }
         }
-        return new FirstLayerProducts(out);
+        return out;
     }
 
     /** The factorized step's input: the features {@code x} (the plan's type and layout) through the views before it. */

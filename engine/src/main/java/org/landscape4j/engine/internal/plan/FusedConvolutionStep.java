@@ -43,11 +43,17 @@ final class FusedConvolutionStep extends Step {
                 Broadcasts.exec(new BroadcastMulOp(w, scale, folded, 0));
                 bias.assign(b == null ? Nd4j.zeros(w.dataType(), w.size(0)) : b).subi(stats.mean).muli(scale)
                         .addi(stats.beta);
+                conv.prepare();
             }
 
             @Override
             public void run(INDArray[] in, INDArray out) {
                 conv.run(in, out);
+            }
+
+            @Override
+            public void close() {
+                conv.close();
             }
         };
     }
@@ -58,8 +64,17 @@ final class FusedConvolutionStep extends Step {
         return c == null ? null : c == convolution ? this : new FusedConvolutionStep(c, normalization);
     }
 
+    /** This step with its convolution in bfloat16 ({@link ConvolutionStep#inBf16()}). */
+    FusedConvolutionStep inBf16() {
+        return new FusedConvolutionStep(convolution.inBf16(), normalization);
+    }
+
+    ConvolutionStep convolution() {
+        return convolution;
+    }
+
     @Override
     String kind() {
-        return "conv2d+batchnorm";
+        return convolution.isBf16() ? "conv2d+batchnorm (bf16)" : "conv2d+batchnorm";
     }
 }

@@ -199,6 +199,77 @@ public final class InferencePlan {
     }
 
     /**
+     * Why this plan's convolutions cannot run in bfloat16, or {@code null} when {@link #inBf16()} can make them: it
+     * needs a supported plan with a 2D convolution that oneDNN runs directly (channels-last, {@link OneDnn} loaded)
+     * and a CPU with AVX512-BF16 or AMX.
+     */
+    public String bf16UnavailableReason() {
+        if (!isSupported()) {
+            return "the network is not planned (" + unsupported + ")";
+        }
+        if (steps.stream().noneMatch(InferencePlan::callsOneDnn)) {
+            return OneDnn.available() ? "the network has no 2D convolution on channels-last images (bfloat16 applies"
+                    + " to the convolutions only)" : OneDnn.unavailableReason();
+        }
+        return OneDnn.bf16UnavailableReason();
+    }
+
+    private static boolean callsOneDnn(Step s) {
+        return s instanceof ConvolutionStep c && c.callsOneDnn()
+                || s instanceof FusedConvolutionStep f && f.convolution().callsOneDnn();
+    }
+
+    /**
+     * This plan with its 2D convolutions in bfloat16: source and weights rounded to bfloat16, products accumulated in
+     * float into float outputs; every other step as it is. Not checked against DL4J (the float plan was).
+     *
+     * @throws IllegalStateException with {@link #bf16UnavailableReason()} when it cannot
+     */
+    public InferencePlan inBf16() {
+        String reason = bf16UnavailableReason();
+        if (reason != null) {
+            throw new IllegalStateException("bfloat16 convolutions cannot run: " + reason);
+        }
+        List<Step> converted = new ArrayList<>();
+        for (Step s : steps) {
+            converted.add(!callsOneDnn(s) ? s : s instanceof ConvolutionStep c ? c.inBf16()
+                    : ((FusedConvolutionStep) s).inBf16());
+        }
+        return new InferencePlan(List.copyOf(converted), heads, slotShapes, inputs, dataType, null, channelsLast);
+    }
+
+    /**
+     * The loss of each plan on {@code batch} at {@code model}'s parameters (the model is only read), e.g. a plan in
+     * float and the same plan in bfloat16.
+     */
+    public static double[] losses(Model model, Batch batch, InferencePlan... plans) {
+        double[] loss = new double[plans.length];
+        Model copy = NetworkEvaluator.copyOf(model);
+        try {
+            for (int i = 0; i < plans.length; i++) {
+                PlanWorker worker = plans[i].newWorker(copy, List.of(List.of(batch)), false, -1, null);
+                try {
+                    worker.pointChanged();
+                    loss[i] = worker.run(0, 0, null).loss();
+                } finally {
+                    worker.close();
+                }
+            }
+        } finally {
+            if (copy.params().closeable()) {
+                copy.params().close();
+            }
+        }
+        return loss;
+    }
+
+    /** Whether the plan's convolutions compute in bfloat16 ({@link #inBf16()}). */
+    public boolean isBf16() {
+        return steps.stream().anyMatch(s -> s instanceof ConvolutionStep c && c.isBf16()
+                || s instanceof FusedConvolutionStep f && f.convolution().isBf16());
+    }
+
+    /**
      * A network input in the plan's type and layout.
      *
      * @param array the input as the steps read it
@@ -438,7 +509,10 @@ public final class InferencePlan {
         for (OutputHead h : heads) {
             kinds.add(h.kind());
         }
-        return kinds.size() + " steps (" + String.join(", ", kinds) + ")" + (channelsLast ? ", channels-last" : "");
+        String convolutions = !steps.stream().anyMatch(InferencePlan::callsOneDnn) ? ""
+                : isBf16() ? ", convolutions by oneDNN in bfloat16" : ", convolutions by oneDNN";
+        return kinds.size() + " steps (" + String.join(", ", kinds) + ")" + (channelsLast ? ", channels-last" : "")
+                + convolutions;
     }
 
     /** Reads a network's structure into steps, slot shapes and the probe's expected activations. */

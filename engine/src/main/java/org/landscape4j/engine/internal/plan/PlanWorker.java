@@ -308,11 +308,16 @@ public final class PlanWorker {
 
     /**
      * Frees the buffers this worker and its output heads allocated, its features' copies in the plan's type or layout
-     * included (not the shared first-layer products, not the kernels' per-point derived arrays, which the kernels hold
-     * until the worker is collected); the worker is unusable after. Call it only when no thread runs this worker any
-     * more.
+     * included, and the kernels' native objects (oneDNN's primitives); not the shared first-layer products, not the
+     * kernels' per-point derived arrays, which the kernels hold until the worker is collected. The worker is unusable
+     * after. Call it only when no thread runs this worker any more.
      */
     public void close() {
+        for (Step.Kernel k : kernels) {
+            if (k != null) {
+                k.close();
+            }
+        }
         allocated.forEach(PlanWorker::close);
         allocated.clear();
         for (OutputHead.Bound h : heads) {

@@ -78,6 +78,13 @@ abstract class Step {
         /** Called once per point after the parameters moved, before the point's batches run. */
         default void prepare() {
         }
+
+        /**
+         * Frees what the kernel holds outside ND4J's arrays (oneDNN's primitives and memories); called once, when no
+         * thread runs the kernel any more. The kernel is unusable after.
+         */
+        default void close() {
+        }
     }
 
     /** A layer of a {@code MultiLayerNetwork} (by index) or of a {@code ComputationGraph} (by name). */

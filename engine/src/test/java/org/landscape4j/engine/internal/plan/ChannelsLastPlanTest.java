@@ -143,7 +143,7 @@ class ChannelsLastPlanTest {
         assertThat(last.unsupportedReason()).isNull();
         assertThat(first.isChannelsLast()).isFalse();
         assertThat(last.isChannelsLast()).isTrue();
-        assertThat(last.toString()).contains(kinds).endsWith(", channels-last");
+        assertThat(last.toString()).contains(kinds).endsWith(", channels-last, convolutions by oneDNN");
 
         Model copyFirst = NetworkEvaluator.copyOf(net);
         Model copyLast = NetworkEvaluator.copyOf(net);

@@ -32,7 +32,8 @@ class PlanWorkerProfileTest {
         List<PlanWorker.StepTime> times = worker.profile(0, 0, w, marks::add);
 
         assertThat(plan.toString())
-                .isEqualTo("6 steps (conv2d, batchnorm, maxpool2d, flatten, dense, output), channels-last");
+                .isEqualTo("6 steps (conv2d, batchnorm, maxpool2d, flatten, dense, output), channels-last,"
+                        + " convolutions by oneDNN");
         assertThat(times).extracting(PlanWorker.StepTime::kind)
                 .containsExactly("conv2d", "batchnorm", "maxpool2d", "flatten", "dense", "output + loss");
         assertThat(times.get(0).source()).isEqualTo("layer 0 'conv' (ConvolutionLayer)");

@@ -99,6 +99,11 @@ class BadInputTest {
                 row("surface " + M + " --workers -2", "--workers must be >= 1, was -2; leave it out for the default"),
                 row("surface " + M + " --workers 1000", "--workers must be <= 256, was 1000"),
                 row("surface " + M + " --workers two", "Invalid value for option '--workers': 'two' is not an int"),
+                // --precision
+                row("surface " + M + " --precision half", "--precision must be float or bf16, was half"),
+                row("surface " + M + " --precision bf16 --master local[2]",
+                        "--precision bf16 runs on this JVM's workers only, not with --master"),
+                row("surface " + M + " --precision bf16", "precision BF16 cannot run: "),
                 // --master, --points-per-task
                 row("surface " + M + " --master bogus://x", "--master: Spark master URL 'bogus://x' is not one Spark"
                         + " accepts: local, local[N], local[*], local[N,F], local[*,F], local-cluster[N,C,MB],"

@@ -12,6 +12,7 @@ import org.landscape4j.engine.LandscapeBuilder
 import org.landscape4j.engine.Metric
 import org.landscape4j.engine.Order
 import org.landscape4j.engine.PointExecutor
+import org.landscape4j.engine.Precision
 import org.landscape4j.engine.RandomDirections
 import org.landscape4j.engine.Spacing
 import org.landscape4j.engine.Surface
@@ -248,6 +249,13 @@ class LandscapeScope internal constructor() : LandscapeTerms {
 
     /** The ND4J backend the points must run on (default [Backend.AUTO]); CUDA where it cannot run fails at build. */
     fun backend(value: Backend) = update { it.backend(value) }
+
+    /**
+     * The arithmetic of the convolutions: [Precision.FLOAT] (default, DL4J's numbers) or the opt-in [Precision.BF16]
+     * (bfloat16 convolutions, about 2x on AVX512-BF16; its error is stated in `evaluationPlan()`), refused at build
+     * where it cannot run.
+     */
+    fun precision(value: Precision) = update { it.precision(value) }
 
     /** Examples per forward pass (default 4096). */
     fun batchSize(examples: Int) = update { it.batchSize(examples) }

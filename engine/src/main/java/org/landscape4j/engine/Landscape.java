@@ -207,7 +207,9 @@ public final class Landscape {
      * batch when this is first called ({@code "curvature: 28 Hessian-vector products per point and set (8 Lanczos
      * steps for lambda_min and lambda_max, 20 Rademacher probes for hessian_trace), each exact (R-operator over dense,
      * tanh, dense, softmax-cross-entropy), one product measured 3.2x one inference forward pass of the same 24
-     * examples"}; see {@link CurvatureCost}).
+     * examples"}; see {@link CurvatureCost}). In {@link Precision#BF16} it says so per step ({@code "conv2d (bf16)"}) and
+     * states the error measured when this is first called: {@code ", bfloat16 convolutions: loss at the centre on 2000
+     * examples 0.412345 against 0.412301 in float (relative difference 1.1e-04, measured)"}.
      */
     public String evaluationPlan() {
         Execution e = spec.execution();

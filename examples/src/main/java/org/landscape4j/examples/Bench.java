@@ -40,6 +40,7 @@ import org.landscape4j.engine.Landscape;
 import org.landscape4j.engine.LandscapeBuilder;
 import org.landscape4j.engine.LandscapePoint;
 import org.landscape4j.engine.Metric;
+import org.landscape4j.engine.Precision;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -248,6 +249,9 @@ public final class Bench {
         BenchReport.Table peers = report.table("PyTorch peer (bench_peer.py: eval(), no_grad, θ + a·d1 + b·d2 per "
                         + "tensor, forward, cross-entropy, accuracy; its own random filter-normalized directions)",
                 "model", "layout", "batch", "points", "points/s", "GFLOP per point", "threads", "torch", "dense layers on");
+        bf16Table = report.table("Opt-in Precision.BF16 (convolutions in bfloat16, float accumulation): the engine's"
+                + " rate against its float run, and the loss against float point by point", "model", "float points/s",
+                "BF16 points/s", "BF16 / float", "max rel |Δloss| vs float", "points compared", "BF16 evaluation plan");
         List<NetworkSummary> rows = new ArrayList<>();
         for (String m : options.models()) {
             Model net = trained(m, train);
@@ -278,6 +282,16 @@ public final class Bench {
         report.header("after the networks, " + end.describe());
         double gflops = Math.max(peak.gflops(), end.gflops());
         rows.forEach(r -> summary.row(r.cells(gflops)));
+        for (NetworkSummary r : rows) {
+            Double rate = bf16Rates.get(r.network());
+            PyTorchPeer.Result best = r.bestPeer();
+            if (rate != null && best != null) {
+                bf16Table.note(String.format(Locale.ROOT, "%s: BF16 %s points/s = %sx the best PyTorch (fp32), %s"
+                                + " float-equivalent GFLOP/s = %.1f%% of the fp32 peak", r.network(), sig3(rate),
+                        sig3(rate / best.pointsPerSecond()), sig3(rate * r.hereFlops() * (double) SAMPLES / 1e9),
+                        100 * rate * r.hereFlops() * (double) SAMPLES / 1e9 / gflops));
+            }
+        }
         summary.note(String.format(Locale.ROOT, "%% of peak: of %.1f GFLOP/s, the higher of the GEMM peaks measured "
                 + "before (%.1f) and after (%.1f) the networks", gflops, peak.gflops(), end.gflops()));
         summary.note("GFLOP/s = points/s x the network's FLOP per point (convolutions and dense layers, 2·MACs); here "
@@ -289,6 +303,45 @@ public final class Bench {
         summary.note("ResNet-20 shortcuts: 1x1 convolution + batch norm where a block strides or widens "
                 + "(projection, 'option B', as Li et al.'s reference code), identity elsewhere");
     }
+
+    /** The BF16 rows: the engine with {@code precision(BF16)}, against its float run; filled by {@link #compare}. */
+    private BenchReport.Table bf16Table;
+
+    /**
+     * The engine in {@link Precision#BF16} on {@code net}: its rate against the float run's {@code floatRate}, and
+     * the largest relative |Δloss| against the float run's first pass, point by point ({@code floatPoints}: the whole
+     * plane for the small networks, the first points of the pass for the big ones). A network BF16 cannot run gets a
+     * row saying why.
+     */
+    private void bf16(String model, Model net, DataSet data, double floatRate, List<LandscapePoint> floatPoints) {
+        Landscape l;
+        try {
+            l = builder(net, data, true).precision(Precision.BF16).build();
+        } catch (IllegalArgumentException e) {
+            bf16Table.row(model, "-", "-", "-", "-", "-", e.getMessage());
+            return;
+        }
+        warmUp(l);
+        List<LandscapePoint> points = new ArrayList<>();
+        double rate = steadyRate(l, points);
+        java.util.Map<Integer, Double> reference = new java.util.HashMap<>();
+        floatPoints.forEach(p -> reference.put(p.index(), p.value("eval", "loss")));
+        double maxDiff = 0;
+        int compared = 0;
+        for (LandscapePoint p : points) {
+            Double ref = reference.get(p.index());
+            if (ref != null) {
+                maxDiff = Math.max(maxDiff, Math.abs(p.value("eval", "loss") - ref) / Math.max(1e-12, Math.abs(ref)));
+                compared++;
+            }
+        }
+        bf16Table.row(model, sig3(floatRate), sig3(rate), sig3(rate / floatRate) + "x",
+                String.format(Locale.ROOT, "%.1e", maxDiff), Integer.toString(compared), l.evaluationPlan());
+        bf16Rates.put(model, rate);
+    }
+
+    /** points/s in BF16 per network title, for the summary's ratio to PyTorch. */
+    private final java.util.Map<String, Double> bf16Rates = new java.util.LinkedHashMap<>();
 
     /** What {@link #compare} measured for the summary. */
     private record Compared(double here, double naive, double maxRelDiff, String plan) {
@@ -326,7 +379,10 @@ public final class Bench {
                 peakRss.stop(), "-");
         // warm-up (JIT of the plan's code paths), so that the first engine row is not measured colder than the rest
         warmUp(l);
-        double[] here = measure(t, model, "engine, default settings: " + l.evaluationPlan(), l, naive, naiveRate);
+        List<LandscapePoint> floatPoints = new ArrayList<>();
+        double[] here = measure(t, model, "engine, default settings: " + l.evaluationPlan(), l, naive, naiveRate,
+                floatPoints);
+        bf16(model, net, data, here[0], floatPoints);
         measure(t, model, "engine, 1 worker", landscape(net, data, true, 1), naive, naiveRate);
         measure(t, model, "engine, 1 worker, first layer not factorized", landscape(net, data, false, 1), naive,
                 naiveRate);
@@ -340,7 +396,12 @@ public final class Bench {
     /** One engine row; returns its rate and its max relative loss difference from the naive loop. */
     private double[] measure(BenchReport.Table t, String model, String method, Landscape l, List<Double> naive,
                              double naiveRate) {
-        List<LandscapePoint> points = new ArrayList<>();
+        return measure(t, model, method, l, naive, naiveRate, new ArrayList<>());
+    }
+
+    /** {@link #measure(BenchReport.Table, String, String, Landscape, List, double)}, its first pass into {@code points}. */
+    private double[] measure(BenchReport.Table t, String model, String method, Landscape l, List<Double> naive,
+                             double naiveRate, List<LandscapePoint> points) {
         Peak peakRss = new Peak();
         double rate = steadyRate(l, points);
         String rss = peakRss.stop();

@@ -252,6 +252,8 @@ public final class Bench {
         bf16Table = report.table("Opt-in Precision.BF16 (convolutions in bfloat16, float accumulation): the engine's"
                 + " rate against its float run, and the loss against float point by point", "model", "float points/s",
                 "BF16 points/s", "BF16 / float", "max rel |Δloss| vs float", "points compared", "BF16 evaluation plan");
+        bf16Table.note("the float and BF16 rates are the steady-state protocol's, each in its own passes; the losses are"
+                + " compared on the grid named, computed in both precisions");
         List<NetworkSummary> rows = new ArrayList<>();
         for (String m : options.models()) {
             Model net = trained(m, train);
@@ -308,35 +310,32 @@ public final class Bench {
     private BenchReport.Table bf16Table;
 
     /**
-     * The engine in {@link Precision#BF16} on {@code net}: its rate against the float run's {@code floatRate}, and
-     * the largest relative |Δloss| against the float run's first pass, point by point ({@code floatPoints}: the whole
-     * plane for the small networks, the first points of the pass for the big ones). A network BF16 cannot run gets a
-     * row saying why.
+     * The engine in {@link Precision#BF16} on {@code net}: its steady rate against the float run's {@code floatRate},
+     * and the largest relative |Δloss| against float over the plane: every point of the 41x41 plane for the networks
+     * that compute it in seconds, a 5x5 lattice over the same plane (corners and centre included) for the others. A
+     * network BF16 cannot run gets a row saying why.
      */
-    private void bf16(String model, Model net, DataSet data, double floatRate, List<LandscapePoint> floatPoints) {
+    private void bf16(String model, Model net, DataSet data, double floatRate) {
         Landscape l;
         try {
             l = builder(net, data, true).precision(Precision.BF16).build();
         } catch (IllegalArgumentException e) {
-            bf16Table.row(model, "-", "-", "-", "-", "-", e.getMessage());
+            bf16Table.row(model, sig3(floatRate), "-", "-", "-", "-", e.getMessage());
             return;
         }
         warmUp(l);
-        List<LandscapePoint> points = new ArrayList<>();
-        double rate = steadyRate(l, points);
-        java.util.Map<Integer, Double> reference = new java.util.HashMap<>();
-        floatPoints.forEach(p -> reference.put(p.index(), p.value("eval", "loss")));
+        double rate = rate(l);
+        int lattice = floatRate * options.seconds() >= GRID * GRID ? GRID : 5;
+        double[] f = builder(net, data, true).grid(-1, 1, lattice).build().surface().flatValues("eval", "loss");
+        double[] b = builder(net, data, true).grid(-1, 1, lattice).precision(Precision.BF16).build().surface()
+                .flatValues("eval", "loss");
         double maxDiff = 0;
-        int compared = 0;
-        for (LandscapePoint p : points) {
-            Double ref = reference.get(p.index());
-            if (ref != null) {
-                maxDiff = Math.max(maxDiff, Math.abs(p.value("eval", "loss") - ref) / Math.max(1e-12, Math.abs(ref)));
-                compared++;
-            }
+        for (int i = 0; i < f.length; i++) {
+            maxDiff = Math.max(maxDiff, Math.abs(b[i] - f[i]) / Math.max(1e-12, Math.abs(f[i])));
         }
         bf16Table.row(model, sig3(floatRate), sig3(rate), sig3(rate / floatRate) + "x",
-                String.format(Locale.ROOT, "%.1e", maxDiff), Integer.toString(compared), l.evaluationPlan());
+                String.format(Locale.ROOT, "%.1e", maxDiff), lattice + "x" + lattice + " over [-1, 1]²",
+                l.evaluationPlan());
         bf16Rates.put(model, rate);
     }
 
@@ -379,10 +378,8 @@ public final class Bench {
                 peakRss.stop(), "-");
         // warm-up (JIT of the plan's code paths), so that the first engine row is not measured colder than the rest
         warmUp(l);
-        List<LandscapePoint> floatPoints = new ArrayList<>();
-        double[] here = measure(t, model, "engine, default settings: " + l.evaluationPlan(), l, naive, naiveRate,
-                floatPoints);
-        bf16(model, net, data, here[0], floatPoints);
+        double[] here = measure(t, model, "engine, default settings: " + l.evaluationPlan(), l, naive, naiveRate);
+        bf16(model, net, data, here[0]);
         measure(t, model, "engine, 1 worker", landscape(net, data, true, 1), naive, naiveRate);
         measure(t, model, "engine, 1 worker, first layer not factorized", landscape(net, data, false, 1), naive,
                 naiveRate);
@@ -396,12 +393,7 @@ public final class Bench {
     /** One engine row; returns its rate and its max relative loss difference from the naive loop. */
     private double[] measure(BenchReport.Table t, String model, String method, Landscape l, List<Double> naive,
                              double naiveRate) {
-        return measure(t, model, method, l, naive, naiveRate, new ArrayList<>());
-    }
-
-    /** {@link #measure(BenchReport.Table, String, String, Landscape, List, double)}, its first pass into {@code points}. */
-    private double[] measure(BenchReport.Table t, String model, String method, Landscape l, List<Double> naive,
-                             double naiveRate, List<LandscapePoint> points) {
+        List<LandscapePoint> points = new ArrayList<>();
         Peak peakRss = new Peak();
         double rate = steadyRate(l, points);
         String rss = peakRss.stop();

@@ -29,7 +29,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * step that ran them, split out the <em>format reorders</em> (NCHW to oneDNN's blocked or NHWC layouts and back) that
  * happen inside ND4J's conv2d and pooling ops. Networks are untrained: the time does not depend on the weights.
  *
- * <pre>PlanProfile [--samples N] vgg resnet20 ...   (models: lenet, vgg, resnet, resnet20, mlp)</pre>
+ * <pre>PlanProfile [--samples N] [--bf16] vgg resnet20 ...   (models: lenet, vgg, resnet, resnet20, mlp)</pre>
+ *
+ * <p>{@code --bf16} profiles the plan with its convolutions in bfloat16 ({@code Precision.BF16}).
  */
 public final class PlanProfile {
 
@@ -42,10 +44,12 @@ public final class PlanProfile {
         int samples = 2000;
         List<String> models = new ArrayList<>();
         boolean child = false;
+        boolean bf16 = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--samples" -> samples = Integer.parseInt(args[++i]);
                 case "--child" -> child = true;
+                case "--bf16" -> bf16 = true;
                 default -> models.add(Bench.checkModel(args[i]));
             }
         }
@@ -54,7 +58,7 @@ public final class PlanProfile {
         }
         if (child) {
             for (String m : models) {
-                child(m, samples);
+                child(m, samples, bf16);
             }
             return;
         }
@@ -62,7 +66,7 @@ public final class PlanProfile {
         BenchReport.Table groups = report.table(GROUPS_TITLE, GROUP_COLUMNS);
         BenchReport.Table steps = report.table(STEPS_TITLE, STEP_COLUMNS);
         for (String m : models) {
-            inChild(m, samples).addTo(groups, steps);
+            inChild(m, samples, bf16).addTo(groups, steps);
         }
     }
 
@@ -75,7 +79,7 @@ public final class PlanProfile {
 
     // ---- the child: one point, marked between steps -------------------------------------------------------------
 
-    private static void child(String model, int samples) {
+    private static void child(String model, int samples, boolean bf16) {
         DataSet data = Bench.evaluationData(model, samples);
         Model net = Bench.untrained(model);
         Batch batch = new Batch(new INDArray[] {data.getFeatures()}, new INDArray[] {data.getLabels()},
@@ -84,6 +88,9 @@ public final class PlanProfile {
         InferencePlan plan = InferencePlan.compile(net, batch);
         if (!plan.isSupported()) {
             throw new IllegalStateException(model + ": " + plan.unsupportedReason());
+        }
+        if (bf16) {
+            plan = plan.inBf16();
         }
         Nd4j.getRandom().setSeed(1);
         INDArray[] anchors = {net.params(), Nd4j.randn(net.params().dataType(), net.params().shape()).muli(0.01),
@@ -125,10 +132,18 @@ public final class PlanProfile {
 
     /** Profiles one point of {@code model} in a child JVM with oneDNN's verbose trace. */
     static Profiled inChild(String model, int samples) throws IOException {
+        return inChild(model, samples, false);
+    }
+
+    /** {@link #inChild(String, int)}, with the plan's convolutions in bfloat16 when {@code bf16}. */
+    static Profiled inChild(String model, int samples, boolean bf16) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder b = new ProcessBuilder(java, "-Xmx3g", "-cp", System.getProperty("java.class.path"),
-                PlanProfile.class.getName(), "--child", "--samples", Integer.toString(samples), model)
-                .redirectErrorStream(true);
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx3g", "-cp", System.getProperty("java.class.path"),
+                PlanProfile.class.getName(), "--child", "--samples", Integer.toString(samples), model));
+        if (bf16) {
+            command.add("--bf16");
+        }
+        ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true);
         b.environment().put("DNNL_VERBOSE", "1");
         b.environment().put("ONEDNN_VERBOSE", "1");
         b.environment().put("OMP_NUM_THREADS", "1");

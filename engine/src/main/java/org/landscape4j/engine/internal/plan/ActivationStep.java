@@ -29,6 +29,10 @@ final class ActivationStep extends Step {
         return touches(image) && activation instanceof org.nd4j.linalg.activations.impl.ActivationSoftmax ? null : this;
     }
 
+    IActivation activation() {
+        return activation;
+    }
+
     @Override
     String kind() {
         return "activation";

@@ -36,10 +36,19 @@ final class ConvolutionStep extends Step {
     private final Conv2DConfig config2d;
     private final Conv1DConfig config1d;
     private final boolean bf16;
+    /** Whether {@link #activation} is a ReLU layer's, fused into this step ({@link #withRelu}). */
+    private final boolean fusedRelu;
 
     private ConvolutionStep(String source, int input, int output, LayerRef layer, IActivation activation,
                             boolean hasBias, Conv2DConfig config2d, Conv1DConfig config1d, boolean bf16) {
+        this(source, input, output, layer, activation, hasBias, config2d, config1d, bf16, false);
+    }
+
+    private ConvolutionStep(String source, int input, int output, LayerRef layer, IActivation activation,
+                            boolean hasBias, Conv2DConfig config2d, Conv1DConfig config1d, boolean bf16,
+                            boolean fusedRelu) {
         super(source, new int[] {input}, output);
+        this.fusedRelu = fusedRelu;
         this.layer = layer;
         this.activation = activation;
         this.hasBias = hasBias;
@@ -102,11 +111,22 @@ final class ConvolutionStep extends Step {
         if (!callsOneDnn()) {
             throw new IllegalStateException(source + ": bfloat16 needs a channels-last convolution run by oneDNN");
         }
-        return new ConvolutionStep(source, inputs[0], output, layer, activation, hasBias, config2d, null, true);
+        return new ConvolutionStep(source, inputs[0], output, layer, activation, hasBias, config2d, null, true,
+                fusedRelu);
     }
 
     boolean isBf16() {
         return bf16;
+    }
+
+    /**
+     * This convolution (without activation) followed by {@code activation}, a plain ReLU that reads only this step's
+     * output, as one step writing the activation's slot, the ReLU inside oneDNN's primitive. Only when
+     * {@link #callsOneDnn()}.
+     */
+    ConvolutionStep withRelu(ActivationStep activation) {
+        return new ConvolutionStep(source + " + " + activation.source, inputs[0], activation.output, layer,
+                new ActivationReLU(), hasBias, config2d, null, bf16, true);
     }
 
     /** The kernel without the activation: the layer's pre-activation (used for first-layer products). */
@@ -125,8 +145,19 @@ final class ConvolutionStep extends Step {
 
     /** This convolution with the given weights (in the op's layout) and bias ({@code null} for none). */
     Kernel kernelWith(INDArray kernel, INDArray bias) {
+        return kernelWith(kernel, bias, false);
+    }
+
+    /**
+     * {@link #kernelWith(INDArray, INDArray)}, then a plain ReLU when {@code relu}: inside oneDNN's primitive when
+     * {@link #callsOneDnn()}, else ND4J's after the op.
+     */
+    Kernel kernelWith(INDArray kernel, INDArray bias, boolean relu) {
         if (callsOneDnn()) {
-            return new OneDnnConvolution(kernel, bias, config2d, false, bf16);
+            return new OneDnnConvolution(kernel, bias, config2d, relu, bf16);
+        }
+        if (relu) {
+            return Activations.after(kernelWith(kernel, bias, false), new ActivationReLU());
         }
         INDArray[] weights = bias == null ? new INDArray[] {kernel} : new INDArray[] {kernel, bias};
         return (in, out) -> {
@@ -170,6 +201,7 @@ final class ConvolutionStep extends Step {
 
     @Override
     String kind() {
-        return config1d != null ? "conv1d" : bf16 ? "conv2d (bf16)" : "conv2d";
+        String relu = fusedRelu ? "+relu" : "";
+        return config1d != null ? "conv1d" : bf16 ? "conv2d" + relu + " (bf16)" : "conv2d" + relu;
     }
 }

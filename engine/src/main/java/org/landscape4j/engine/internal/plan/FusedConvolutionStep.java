@@ -16,11 +16,30 @@ final class FusedConvolutionStep extends Step {
 
     private final ConvolutionStep convolution;
     private final BatchNormStep normalization;
+    /** Whether a ReLU layer that only this step fed runs inside the convolution ({@link #withRelu}). */
+    private final boolean relu;
 
     FusedConvolutionStep(ConvolutionStep convolution, BatchNormStep normalization) {
-        super(convolution.source + " + " + normalization.source, convolution.inputs, normalization.output);
+        this(convolution.source + " + " + normalization.source, normalization.output, convolution, normalization,
+                false);
+    }
+
+    private FusedConvolutionStep(String source, int output, ConvolutionStep convolution, BatchNormStep normalization,
+                                 boolean relu) {
+        super(source, convolution.inputs, output);
         this.convolution = convolution;
         this.normalization = normalization;
+        this.relu = relu;
+    }
+
+    /**
+     * This step followed by {@code activation}, a plain ReLU that reads only this step's output, as one step writing
+     * the activation's slot: oneDNN applies the ReLU to the convolution's output as it writes it (a post-op), the
+     * same bits as a ReLU pass after it. Only when {@code convolution().callsOneDnn()}.
+     */
+    FusedConvolutionStep withRelu(ActivationStep activation) {
+        return new FusedConvolutionStep(source + " + " + activation.source, activation.output, convolution,
+                normalization, true);
     }
 
     @Override
@@ -31,7 +50,7 @@ final class FusedConvolutionStep extends Step {
         INDArray folded = Nd4j.create(w.dataType(), w.shape());
         INDArray bias = Nd4j.create(w.dataType(), w.size(0));
         INDArray scale = Nd4j.create(w.dataType(), w.size(0));
-        Kernel conv = convolution.kernelWith(folded, bias);
+        Kernel conv = convolution.kernelWith(folded, bias, relu);
         double eps = normalization.eps();
         return new Kernel() {
             @Override
@@ -61,12 +80,13 @@ final class FusedConvolutionStep extends Step {
     @Override
     Step channelsLast(boolean[] image) {
         ConvolutionStep c = convolution.channelsLast(image);
-        return c == null ? null : c == convolution ? this : new FusedConvolutionStep(c, normalization);
+        return c == null ? null : c == convolution ? this
+                : new FusedConvolutionStep(source, output, c, normalization, relu);
     }
 
     /** This step with its convolution in bfloat16 ({@link ConvolutionStep#inBf16()}). */
     FusedConvolutionStep inBf16() {
-        return new FusedConvolutionStep(convolution.inBf16(), normalization);
+        return new FusedConvolutionStep(source, output, convolution.inBf16(), normalization, relu);
     }
 
     ConvolutionStep convolution() {
@@ -75,6 +95,6 @@ final class FusedConvolutionStep extends Step {
 
     @Override
     String kind() {
-        return convolution.isBf16() ? "conv2d+batchnorm (bf16)" : "conv2d+batchnorm";
+        return "conv2d+batchnorm" + (relu ? "+relu" : "") + (convolution.isBf16() ? " (bf16)" : "");
     }
 }

@@ -61,7 +61,7 @@ class ChannelsLastPlanTest {
                 .layer(output(4))
                 .setInputType(InputType.convolutional(10, 10, 3)).build());
         assertSameNumbers(net, images(3, 10, 10),
-                "conv2d+batchnorm, activation, maxpool2d, conv2d, batchnorm, avgpool2d, flatten, dense, output");
+                "conv2d+batchnorm+relu, maxpool2d, conv2d, batchnorm, avgpool2d, flatten, dense, output");
     }
 
     @Test
@@ -102,6 +102,31 @@ class ChannelsLastPlanTest {
         assertSameNumbers(graph, images(2, 8, 8), "conv2d, conv2d+batchnorm, elementwise-add, activation, merge");
     }
 
+    /**
+     * ND4J M2.1's {@code conv2d} cannot build a dilated convolution on oneDNN, so the channels-first plan fails its
+     * probe and the network goes to DL4J; channels-last, the plan's own oneDNN call runs it with DL4J's loss.
+     */
+    @Test
+    void aDilatedConvolutionIsPlannedChannelsLastWithDl4jsLoss() {
+        MultiLayerNetwork net = mln(new NeuralNetConfiguration.Builder().seed(6).dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).dilation(2, 2).convolutionMode(ConvolutionMode.Same).nOut(4)
+                        .activation(Activation.RELU).build())
+                .layer(new ConvolutionLayer.Builder(3, 3).dilation(2, 1).nOut(3).activation(Activation.TANH).build())
+                .layer(output(3))
+                .setInputType(InputType.convolutional(11, 9, 2)).build());
+        INDArray x = images(2, 11, 9);
+        Batch b = batch(x, net);
+        assertThat(InferencePlan.compile(net, b, false).unsupportedReason())
+                .contains("layer 0 'layer0' (ConvolutionLayer): Op [conv2d] execution failed");
+        InferencePlan last = InferencePlan.compile(net, b, true);
+        assertThat(last.unsupportedReason()).isNull();
+        assertThat(last.toString()).endsWith(", channels-last, convolutions by oneDNN");
+        double loss = InferencePlan.losses(net, b, last)[0];
+        double dl4j = net.score(new org.nd4j.linalg.dataset.DataSet(x, b.labels()[0]), false);
+        assertThat(Math.abs(loss - dl4j) / dl4j).isLessThan(1e-5);
+    }
+
     @Test
     void aSoftmaxOverChannelsKeepsDl4jsLayout() {
         MultiLayerNetwork net = mln(new NeuralNetConfiguration.Builder().seed(4).dataType(DataType.FLOAT)
@@ -132,7 +157,8 @@ class ChannelsLastPlanTest {
 
     /**
      * Both layouts on the same network copy, at three points, over batches of 10 (the last one partial), with every
-     * step's output compared to DL4J's on the compile probe: loss, accuracy and outputs the same bits.
+     * step's output compared to DL4J's on the compile probe: loss, accuracy and outputs the same bits. {@code kinds}
+     * are the channels-last plan's steps (where a ReLU layer after a convolution is fused into it).
      */
     private static void assertSameNumbers(Model net, INDArray x, String kinds) {
         List<List<Batch>> batches = List.of(List.of(batch(x.get(rows(0, 10)), net), batch(x.get(rows(10, 20)), net),

@@ -16,14 +16,43 @@ import org.nd4j.linalg.factory.Nd4j;
 final class ElementWiseStep extends Step {
 
     private final ElementWiseVertex.Op op;
+    /** Whether a ReLU layer that only this add fed runs in the same pass ({@link #withRelu}). */
+    private final boolean relu;
 
     ElementWiseStep(String source, int[] inputs, int output, ElementWiseVertex.Op op) {
+        this(source, inputs, output, op, false);
+    }
+
+    private ElementWiseStep(String source, int[] inputs, int output, ElementWiseVertex.Op op, boolean relu) {
         super(source, inputs, output);
         this.op = op;
+        this.relu = relu;
+    }
+
+    /** Whether {@link #withRelu} applies: an add of two inputs. */
+    boolean fusesRelu() {
+        return op == ElementWiseVertex.Op.Add && inputs.length == 2 && !relu;
+    }
+
+    /**
+     * This add followed by {@code activation}, a plain ReLU reading only this step's output, as one step writing the
+     * activation's slot: {@code max(0, a + b)} in one pass by oneDNN ({@link OneDnnAddRelu}) where it loaded, else
+     * ND4J's add then ReLU; the same bits either way.
+     */
+    ElementWiseStep withRelu(ActivationStep activation) {
+        return new ElementWiseStep(source + " + " + activation.source, inputs, activation.output, op, true);
     }
 
     @Override
     Kernel bind(Model copy) {
+        if (relu) {
+            return OneDnn.available() ? new OneDnnAddRelu()
+                    : Activations.after(plain(), new org.nd4j.linalg.activations.impl.ActivationReLU());
+        }
+        return plain();
+    }
+
+    private Kernel plain() {
         return (in, out) -> {
             switch (op) {
                 case Add, Average, Product, Subtract -> {
@@ -62,6 +91,6 @@ final class ElementWiseStep extends Step {
 
     @Override
     String kind() {
-        return "elementwise-" + op.name().toLowerCase(java.util.Locale.ROOT);
+        return "elementwise-" + op.name().toLowerCase(java.util.Locale.ROOT) + (relu ? "+relu" : "");
     }
 }

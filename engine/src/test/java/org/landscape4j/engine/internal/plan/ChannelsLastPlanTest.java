@@ -99,7 +99,7 @@ class ChannelsLastPlanTest {
                 .setInputTypes(InputType.convolutional(8, 8, 2))
                 .build());
         graph.init();
-        assertSameNumbers(graph, images(2, 8, 8), "conv2d, conv2d+batchnorm, elementwise-add, activation, merge");
+        assertSameNumbers(graph, images(2, 8, 8), "conv2d, conv2d+batchnorm, elementwise-add+relu, merge");
     }
 
     /**

@@ -147,6 +147,28 @@ class OneDnnConvolutionTest {
     }
 
     @Test
+    void addThenReluInOnePassIsNd4jsAddThenRelu() {
+        Nd4j.getRandom().setSeed(9);
+        INDArray a = Nd4j.randn(DataType.FLOAT, 17, 5, 6, 7);
+        INDArray b = Nd4j.randn(DataType.FLOAT, 17, 5, 6, 7);
+        INDArray expected = Transforms.relu(a.add(b), false);
+        INDArray buffer = Nd4j.create(DataType.FLOAT, 7, 5, 6, 7);
+        INDArray have = Nd4j.create(DataType.FLOAT, a.shape());
+        OneDnnAddRelu kernel = new OneDnnAddRelu();
+        try {
+            for (long from = 0; from < 17; from += 7) {
+                long to = Math.min(17, from + 7);
+                INDArray block = PlanWorker.rows(buffer, 0, to - from);
+                kernel.run(new INDArray[] {PlanWorker.rows(a, from, to), PlanWorker.rows(b, from, to)}, block);
+                PlanWorker.rows(have, from, to).assign(block);
+            }
+        } finally {
+            kernel.close();
+        }
+        assertThat(bits(have)).isEqualTo(bits(expected));
+    }
+
+    @Test
     void refusesArraysOneDnnCannotReadInPlace() {
         Conv2DConfig config = Conv2DConfig.builder().kH(1).kW(1).paddingMode(PaddingMode.VALID)
                 .dataFormat(Conv2DConfig.NHWC).weightsFormat(WeightsFormat.OIYX).build();

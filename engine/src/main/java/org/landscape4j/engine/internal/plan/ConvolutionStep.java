@@ -10,6 +10,7 @@ import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv1D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
@@ -86,15 +87,20 @@ final class ConvolutionStep extends Step {
 
     @Override
     Kernel bind(Model copy) {
-        if (callsOneDnn() && isPlainRelu(activation)) {
-            return new OneDnnConvolution(layer.param(copy, "W"), bias(copy), config2d, true, bf16);
+        INDArray w = layer.param(copy, "W");
+        if (callsOneDnn(w.dataType()) && isPlainRelu(activation)) {
+            return new OneDnnConvolution(w, bias(copy), config2d, true, bf16);
         }
         return Activations.after(preActivation(copy), activation);
     }
 
-    /** Whether this step's kernels call oneDNN directly: a channels-last 2D convolution, oneDNN's natives loaded. */
-    boolean callsOneDnn() {
-        return config1d == null && Conv2DConfig.NHWC.equals(config2d.getDataFormat()) && OneDnn.available();
+    /**
+     * Whether this step's kernels call oneDNN directly for parameters of {@code type}: a channels-last 2D convolution
+     * in float, oneDNN's natives loaded (a double network runs ND4J's op, which computes in double).
+     */
+    boolean callsOneDnn(DataType type) {
+        return config1d == null && Conv2DConfig.NHWC.equals(config2d.getDataFormat()) && OneDnn.available()
+                && type == DataType.FLOAT;
     }
 
     /** DL4J's {@code ActivationReLU} without max, threshold or slope: {@code max(0, x)}, oneDNN's ReLU post-op. */
@@ -105,10 +111,10 @@ final class ConvolutionStep extends Step {
 
     /**
      * This convolution computing in bfloat16 (source and weights rounded, float accumulation and output); only when
-     * {@link #callsOneDnn()}.
+     * {@link #callsOneDnn} in float.
      */
     ConvolutionStep inBf16() {
-        if (!callsOneDnn()) {
+        if (!callsOneDnn(DataType.FLOAT)) {
             throw new IllegalStateException(source + ": bfloat16 needs a channels-last convolution run by oneDNN");
         }
         return new ConvolutionStep(source, inputs[0], output, layer, activation, hasBias, config2d, null, true,
@@ -122,7 +128,7 @@ final class ConvolutionStep extends Step {
     /**
      * This convolution (without activation) followed by {@code activation}, a plain ReLU that reads only this step's
      * output, as one step writing the activation's slot, the ReLU inside oneDNN's primitive. Only when
-     * {@link #callsOneDnn()}.
+     * {@link #callsOneDnn} for the plan's type.
      */
     ConvolutionStep withRelu(ActivationStep activation) {
         return new ConvolutionStep(source + " + " + activation.source, inputs[0], activation.output, layer,
@@ -150,10 +156,10 @@ final class ConvolutionStep extends Step {
 
     /**
      * {@link #kernelWith(INDArray, INDArray)}, then a plain ReLU when {@code relu}: inside oneDNN's primitive when
-     * {@link #callsOneDnn()}, else ND4J's after the op.
+     * {@link #callsOneDnn} for the weights' type, else ND4J's after the op.
      */
     Kernel kernelWith(INDArray kernel, INDArray bias, boolean relu) {
-        if (callsOneDnn()) {
+        if (callsOneDnn(kernel.dataType())) {
             return new OneDnnConvolution(kernel, bias, config2d, relu, bf16);
         }
         if (relu) {

@@ -36,8 +36,8 @@ final class ElementWiseStep extends Step {
 
     /**
      * This add followed by {@code activation}, a plain ReLU reading only this step's output, as one step writing the
-     * activation's slot: {@code max(0, a + b)} in one pass by oneDNN ({@link OneDnnAddRelu}) where it loaded, else
-     * ND4J's add then ReLU; the same bits either way.
+     * activation's slot: {@code max(0, a + b)} in one pass by oneDNN ({@link OneDnnAddRelu}) for a float network
+     * where oneDNN loaded, else ND4J's add then ReLU; the same bits either way.
      */
     ElementWiseStep withRelu(ActivationStep activation) {
         return new ElementWiseStep(source + " + " + activation.source, inputs, activation.output, op, true);
@@ -46,7 +46,8 @@ final class ElementWiseStep extends Step {
     @Override
     Kernel bind(Model copy) {
         if (relu) {
-            return OneDnn.available() ? new OneDnnAddRelu()
+            return OneDnn.available() && copy.params().dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT
+                    ? new OneDnnAddRelu()
                     : Activations.after(plain(), new org.nd4j.linalg.activations.impl.ActivationReLU());
         }
         return plain();

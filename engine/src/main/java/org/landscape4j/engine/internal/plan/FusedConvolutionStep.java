@@ -35,7 +35,7 @@ final class FusedConvolutionStep extends Step {
     /**
      * This step followed by {@code activation}, a plain ReLU that reads only this step's output, as one step writing
      * the activation's slot: oneDNN applies the ReLU to the convolution's output as it writes it (a post-op), the
-     * same bits as a ReLU pass after it. Only when {@code convolution().callsOneDnn()}.
+     * same bits as a ReLU pass after it. Only when {@code convolution().callsOneDnn} for the plan's type.
      */
     FusedConvolutionStep withRelu(ActivationStep activation) {
         return new FusedConvolutionStep(source + " + " + activation.source, activation.output, convolution,

@@ -193,8 +193,9 @@ public final class InferencePlan {
         List<Step> fused = new ArrayList<>(steps);
         for (int i = 0; i < fused.size(); i++) {
             Step s = fused.get(i);
-            boolean plain = s instanceof ConvolutionStep c && c.callsOneDnn() && c.foldsBatchNorm()
-                    || s instanceof FusedConvolutionStep f && f.convolution().callsOneDnn() && !f.kind().contains("relu")
+            boolean plain = s instanceof ConvolutionStep c && c.callsOneDnn(dataType) && c.foldsBatchNorm()
+                    || s instanceof FusedConvolutionStep f && f.convolution().callsOneDnn(dataType)
+                    && !f.kind().contains("relu")
                     || s instanceof ElementWiseStep e && e.fusesRelu();
             if (!plain || consumers(s.output) != 1) {
                 continue;
@@ -237,16 +238,19 @@ public final class InferencePlan {
         if (!isSupported()) {
             return "the network is not planned (" + unsupported + ")";
         }
-        if (steps.stream().noneMatch(InferencePlan::callsOneDnn)) {
+        if (dataType != DataType.FLOAT) {
+            return "the network computes in " + dataType + " (bfloat16 convolutions round a float network's)";
+        }
+        if (steps.stream().noneMatch(this::callsOneDnn)) {
             return OneDnn.available() ? "the network has no 2D convolution on channels-last images (bfloat16 applies"
                     + " to the convolutions only)" : OneDnn.unavailableReason();
         }
         return OneDnn.bf16UnavailableReason();
     }
 
-    private static boolean callsOneDnn(Step s) {
-        return s instanceof ConvolutionStep c && c.callsOneDnn()
-                || s instanceof FusedConvolutionStep f && f.convolution().callsOneDnn();
+    private boolean callsOneDnn(Step s) {
+        return s instanceof ConvolutionStep c && c.callsOneDnn(dataType)
+                || s instanceof FusedConvolutionStep f && f.convolution().callsOneDnn(dataType);
     }
 
     /**
@@ -539,7 +543,7 @@ public final class InferencePlan {
         for (OutputHead h : heads) {
             kinds.add(h.kind());
         }
-        String convolutions = !steps.stream().anyMatch(InferencePlan::callsOneDnn) ? ""
+        String convolutions = steps.stream().noneMatch(this::callsOneDnn) ? ""
                 : isBf16() ? ", convolutions by oneDNN in bfloat16" : ", convolutions by oneDNN";
         return kinds.size() + " steps (" + String.join(", ", kinds) + ")" + (channelsLast ? ", channels-last" : "")
                 + convolutions;

@@ -1,7 +1,5 @@
 package org.landscape4j.engine.internal.plan;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -11,21 +9,17 @@ import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.post_ops;
 import org.bytedeco.dnnl.primitive_attr;
-import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * {@code out = max(0, a + b)} in one pass through oneDNN's binary primitive with a ReLU post-op: a residual block's
  * add and the ReLU after it, which ND4J runs as two passes over the block. The same bits (float addition, an exact
- * ReLU). One primitive per row count, made once; native objects owned and freed by {@link #close()}, like
- * {@link OneDnnConvolution}'s.
+ * ReLU). One primitive per row count, made once; its native objects are the kernel's ({@link OneDnnKernel}).
  */
-final class OneDnnAddRelu implements Step.Kernel {
+final class OneDnnAddRelu extends OneDnnKernel {
 
-    private final Deque<Pointer> owned = new ArrayDeque<>();
     private final Map<Long, Primitive> byRows = new HashMap<>();
-    private stream stream;
 
     @Override
     public void run(INDArray[] in, INDArray out) {
@@ -34,24 +28,12 @@ final class OneDnnAddRelu implements Step.Kernel {
                     + in[0].shapeInfoToString() + ", " + in[1].shapeInfoToString() + " into "
                     + out.shapeInfoToString());
         }
-        if (stream == null) {
-            stream = own(new stream(OneDnn.engine()));
-        }
         byRows.computeIfAbsent(out.size(0), n -> new Primitive(n, out.length() / n)).run(in[0], in[1], out);
     }
 
     @Override
-    public void close() {
+    void forget() {
         byRows.clear();
-        while (!owned.isEmpty()) {
-            owned.pop().close();
-        }
-        stream = null;
-    }
-
-    private <T extends Pointer> T own(T p) {
-        owned.push(p);
-        return p;
     }
 
     private final class Primitive {
@@ -86,8 +68,8 @@ final class OneDnnAddRelu implements Step.Kernel {
             a.set_data_handle(x.data().addressPointer());
             b.set_data_handle(y.data().addressPointer());
             dst.set_data_handle(out.data().addressPointer());
-            add.execute(stream, args);
-            stream._wait();
+            add.execute(stream(), args);
+            stream()._wait();
         }
     }
 }

@@ -1,7 +1,5 @@
 package org.landscape4j.engine.internal.plan;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -12,7 +10,6 @@ import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.post_ops;
 import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.reorder;
-import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
@@ -25,26 +22,23 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
  *
  * <p>A worker's kernel makes one primitive per row count it meets (the plan's row block and a batch's last, shorter
  * block), once; the weights are reordered into the primitive's layout once per point ({@link #prepare()}), not per
- * block. In float the primitive is the one ND4J's {@code conv2d} asks oneDNN for (source and weights in the layout
- * oneDNN prefers, destination channels-last), so the outputs are ND4J's bit for bit ({@code OneDnnConvolutionTest});
- * ReLU is exact either way. In {@link #bf16} the source and weights are rounded to bfloat16 (8 bits of mantissa) and
+ * block. In float, with the source and weights in the layout oneDNN prefers and the destination channels-last, the
+ * outputs are ND4J's {@code conv2d} (then ND4J's ReLU) bit for bit ({@code OneDnnConvolutionTest}, every geometry the
+ * plan's layers produce); ReLU is exact either way. In {@link #bf16} the source and weights are rounded to bfloat16 (8 bits of mantissa) and
  * the products accumulate in float into a float output: about 2x the arithmetic rate on AVX512-BF16, and a relative
  * error near 2^-9 per convolution.
  *
- * <p>Every native object (primitives, their descriptors, the memories oneDNN allocated, the stream) belongs to the
- * kernel and is freed by {@link #close()}, which the worker calls after its last run. The memories over ND4J's
- * arrays only borrow them: their address is set before every run.
+ * <p>Every native object is the kernel's ({@link OneDnnKernel}), freed when the worker closes; the memories over
+ * ND4J's arrays only borrow them: their address is set before every run.
  */
-final class OneDnnConvolution implements Step.Kernel {
+final class OneDnnConvolution extends OneDnnKernel {
 
     private final INDArray weights;
     private final INDArray bias;
     private final Conv2DConfig config;
     private final boolean relu;
     private final boolean bf16;
-    private final Deque<Pointer> owned = new ArrayDeque<>();
     private final Map<Long, Primitive> byRows = new HashMap<>();
-    private stream stream;
     /** Incremented by every {@link #prepare()}: a primitive reorders its weights when its copy is older. */
     private long point;
 
@@ -76,24 +70,12 @@ final class OneDnnConvolution implements Step.Kernel {
             throw new IllegalStateException("oneDNN convolution needs dense C-order float arrays, got input "
                     + x.shapeInfoToString() + " and output " + out.shapeInfoToString());
         }
-        if (stream == null) {
-            stream = own(new stream(OneDnn.engine()));
-        }
         byRows.computeIfAbsent(x.size(0), n -> new Primitive(x, out)).run(x, out);
     }
 
     @Override
-    public void close() {
+    void forget() {
         byRows.clear();
-        while (!owned.isEmpty()) {
-            owned.pop().close();
-        }
-        stream = null;
-    }
-
-    private <T extends Pointer> T own(T p) {
-        owned.push(p);
-        return p;
     }
 
     /** The padding before the first row (column) ND4J's op uses: DL4J's for Same mode, the configured one else. */
@@ -193,16 +175,16 @@ final class OneDnnConvolution implements Step.Kernel {
 
         void run(INDArray x, INDArray y) {
             if (weightsPoint != point) {
-                weightsReorder.execute(stream, userWeights, primitiveWeights);
+                weightsReorder.execute(stream(), userWeights, primitiveWeights);
                 weightsPoint = point;
             }
             userSource.set_data_handle(x.data().addressPointer());
             destination.set_data_handle(y.data().addressPointer());
             if (sourceReorder != null) {
-                sourceReorder.execute(stream, userSource, source);
+                sourceReorder.execute(stream(), userSource, source);
             }
-            convolution.execute(stream, args);
-            stream._wait();
+            convolution.execute(stream(), args);
+            stream()._wait();
         }
     }
 }

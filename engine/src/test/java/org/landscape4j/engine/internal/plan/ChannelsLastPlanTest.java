@@ -127,6 +127,27 @@ class ChannelsLastPlanTest {
         assertThat(Math.abs(loss - dl4j) / dl4j).isLessThan(1e-5);
     }
 
+    /** oneDNN's kernels here are float: a double network's convolutions run ND4J's op, in double, with DL4J's loss. */
+    @Test
+    void aDoubleNetworkConvolvesThroughNd4jInDouble() {
+        MultiLayerNetwork net = mln(new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.DOUBLE)
+                .weightInit(WeightInit.XAVIER).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.IDENTITY).build())
+                .layer(new BatchNormalization.Builder().build())
+                .layer(new ActivationLayer.Builder().activation(Activation.RELU).build())
+                .layer(output(3))
+                .setInputType(InputType.convolutional(7, 7, 2)).build());
+        INDArray x = images(2, 7, 7).castTo(DataType.DOUBLE);
+        Batch b = batch(x, net);
+        InferencePlan plan = InferencePlan.compile(net, b, true);
+        assertThat(plan.unsupportedReason()).isNull();
+        assertThat(plan.toString()).contains("conv2d+batchnorm, activation").endsWith(", channels-last");
+        assertThat(plan.bf16UnavailableReason()).startsWith("the network computes in DOUBLE");
+        double loss = InferencePlan.losses(net, b, plan)[0];
+        double dl4j = net.score(new org.nd4j.linalg.dataset.DataSet(x, b.labels()[0]), false);
+        assertThat(Math.abs(loss - dl4j) / dl4j).isLessThan(1e-12);
+    }
+
     @Test
     void aSoftmaxOverChannelsKeepsDl4jsLayout() {
         MultiLayerNetwork net = mln(new NeuralNetConfiguration.Builder().seed(4).dataType(DataType.FLOAT)

@@ -58,6 +58,7 @@ final class Checkpoints {
         h.put("evaluation data", String.join(", ", data));
         h.put("metrics", String.join(", ", keys.metrics()));
         h.put("evaluator", evaluator);
+        h.put("precision", spec.execution().precision().name()); // BF16 points must not continue a float run
         h.put("model parameters", modelFingerprint);
         StringBuilder dirs = new StringBuilder();
         for (INDArray v : vectors) {

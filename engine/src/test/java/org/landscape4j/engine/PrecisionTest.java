@@ -55,6 +55,19 @@ class PrecisionTest {
     }
 
     @Test
+    void aFloatCheckpointIsNotContinuedInBf16(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        if (OneDnn.bf16UnavailableReason() != null) {
+            return; // BF16 is refused here before any checkpoint is read (the test above checks the refusal)
+        }
+        java.nio.file.Path checkpoint = dir.resolve("run.ckpt");
+        landscape(CNN, IMAGES, Execution.DEFAULT).points(checkpoint).take(3).blockLast();
+        Landscape reduced = landscape(CNN, IMAGES, Execution.DEFAULT.withPrecision(Precision.BF16));
+        assertThatThrownBy(() -> reduced.points(checkpoint)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("was written for another run; what differs: ")
+                .hasMessageContaining("precision (checkpoint: FLOAT; this run: BF16)");
+    }
+
+    @Test
     void floatIsTheDefaultAndSaysItsConvolutionsRunByOneDnn() {
         assertThat(Execution.DEFAULT.precision()).isEqualTo(Precision.FLOAT);
         Landscape l = landscape(CNN, IMAGES, Execution.DEFAULT);

@@ -59,7 +59,8 @@ class BenchTest {
         INDArray centre = net.params().dup();
         ComputationGraph copy = net.clone();
 
-        assertThat(l.evaluationPlan()).startsWith("inference plan, ").contains("conv2d+batchnorm, activation");
+        assertThat(l.evaluationPlan()).startsWith("inference plan, ")
+                .contains("conv2d+batchnorm+relu, conv2d+batchnorm+relu, conv2d+batchnorm, elementwise-add+relu");
         for (LandscapePoint p : l.points().collectList().block()) {
             double[] c = p.coordinates();
             copy.setParams(centre.add(d[0].mul(c[0])).addi(d[1].mul(c[1])));

@@ -71,11 +71,24 @@ final class PoolingStep extends Step {
 
     @Override
     Kernel bind(Model copy) {
+        if (callsOneDnn(copy.params().dataType())) {
+            return new OneDnnMaxPooling(new long[] {arguments[0], arguments[1]}, new long[] {arguments[2], arguments[3]},
+                    new long[] {arguments[4], arguments[5]}, arguments[8] == 1);
+        }
         if (oneDimensional) {
             return (in, out) -> run(in[0].reshape(in[0].size(0), in[0].size(1), in[0].size(2), 1),
                     out.reshape(out.size(0), out.size(1), out.size(2), 1));
         }
         return (in, out) -> run(in[0], out);
+    }
+
+    /**
+     * Whether this pooling runs on oneDNN directly ({@link OneDnnMaxPooling}): a channels-last 2D max pooling without
+     * dilation in a float network, oneDNN's natives loaded.
+     */
+    boolean callsOneDnn(org.nd4j.linalg.api.buffer.DataType type) {
+        return op.equals("maxpool2d") && arguments[10] == 1 && !oneDimensional && arguments[6] == 1
+                && arguments[7] == 1 && type == org.nd4j.linalg.api.buffer.DataType.FLOAT && OneDnn.available();
     }
 
     private void run(INDArray in, INDArray out) {

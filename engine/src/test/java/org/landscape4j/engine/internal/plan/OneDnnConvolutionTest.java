@@ -169,6 +169,38 @@ class OneDnnConvolutionTest {
     }
 
     @Test
+    void maxPoolingIsNd4jsBitForBit() {
+        // kH, kW, sH, sW, pH, pW, Same, h, w
+        int[][] cases = {{2, 2, 2, 2, 0, 0, 0, 28, 28}, {2, 2, 2, 2, 0, 0, 0, 7, 9}, {3, 3, 2, 2, 0, 0, 1, 13, 11},
+            {3, 3, 1, 1, 0, 0, 1, 6, 5}, {3, 2, 2, 1, 1, 1, 0, 8, 7}, {2, 2, 1, 1, 0, 0, 1, 5, 5}};
+        for (int[] c : cases) {
+            Nd4j.getRandom().setSeed(c[7] * 13L + c[8]);
+            INDArray x = Nd4j.randn(DataType.FLOAT, 17, c[7], c[8], 6);
+            int[] args = {c[0], c[1], c[2], c[3], c[4], c[5], 1, 1, c[6], 0, 1};
+            long oh = c[6] == 1 ? (c[7] + c[2] - 1) / c[2] : (c[7] + 2L * c[4] - c[0]) / c[2] + 1;
+            long ow = c[6] == 1 ? (c[8] + c[3] - 1) / c[3] : (c[8] + 2L * c[5] - c[1]) / c[3] + 1;
+            INDArray expected = Nd4j.create(DataType.FLOAT, 17, oh, ow, 6);
+            Nd4j.exec(org.nd4j.linalg.api.ops.DynamicCustomOp.builder("maxpool2d").addInputs(x).addOutputs(expected)
+                    .addIntegerArguments(args).callInplace(false).build());
+            INDArray buffer = Nd4j.create(DataType.FLOAT, 7, oh, ow, 6);
+            INDArray have = Nd4j.create(DataType.FLOAT, expected.shape());
+            OneDnnMaxPooling kernel = new OneDnnMaxPooling(new long[] {c[0], c[1]}, new long[] {c[2], c[3]},
+                    new long[] {c[4], c[5]}, c[6] == 1);
+            try {
+                for (long from = 0; from < 17; from += 7) {
+                    long to = Math.min(17, from + 7);
+                    INDArray block = PlanWorker.rows(buffer, 0, to - from);
+                    kernel.run(new INDArray[] {PlanWorker.rows(x, from, to)}, block);
+                    PlanWorker.rows(have, from, to).assign(block);
+                }
+            } finally {
+                kernel.close();
+            }
+            assertThat(bits(have)).as(java.util.Arrays.toString(c)).isEqualTo(bits(expected));
+        }
+    }
+
+    @Test
     void refusesArraysOneDnnCannotReadInPlace() {
         Conv2DConfig config = Conv2DConfig.builder().kH(1).kW(1).paddingMode(PaddingMode.VALID)
                 .dataFormat(Conv2DConfig.NHWC).weightsFormat(WeightsFormat.OIYX).build();

@@ -122,9 +122,7 @@ class ChannelsLastPlanTest {
         InferencePlan last = InferencePlan.compile(net, b, true);
         assertThat(last.unsupportedReason()).isNull();
         assertThat(last.toString()).endsWith(", channels-last, convolutions by oneDNN");
-        double loss = InferencePlan.losses(net, b, last)[0];
-        double dl4j = net.score(new org.nd4j.linalg.dataset.DataSet(x, b.labels()[0]), false);
-        assertThat(Math.abs(loss - dl4j) / dl4j).isLessThan(1e-5);
+        assertThat(relativeToDl4jScore(net, b, last)).isLessThan(1e-5);
     }
 
     /** oneDNN's kernels here are float: a double network's convolutions run ND4J's op, in double, with DL4J's loss. */
@@ -143,9 +141,7 @@ class ChannelsLastPlanTest {
         assertThat(plan.unsupportedReason()).isNull();
         assertThat(plan.toString()).contains("conv2d+batchnorm, activation").endsWith(", channels-last");
         assertThat(plan.bf16UnavailableReason()).startsWith("the network computes in DOUBLE");
-        double loss = InferencePlan.losses(net, b, plan)[0];
-        double dl4j = net.score(new org.nd4j.linalg.dataset.DataSet(x, b.labels()[0]), false);
-        assertThat(Math.abs(loss - dl4j) / dl4j).isLessThan(1e-12);
+        assertThat(relativeToDl4jScore(net, b, plan)).isLessThan(1e-12);
     }
 
     @Test
@@ -213,6 +209,13 @@ class ChannelsLastPlanTest {
         }
         a.close();
         b.close();
+    }
+
+    /** |plan's loss − DL4J's score| / score on the batch {@code b}, at the network's parameters. */
+    private static double relativeToDl4jScore(MultiLayerNetwork net, Batch b, InferencePlan plan) {
+        double loss = InferencePlan.losses(net, b, plan)[0];
+        double dl4j = net.score(new org.nd4j.linalg.dataset.DataSet(b.features()[0], b.labels()[0]), false);
+        return Math.abs(loss - dl4j) / dl4j;
     }
 
     private static Batch batch(INDArray x, Model net) {

@@ -57,10 +57,6 @@ class OneDnnConvolutionTest {
         INDArray weights = Nd4j.rand(DataType.FLOAT, out, in, config.getKH(), config.getKW()).subi(0.5);
         INDArray bias = hasBias ? Nd4j.rand(DataType.FLOAT, out).subi(0.5) : null;
         INDArray expected = nd4j(x, weights, bias, config, relu);
-        long[] shape = expected.shape().clone();
-        shape[0] = 7;
-        INDArray buffer = Nd4j.create(DataType.FLOAT, shape);
-        INDArray have = Nd4j.create(DataType.FLOAT, expected.shape());
         OneDnnConvolution kernel = new OneDnnConvolution(weights, bias, config, relu, false);
         try {
             for (int point = 0; point < 2; point++) {
@@ -69,12 +65,7 @@ class OneDnnConvolutionTest {
                     expected = nd4j(x, weights, bias, config, relu);
                 }
                 kernel.prepare();
-                for (long from = 0; from < 17; from += 7) {
-                    long to = Math.min(17, from + 7);
-                    INDArray block = PlanWorker.rows(buffer, 0, to - from);
-                    kernel.run(new INDArray[] {PlanWorker.rows(x, from, to)}, block);
-                    PlanWorker.rows(have, from, to).assign(block);
-                }
+                INDArray have = inBlocks(kernel, expected.shape(), x);
                 assertThat(bits(have)).as("%s relu=%s bias=%s point %d", config, relu, hasBias, point)
                         .isEqualTo(bits(expected));
             }
@@ -112,14 +103,7 @@ class OneDnnConvolutionTest {
             Conv2DConfig dilated = Conv2DConfig.builder().kH(3).kW(3).pH(1).pW(1).dH(2).dW(2).paddingMode(mode)
                     .dataFormat(Conv2DConfig.NHWC).weightsFormat(WeightsFormat.OIYX).build();
             INDArray expected = nd4j(x, spread, bias, dense, true);
-            INDArray have = Nd4j.create(DataType.FLOAT, expected.shape());
-            OneDnnConvolution kernel = new OneDnnConvolution(weights, bias, dilated, true, false);
-            try {
-                kernel.prepare();
-                kernel.run(new INDArray[] {x}, have);
-            } finally {
-                kernel.close();
-            }
+            INDArray have = once(new OneDnnConvolution(weights, bias, dilated, true, false), x, expected.shape());
             assertThat(have.sub(expected).amaxNumber().doubleValue()).as("%s", mode).isLessThan(1e-5);
         }
     }
@@ -133,14 +117,7 @@ class OneDnnConvolutionTest {
         INDArray weights = Nd4j.rand(DataType.FLOAT, 16, 16, 3, 3).subi(0.5);
         INDArray bias = Nd4j.rand(DataType.FLOAT, 16);
         INDArray expected = nd4j(x, weights, bias, config, false);
-        INDArray have = Nd4j.create(DataType.FLOAT, expected.shape());
-        OneDnnConvolution kernel = new OneDnnConvolution(weights, bias, config, false, true);
-        try {
-            kernel.prepare();
-            kernel.run(new INDArray[] {x}, have);
-        } finally {
-            kernel.close();
-        }
+        INDArray have = once(new OneDnnConvolution(weights, bias, config, false, true), x, expected.shape());
         double scale = expected.amaxNumber().doubleValue();
         double error = have.sub(expected).amaxNumber().doubleValue() / scale;
         assertThat(error).isGreaterThan(1e-5).isLessThan(2e-2);
@@ -152,20 +129,12 @@ class OneDnnConvolutionTest {
         INDArray a = Nd4j.randn(DataType.FLOAT, 17, 5, 6, 7);
         INDArray b = Nd4j.randn(DataType.FLOAT, 17, 5, 6, 7);
         INDArray expected = Transforms.relu(a.add(b), false);
-        INDArray buffer = Nd4j.create(DataType.FLOAT, 7, 5, 6, 7);
-        INDArray have = Nd4j.create(DataType.FLOAT, a.shape());
         OneDnnAddRelu kernel = new OneDnnAddRelu();
         try {
-            for (long from = 0; from < 17; from += 7) {
-                long to = Math.min(17, from + 7);
-                INDArray block = PlanWorker.rows(buffer, 0, to - from);
-                kernel.run(new INDArray[] {PlanWorker.rows(a, from, to), PlanWorker.rows(b, from, to)}, block);
-                PlanWorker.rows(have, from, to).assign(block);
-            }
+            assertThat(bits(inBlocks(kernel, expected.shape(), a, b))).isEqualTo(bits(expected));
         } finally {
             kernel.close();
         }
-        assertThat(bits(have)).isEqualTo(bits(expected));
     }
 
     @Test
@@ -182,21 +151,14 @@ class OneDnnConvolutionTest {
             INDArray expected = Nd4j.create(DataType.FLOAT, 17, oh, ow, 6);
             Nd4j.exec(org.nd4j.linalg.api.ops.DynamicCustomOp.builder("maxpool2d").addInputs(x).addOutputs(expected)
                     .addIntegerArguments(args).callInplace(false).build());
-            INDArray buffer = Nd4j.create(DataType.FLOAT, 7, oh, ow, 6);
-            INDArray have = Nd4j.create(DataType.FLOAT, expected.shape());
             OneDnnMaxPooling kernel = new OneDnnMaxPooling(new long[] {c[0], c[1]}, new long[] {c[2], c[3]},
                     new long[] {c[4], c[5]}, c[6] == 1);
             try {
-                for (long from = 0; from < 17; from += 7) {
-                    long to = Math.min(17, from + 7);
-                    INDArray block = PlanWorker.rows(buffer, 0, to - from);
-                    kernel.run(new INDArray[] {PlanWorker.rows(x, from, to)}, block);
-                    PlanWorker.rows(have, from, to).assign(block);
-                }
+                assertThat(bits(inBlocks(kernel, expected.shape(), x))).as(java.util.Arrays.toString(c))
+                        .isEqualTo(bits(expected));
             } finally {
                 kernel.close();
             }
-            assertThat(bits(have)).as(java.util.Arrays.toString(c)).isEqualTo(bits(expected));
         }
     }
 
@@ -236,6 +198,41 @@ class OneDnnConvolutionTest {
                 config.getPW(), config.getDW(), config), weights.size(0));
         Nd4j.exec(new Conv2D(in, new INDArray[] {out}, config));
         return relu ? Transforms.relu(out, false) : out;
+    }
+
+    /** {@code kernel} at a new point on all of {@code x} at once, into a new array of {@code shape}; closed after. */
+    private static INDArray once(OneDnnKernel kernel, INDArray x, long[] shape) {
+        INDArray out = Nd4j.create(DataType.FLOAT, shape);
+        try {
+            kernel.prepare();
+            kernel.run(new INDArray[] {x}, out);
+        } finally {
+            kernel.close();
+        }
+        return out;
+    }
+
+    /**
+     * {@code kernel} over the 17 rows of {@code inputs} in blocks of 7 (the last one 3), each block a view at an
+     * offset and written into the first rows of a 7-row buffer, as the plan's workers run it; the blocks collected
+     * into an array of {@code shape}.
+     */
+    private static INDArray inBlocks(Step.Kernel kernel, long[] shape, INDArray... inputs) {
+        long[] blockShape = shape.clone();
+        blockShape[0] = 7;
+        INDArray buffer = Nd4j.create(DataType.FLOAT, blockShape);
+        INDArray all = Nd4j.create(DataType.FLOAT, shape);
+        for (long from = 0; from < 17; from += 7) {
+            long to = Math.min(17, from + 7);
+            INDArray[] in = new INDArray[inputs.length];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = PlanWorker.rows(inputs[i], from, to);
+            }
+            INDArray block = PlanWorker.rows(buffer, 0, to - from);
+            kernel.run(in, block);
+            PlanWorker.rows(all, from, to).assign(block);
+        }
+        return all;
     }
 
     private static long outputSize(long in, long k, long s, long p, long d, Conv2DConfig config) {

@@ -88,10 +88,15 @@ class ExplorerWindowTest {
                     keptAtDrag + 2);
             assertThat(evaluations.after(idleAt.get())).as("after its workers stopped, only the region's evaluations")
                     .isEqualTo(ExplorationTest.SETS * 225);
-            assertThat(region.x.min()).isCloseTo(expectedFrom[0], within(1e-12));
-            assertThat(region.x.max()).isCloseTo(expectedTo[0], within(1e-12));
-            assertThat(region.y.min()).isCloseTo(expectedTo[1], within(1e-12));
-            assertThat(region.y.max()).isCloseTo(expectedFrom[1], within(1e-12));
+            // to one pixel: the overview still computes while the mouse moves, and its colour legend's labels can
+            // widen and shift the data area by a pixel between reading the corners here and the drag (seen once in CI)
+            Rectangle data = dataArea(explorer);
+            double pixelX = 2.0 / data.width;
+            double pixelY = 2.0 / data.height;
+            assertThat(region.x.min()).isCloseTo(expectedFrom[0], within(1.5 * pixelX));
+            assertThat(region.x.max()).isCloseTo(expectedTo[0], within(1.5 * pixelX));
+            assertThat(region.y.min()).isCloseTo(expectedTo[1], within(1.5 * pixelY));
+            assertThat(region.y.max()).isCloseTo(expectedFrom[1], within(1.5 * pixelY));
             assertThat(region.x.points()).isEqualTo(15);
             assertThat(onSwing(() -> explorer.chart().grid().x(0))).isEqualTo(region.x.min());
             assertThat(viridisPixels(after)).as("a full heatmap after the zoom").isGreaterThan(

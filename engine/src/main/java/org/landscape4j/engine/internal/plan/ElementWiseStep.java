@@ -2,6 +2,8 @@ package org.landscape4j.engine.internal.plan;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
@@ -46,9 +48,9 @@ final class ElementWiseStep extends Step {
     @Override
     Kernel bind(Model copy) {
         if (relu) {
-            return OneDnn.available() && copy.params().dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT
+            return OneDnn.available() && copy.params().dataType() == DataType.FLOAT
                     ? new OneDnnAddRelu()
-                    : Activations.after(plain(), new org.nd4j.linalg.activations.impl.ActivationReLU());
+                    : Activations.after(plain(), new ActivationReLU());
         }
         return plain();
     }

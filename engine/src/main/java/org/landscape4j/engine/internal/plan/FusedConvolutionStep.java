@@ -93,6 +93,11 @@ final class FusedConvolutionStep extends Step {
         return convolution;
     }
 
+    /** Whether a ReLU runs inside this step ({@link #withRelu}). */
+    boolean hasRelu() {
+        return relu;
+    }
+
     @Override
     String kind() {
         return "conv2d+batchnorm" + (relu ? "+relu" : "") + (convolution.isBf16() ? " (bf16)" : "");

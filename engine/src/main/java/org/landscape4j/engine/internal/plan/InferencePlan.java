@@ -194,8 +194,7 @@ public final class InferencePlan {
         for (int i = 0; i < fused.size(); i++) {
             Step s = fused.get(i);
             boolean plain = s instanceof ConvolutionStep c && c.callsOneDnn(dataType) && c.foldsBatchNorm()
-                    || s instanceof FusedConvolutionStep f && f.convolution().callsOneDnn(dataType)
-                    && !f.kind().contains("relu")
+                    || s instanceof FusedConvolutionStep f && f.convolution().callsOneDnn(dataType) && !f.hasRelu()
                     || s instanceof ElementWiseStep e && e.fusesRelu();
             if (!plain || consumers(s.output) != 1) {
                 continue;

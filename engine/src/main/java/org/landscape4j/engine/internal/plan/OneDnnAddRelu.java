@@ -23,11 +23,7 @@ final class OneDnnAddRelu extends OneDnnKernel {
 
     @Override
     public void run(INDArray[] in, INDArray out) {
-        if (!OneDnn.readable(in[0]) || !OneDnn.readable(in[1]) || !OneDnn.readable(out)) {
-            throw new IllegalStateException("oneDNN add needs dense C-order float arrays, got "
-                    + in[0].shapeInfoToString() + ", " + in[1].shapeInfoToString() + " into "
-                    + out.shapeInfoToString());
-        }
+        requireReadable("add", in[0], in[1], out);
         byRows.computeIfAbsent(out.size(0), n -> new Primitive(n, out.length() / n)).run(in[0], in[1], out);
     }
 

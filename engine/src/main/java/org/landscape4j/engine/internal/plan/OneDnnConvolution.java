@@ -66,10 +66,7 @@ final class OneDnnConvolution extends OneDnnKernel {
     @Override
     public void run(INDArray[] in, INDArray out) {
         INDArray x = in[0];
-        if (!OneDnn.readable(x) || !OneDnn.readable(out)) {
-            throw new IllegalStateException("oneDNN convolution needs dense C-order float arrays, got input "
-                    + x.shapeInfoToString() + " and output " + out.shapeInfoToString());
-        }
+        requireReadable("convolution", x, out);
         byRows.computeIfAbsent(x.size(0), n -> new Primitive(x, out)).run(x, out);
     }
 

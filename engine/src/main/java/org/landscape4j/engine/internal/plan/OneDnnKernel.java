@@ -5,6 +5,7 @@ import java.util.Deque;
 
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A kernel that calls oneDNN directly ({@link OneDnn}): it owns every native object it makes (primitives, their
@@ -28,6 +29,19 @@ abstract class OneDnnKernel implements Step.Kernel {
             stream = own(new stream(OneDnn.engine()));
         }
         return stream;
+    }
+
+    /**
+     * @throws IllegalStateException naming the array, unless oneDNN can read and write every one of {@code arrays} in
+     *                               place ({@link OneDnn#readable})
+     */
+    static void requireReadable(String what, INDArray... arrays) {
+        for (INDArray a : arrays) {
+            if (!OneDnn.readable(a)) {
+                throw new IllegalStateException("oneDNN " + what + " needs dense C-order float arrays, got "
+                        + a.shapeInfoToString());
+            }
+        }
     }
 
     /** Forgets what was made from the owned objects (the primitives by shape); called before they are freed. */

@@ -42,10 +42,7 @@ final class OneDnnMaxPooling extends OneDnnKernel {
     @Override
     public void run(INDArray[] in, INDArray out) {
         INDArray x = in[0];
-        if (!OneDnn.readable(x) || !OneDnn.readable(out)) {
-            throw new IllegalStateException("oneDNN pooling needs dense C-order float arrays, got input "
-                    + x.shapeInfoToString() + " and output " + out.shapeInfoToString());
-        }
+        requireReadable("pooling", x, out);
         byRows.computeIfAbsent(x.size(0), n -> new Primitive(x, out)).run(x, out);
     }
 

@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.Subsampling1DLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -86,9 +87,9 @@ final class PoolingStep extends Step {
      * Whether this pooling runs on oneDNN directly ({@link OneDnnMaxPooling}): a channels-last 2D max pooling without
      * dilation in a float network, oneDNN's natives loaded.
      */
-    boolean callsOneDnn(org.nd4j.linalg.api.buffer.DataType type) {
+    boolean callsOneDnn(DataType type) {
         return op.equals("maxpool2d") && arguments[10] == 1 && !oneDimensional && arguments[6] == 1
-                && arguments[7] == 1 && type == org.nd4j.linalg.api.buffer.DataType.FLOAT && OneDnn.available();
+                && arguments[7] == 1 && type == DataType.FLOAT && OneDnn.available();
     }
 
     private void run(INDArray in, INDArray out) {

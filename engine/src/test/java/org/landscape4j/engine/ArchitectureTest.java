@@ -35,11 +35,13 @@ class ArchitectureTest {
                 .layer("plan").definedBy("org.landscape4j.engine.internal.plan..")
                 .layer("forward").definedBy("org.landscape4j.engine.internal")
                 .layer("parameters").definedBy("org.landscape4j.engine.parameters..")
+                .layer("graph").definedBy("org.landscape4j.engine.graph..")
                 .whereLayer("api").mayNotBeAccessedByAnyLayer()
                 .whereLayer("geometry").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("plan").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("forward").mayOnlyBeAccessedByLayers("api", "geometry", "plan")
                 .whereLayer("parameters").mayOnlyBeAccessedByLayers("api", "geometry")
+                .whereLayer("graph").mayOnlyBeAccessedByLayers("api", "geometry", "plan", "parameters")
                 .check(ENGINE);
     }
 

@@ -9,24 +9,8 @@ import java.util.stream.Collectors;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
-import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.DropoutLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
-import org.deeplearning4j.nn.conf.layers.LossLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.Subsampling1DLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.conf.layers.Upsampling2D;
-import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
-import org.deeplearning4j.nn.conf.layers.Convolution2D;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.landscape4j.engine.graph.LayerKind;
+import org.landscape4j.engine.graph.NetworkGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -45,14 +29,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class ParameterLayout {
 
-    /** Layer configurations the engine understands, by exact class (subclasses such as depthwise convolution differ). */
-    static final Set<Class<?>> SUPPORTED_LAYERS = Set.of(
-            DenseLayer.class, OutputLayer.class, LossLayer.class, CnnLossLayer.class,
-            ConvolutionLayer.class, Convolution2D.class, Convolution1DLayer.class,
-            SubsamplingLayer.class, Subsampling1DLayer.class, BatchNormalization.class, DropoutLayer.class,
-            ActivationLayer.class, GlobalPoolingLayer.class, ZeroPaddingLayer.class, Upsampling2D.class,
-            LocalResponseNormalization.class);
-
     private final List<ParameterSegment> segments;
     private final long numParams;
 
@@ -62,47 +38,27 @@ public final class ParameterLayout {
     }
 
     /**
-     * Reads the layout of an initialised {@link MultiLayerNetwork} or {@link ComputationGraph}.
+     * Reads the layout of an initialised {@code MultiLayerNetwork} or {@code ComputationGraph} (through {@link NetworkGraph}).
      *
      * @param model the network, not {@code null}; it is only read
      * @throws IllegalArgumentException if the network is not initialised or holds a layer kind the engine does not
      *                                  support (the message names the layer and its kind)
      */
     public static ParameterLayout of(Model model) {
-        Layer[] layers;
-        if (model instanceof MultiLayerNetwork net) {
-            if (!net.isInitCalled()) {
-                throw new IllegalArgumentException("the MultiLayerNetwork is not initialised: call net.init() first");
-            }
-            layers = net.getLayers();
-        } else if (model instanceof ComputationGraph graph) {
-            if (graph.getLayers() == null || graph.params() == null) {
-                throw new IllegalArgumentException("the ComputationGraph is not initialised: call graph.init() first");
-            }
-            layers = graph.getLayers();
-        } else {
-            throw new IllegalArgumentException("model must be a MultiLayerNetwork or a ComputationGraph, was "
-                    + (model == null ? "null" : model.getClass().getName()));
-        }
+        NetworkGraph graph = NetworkGraph.of(model);
         INDArray flat = model.params();
         List<ParameterSegment> segments = new ArrayList<>();
-        for (int i = 0; i < layers.length; i++) {
-            Layer layer = layers[i];
-            org.deeplearning4j.nn.conf.layers.Layer conf = layer.conf().getLayer();
-            String name = conf.getLayerName() != null ? conf.getLayerName() : "layer" + i;
-            String kind = conf.getClass().getSimpleName();
-            if (!SUPPORTED_LAYERS.contains(conf.getClass())) {
-                throw new IllegalArgumentException("layer " + i + " '" + name + "' is a " + kind
-                        + ", which the engine does not support; supported layer kinds: " + supportedKinds());
-            }
+        for (NetworkGraph.Node node : graph.layers()) {
+            Layer layer = node.layer();
+            String kind = node.configuration().getClass().getSimpleName();
             for (Map.Entry<String, INDArray> e : layer.paramTable().entrySet()) {
                 INDArray view = e.getValue();
                 long offset = view.offset() - flat.offset();
-                ParameterRole role = roleOf(conf, e.getKey());
-                int filterAxis = role == ParameterRole.WEIGHT ? filterAxisOf(conf) : -1;
+                ParameterRole role = roleOf(node.kind(), e.getKey());
+                int filterAxis = role == ParameterRole.WEIGHT ? node.kind().filterAxis() : -1;
                 char order = view.rank() <= 1 ? 'c' : view.ordering();
-                segments.add(new ParameterSegment(i, name, kind, e.getKey(), offset, view.shape(), order, role,
-                        filterAxis));
+                segments.add(new ParameterSegment(node.layerIndex(), node.name(), kind, e.getKey(), offset,
+                        view.shape(), order, role, filterAxis));
             }
         }
         segments.sort(Comparator.comparingLong(ParameterSegment::offset));
@@ -123,11 +79,11 @@ public final class ParameterLayout {
 
     /** The supported layer kinds, sorted, for messages. */
     public static String supportedKinds() {
-        return SUPPORTED_LAYERS.stream().map(Class::getSimpleName).sorted().collect(Collectors.joining(", "));
+        return LayerKind.supportedLayers();
     }
 
-    private static ParameterRole roleOf(org.deeplearning4j.nn.conf.layers.Layer conf, String key) {
-        if (conf instanceof BatchNormalization) {
+    private static ParameterRole roleOf(LayerKind kind, String key) {
+        if (kind == LayerKind.BATCH_NORMALIZATION) {
             return switch (key) {
                 case "gamma" -> ParameterRole.BATCHNORM_GAMMA;
                 case "beta" -> ParameterRole.BATCHNORM_BETA;
@@ -140,11 +96,6 @@ public final class ParameterLayout {
             case "b" -> ParameterRole.BIAS;
             default -> ParameterRole.OTHER;
         };
-    }
-
-    /** Dense weights are [nIn, nOut] (a filter is a column); convolution weights are [out, in, kH, kW]. */
-    private static int filterAxisOf(org.deeplearning4j.nn.conf.layers.Layer conf) {
-        return conf instanceof ConvolutionLayer ? 0 : 1;
     }
 
     /** The segments in flat-vector order. */

@@ -1,7 +1,10 @@
 package org.landscape4j.engine.internal.plan;
 
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.landscape4j.engine.graph.NetworkGraph;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** An {@code ActivationLayer}: the input copied into the step's buffer (unless the plan runs it in place), activated. */
 final class ActivationStep extends Step {
@@ -11,6 +14,14 @@ final class ActivationStep extends Step {
     ActivationStep(String source, int input, int output, IActivation activation) {
         super(source, new int[] {input}, output);
         this.activation = activation;
+    }
+
+    /** The plan's rule for an activation layer. */
+    static int rule(PlanBuilder b, NetworkGraph.Node node, int in, INDArray act) {
+        // DL4J's activation layer works in place on its input in inference: that activation is gone
+        b.expected.remove(in);
+        return b.add(new ActivationStep(node.source(), in, b.newSlot(act),
+                node.config(ActivationLayer.class).getActivationFn()), act);
     }
 
     @Override

@@ -1,12 +1,14 @@
 package org.landscape4j.engine.internal.plan;
 
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.util.Convolution1DUtils;
 import org.deeplearning4j.util.ConvolutionUtils;
+import org.landscape4j.engine.graph.NetworkGraph;
 import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
@@ -56,6 +58,24 @@ final class ConvolutionStep extends Step {
         this.config2d = config2d;
         this.config1d = config1d;
         this.bf16 = bf16;
+    }
+
+    /** The plan's rule for a 2D convolution (NCHW). */
+    static int rule2d(PlanBuilder b, NetworkGraph.Node node, int in, INDArray act) {
+        ConvolutionLayer c = node.config(ConvolutionLayer.class);
+        if (c.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
+            return b.refuse(node.source() + " uses the NHWC format");
+        }
+        return b.add(of(node.source(), in, b.newSlot(act), b.ref(node), c), act);
+    }
+
+    /** The plan's rule for a 1D convolution (NCW). */
+    static int rule1d(PlanBuilder b, NetworkGraph.Node node, int in, INDArray act) {
+        Convolution1DLayer c = node.config(Convolution1DLayer.class);
+        if (c.getRnnDataFormat() != RNNFormat.NCW) {
+            return b.refuse(node.source() + " uses the NWC format");
+        }
+        return b.add(of(node.source(), in, b.newSlot(act), b.ref(node), c), act);
     }
 
     static ConvolutionStep of(String source, int input, int output, LayerRef layer, ConvolutionLayer conf) {

@@ -1,6 +1,8 @@
 package org.landscape4j.engine.internal.plan;
 
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.landscape4j.engine.graph.NetworkGraph;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -20,6 +22,16 @@ final class DenseStep extends Step {
         this.layer = layer;
         this.activation = activation;
         this.hasBias = hasBias;
+    }
+
+    /** The plan's rule for a dense layer (without layer normalization). */
+    static int rule(PlanBuilder b, NetworkGraph.Node node, int in, INDArray act) {
+        DenseLayer d = node.config(DenseLayer.class);
+        if (d.hasLayerNorm()) {
+            return b.refuse(node.source() + " uses layer normalization");
+        }
+        return b.add(new DenseStep(node.source(), in, b.newSlot(act), b.ref(node), d.getActivationFn(), d.hasBias()),
+                act);
     }
 
     @Override

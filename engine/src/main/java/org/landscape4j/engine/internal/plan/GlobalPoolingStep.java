@@ -2,6 +2,7 @@ package org.landscape4j.engine.internal.plan;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.landscape4j.engine.graph.NetworkGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
 import org.nd4j.linalg.api.ops.impl.reduce.same.Max;
@@ -22,6 +23,15 @@ final class GlobalPoolingStep extends Step {
         super(source, new int[] {input}, output);
         this.type = type;
         this.dimensions = dimensions;
+    }
+
+    /** The plan's rule for a global pooling layer over a rank-3 or rank-4 input. */
+    static int rule(PlanBuilder b, NetworkGraph.Node node, int in, INDArray act) {
+        int rank = b.rank(in);
+        GlobalPoolingStep step = rank == 3 || rank == 4
+                ? of(node.source(), in, b.newSlot(act), node.config(GlobalPoolingLayer.class), rank) : null;
+        return step == null ? b.refuse(node.source() + " uses p-norm pooling or a rank-" + rank + " input")
+                : b.add(step, act);
     }
 
     /** A global pooling step for an input of {@code rank}, or {@code null} for p-norm pooling. */

@@ -2,39 +2,12 @@ package org.landscape4j.engine.internal.plan;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
-import org.deeplearning4j.nn.conf.RNNFormat;
-import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
-import org.deeplearning4j.nn.conf.graph.MergeVertex;
-import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.Convolution1D;
-import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
-import org.deeplearning4j.nn.conf.layers.Convolution2D;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.DropoutLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.LossLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.Subsampling1DLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.conf.layers.Upsampling2D;
-import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.landscape4j.engine.graph.NetworkGraph;
 import org.landscape4j.engine.internal.Batch;
 import org.landscape4j.engine.internal.NetworkEvaluator;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -73,7 +46,7 @@ public final class InferencePlan {
     /** Whether image slots (rank 4 with the examples) hold {@code [n, h, w, c]}; see the class's "Layout". */
     private final boolean channelsLast;
 
-    private InferencePlan(List<Step> steps, List<OutputHead> heads, long[][] slotShapes, int inputs,
+    InferencePlan(List<Step> steps, List<OutputHead> heads, long[][] slotShapes, int inputs,
                           DataType dataType, String unsupported, boolean channelsLast) {
         this.steps = steps;
         this.heads = heads;
@@ -104,23 +77,20 @@ public final class InferencePlan {
         Batch small = probe.size() <= 2 ? probe : probe.head(2);
         Model copy = NetworkEvaluator.copyOf(prototype);
         InferencePlan plan;
-        Map<Integer, INDArray> expected = new HashMap<>();
+        Map<Integer, INDArray> expected;
         try {
-            Builder b = new Builder(small, expected);
-            if (copy instanceof MultiLayerNetwork net) {
-                b.network(net);
-            } else {
-                b.graph((ComputationGraph) copy);
+            PlanBuilder b = new PlanBuilder(NetworkGraph.of(copy), small.features());
+            if (b.unsupported() != null) {
+                return unsupported(b.unsupported());
             }
-            if (b.unsupported != null) {
-                return unsupported(b.unsupported);
-            }
+            expected = b.expected;
             plan = new InferencePlan(List.copyOf(b.steps), List.copyOf(b.heads), b.shapes.toArray(long[][]::new),
-                    small.features().length, copy.params().dataType(), null, false).foldBatchNorm();
+                    small.features().length, copy.params().dataType(), null, false);
+            plan = PlanRewrites.foldBatchNorm(plan);
             if (channelsLast) {
-                plan = plan.channelsLast();
+                plan = PlanRewrites.channelsLast(plan);
             }
-            plan = plan.fuseRelu();
+            plan = PlanRewrites.fuseRelu(plan);
         } catch (RuntimeException e) {
             return unsupported("the network could not be planned (" + e + ")");
         }
@@ -128,88 +98,9 @@ public final class InferencePlan {
         return disagreement == null ? plan : unsupported(disagreement);
     }
 
-    /**
-     * This plan with every batch norm that only a convolution without activation feeds folded into that convolution
-     * ({@link FusedConvolutionStep}). A first layer folded this way is no longer factorized: measured on the VGG-like
-     * bench network, the folded first convolution costs less per point than combining its products and then running
-     * the batch norm on them.
-     */
-    private InferencePlan foldBatchNorm() {
-        List<Step> folded = new ArrayList<>(steps);
-        for (int i = 0; i < folded.size(); i++) {
-            if (!(folded.get(i) instanceof BatchNormStep bn)) {
-                continue;
-            }
-            for (int j = 0; j < i; j++) {
-                if (folded.get(j) instanceof ConvolutionStep conv && conv.output == bn.inputs[0]
-                        && conv.foldsBatchNorm() && consumers(conv.output) == 1) {
-                    folded.set(j, new FusedConvolutionStep(conv, bn));
-                    folded.remove(i);
-                    i--;
-                    break;
-                }
-            }
-        }
-        return new InferencePlan(List.copyOf(folded), heads, slotShapes, inputs, dataType, null, false);
-    }
-
-    /**
-     * This plan with its images channels-last (see the class's "Layout"), or this plan when it has no 2D convolution
-     * on images or a step that cannot work channels-last.
-     */
-    private InferencePlan channelsLast() {
-        boolean[] image = new boolean[slotShapes.length];
-        for (int i = 0; i < image.length; i++) {
-            image[i] = slotShapes[i].length == 3;
-        }
-        boolean convolves = steps.stream().anyMatch(s -> s.touches(image) && (s instanceof FusedConvolutionStep
-                || s instanceof ConvolutionStep c && c.kind().equals("conv2d")));
-        if (!convolves || heads.stream().anyMatch(h -> image[h.input])) {
-            return this;
-        }
-        List<Step> converted = new ArrayList<>();
-        for (Step s : steps) {
-            Step c = s instanceof ViewStep v ? v.channelsLast(image, slotShapes) : s.channelsLast(image);
-            if (c == null) {
-                return this;
-            }
-            converted.add(c);
-        }
-        long[][] shapes = new long[slotShapes.length][];
-        for (int i = 0; i < shapes.length; i++) {
-            long[] s = slotShapes[i];
-            shapes[i] = image[i] ? new long[] {s[1], s[2], s[0]} : s;
-        }
-        return new InferencePlan(List.copyOf(converted), heads, shapes, inputs, dataType, null, true);
-    }
-
-    /**
-     * This plan with every ReLU layer that reads only the output of a convolution oneDNN runs (without its own
-     * activation, batch norm folded or not) or of a two-input add fused into it: one step, the ReLU applied by oneDNN
-     * as it writes the output (a post-op), the same bits. On the VGG-like network the separate ReLU passes were 5% of
-     * a point; on ResNet-20, the add and the ReLU after it 9%.
-     */
-    private InferencePlan fuseRelu() {
-        List<Step> fused = new ArrayList<>(steps);
-        for (int i = 0; i < fused.size(); i++) {
-            Step s = fused.get(i);
-            boolean plain = s instanceof ConvolutionStep c && c.callsOneDnn(dataType) && c.foldsBatchNorm()
-                    || s instanceof FusedConvolutionStep f && f.convolution().callsOneDnn(dataType) && !f.hasRelu()
-                    || s instanceof ElementWiseStep e && e.fusesRelu();
-            if (!plain || consumers(s.output) != 1) {
-                continue;
-            }
-            for (int j = i + 1; j < fused.size(); j++) {
-                if (fused.get(j) instanceof ActivationStep a && a.inputs[0] == s.output
-                        && ConvolutionStep.isPlainRelu(a.activation())) {
-                    fused.set(i, s instanceof ConvolutionStep c ? c.withRelu(a)
-                            : s instanceof ElementWiseStep e ? e.withRelu(a) : ((FusedConvolutionStep) s).withRelu(a));
-                    fused.remove(j);
-                    break;
-                }
-            }
-        }
-        return new InferencePlan(List.copyOf(fused), heads, slotShapes, inputs, dataType, null, channelsLast);
+    /** This plan with other steps (a rewrite's), in the same layout. */
+    InferencePlan withSteps(List<Step> rewritten) {
+        return new InferencePlan(List.copyOf(rewritten), heads, slotShapes, inputs, dataType, null, channelsLast);
     }
 
     /** The channels-last axis of a channels-first image axis ({@code n, c, h, w} → {@code n, h, w, c}). */
@@ -268,7 +159,7 @@ public final class InferencePlan {
             converted.add(!callsOneDnn(s) ? s : s instanceof ConvolutionStep c ? c.inBf16()
                     : ((FusedConvolutionStep) s).inBf16());
         }
-        return new InferencePlan(List.copyOf(converted), heads, slotShapes, inputs, dataType, null, channelsLast);
+        return withSteps(converted);
     }
 
     /**
@@ -347,6 +238,10 @@ public final class InferencePlan {
 
     List<OutputHead> heads() {
         return heads;
+    }
+
+    long[][] slotShapes() {
+        return slotShapes;
     }
 
     long[] slotShape(int slot) {
@@ -546,243 +441,5 @@ public final class InferencePlan {
                 : isBf16() ? ", convolutions by oneDNN in bfloat16" : ", convolutions by oneDNN";
         return kinds.size() + " steps (" + String.join(", ", kinds) + ")" + (channelsLast ? ", channels-last" : "")
                 + convolutions;
-    }
-
-    /** Reads a network's structure into steps, slot shapes and the probe's expected activations. */
-    private static final class Builder {
-        final List<Step> steps = new ArrayList<>();
-        final List<OutputHead> heads = new ArrayList<>();
-        final List<long[]> shapes = new ArrayList<>();
-        final Batch probe;
-        final Map<Integer, INDArray> expected;
-        final Map<Integer, INDArray> probeValues = new HashMap<>();
-        String unsupported;
-
-        Builder(Batch probe, Map<Integer, INDArray> expected) {
-            this.probe = probe;
-            this.expected = expected;
-            for (INDArray f : probe.features()) {
-                probeValues.put(newSlot(f), f);
-            }
-        }
-
-        int newSlot(INDArray like) {
-            shapes.add(Arrays.copyOfRange(like.shape(), 1, like.rank()));
-            return shapes.size() - 1;
-        }
-
-        void network(MultiLayerNetwork net) {
-            List<INDArray> acts = net.feedForward(probe.features()[0], false);
-            int slot = 0;
-            int n = net.getnLayers();
-            for (int l = 0; l < n && unsupported == null; l++) {
-                Layer conf = net.getLayer(l).conf().getLayer();
-                String source = "layer " + l + " '" + conf.getLayerName() + "' (" + conf.getClass().getSimpleName()
-                        + ")";
-                slot = preprocess(net.getLayerWiseConfigurations().getInputPreProcess(l), slot, source);
-                if (unsupported != null) {
-                    return;
-                }
-                Step.LayerRef ref = new Step.LayerRef(l, conf.getLayerName());
-                if (l == n - 1) {
-                    head(conf, source, slot, 0, ref);
-                } else {
-                    slot = layer(conf, source, slot, ref, acts.get(l + 1));
-                }
-            }
-        }
-
-        void graph(ComputationGraph graph) {
-            ComputationGraphConfiguration conf = graph.getConfiguration();
-            Map<String, INDArray> acts = graph.feedForward(probe.features(), false, false);
-            Map<String, Integer> slots = new HashMap<>();
-            List<String> inputNames = conf.getNetworkInputs();
-            for (int i = 0; i < inputNames.size(); i++) {
-                slots.put(inputNames.get(i), i);
-            }
-            List<String> outputs = conf.getNetworkOutputs();
-            for (int index : graph.topologicalSortOrder()) {
-                if (unsupported != null) {
-                    return;
-                }
-                String name = graph.getVertices()[index].getVertexName();
-                if (slots.containsKey(name)) {
-                    continue;
-                }
-                GraphVertex vertex = conf.getVertices().get(name);
-                List<String> in = conf.getVertexInputs().get(name);
-                int[] inSlots = in.stream().mapToInt(slots::get).toArray();
-                if (vertex instanceof LayerVertex lv) {
-                    Layer layer = lv.getLayerConf().getLayer();
-                    String source = "vertex '" + name + "' (" + layer.getClass().getSimpleName() + ")";
-                    if (inSlots.length != 1) {
-                        unsupported = source + " has " + inSlots.length + " inputs";
-                        return;
-                    }
-                    int slot = preprocess(lv.getPreProcessor(), inSlots[0], source);
-                    if (unsupported != null) {
-                        return;
-                    }
-                    Step.LayerRef ref = new Step.LayerRef(-1, name);
-                    if (outputs.contains(name)) {
-                        head(layer, source, slot, outputs.indexOf(name), ref);
-                    } else {
-                        slots.put(name, layer(layer, source, slot, ref, acts.get(name)));
-                    }
-                } else {
-                    String source = "vertex '" + name + "' (" + vertex.getClass().getSimpleName() + ")";
-                    if (outputs.contains(name)) {
-                        unsupported = source + " is a network output without a loss layer";
-                        return;
-                    }
-                    slots.put(name, vertex(vertex, source, inSlots, acts.get(name)));
-                }
-            }
-            if (unsupported == null && heads.size() != outputs.size()) {
-                unsupported = "the graph's outputs " + outputs + " are not all output layers";
-            }
-        }
-
-        int vertex(GraphVertex vertex, String source, int[] in, INDArray act) {
-            if (vertex instanceof ElementWiseVertex ew) {
-                for (int s : in) {
-                    if (!Arrays.equals(shapes.get(s), shapes.get(in[0]))) {
-                        return refuse(source + " broadcasts inputs of different shapes");
-                    }
-                }
-                return add(new ElementWiseStep(source, in, slotFor(act), ew.getOp()), act);
-            }
-            if (vertex instanceof MergeVertex merge) {
-                return add(new MergeStep(source, in, slotFor(act), merge.getMergeAxis()), act);
-            }
-            if (vertex instanceof PreprocessorVertex pv && in.length == 1) {
-                return preprocess(pv.getPreProcessor(), in[0], source);
-            }
-            return refuse(source + " has no inference-plan step");
-        }
-
-        /** A preprocessor as a reshape view, when it is one (checked on the probe); the slot after it. */
-        int preprocess(InputPreProcessor pre, int slot, String source) {
-            if (pre == null) {
-                return slot;
-            }
-            INDArray out = org.landscape4j.engine.internal.Preprocessors.asReshape(pre, probeValues.get(slot));
-            if (out == null) {
-                return refuse(source + ": input preprocessor " + pre.getClass().getSimpleName()
-                        + " is not a plain reshape");
-            }
-            int next = newSlot(out);
-            probeValues.put(next, out);
-            steps.add(ViewStep.reshape(source + " preprocessor", slot, next,
-                    Arrays.copyOfRange(out.shape(), 1, out.rank())));
-            return next;
-        }
-
-        int layer(Layer conf, String source, int in, Step.LayerRef ref, INDArray act) {
-            Class<?> type = conf.getClass();
-            int rank = probeValues.get(in).rank();
-            if (type == DenseLayer.class) {
-                DenseLayer d = (DenseLayer) conf;
-                if (d.hasLayerNorm()) {
-                    return refuse(source + " uses layer normalization");
-                }
-                return add(new DenseStep(source, in, slotFor(act), ref, d.getActivationFn(), d.hasBias()), act);
-            }
-            if (type == ConvolutionLayer.class || type == Convolution2D.class) {
-                ConvolutionLayer c = (ConvolutionLayer) conf;
-                if (c.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
-                    return refuse(source + " uses the NHWC format");
-                }
-                return add(ConvolutionStep.of(source, in, slotFor(act), ref, c), act);
-            }
-            if (type == Convolution1DLayer.class || type == Convolution1D.class) {
-                Convolution1DLayer c = (Convolution1DLayer) conf;
-                if (c.getRnnDataFormat() != RNNFormat.NCW) {
-                    return refuse(source + " uses the NWC format");
-                }
-                return add(ConvolutionStep.of(source, in, slotFor(act), ref, c), act);
-            }
-            if (type == SubsamplingLayer.class || type == Subsampling1DLayer.class) {
-                SubsamplingLayer s = (SubsamplingLayer) conf;
-                PoolingStep step = s.getCnn2dDataFormat() == CNN2DFormat.NCHW
-                        ? PoolingStep.of(source, in, slotFor(act), s) : null;
-                return step == null ? refuse(source + " uses " + s.getPoolingType() + " pooling or NHWC")
-                        : add(step, act);
-            }
-            if (type == BatchNormalization.class) {
-                BatchNormalization bn = (BatchNormalization) conf;
-                if (!(rank == 2 || rank == 4 && bn.getCnn2DFormat() == CNN2DFormat.NCHW)) {
-                    return refuse(source + " normalizes rank-" + rank + " or NHWC activations");
-                }
-                return add(new BatchNormStep(source, in, slotFor(act), ref, bn, bn.isUseLogStd()), act);
-            }
-            if (type == DropoutLayer.class) {
-                return identity(source, in, act);
-            }
-            if (type == ActivationLayer.class) {
-                // DL4J's activation layer works in place on its input in inference: that activation is gone
-                expected.remove(in);
-                return add(new ActivationStep(source, in, slotFor(act), ((ActivationLayer) conf).getActivationFn()),
-                        act);
-            }
-            if (type == GlobalPoolingLayer.class) {
-                GlobalPoolingStep step = rank == 3 || rank == 4
-                        ? GlobalPoolingStep.of(source, in, slotFor(act), (GlobalPoolingLayer) conf, rank) : null;
-                return step == null ? refuse(source + " uses p-norm pooling or a rank-" + rank + " input")
-                        : add(step, act);
-            }
-            if (type == ZeroPaddingLayer.class) {
-                ZeroPaddingLayer z = (ZeroPaddingLayer) conf;
-                return z.getDataFormat() == CNN2DFormat.NCHW
-                        ? add(new ZeroPaddingStep(source, in, slotFor(act), z.getPadding()), act)
-                        : refuse(source + " uses the NHWC format");
-            }
-            if (type == Upsampling2D.class) {
-                Upsampling2D u = (Upsampling2D) conf;
-                return u.getFormat() == CNN2DFormat.NCHW
-                        ? add(new UpsamplingStep(source, in, slotFor(act), u.getSize()), act)
-                        : refuse(source + " uses the NHWC format");
-            }
-            return refuse(source + " has no inference-plan step");
-        }
-
-        void head(Layer conf, String source, int in, int labels, Step.LayerRef ref) {
-            if (conf.getClass() == OutputLayer.class) {
-                OutputLayer o = (OutputLayer) conf;
-                heads.add(new OutputHead(source, in, labels, ref, true, o.hasBias(), o.getActivationFn(),
-                        o.getLossFn(), o.getNOut()));
-            } else if (conf.getClass() == LossLayer.class && probeValues.get(in).rank() == 2) {
-                LossLayer o = (LossLayer) conf;
-                heads.add(new OutputHead(source, in, labels, ref, false, false, o.getActivationFn(), o.getLossFn(),
-                        probeValues.get(in).size(1)));
-            } else {
-                refuse(source + " is an output layer the inference plan does not evaluate");
-            }
-        }
-
-        int identity(String source, int in, INDArray act) {
-            int out = slotFor(act);
-            steps.add(ViewStep.identity(source, in, out));
-            probeValues.put(out, act);
-            return out;
-        }
-
-        int slotFor(INDArray act) {
-            return newSlot(act);
-        }
-
-        int add(Step step, INDArray act) {
-            steps.add(step);
-            expected.put(step.output, act);
-            probeValues.put(step.output, act);
-            return step.output;
-        }
-
-        int refuse(String reason) {
-            if (unsupported == null) {
-                unsupported = reason;
-            }
-            return -1;
-        }
     }
 }

@@ -1,6 +1,8 @@
 package org.landscape4j.engine.internal.plan;
 
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.landscape4j.engine.graph.NetworkGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -13,6 +15,12 @@ final class MergeStep extends Step {
     MergeStep(String source, int[] inputs, int output, int axis) {
         super(source, inputs, output);
         this.axis = axis;
+    }
+
+    /** The plan's rule for a merge vertex. */
+    static int rule(PlanBuilder b, NetworkGraph.Node node, int[] in, INDArray act) {
+        return b.add(new MergeStep(node.source(), in, b.newSlot(act), node.config(MergeVertex.class).getMergeAxis()),
+                act);
     }
 
     @Override

@@ -3,6 +3,10 @@ package org.landscape4j.engine.internal.plan;
 import java.util.List;
 
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.landscape4j.engine.graph.LayerKind;
+import org.landscape4j.engine.graph.NetworkGraph;
 import org.landscape4j.engine.internal.Batch;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -39,6 +43,23 @@ final class OutputHead {
         this.activation = activation;
         this.loss = loss;
         this.outputs = outputs;
+    }
+
+    /** The plan's rule for a network output: a dense output layer, or a loss layer on rank-2 activations. */
+    static int rule(PlanBuilder b, NetworkGraph.Node node, int in) {
+        int labels = node.outputIndex();
+        if (node.kind() == LayerKind.OUTPUT) {
+            OutputLayer o = node.config(OutputLayer.class);
+            b.addHead(new OutputHead(node.source(), in, labels, b.ref(node), true, o.hasBias(), o.getActivationFn(),
+                    o.getLossFn(), o.getNOut()));
+        } else if (b.rank(in) == 2) {
+            LossLayer o = node.config(LossLayer.class);
+            b.addHead(new OutputHead(node.source(), in, labels, b.ref(node), false, false, o.getActivationFn(),
+                    o.getLossFn(), b.probeValues.get(in).size(1)));
+        } else {
+            return b.refuse(node.source() + " is an output layer the inference plan does not evaluate");
+        }
+        return -1;
     }
 
     /** The head of one worker, with buffers for blocks of {@code blockRows} examples. */

@@ -1,9 +1,11 @@
 package org.landscape4j.engine.internal.plan;
 
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.Subsampling1DLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.landscape4j.engine.graph.NetworkGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -24,6 +26,15 @@ final class PoolingStep extends Step {
         this.op = op;
         this.arguments = arguments;
         this.oneDimensional = oneDimensional;
+    }
+
+    /** The plan's rule for a max or average subsampling layer (NCHW; 1D ones are a subclass). */
+    static int rule(PlanBuilder b, NetworkGraph.Node node, int in, INDArray act) {
+        SubsamplingLayer s = node.config(SubsamplingLayer.class);
+        PoolingStep step = s.getCnn2dDataFormat() == CNN2DFormat.NCHW ? of(node.source(), in, b.newSlot(act), s)
+                : null;
+        return step == null ? b.refuse(node.source() + " uses " + s.getPoolingType() + " pooling or NHWC")
+                : b.add(step, act);
     }
 
     /** A pooling step, or {@code null} when the pooling type is not max or average (p-norm pooling). */

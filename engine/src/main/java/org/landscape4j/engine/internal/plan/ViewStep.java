@@ -1,6 +1,9 @@
 package org.landscape4j.engine.internal.plan;
 
+import java.util.Arrays;
+
 import org.deeplearning4j.nn.api.Model;
+import org.landscape4j.engine.graph.NetworkGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 
@@ -18,6 +21,22 @@ final class ViewStep extends Step {
         super(source, new int[] {input}, output);
         this.exampleShape = exampleShape;
         this.kind = kind;
+    }
+
+    /** The plan's rule for a dropout layer: the identity in inference. */
+    static int identityRule(PlanBuilder b, NetworkGraph.Node node, int in, INDArray act) {
+        return b.addView(identity(node.source(), in, b.newSlot(act)), act);
+    }
+
+    /** The plan's rule for an input preprocessor: a view, when it only reshapes (checked on the probe). */
+    static int reshapeRule(PlanBuilder b, NetworkGraph.Node node, int in, INDArray act) {
+        if (act == null) {
+            return b.refuse(node.source() + ": input preprocessor " + node.configuration().getClass().getSimpleName()
+                    + " is not a plain reshape");
+        }
+        int next = b.newSlot(act);
+        return b.addView(reshape(node.source() + " preprocessor", in, next,
+                Arrays.copyOfRange(act.shape(), 1, act.rank())), act);
     }
 
     static ViewStep identity(String source, int input, int output) {

@@ -7,17 +7,16 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.RNNFormat;
-import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.Subsampling1DLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.landscape4j.engine.graph.LayerKind;
+import org.landscape4j.engine.graph.NetworkGraph;
 import org.landscape4j.engine.internal.Batch;
 import org.landscape4j.engine.internal.NetworkEvaluator;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -43,28 +42,25 @@ final class DataCheck {
     }
 
     /** @throws IllegalArgumentException naming the set, the shape found and the shape expected */
-    static void check(Model model, EvaluationSet set) {
+    static void check(NetworkGraph graph, EvaluationSet set) {
         String name = "evaluation set '" + set.name() + "'";
         INDArray[] features = set.features();
         INDArray[] labels = set.labels();
-        int inputs;
-        int outputs;
-        if (model instanceof MultiLayerNetwork net) {
-            inputs = 1;
-            outputs = 1;
+        int inputs = graph.inputs();
+        int outputs = graph.outputs();
+        if (graph.model() instanceof MultiLayerNetwork) {
             if (features.length == 1) {
-                checkFeatures(net, features[0], name);
+                checkFeatures(graph, features[0], name);
             }
-            Layer lastConf = net.getLayer(net.getnLayers() - 1).conf().getLayer();
-            if (lastConf instanceof BaseOutputLayer out && labels.length == 1
-                    && (labels[0].rank() != 2 || labels[0].size(1) != out.getNOut())) {
-                throw new IllegalArgumentException(name + ": labels have shape " + Arrays.toString(labels[0].shape())
-                        + " but the output layer '" + out.getLayerName() + "' has nOut = " + out.getNOut());
+            NetworkGraph.Node last = graph.layers().get(graph.layers().size() - 1);
+            if (last.kind() == LayerKind.OUTPUT && labels.length == 1) {
+                OutputLayer out = last.config(OutputLayer.class);
+                if (labels[0].rank() != 2 || labels[0].size(1) != out.getNOut()) {
+                    throw new IllegalArgumentException(name + ": labels have shape "
+                            + Arrays.toString(labels[0].shape()) + " but the output layer '" + out.getLayerName()
+                            + "' has nOut = " + out.getNOut());
+                }
             }
-        } else {
-            ComputationGraph graph = (ComputationGraph) model;
-            inputs = graph.getConfiguration().getNetworkInputs().size();
-            outputs = graph.getConfiguration().getNetworkOutputs().size();
         }
         if (features.length != inputs) {
             throw new IllegalArgumentException(name + " has " + features.length + " feature arrays, the network has "
@@ -92,9 +88,11 @@ final class DataCheck {
     }
 
     /** The first layer's accepted feature shapes, checked; kinds not listed are left to the dry run. */
-    private static void checkFeatures(MultiLayerNetwork net, INDArray features, String name) {
-        Layer first = net.getLayer(0).conf().getLayer();
-        InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(0);
+    private static void checkFeatures(NetworkGraph graph, INDArray features, String name) {
+        NetworkGraph.Node firstNode = graph.layers().get(0);
+        Layer first = firstNode.config(Layer.class);
+        NetworkGraph.Node head = graph.nodes().get(0);
+        InputPreProcessor pre = head.kind() == LayerKind.PREPROCESSOR ? head.config(InputPreProcessor.class) : null;
         long[] shape = features.shape();
         String takes;
         boolean fits;
@@ -113,28 +111,39 @@ final class DataCheck {
                     || shape.length == 2 && shape[1] == p.getNumChannels() * p.getInputHeight() * p.getInputWidth();
         } else if (pre != null) {
             return;
-        } else if (first instanceof Convolution1DLayer c) {
-            boolean ncw = c.getRnnDataFormat() != RNNFormat.NWC;
-            takes = ncw ? "[examples, " + c.getNIn() + ", length] (NCW)" : "[examples, length, " + c.getNIn()
-                    + "] (NWC)";
-            fits = shape.length == 3 && shape[ncw ? 1 : 2] == c.getNIn();
-        } else if (first instanceof ConvolutionLayer c) {
-            boolean nchw = c.getCnn2dDataFormat() != CNN2DFormat.NHWC;
-            takes = nchw ? "[examples, " + c.getNIn() + ", height, width] (NCHW)"
-                    : "[examples, height, width, " + c.getNIn() + "] (NHWC)";
-            fits = shape.length == 4 && shape[nchw ? 1 : 3] == c.getNIn();
-        } else if (first instanceof Subsampling1DLayer) {
-            takes = "[examples, channels, length]";
-            fits = shape.length == 3;
-        } else if (first instanceof SubsamplingLayer) {
-            takes = "[examples, channels, height, width]";
-            fits = shape.length == 4;
-        } else if (first instanceof DenseLayer || first instanceof BaseOutputLayer) {
-            long nIn = ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) first).getNIn();
-            takes = "[examples, " + nIn + "]";
-            fits = shape.length == 2 && shape[1] == nIn;
         } else {
-            return;
+            switch (firstNode.kind()) {
+                case CONVOLUTION_1D -> {
+                    Convolution1DLayer c = (Convolution1DLayer) first;
+                    boolean ncw = c.getRnnDataFormat() != RNNFormat.NWC;
+                    takes = ncw ? "[examples, " + c.getNIn() + ", length] (NCW)"
+                            : "[examples, length, " + c.getNIn() + "] (NWC)";
+                    fits = shape.length == 3 && shape[ncw ? 1 : 2] == c.getNIn();
+                }
+                case CONVOLUTION_2D -> {
+                    ConvolutionLayer c = (ConvolutionLayer) first;
+                    boolean nchw = c.getCnn2dDataFormat() != CNN2DFormat.NHWC;
+                    takes = nchw ? "[examples, " + c.getNIn() + ", height, width] (NCHW)"
+                            : "[examples, height, width, " + c.getNIn() + "] (NHWC)";
+                    fits = shape.length == 4 && shape[nchw ? 1 : 3] == c.getNIn();
+                }
+                case SUBSAMPLING_1D -> {
+                    takes = "[examples, channels, length]";
+                    fits = shape.length == 3;
+                }
+                case SUBSAMPLING_2D -> {
+                    takes = "[examples, channels, height, width]";
+                    fits = shape.length == 4;
+                }
+                case DENSE, OUTPUT -> {
+                    long nIn = ((FeedForwardLayer) first).getNIn();
+                    takes = "[examples, " + nIn + "]";
+                    fits = shape.length == 2 && shape[1] == nIn;
+                }
+                default -> {
+                    return;
+                }
+            }
         }
         if (!fits) {
             throw new IllegalArgumentException(name + ": features have shape " + Arrays.toString(shape)

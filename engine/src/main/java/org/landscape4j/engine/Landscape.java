@@ -5,17 +5,17 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.deeplearning4j.nn.api.Model;
-import org.landscape4j.engine.geometry.Curve;
 import org.landscape4j.engine.geometry.CurvatureCost;
+import org.landscape4j.engine.geometry.Curve;
 import org.landscape4j.engine.geometry.HessianExtremes;
 import org.landscape4j.engine.geometry.HessianSpectrum;
+import org.landscape4j.engine.graph.NetworkGraph;
 import org.landscape4j.engine.internal.Batch;
 import org.landscape4j.engine.internal.NetworkEvaluator;
 import org.landscape4j.engine.internal.plan.InferencePlan;
 import org.landscape4j.engine.parameters.ParameterLayout;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
-
 import reactor.core.publisher.Flux;
 
 /**
@@ -55,20 +55,22 @@ public final class Landscape {
         this.spec = spec;
         BackendCheck.require(spec.execution().backend());
         Model model = spec.model();
-        this.layout = ParameterLayout.of(model);
-        ModelCheck.checkOutputLayers(model);
+        NetworkGraph read = NetworkGraph.of(model);
+        this.layout = ParameterLayout.of(read);
+        ModelCheck.checkOutputLayers(read);
         ModelCheck.checkFinite(model.params(), layout);
         this.prototype = NetworkEvaluator.copyOf(model);
         this.center = prototype.params().dup();
         this.vectors = new DirectionVectors(spec, layout, prototype, center);
-        List<ILossFunction> losses = ModelCheck.outputLosses(prototype);
+        NetworkGraph graph = NetworkGraph.of(prototype);
+        List<ILossFunction> losses = ModelCheck.outputLosses(graph);
         this.metrics = Accuracy.resolve(
                 spec.metrics().isEmpty() ? ModelCheck.defaultMetrics(losses) : spec.metrics(), losses.get(0));
         List<String> setNames = new ArrayList<>();
         List<String> sizes = new ArrayList<>();
         this.batches = new ArrayList<>();
         for (EvaluationSet set : spec.evaluationSets()) {
-            DataCheck.check(prototype, set);
+            DataCheck.check(graph, set);
             batches.add(Batch.split(set.features(), set.labels(), set.batchSize()));
             setNames.add(set.name());
             sizes.add(set.name() + " (" + set.size() + " examples)");

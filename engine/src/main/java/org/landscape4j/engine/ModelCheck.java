@@ -1,16 +1,16 @@
 package org.landscape4j.engine;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.api.layers.IOutputLayer;
-import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.landscape4j.engine.graph.NetworkGraph;
 import org.landscape4j.engine.parameters.ParameterLayout;
 import org.landscape4j.engine.parameters.ParameterSegment;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -27,23 +27,16 @@ final class ModelCheck {
     private ModelCheck() {
     }
 
-    static void checkOutputLayers(Model model) {
-        if (model instanceof MultiLayerNetwork net) {
-            Layer last = net.getLayer(net.getnLayers() - 1);
-            if (!(last instanceof IOutputLayer)) {
-                throw new IllegalArgumentException("the last layer '" + last.conf().getLayer().getLayerName()
-                        + "' is a " + last.conf().getLayer().getClass().getSimpleName()
-                        + ", not an output layer with a loss function (OutputLayer, LossLayer, CnnLossLayer)");
+    static void checkOutputLayers(NetworkGraph graph) {
+        for (NetworkGraph.Node node : graph.nodes()) {
+            if (!node.isOutput() || node.kind().hasLoss()) {
+                continue;
             }
-        } else {
-            ComputationGraph graph = (ComputationGraph) model;
-            for (String name : graph.getConfiguration().getNetworkOutputs()) {
-                Layer layer = graph.getLayer(name);
-                if (!(layer instanceof IOutputLayer)) {
-                    throw new IllegalArgumentException("graph output '" + name
-                            + "' is not an output layer with a loss function (OutputLayer, LossLayer, CnnLossLayer)");
-                }
-            }
+            String kinds = "an output layer with a loss function (OutputLayer, LossLayer, CnnLossLayer)";
+            throw new IllegalArgumentException(graph.model() instanceof MultiLayerNetwork
+                    ? "the last layer '" + node.config(Layer.class).getLayerName() + "' is a "
+                    + node.configuration().getClass().getSimpleName() + ", not " + kinds
+                    : "graph output '" + node.name() + "' is not " + kinds);
         }
     }
 
@@ -66,36 +59,25 @@ final class ModelCheck {
     }
 
     /** The loss function of each output layer, in output order ({@code null} for an unknown kind). */
-    static List<ILossFunction> outputLosses(Model model) {
-        List<ILossFunction> losses = new ArrayList<>();
-        if (model instanceof MultiLayerNetwork net) {
-            losses.add(lossOf(net.getLayer(net.getnLayers() - 1).conf().getLayer()));
-        } else {
-            ComputationGraph graph = (ComputationGraph) model;
-            for (String name : graph.getConfiguration().getNetworkOutputs()) {
-                losses.add(lossOf(graph.getLayer(name).conf().getLayer()));
+    static List<ILossFunction> outputLosses(NetworkGraph graph) {
+        ILossFunction[] losses = new ILossFunction[graph.outputs()];
+        for (NetworkGraph.Node node : graph.nodes()) {
+            if (node.isOutput()) {
+                losses[node.outputIndex()] = switch (node.kind()) {
+                    case OUTPUT -> node.config(OutputLayer.class).getLossFn();
+                    case LOSS -> node.config(LossLayer.class).getLossFn();
+                    case CNN_LOSS -> node.config(CnnLossLayer.class).getLossFn();
+                    default -> null;
+                };
             }
         }
-        return losses;
+        return Arrays.asList(losses);
     }
 
     static List<Metric> defaultMetrics(List<ILossFunction> losses) {
         boolean classification = losses.stream()
                 .allMatch(l -> l instanceof LossMCXENT || l instanceof LossBinaryXENT);
         return classification ? List.of(Metric.loss(), Metric.accuracy()) : List.of(Metric.loss());
-    }
-
-    private static ILossFunction lossOf(org.deeplearning4j.nn.conf.layers.Layer conf) {
-        if (conf instanceof BaseOutputLayer out) {
-            return out.getLossFn();
-        }
-        if (conf instanceof LossLayer loss) {
-            return loss.getLossFn();
-        }
-        if (conf instanceof CnnLossLayer loss) {
-            return loss.getLossFn();
-        }
-        return null;
     }
 
     /**

@@ -16,6 +16,7 @@ import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.Convolution1D;
 import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -33,6 +34,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
+import org.landscape4j.engine.parameters.ParameterLayout;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -175,6 +177,26 @@ class InferencePlanTest {
                 .layer(output(3))
                 .setInputType(InputType.recurrent(3, 10)).build());
         assertMatchesDl4j(net, images(N, 3, 10, 1).reshape(N, 3, 10), "conv1d, maxpool2d, conv1d");
+    }
+
+    /**
+     * DL4J's {@code Convolution1D} (a subclass of {@code Convolution1DLayer} without a builder of its own, met in saved
+     * configurations) is the same {@code LayerKind}: the parameter layout reads it and the plan runs it.
+     */
+    @Test
+    void convolution1dIsTheSameKindAsConvolution1dLayer() {
+        MultiLayerConfiguration layerConf = new NeuralNetConfiguration.Builder().seed(6).dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER).list()
+                .layer(new Convolution1DLayer.Builder(3).nOut(4).activation(Activation.RELU).build())
+                .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
+                .layer(output(3))
+                .setInputType(InputType.recurrent(3, 10)).build();
+        String json = layerConf.toJson().replace("org.deeplearning4j.nn.conf.layers.Convolution1DLayer",
+                "org.deeplearning4j.nn.conf.layers.Convolution1D");
+        MultiLayerNetwork net = mln(MultiLayerConfiguration.fromJson(json));
+        assertThat(net.getLayer(0).conf().getLayer()).isExactlyInstanceOf(Convolution1D.class);
+        assertThat(ParameterLayout.of(net).segments()).hasSize(mln(layerConf).paramTable().size());
+        assertMatchesDl4j(net, images(N, 3, 10, 1).reshape(N, 3, 10), "conv1d, global");
     }
 
     @Test

@@ -123,6 +123,11 @@ public enum LayerKind {
         return ordinal() < ELEMENT_WISE.ordinal();
     }
 
+    /** Whether this kind is a layer with a loss function, which a network output must be. */
+    public boolean hasLoss() {
+        return this == OUTPUT || this == LOSS || this == CNN_LOSS;
+    }
+
     /** The supported layers' configuration class names, sorted, for messages. */
     public static String supportedLayers() {
         return Arrays.stream(values()).filter(LayerKind::isLayer).flatMap(k -> k.classes.stream())

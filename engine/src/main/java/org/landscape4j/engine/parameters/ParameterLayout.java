@@ -45,8 +45,12 @@ public final class ParameterLayout {
      *                                  support (the message names the layer and its kind)
      */
     public static ParameterLayout of(Model model) {
-        NetworkGraph graph = NetworkGraph.of(model);
-        INDArray flat = model.params();
+        return of(NetworkGraph.of(model));
+    }
+
+    /** The layout of a network already read. */
+    public static ParameterLayout of(NetworkGraph graph) {
+        INDArray flat = graph.model().params();
         List<ParameterSegment> segments = new ArrayList<>();
         for (NetworkGraph.Node node : graph.layers()) {
             Layer layer = node.layer();

@@ -25,7 +25,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * One run each, in one JVM, of the bench MLP (784-128-10, the examples' {@code Bench.mlp(128)}, trained 2 epochs on
+ * One run each, in one JVM, of the bench MLP (784-128-10, the examples' {@code BenchNetworks.mlp(128)}, trained 2 epochs on
  * 2,000 FashionMNIST images) over a 41x41 plane on 2,000 test images: the local engine with 1 and 2 workers, then
  * Spark {@code local[1]} and {@code local[2]}. Prints points/s from subscription to the last point, Spark's context
  * start-up separately, and checks that every surface has the local run's bits.

@@ -50,11 +50,11 @@ public final class PlanProfile {
                 case "--samples" -> samples = Integer.parseInt(args[++i]);
                 case "--child" -> child = true;
                 case "--bf16" -> bf16 = true;
-                default -> models.add(Bench.checkModel(args[i]));
+                default -> models.add(BenchNetworks.checkModel(args[i]));
             }
         }
         if (models.isEmpty()) {
-            throw new IllegalArgumentException("name a model to profile: " + String.join(", ", Bench.MODELS));
+            throw new IllegalArgumentException("name a model to profile: " + String.join(", ", BenchNetworks.MODELS));
         }
         if (child) {
             for (String m : models) {
@@ -80,8 +80,8 @@ public final class PlanProfile {
     // ---- the child: one point, marked between steps -------------------------------------------------------------
 
     private static void child(String model, int samples, boolean bf16) {
-        DataSet data = Bench.evaluationData(model, samples);
-        Model net = Bench.untrained(model);
+        DataSet data = BenchNetworks.evaluationData(model, samples);
+        Model net = BenchNetworks.untrained(model);
         Batch batch = new Batch(new INDArray[] {data.getFeatures()}, new INDArray[] {data.getLabels()},
                 data.numExamples());
         List<List<Batch>> batches = List.of(List.of(batch));

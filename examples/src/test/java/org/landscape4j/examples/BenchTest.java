@@ -20,17 +20,17 @@ class BenchTest {
 
     private static DataSet images(String model, int n) {
         DataSet flat = ExampleData.standIn(n, 3);
-        return model.equals("resnet20") ? Bench.paddedRgb(flat) : model.equals("mlp") ? flat
+        return model.equals("resnet20") ? BenchNetworks.paddedRgb(flat) : model.equals("mlp") ? flat
                 : ExampleData.images(flat, 28);
     }
 
     @Test
     void flopsAreTwiceTheMultiplyAccumulatesOfConvolutionsAndDenseLayersCountedByHand() {
         // MLP: 784·128 + 128·10
-        assertThat(Flops.perExample(Bench.untrained("mlp"), images("mlp", 1).getFeatures()))
+        assertThat(Flops.perExample(BenchNetworks.untrained("mlp"), images("mlp", 1).getFeatures()))
                 .isEqualTo(2L * (784 * 128 + 128 * 10));
         // LeNet: conv 5x5 1->8 on 28 gives 24x24; pool 12; conv 5x5 8->16 gives 8x8; pool 4; dense 256->64->10
-        assertThat(Flops.perExample(Bench.untrained("lenet"), images("lenet", 1).getFeatures()))
+        assertThat(Flops.perExample(BenchNetworks.untrained("lenet"), images("lenet", 1).getFeatures()))
                 .isEqualTo(2L * (24 * 24 * 8 * 25 + 8 * 8 * 16 * 8 * 25 + 256 * 64 + 64 * 10))
                 .isEqualTo(674_048);
     }
@@ -43,7 +43,7 @@ class BenchTest {
                 + 16 * 16 * 32 * 16 * 9L + 5 * 16 * 16 * 32 * 32 * 9L + 16 * 16 * 32 * 16   // stage 2 + projection
                 + 8 * 8 * 64 * 32 * 9L + 5 * 8 * 8 * 64 * 64 * 9L + 8 * 8 * 64 * 32         // stage 3 + projection
                 + 64 * 10;
-        assertThat(Flops.perExample(Bench.untrained("resnet20"), images("resnet20", 1).getFeatures()))
+        assertThat(Flops.perExample(BenchNetworks.untrained("resnet20"), images("resnet20", 1).getFeatures()))
                 .isEqualTo(2 * expected)
                 .isEqualTo(81_626_368L);                      // bench_peer.py's count of its ResNet-20
     }
@@ -51,7 +51,7 @@ class BenchTest {
     @Test
     void resNet20IsPlannedAndItsLossesAreDl4jsScores() {
         DataSet data = images("resnet20", 6);
-        ComputationGraph net = (ComputationGraph) Bench.untrained("resnet20");
+        ComputationGraph net = (ComputationGraph) BenchNetworks.untrained("resnet20");
         net.fit(data);
         Landscape l = Landscape.builder().model(net).directions(RandomDirections.FILTER_NORMALIZED, 2)
                 .grid(-0.5, 0.5, 2).evaluateOn("eval", data).metrics(Metric.loss()).workers(1).build();
@@ -174,7 +174,7 @@ class BenchTest {
         assertThat(Bench.factorizedLayer("..., first layer factorized (vertex 'stem' (ConvolutionLayer), ..."))
                 .isEqualTo("stem");
         assertThat(Bench.factorizedLayer("inference plan, 17 steps (conv2d+batchnorm, ...), 2 workers")).isEmpty();
-        assertThat(Flops.perLayer(Bench.untrained("lenet"), images("lenet", 1).getFeatures()))
+        assertThat(Flops.perLayer(BenchNetworks.untrained("lenet"), images("lenet", 1).getFeatures()))
                 .containsExactly(java.util.Map.entry("layer0", 2L * 24 * 24 * 8 * 25),
                         java.util.Map.entry("layer2", 2L * 8 * 8 * 16 * 8 * 25), java.util.Map.entry("layer4", 2L * 256 * 64),
                         java.util.Map.entry("layer5", 2L * 64 * 10));

@@ -59,7 +59,7 @@ public final class SeedNetworks {
     }
 
     /**
-     * LeNet-like (the shape of {@code Bench.leNet()}, with the updater and weight decay of an arm): conv 5x5x8 ReLU,
+     * LeNet-like (the shape of {@code BenchNetworks.leNet()}, with the updater and weight decay of an arm): conv 5x5x8 ReLU,
      * max pool, conv 5x5x16 ReLU, max pool, dense 64 ReLU, softmax 10.
      *
      * @param weightDecay DL4J's decoupled weight decay coefficient (applied with the learning rate), 0 for none

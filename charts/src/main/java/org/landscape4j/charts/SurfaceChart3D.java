@@ -11,7 +11,8 @@ import org.jfree.chart3d.renderer.xyz.SurfaceRenderer;
 
 /**
  * A 3D surface of a 2D landscape (Orson Charts / {@code org.jfree.chart3d}). Values are interpolated bilinearly between
- * grid points; values above the clip level (and non-finite ones) are drawn at the clip level, as seed 003 does.
+ * grid points; values above the clip level (and non-finite ones) are drawn at the clip level, as the Julia/Flux
+ * write-up does.
  */
 public final class SurfaceChart3D {
 

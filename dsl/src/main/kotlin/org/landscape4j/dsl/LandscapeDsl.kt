@@ -107,10 +107,10 @@ sealed interface LandscapeTerms : SpacingTerms {
     /** The [count] leading Hessian eigenvectors of [model] on [data], [Directions.hessian]. */
     fun hessian(model: Model, data: DataSet, count: Int): Directions.Given = Directions.hessian(model, data, count)
 
-    /** Seed 003's `linear2x` plane through the model and two random models, [Directions.linear2x]. */
+    /** The Julia/Flux write-up's `linear2x` plane through the model and two random models, [Directions.linear2x]. */
     val linear2x: Directions.AsymmetricPlane get() = Directions.linear2x()
 
-    /** Seed 003's `barycentric` plane through the model and two random models, [Directions.barycentric]. */
+    /** The Julia/Flux write-up's `barycentric` plane through the model and two random models, [Directions.barycentric]. */
     val barycentric: Directions.AsymmetricPlane get() = Directions.barycentric()
 
     /** A curve between two models through bend points (Garipov et al. 2018), [Directions.curve]. */
@@ -193,12 +193,12 @@ class LandscapeScope internal constructor() : LandscapeTerms {
 
     /** Seed of the random directions (default 1), as a property: `seed = 7`. */
     var seed: Long
-        get() = builder.spec().seed()
+        get() = builder.seed
         set(value) = seed(value)
 
     /** Parallel workers, as a property: `workers = 2` (default: cores / ND4J threads per op, at most 8). */
     var workers: Int
-        get() = builder.spec().execution().effectiveWorkers()
+        get() = builder.execution.effectiveWorkers()
         set(value) = workers(value)
 
     /** The same integer [range] (`-1..1`) and number of [points] along every direction, ends included. */

@@ -127,6 +127,23 @@ class LandscapeDslTest {
     }
 
     @Test
+    fun `seed and workers read before the model is set`() {
+        var before = -1L to -1
+        val l = landscape {
+            seed = 9
+            workers = 1
+            before = seed to workers
+            model(net)
+            directions(filterNormalized, 1)
+            grid(-1.0..1.0, 3)
+            evaluateOn("train", data)
+        }
+
+        assertThat(before).isEqualTo(9L to 1)
+        assertThat(l.spec().seed()).isEqualTo(9L)
+    }
+
+    @Test
     fun `invalid kotlin spec is named`() {
         assertThatThrownBy {
             landscape {

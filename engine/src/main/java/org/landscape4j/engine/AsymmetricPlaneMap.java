@@ -11,9 +11,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The arithmetic of {@link Directions.AsymmetricPlane}: seed 003's random models and its {@code linear2x} and
- * {@code barycentric} maps, on double arrays. Immutable; {@link #write} allocates its own scratch, so one instance
- * serves all workers.
+ * The arithmetic of {@link Directions.AsymmetricPlane}: the Julia/Flux write-up's random models and its {@code
+ * linear2x} and {@code barycentric} maps, on double arrays. Immutable; {@link #write} allocates its own scratch, so one
+ * instance serves all workers.
  */
 final class AsymmetricPlaneMap implements ParameterMap {
 

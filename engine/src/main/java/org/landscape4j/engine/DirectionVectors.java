@@ -15,8 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The vectors a landscape's points combine and how: the centre and its directions (drawn on first use and then kept),
- * or a curve's anchors, or seed 003's random models with the map that turns coordinates into parameters. Given vectors
- * are checked when this is made, before any work. Thread-safe.
+ * or a curve's anchors, or the Julia/Flux write-up's random models with the map that turns coordinates into parameters.
+ * Given vectors are checked when this is made, before any work. Thread-safe.
  *
  * <p>Here the network's layout meets the directions, so here batch-norm running statistics are held fixed: unless the
  * directions ask for "states" ({@code withRunningStatistics()}) or recompute the statistics on data, given directions
@@ -129,8 +129,8 @@ final class DirectionVectors {
     }
 
     /**
-     * The anchors' weights at given coordinates: a curve's coefficients (with weight 1 on the start when the anchors are
-     * relative to it), or {@code (1, c1, c2)} around the centre.
+     * The anchors' weights at given coordinates: a curve's coefficients (with weight 1 on the start when the anchors
+     * are relative to it), or {@code (1, c1, c2)} around the centre.
      */
     Function<double[], double[]> weights() {
         return spec.directions() instanceof Directions.CurvePath curve ? curveWeights(curve.curve(), curveFromStart())

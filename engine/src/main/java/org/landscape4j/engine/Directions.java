@@ -180,7 +180,7 @@ public sealed interface Directions permits RandomDirections, Directions.Given, D
     }
 
     /**
-     * Seed 003's asymmetric planes (Luciani, Huang and Danisch, "Efficient neural network loss landscape
+     * The asymmetric planes of Luciani, Huang and Danisch ("Efficient neural network loss landscape
      * generation"): non-linear maps from {@code (α, β)} to parameters through the model {@code θ1} and two random
      * models {@code θ2, θ3}, written there in Julia as
      * <pre>
@@ -224,7 +224,7 @@ public sealed interface Directions permits RandomDirections, Directions.Given, D
      * @param kind which of the seed's maps
      */
     record AsymmetricPlane(Kind kind) implements Directions {
-        /** Seed 003's two maps. */
+        /** The two maps of the Julia/Flux write-up. */
         public enum Kind {
             /** {@code β·θ3 + (1 − β)·layernorm(α·θ2 + (1 − α)·θ1, θ1)}. */
             LINEAR2X,
@@ -241,16 +241,16 @@ public sealed interface Directions permits RandomDirections, Directions.Given, D
         @Override
         public String toString() {
             return (kind == Kind.LINEAR2X ? "linear2x" : "barycentric")
-                    + " plane through the model and two random filter-normalized models (seed 003)";
+                    + " plane through the model and two random filter-normalized models (Julia/Flux write-up)";
         }
     }
 
-    /** Seed 003's {@code linear2x} plane; see {@link AsymmetricPlane}. Needs a grid of two axes. */
+    /** The Julia/Flux write-up's {@code linear2x} plane; see {@link AsymmetricPlane}. Needs a grid of two axes. */
     static AsymmetricPlane linear2x() {
         return new AsymmetricPlane(AsymmetricPlane.Kind.LINEAR2X);
     }
 
-    /** Seed 003's {@code barycentric} plane; see {@link AsymmetricPlane}. Needs a grid of two axes. */
+    /** The Julia/Flux write-up's {@code barycentric} plane; see {@link AsymmetricPlane}. Needs a grid of two axes. */
     static AsymmetricPlane barycentric() {
         return new AsymmetricPlane(AsymmetricPlane.Kind.BARYCENTRIC);
     }
@@ -400,7 +400,7 @@ public sealed interface Directions permits RandomDirections, Directions.Given, D
     /**
      * The plane through a curve's start, first bend and end (Gram–Schmidt basis, drawn around the start), with the
      * curve projected onto it as the path ({@code samples} points, t from 0 to 1) and the three anchors as marks —
-     * the contour plot with the chain drawn on it, as in the lab of seed 002.
+     * the contour plot with the chain drawn on it, as in the paths-between-minima lab (Garipov et al. 2018).
      */
     static Given planeOfCurve(Curve curve, List<INDArray> anchors, int samples) {
         if (samples < 2) {

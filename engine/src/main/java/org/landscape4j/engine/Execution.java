@@ -54,61 +54,76 @@ public record Execution(Order order, int workers, boolean factorizeFirstLayer, l
         }
     }
 
-    /** An execution in the network's own precision ({@link Precision#FLOAT}). */
-    public Execution(Order order, int workers, boolean factorizeFirstLayer, long firstLayerMemory,
-                     PointExecutor executor, Backend backend) {
-        this(order, workers, factorizeFirstLayer, firstLayerMemory, executor, backend, Precision.FLOAT);
-    }
-
-    /** An execution on whichever backend ND4J loaded ({@link Backend#AUTO}). */
-    public Execution(Order order, int workers, boolean factorizeFirstLayer, long firstLayerMemory,
-                     PointExecutor executor) {
-        this(order, workers, factorizeFirstLayer, firstLayerMemory, executor, Backend.AUTO, Precision.FLOAT);
-    }
-
-    /** An execution with the default first-layer memory budget. */
+    /** An execution with the default first-layer memory budget, on this JVM, any backend, in float. */
     public Execution(Order order, int workers, boolean factorizeFirstLayer) {
         this(order, workers, factorizeFirstLayer, DEFAULT_FIRST_LAYER_MEMORY, null, Backend.AUTO, Precision.FLOAT);
     }
 
     /** This execution with another budget for the first-layer products, in bytes. */
     public Execution withFirstLayerMemory(long bytes) {
-        return new Execution(order, workers, factorizeFirstLayer, bytes, executor, backend,
-                precision);
+        return with(c -> c.firstLayerMemory = bytes);
     }
 
     /** This execution with another order. */
     public Execution withOrder(Order value) {
-        return new Execution(value, workers, factorizeFirstLayer, firstLayerMemory, executor, backend,
-                precision);
+        return with(c -> c.order = value);
     }
 
     /** This execution with {@code n} workers (0 = default). */
     public Execution withWorkers(int n) {
-        return new Execution(order, n, factorizeFirstLayer, firstLayerMemory, executor, backend,
-                precision);
+        return with(c -> c.workers = n);
     }
 
     /** This execution with first-layer factorization on or off. */
     public Execution withFactorization(boolean on) {
-        return new Execution(order, workers, on, firstLayerMemory, executor, backend,
-                precision);
+        return with(c -> c.factorizeFirstLayer = on);
     }
 
     /** This execution computing its points with {@code value}, or on this JVM's workers when {@code null}. */
     public Execution withExecutor(PointExecutor value) {
-        return new Execution(order, workers, factorizeFirstLayer, firstLayerMemory, value, backend,
-                precision);
+        return with(c -> c.executor = value);
     }
 
     /** This execution required to run on {@code value} (see {@link Backend}). */
     public Execution withBackend(Backend value) {
-        return new Execution(order, workers, factorizeFirstLayer, firstLayerMemory, executor, value, precision);
+        return with(c -> c.backend = value);
     }
 
     /** This execution with its convolutions in {@code value} (see {@link Precision}). */
     public Execution withPrecision(Precision value) {
-        return new Execution(order, workers, factorizeFirstLayer, firstLayerMemory, executor, backend, value);
+        return with(c -> c.precision = value);
+    }
+
+    /**
+     * This execution with {@code change} applied to a copy of its settings (validated again): the one place a new
+     * setting is copied, so adding one means its component, its check, its field here and its wither.
+     */
+    private Execution with(java.util.function.Consumer<Settings> change) {
+        Settings c = new Settings(this);
+        change.accept(c);
+        return new Execution(c.order, c.workers, c.factorizeFirstLayer, c.firstLayerMemory, c.executor, c.backend,
+                c.precision);
+    }
+
+    /** The settings of an execution being copied by a wither. */
+    private static final class Settings {
+        Order order;
+        int workers;
+        boolean factorizeFirstLayer;
+        long firstLayerMemory;
+        PointExecutor executor;
+        Backend backend;
+        Precision precision;
+
+        Settings(Execution e) {
+            order = e.order;
+            workers = e.workers;
+            factorizeFirstLayer = e.factorizeFirstLayer;
+            firstLayerMemory = e.firstLayerMemory;
+            executor = e.executor;
+            backend = e.backend;
+            precision = e.precision;
+        }
     }
 
     /** The workers actually used: {@link #workers()}, or the default when it is 0. */

@@ -33,7 +33,7 @@ import reactor.core.publisher.Flux;
 public final class Landscape {
 
     static {
-        org.landscape4j.engine.internal.BroadcastFence.install();     // before any ND4J op of the engine (issue 19)
+        org.landscape4j.engine.internal.BroadcastFence.install();   // before any ND4J op of the engine (see BroadcastFence)
     }
 
     private final LandscapeSpec spec;

@@ -261,6 +261,16 @@ public final class LandscapeBuilder {
                 batchSize, metrics, value);
     }
 
+    /** The seed set so far (or the default), readable before the spec is complete. */
+    public long getSeed() {
+        return seed;
+    }
+
+    /** The execution set so far (or the default), readable before the spec is complete. */
+    public Execution getExecution() {
+        return execution;
+    }
+
     /**
      * The validated spec.
      *

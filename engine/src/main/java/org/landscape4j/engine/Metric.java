@@ -126,7 +126,8 @@ public sealed interface Metric permits Metric.Loss, Metric.Accuracy, Metric.Cust
         if (factory == null) {
             throw new IllegalArgumentException("metric '" + name + "' has a null factory");
         }
-        return new Custom(name, new PerWorker(factory));
+        ThreadLocal<ToDoubleBiFunction<INDArray, INDArray>> functions = ThreadLocal.withInitial(factory);
+        return new Custom(name, (output, labels) -> functions.get().applyAsDouble(output, labels));
     }
 
     /** See {@link Metric#loss()}. */
@@ -259,22 +260,6 @@ public sealed interface Metric permits Metric.Loss, Metric.Accuracy, Metric.Cust
         public String toString() {
             return NAME + " (" + options.probes() + " Rademacher probes" + (options.includeBiasAndBatchNorm()
                     ? ", with biases and batch norm)" : ", weights only)");
-        }
-    }
-
-    /**
-     * The function of a {@link #perWorker} metric: one instance per thread, made by the factory on first use.
-     */
-    final class PerWorker implements ToDoubleBiFunction<INDArray, INDArray> {
-        private final ThreadLocal<ToDoubleBiFunction<INDArray, INDArray>> functions;
-
-        private PerWorker(java.util.function.Supplier<ToDoubleBiFunction<INDArray, INDArray>> factory) {
-            this.functions = ThreadLocal.withInitial(factory);
-        }
-
-        @Override
-        public double applyAsDouble(INDArray output, INDArray labels) {
-            return functions.get().applyAsDouble(output, labels);
         }
     }
 }

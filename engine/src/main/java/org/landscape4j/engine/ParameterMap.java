@@ -4,7 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A point of a landscape whose parameters are not a fixed linear combination of anchor vectors: a function of the
- * point's coordinates that writes the whole flat parameter vector (e.g. seed 003's {@code linear2x} and
+ * point's coordinates that writes the whole flat parameter vector (e.g. the Julia/Flux write-up's {@code linear2x} and
  * {@code barycentric} planes, which norm intermediate vectors per point). A run with a map evaluates every parameter
  * per point (no first-layer factorization). Implementations are shared by the run's workers: {@link #write} must be
  * thread-safe (keep no per-call state in fields).

@@ -112,7 +112,7 @@ final class PointStream {
      * and none waits for the garbage collector.
      *
      * <p>Before, a {@code ThreadLocal} held them and nothing closed them: their native memory waited for the garbage
-     * collector. The JVM crashes under cancel and GC (issue 19) had another cause, ND4J's broadcast op, fenced by
+     * collector. The JVM crashes under cancel and GC had another cause, ND4J's broadcast op, fenced by
      * {@code internal.BroadcastFence}.
      */
     private static final class Workers {

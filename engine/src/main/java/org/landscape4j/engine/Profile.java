@@ -52,10 +52,10 @@ public final class Profile extends LandscapeResult {
     }
 
     /**
-     * Sharpness numbers of (set, metric) along this line, to compare landscapes by number (seed 001's health
-     * checks): the curvature at the centre (t = 0, the trained weights) by a least-squares quadratic over the points
-     * within {@code halfWindow} of it, and the width of the basin around the minimum where the value stays below
-     * {@code minimum + delta}.
+     * Sharpness numbers of (set, metric) along this line, to compare landscapes by number (the Keras loss-landscape
+     * project's health checks): the curvature at the centre (t = 0, the trained weights) by a least-squares quadratic
+     * over the points within {@code halfWindow} of it, and the width of the basin around the minimum where the value
+     * stays below {@code minimum + delta}.
      *
      * @param halfWindow half-width of the fitting window in coordinate units; it must hold at least 3 points
      * @param delta      how far above the minimum the basin ends, {@code > 0}

@@ -18,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * before the call returns, and ND4J's deallocator then frees the dimension buffer the kernel is reading. Every
  * {@code addiRowVector} runs this path, DL4J's own dense and output layers included. A 20-line program (a loop of
  * {@code addiRowVector} and a thread calling {@code System.gc()}) crashes within a minute or two; with the op kept
- * reachable it does not (issue 19).
+ * reachable it does not (ND4J's broadcast use-after-free, see BroadcastFence).
  *
  * <p>{@link #install()} replaces ND4J's CPU executioner with this subclass, whose only difference is a
  * {@link Reference#reachabilityFence} on the op after the call; it copies the profiling mode. ND4J has no setter

@@ -21,7 +21,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public abstract sealed class NetworkEvaluator permits NetworkEvaluator.MultiLayer, NetworkEvaluator.Graph {
 
     static {
-        org.landscape4j.engine.internal.BroadcastFence.install();     // before any ND4J op of the engine (issue 19)
+        org.landscape4j.engine.internal.BroadcastFence.install();   // before any ND4J op of the engine (see BroadcastFence)
     }
 
     /** A private copy of {@code model}: configuration cloned, parameters duplicated; the model is only read. */

@@ -15,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * an array made with the op and referenced only by it) to {@code execBroadcast}, and does not touch the op after the
  * call. The JIT may therefore end the op's life before the native call returns; a garbage collection at that moment
  * lets ND4J's deallocator free the dimension array's native buffer while the kernel reads it: SIGSEGV in
- * {@code sd::DataBuffer::primary()} (issue 19; reproduced by {@code StressTest}, whose {@code System.gc()} calls make
+ * {@code sd::DataBuffer::primary()} (reproduced by {@code StressTest}, whose {@code System.gc()} calls make
  * it likely). Its reduce and index-reduce paths read the op after the call and are not affected. DL4J's own layers
  * still use the affected path; the inference plan does not.
  */

@@ -8,7 +8,7 @@ import org.landscape4j.engine.*;
 import org.landscape4j.charts.*;
 import org.landscape4j.examples.*;
 import org.landscape4j.examples.seeds.*;
-// landscape(b -> ...) and builder(): the entry point
+// landscape(b -> ...): the entry point (Landscape.builder() is the builder it fills in)
 import static org.landscape4j.dsl.Landscapes.*;
 // FILTER_NORMALIZED, LAYER_NORMALIZED, MODEL_NORMALIZED, UNNORMALIZED
 import static org.landscape4j.engine.RandomDirections.*;

@@ -101,7 +101,7 @@ public final class Models {
 
     /** The ONNX ops the converter supports. */
     public static List<String> supportedOnnxOps() {
-        return OnnxImporter.LAYER_OPS;
+        return OnnxOps.names();
     }
 
     private static ImportedModel load(byte[] bytes, String source, Path file, ImportOptions options) {

@@ -36,7 +36,10 @@ import org.landscape4j.models.OnnxTensors.Constant;
 record OnnxConversion(String vertex, Layer layer, GraphVertex graphVertex, List<String> inputs, String converted,
                       List<Param> params, Map<String, Act> activations, Map<String, Constant> constants) {
 
-    /** An activation (a computed tensor): the DL4J vertex computing it, its ONNX shape and its DL4J shape (both without the batch). */
+    /**
+     * An activation (a computed tensor): the DL4J vertex computing it, its ONNX shape and its DL4J shape (both
+     * without the batch; they differ only after a global pooling, {@code [c, 1, 1]} against {@code [c]}).
+     */
     record Act(String vertex, long[] shape, long[] dl4j) {
         int rank() {
             return shape.length + 1;

@@ -1,11 +1,9 @@
 package org.landscape4j.models;
 
-import static org.landscape4j.models.OnnxNodes.refuse;
 import static org.landscape4j.models.OnnxNodes.shapeText;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,19 +20,14 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.landscape4j.engine.parameters.ParameterLayout;
 import org.landscape4j.models.OnnxConversion.Act;
 import org.landscape4j.models.OnnxConversion.Param;
 import org.landscape4j.models.OnnxTensors.Constant;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
  * Converts an ONNX graph (what {@code torch.onnx.export} writes) into a DL4J {@link ComputationGraph}: one DL4J
@@ -42,15 +35,17 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * transposed: PyTorch's {@code [out, in]} is DL4J's {@code [nIn, nOut]}), and a loss layer appended.
  *
  * <p>The shape computations PyTorch writes for {@code x.view(x.size(0), -1)} ({@code Shape}, {@code Gather},
- * {@code Unsqueeze}, {@code Concat} of shape vectors, {@code Constant}) are evaluated here, with the batch size kept
- * symbolic; a {@code Reshape} is accepted when it is a flatten to {@code [batch, features]}. PyTorch flattens NCHW
- * tensors in (C, H, W) order, which is DL4J's {@code CnnToFeedForwardPreProcessor} order (a row-major reshape).
+ * {@code Unsqueeze}, {@code Concat} of shape vectors, {@code Constant}) are evaluated ({@link OnnxConstants}), with
+ * the batch size kept symbolic; a {@code Reshape} is accepted when it is a flatten to {@code [batch, features]}.
+ * PyTorch flattens NCHW tensors in (C, H, W) order, which is DL4J's {@code CnnToFeedForwardPreProcessor} order (a
+ * row-major reshape).
  *
  * <p>The importer orchestrates; the ops are converted by the converters {@link OnnxOps} registers, one family per
  * file. It parses the graph, refuses an op outside the registry, rewrites the MatMul and Add pairs of linear layers
  * ({@link OnnxMatMulAddFold}), walks the nodes in order, hands each to its op's converter with this importer as the
  * read-only {@link OnnxContext}, applies the {@link OnnxConversion} it returns (a layer or vertex, parameters, output
- * activations or constants), then builds the network, writes the parameters and appends the loss.
+ * activations or constants), then appends the loss ({@link OnnxLoss}), builds the network and writes the
+ * parameters.
  *
  * <p>Everything is checked while converting, before the network exists: an unsupported op (named with its node and
  * the supported list), asymmetric padding, grouped convolutions, pooling whose {@code ceil_mode} changes the output
@@ -66,7 +61,7 @@ final class OnnxImporter implements OnnxContext {
     private final int opset;
     private final Map<String, Onnx.TensorProto> initializers = new LinkedHashMap<>();
     private final Set<String> consumed = new HashSet<>();
-    // what the nodes converted so far added, written only by apply(..)
+    // what the nodes converted so far added: written by apply(..), read by the converters through OnnxContext
     private final Map<String, Constant> constants = new HashMap<>();
     private final Map<String, Act> acts = new HashMap<>();
     private final Set<String> claimed = new HashSet<>();
@@ -154,33 +149,12 @@ final class OnnxImporter implements OnnxContext {
             throw new ModelImportException("the ONNX graph's output '" + head + "' is a constant, not computed from"
                     + " the input");
         }
-        String appended = appendLoss(loss, last, ending, output);
+        OnnxLoss.Head lossHead = OnnxLoss.head(loss, last, ending, output, opset);
+        graph.addLayer(LOSS, lossHead.layer(), last.vertex());
         graph.setOutputs(LOSS);
-        ComputationGraph net;
-        try {
-            net = new ComputationGraph(graph.build());
-            net.init();
-        } catch (RuntimeException e) {
-            throw new ModelImportException("DL4J refused the converted graph: " + e.getMessage(), e);
-        }
-        for (Param p : params) {
-            INDArray target = net.getLayer(p.vertex()).getParam(p.key());
-            INDArray value = Nd4j.create(p.value().values(), p.value().shape(), DataType.DOUBLE).permute(p.axes());
-            target.assign(value.castTo(target.dataType()).reshape(target.shape()));
-        }
+        ComputationGraph net = buildAndWriteParameters();
         ParameterLayout layout = ParameterLayout.of(net);
-        List<OriginParameter> origin = new ArrayList<>();
-        Map<String, Param> byName = new HashMap<>();
-        for (Param p : params) {
-            byName.put(p.value().name(), p);
-        }
-        for (String name : initializers.keySet()) {
-            Param p = byName.get(name);
-            if (p != null) {
-                origin.add(new OriginParameter(name, p.value().shape(), p.axes(), layout.segment(p.vertex(),
-                        p.key())));
-            }
-        }
+        List<OriginParameter> origin = origin(layout);
 
         List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "ONNX ir %d, opset %d%s: %d of %d nodes used", model.getIrVersion(),
@@ -197,8 +171,41 @@ final class OnnxImporter implements OnnxContext {
             lines.add("MatMul '" + f.matMul().getName() + "' and Add '" + f.add().getName()
                     + "' became one dense layer '" + acts.get(f.add().getOutput(0)).vertex() + "'");
         }
-        lines.add("appended: " + appended);
+        lines.add("appended: loss layer '" + LOSS + "': " + lossHead.description());
         return new ImportedModel(net, ModelFormat.ONNX, source, lines, loss, new OriginLayout(origin, layout));
+    }
+
+    private ComputationGraph buildAndWriteParameters() {
+        ComputationGraph net;
+        try {
+            net = new ComputationGraph(graph.build());
+            net.init();
+        } catch (RuntimeException e) {
+            throw new ModelImportException("DL4J refused the converted graph: " + e.getMessage(), e);
+        }
+        for (Param p : params) {
+            INDArray target = net.getLayer(p.vertex()).getParam(p.key());
+            INDArray value = Nd4j.create(p.value().values(), p.value().shape(), DataType.DOUBLE).permute(p.axes());
+            target.assign(value.castTo(target.dataType()).reshape(target.shape()));
+        }
+        return net;
+    }
+
+    /** The initializers written as parameters, in the file's order, with their DL4J segments. */
+    private List<OriginParameter> origin(ParameterLayout layout) {
+        Map<String, Param> byName = new HashMap<>();
+        for (Param p : params) {
+            byName.put(p.value().name(), p);
+        }
+        List<OriginParameter> origin = new ArrayList<>();
+        for (String name : initializers.keySet()) {
+            Param p = byName.get(name);
+            if (p != null) {
+                origin.add(new OriginParameter(name, p.value().shape(), p.axes(), layout.segment(p.vertex(),
+                        p.key())));
+            }
+        }
+        return origin;
     }
 
     /** The nodes the tensor {@code head} depends on. */
@@ -281,55 +288,6 @@ final class OnnxImporter implements OnnxContext {
         acts.putAll(c.activations());
         constants.putAll(c.constants());
     }
-
-    private String appendLoss(Loss loss, Act last, Onnx.NodeProto ending, String output) {
-        if (last.dl4j().length != 1) {
-            throw new ModelImportException("the ONNX graph's output '" + output + "' is [batch, " + Arrays.stream(
-                    last.shape()).mapToObj(Long::toString).collect(Collectors.joining(", "))
-                    + "]; a loss needs [batch, outputs]");
-        }
-        String endOp = ending == null ? null : ending.getOpType();
-        if (ending != null) {
-            long axis = OnnxActivations.softmaxAxis(ending, opset);
-            if (axis != 1 && axis != -1) {
-                throw refuse(ending, "has axis " + axis + "; only the feature axis of [batch, features]");
-            }
-        }
-        Activation activation;
-        ILossFunction fn;
-        String what;
-        if (loss == Loss.CROSS_ENTROPY) {
-            activation = Activation.SOFTMAX;
-            fn = unclippedCrossEntropy();
-            what = endOp == null ? "softmax + MCXENT (unclipped) on the logits '" + output + "' from '" + last.vertex()
-                    + "' (PyTorch's CrossEntropyLoss)"
-                    : endOp.equals("Softmax") ? "the graph's final Softmax '" + ending.getName() + "' as softmax +"
-                    + " MCXENT, unclipped (negative log-likelihood of its probabilities)"
-                    : "the graph's final LogSoftmax '" + ending.getName() + "' as softmax + MCXENT, unclipped (PyTorch's NLLLoss"
-                    + " on it, i.e. CrossEntropyLoss on its input)";
-        } else {
-            if ("LogSoftmax".equals(endOp)) {
-                throw refuse(ending, "ends the graph: mse on log-probabilities is not supported");
-            }
-            activation = endOp == null ? Activation.IDENTITY : Activation.SOFTMAX;
-            fn = LossFunctions.LossFunction.MSE.getILossFunction();
-            what = endOp == null ? "identity + MSE on '" + output + "' (PyTorch's MSELoss, mean over every entry)"
-                    : "the graph's final Softmax '" + ending.getName() + "' + MSE on its probabilities";
-        }
-        graph.addLayer(LOSS, new LossLayer.Builder(fn).activation(activation).build(), last.vertex());
-        return "loss layer '" + LOSS + "': " + what;
-    }
-
-    /**
-     * DL4J's MCXENT clips probabilities below {@code 1e-10} by default, which caps each example's loss at 23.03;
-     * PyTorch's {@code CrossEntropyLoss} (a log-softmax) does not. Measured on the residual CNN fixture: a plane
-     * corner lost 62% of its loss (18.3 instead of 48.8) to the clipping. Without it the two agree to 1e-7 (float32
-     * network) wherever the softmax's gaps stay below ~700 (float64 exp underflow on the engine's loss path).
-     */
-    static ILossFunction unclippedCrossEntropy() {
-        return new LossMCXENT(0.0, null);
-    }
-
 
     // ------------------------------------------------------------------------------------------------ the context
 

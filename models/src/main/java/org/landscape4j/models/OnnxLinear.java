@@ -24,7 +24,7 @@ final class OnnxLinear {
     private OnnxLinear() {
     }
 
-    /** {@code Gemm(x, W[, b])} = {@code x W + b} ({@code W} transposed with {@code transB=1}); alpha = beta = 1 only. */
+    /** {@code Gemm(x, W[, b])} = {@code x W + b} ({@code W} transposed with {@code transB=1}); alpha = beta = 1. */
     static OnnxConversion gemm(Onnx.NodeProto n, OnnxContext ctx) {
         Act x = ctx.activation(n, 0, 2);
         double alpha = attrFloat(n, "alpha", 1.0);

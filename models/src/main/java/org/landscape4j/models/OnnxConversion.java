@@ -56,6 +56,16 @@ record OnnxConversion(String vertex, Layer layer, GraphVertex graphVertex, List<
     }
 
     OnnxConversion {
+        if (layer != null && graphVertex != null) {
+            throw new IllegalArgumentException("a conversion adds one layer or one vertex, was both: " + vertex);
+        }
+        if ((layer != null || graphVertex != null) != (vertex != null)) {
+            throw new IllegalArgumentException("vertex must name the layer or vertex added (null when none is), was "
+                    + vertex);
+        }
+        if (!params.isEmpty() && layer == null) {
+            throw new IllegalArgumentException("parameters " + params + " need a layer to be written into");
+        }
         inputs = List.copyOf(inputs);
         params = List.copyOf(params);
         activations = Map.copyOf(activations);
@@ -79,7 +89,7 @@ record OnnxConversion(String vertex, Layer layer, GraphVertex graphVertex, List<
         return new OnnxConversion(null, null, null, List.of(), converted, List.of(), Map.of(), Map.of());
     }
 
-    /** Output {@code tensor} is the constant {@code value} (renamed {@code tensor}); nothing is counted. */
+    /** Output {@code tensor} is a constant of {@code shape} and {@code values}; nothing is counted. */
     static OnnxConversion constant(String tensor, long[] shape, double[] values) {
         return new OnnxConversion(null, null, null, List.of(), null, List.of(), Map.of(),
                 Map.of(tensor, new Constant(tensor, shape, values)));

@@ -41,6 +41,7 @@ final class OnnxOps {
 
     private static final Map<String, Op> OPS = new LinkedHashMap<>();
 
+    // the order users read in the refusal, Models.supportedOnnxOps() and the README
     static {
         layer("Conv", OnnxConvolution::conv);
         layer("Gemm", OnnxLinear::gemm);
@@ -97,7 +98,8 @@ final class OnnxOps {
     private static void register(String op, Kind kind, int since, Converter converter) {
         Op o = OPS.computeIfAbsent(op, k -> new Op(op, kind, new TreeMap<>()));
         if (o.kind() != kind || o.bySince().putIfAbsent(since, converter) != null) {
-            throw new IllegalStateException("ONNX op " + op + " registered twice for opset " + since);
+            throw new IllegalStateException("ONNX op " + op + " registered twice (as " + o.kind() + " and " + kind
+                    + ", or twice from opset " + since + ")");
         }
     }
 

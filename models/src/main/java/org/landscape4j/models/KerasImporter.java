@@ -191,7 +191,7 @@ final class KerasImporter {
                 throw new ModelImportException("the Keras model's last layer '" + lastName + "' has activation " + act
                         + "; cross-entropy needs softmax probabilities or linear logits");
             }
-            fn = probabilities ? new LossMCXENT() : OnnxImporter.unclippedCrossEntropy();
+            fn = probabilities ? new LossMCXENT() : OnnxLoss.unclippedCrossEntropy();
             activation = probabilities ? Activation.IDENTITY : Activation.SOFTMAX;
             what = probabilities ? "MCXENT on the softmax probabilities of '" + lastName + "'"
                     : "softmax + MCXENT on the logits of '" + lastName + "' (from_logits=True)";

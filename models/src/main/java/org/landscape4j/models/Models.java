@@ -99,9 +99,14 @@ public final class Models {
         }
     }
 
-    /** The ONNX ops the converter supports. */
+    /**
+     * The ONNX ops the converter supports (of the default domain), in the order its refusal lists them: first the
+     * ops converted to layers and vertices ({@code Conv}, {@code Gemm}, ...), then the ones evaluated on constant
+     * shape values only ({@code Constant}, {@code Shape}, {@code Gather}, {@code Unsqueeze}, {@code Squeeze},
+     * {@code Cast}). An op outside the list is refused before any work, naming the op and its node. Unmodifiable.
+     */
     public static List<String> supportedOnnxOps() {
-        return OnnxImporter.LAYER_OPS;
+        return OnnxOps.names();
     }
 
     private static ImportedModel load(byte[] bytes, String source, Path file, ImportOptions options) {

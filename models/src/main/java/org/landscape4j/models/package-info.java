@@ -5,6 +5,7 @@
  * names every parameter as the origin file does ({@link org.landscape4j.models.OriginLayout}).
  *
  * <p>The converter classes ({@code OnnxImporter}, {@code KerasImporter}, {@code Dl4jImporter}) are package-private;
+ * the ONNX ops are converted by the converters one registry ({@code OnnxOps}) lists, one family of ops per file;
  * the public surface is {@code Models}, {@code ImportOptions}, {@code Loss}, {@code ImportedModel},
  * {@code OriginLayout}/{@code OriginParameter}, {@code ModelFormat} and {@code ModelImportException}.
  */

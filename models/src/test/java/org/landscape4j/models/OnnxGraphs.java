@@ -39,6 +39,16 @@ final class OnnxGraphs {
         return t.build();
     }
 
+    /** An INT64 vector initializer (shape values, axes, pads). */
+    static Onnx.TensorProto longs(String name, long... v) {
+        Onnx.TensorProto.Builder t = Onnx.TensorProto.newBuilder().setName(name).addDims(v.length)
+                .setDataType(Onnx.TensorProto.DataType.INT64_VALUE);
+        for (long x : v) {
+            t.addInt64Data(x);
+        }
+        return t.build();
+    }
+
     static Onnx.NodeProto node(String op, String name, String[] inputs, String output, Onnx.AttributeProto... attrs) {
         Onnx.NodeProto.Builder n = Onnx.NodeProto.newBuilder().setOpType(op).setName(name).addOutput(output);
         for (String i : inputs) {
@@ -52,6 +62,11 @@ final class OnnxGraphs {
 
     /** A model: input 'x' [batch, 1, 6, 6] through {@code nodes} to output 'y'. */
     static byte[] model(java.util.List<Onnx.TensorProto> weights, Onnx.NodeProto... nodes) {
+        return model(13, weights, nodes);
+    }
+
+    /** A model of ONNX opset {@code opset}: input 'x' [batch, 1, 6, 6] through {@code nodes} to output 'y'. */
+    static byte[] model(int opset, java.util.List<Onnx.TensorProto> weights, Onnx.NodeProto... nodes) {
         Onnx.TypeProto.Tensor.Builder type = Onnx.TypeProto.Tensor.newBuilder()
                 .setElemType(Onnx.TensorProto.DataType.FLOAT_VALUE);
         Onnx.TensorShapeProto.Builder shape = Onnx.TensorShapeProto.newBuilder()
@@ -69,7 +84,7 @@ final class OnnxGraphs {
             g.addNode(n);
         }
         return Onnx.ModelProto.newBuilder().setIrVersion(7).setProducerName("test")
-                .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(g).build()
+                .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setVersion(opset)).setGraph(g).build()
                 .toByteArray();
     }
 

@@ -1,0 +1,104 @@
+package org.landscape4j.models;
+
+import static org.landscape4j.models.OnnxNodes.attrInt;
+import static org.landscape4j.models.OnnxNodes.attrInts;
+import static org.landscape4j.models.OnnxNodes.attrString;
+import static org.landscape4j.models.OnnxNodes.hasInput;
+import static org.landscape4j.models.OnnxNodes.ints;
+import static org.landscape4j.models.OnnxNodes.refuse;
+import static org.landscape4j.models.OnnxNodes.shapeText;
+
+import java.util.Arrays;
+
+import onnx.Onnx;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.landscape4j.models.OnnxConversion.Act;
+import org.landscape4j.models.OnnxTensors.Constant;
+import org.nd4j.linalg.activations.Activation;
+
+/**
+ * Convolution: {@code Conv}, PyTorch's {@code nn.Conv2d} with {@code groups=1}, as a DL4J {@link ConvolutionLayer}
+ * (NCHW, {@code Truncate} mode, identity activation); the weight {@code [out, in, kH, kW]} is DL4J's layout as it is.
+ * Also the window geometry the pooling family shares: explicit symmetric padding and the output size.
+ */
+final class OnnxConvolution {
+
+    private OnnxConvolution() {
+    }
+
+    /** {@code Conv(x, W[, b])}: strides, dilations, symmetric pads; refuses groups, 1D/3D and asymmetric pads. */
+    static OnnxConversion conv(Onnx.NodeProto n, OnnxContext ctx) {
+        Act x = ctx.activation(n, 0, 4);
+        Constant w = ctx.weight(n, 1);
+        if (w.shape().length != 4) {
+            throw refuse(n, "has a rank-" + w.shape().length + " weight; only 2D convolutions are supported");
+        }
+        long group = attrInt(n, "group", 1);
+        if (group != 1) {
+            throw refuse(n, "is a grouped convolution (group=" + group + "); only group=1 is supported");
+        }
+        long channels = x.shape()[0];
+        if (w.shape()[1] != channels) {
+            throw refuse(n, "has a weight " + shapeText(w.shape()) + " for " + channels + " input channels");
+        }
+        int[] k = {(int) w.shape()[2], (int) w.shape()[3]};
+        int[] s = ints(n, "strides", 1, 1);
+        int[] d = ints(n, "dilations", 1, 1);
+        int[] p = symmetricPads(n);
+        Constant b = hasInput(n, 2) ? ctx.weight(n, 2) : null;
+        long out = w.shape()[0];
+        long h = spatial(n, x.shape()[1], k[0], s[0], p[0], d[0], false);
+        long wd = spatial(n, x.shape()[2], k[1], s[1], p[1], d[1], false);
+        OnnxConversion c = OnnxConversion.layer(ctx.vertexName(n), new ConvolutionLayer.Builder(k).nIn(channels)
+                .nOut(out).stride(s).padding(p).dilation(d).convolutionMode(ConvolutionMode.Truncate)
+                .activation(Activation.IDENTITY).hasBias(b != null).dataFormat(CNN2DFormat.NCHW).build(),
+                "ConvolutionLayer", x).withParam("W", w, 0, 1, 2, 3);
+        if (b != null) {
+            c = c.withParam("b", b, 0);
+        }
+        return c.withOutput(n.getOutput(0), new long[] {out, h, wd});
+    }
+
+    /** The {@code [height, width]} padding of a window op: explicit symmetric pads, or VALID (none). */
+    static int[] symmetricPads(Onnx.NodeProto n) {
+        String autoPad = attrString(n, "auto_pad", "NOTSET");
+        if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) {
+            throw refuse(n, "has auto_pad=" + autoPad + "; only explicit pads (NOTSET) or VALID");
+        }
+        long[] pads = attrInts(n, "pads");
+        if (pads == null || autoPad.equals("VALID")) {
+            return new int[] {0, 0};
+        }
+        if (pads.length != 4) {
+            throw refuse(n, "has pads " + Arrays.toString(pads) + "; only 2D pads");
+        }
+        if (pads[0] != pads[2] || pads[1] != pads[3]) {
+            throw refuse(n, "has asymmetric pads " + Arrays.toString(pads) + " ([top, left, bottom, right]);"
+                    + " only symmetric padding is supported");
+        }
+        return new int[] {(int) pads[0], (int) pads[1]};
+    }
+
+    /** The output size along one axis; refuses a ceil_mode that changes it (DL4J pools with floor). */
+    static long spatial(Onnx.NodeProto n, long size, int k, int s, int p, int d, boolean ceil) {
+        long span = size + 2L * p - (long) d * (k - 1) - 1;
+        if (span < 0) {
+            throw refuse(n, "has a kernel larger than its padded input (" + size + " + 2*" + p + ")");
+        }
+        long floor = span / s + 1;
+        if (ceil) {
+            long up = (span + s - 1) / s + 1;
+            // PyTorch and ONNX drop a last window that starts in the right padding
+            if ((up - 1) * s >= size + p) {
+                up--;
+            }
+            if (up != floor) {
+                throw refuse(n, "has ceil_mode=1, which gives " + up + " outputs along an axis of " + size
+                        + " where DL4J's pooling gives " + floor + "; use ceil_mode=False or a size it divides");
+            }
+        }
+        return floor;
+    }
+}

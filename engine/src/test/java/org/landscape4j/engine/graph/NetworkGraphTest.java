@@ -3,6 +3,9 @@ package org.landscape4j.engine.graph;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -39,6 +42,17 @@ class NetworkGraphTest {
                 .doesNotContain("Vertex");
         assertThat(LayerKind.DENSE.filterAxis()).isEqualTo(1);
         assertThat(LayerKind.CONVOLUTION_2D.filterAxis()).isZero();
+    }
+
+    @Test
+    void theReadmesListOfSupportedLayersIsLayerKinds() throws IOException {
+        // surefire runs in the module's directory; the README is the project's
+        String readme = Files.readString(Path.of("..", "README.md")).replaceAll("\\s+", " ");
+        String marker = "Supported layers (DL4J's configuration classes, `LayerKind.supportedLayers()`): ";
+        int start = readme.indexOf(marker);
+        assertThat(start).as("the README's sentence '%s...'", marker).isNotNegative();
+        String listed = readme.substring(start + marker.length(), readme.indexOf(';', start));
+        assertThat(listed).isEqualTo(LayerKind.supportedLayers());
     }
 
     @Test

@@ -36,8 +36,8 @@ final class ComputeOptions {
     CommandSpec command;
 
     @Option(names = "--data", required = true, paramLabel = "PATH",
-            description = "evaluation data: an IDX directory (MNIST layout, .gz or not), a .csv file (features, then"
-                    + " the class index) or a saved DL4J DataSet")
+            description = "evaluation data: a NumPy .npz (np.savez(f, x=features, y=labels)), an IDX directory (MNIST"
+                    + " layout, .gz or not), a .csv file (features, then the class index) or a saved DL4J DataSet")
     Path data;
 
     @Option(names = "--test-data", paramLabel = "PATH", description = "a second evaluation set, named test")

@@ -19,11 +19,14 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Evaluation data from a file, by kind: a directory of IDX files ({@code <prefix>-images-idx3-ubyte[.gz]} and
- * {@code <prefix>-labels-idx1-ubyte[.gz]}, as MNIST and FashionMNIST ship; pixels scaled to [0, 1]), a
- * {@code .csv} file (one example per row: the features, then the class index; a non-numeric first line is a header),
- * or anything else as a DL4J {@code DataSet.save} file. Class indices become one-hot labels of the model's output
- * size.
+ * Evaluation data from a file, by kind: a NumPy {@code .npz} archive ({@code np.savez("data.npz", x=features,
+ * y=labels)}: features of any shape the model takes, flat rows reshaped to its images; labels as integer class
+ * indices {@code [n]}, or floating-point {@code [n]} / {@code [n, k]} targets or one-hot rows, used as they are), a
+ * directory of IDX files ({@code <prefix>-images-idx3-ubyte[.gz]} and {@code <prefix>-labels-idx1-ubyte[.gz]}, as
+ * MNIST and FashionMNIST ship; pixels scaled to [0, 1]), a {@code .csv} file (one example per row: the features, then
+ * the class index; a non-numeric first line is a header), or anything else as a DL4J {@code DataSet.save} file. Class
+ * indices become one-hot labels of the model's output size (read from its output layer, or from its output on one
+ * example where the layer does not say, as in imported graphs).
  */
 final class EvaluationData {
 
@@ -49,14 +52,16 @@ final class EvaluationData {
         if (Files.isDirectory(path)) {
             data = idx(option, path, idxPrefix, classes(option, model));
         } else if (path.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
-            data = csv(option, path, classes(option, model));
+            data = csv(option, path, model);
+        } else if (path.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".npz")) {
+            data = NumpyData.load(option, path, model);
         } else {
             data = new DataSet();
             try {
                 data.load(path.toFile());
             } catch (RuntimeException e) {
-                throw new BadInput(option + ": " + path + " is not a saved DL4J DataSet, a .csv file or an IDX"
-                        + " directory (" + ModelFile.firstLine(e) + ")");
+                throw new BadInput(option + ": " + path + " is not a saved DL4J DataSet, a .npz or .csv file or an"
+                        + " IDX directory (" + ModelFile.firstLine(e) + ")");
             }
             if (data.getFeatures() == null || data.getLabels() == null) {
                 throw new BadInput(option + ": " + path + " holds no features or no labels");
@@ -123,6 +128,14 @@ final class EvaluationData {
 
     /** The number of outputs of the model's (first) output layer. */
     static int classes(String option, Model model) {
+        return classes(option, model, null);
+    }
+
+    /**
+     * The number of outputs of the model's (first) output layer or, when the layer does not say (a loss layer of an
+     * imported graph behind a pooling), of the model's output on the first example of {@code features}.
+     */
+    static int classes(String option, Model model, INDArray features) {
         org.deeplearning4j.nn.conf.layers.Layer out;
         if (model instanceof MultiLayerNetwork net) {
             out = net.getLayer(net.getnLayers() - 1).conf().getLayer();
@@ -140,11 +153,24 @@ final class EvaluationData {
                 out = g.getLayer(vertex).conf().getLayer();
             }
         }
-        if (!(out instanceof FeedForwardLayer ff)) {
-            throw new BadInput(option + ": the model's output layer " + out.getClass().getSimpleName()
-                    + " has no output size; use a saved DataSet");
+        if (out instanceof FeedForwardLayer ff && ff.getNOut() > 0) {
+            return (int) ff.getNOut();
         }
-        return (int) ff.getNOut();
+        if (features != null) {
+            INDArray first = features.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1));
+            try {
+                INDArray output = model instanceof MultiLayerNetwork net ? net.output(first, false)
+                        : ((ComputationGraph) model).outputSingle(false, first);
+                if (output.rank() == 2) {
+                    return (int) output.size(1);
+                }
+            } catch (RuntimeException e) {
+                throw new BadInput(option + ": the model does not take features of shape "
+                        + java.util.Arrays.toString(features.shape()) + " (" + ModelFile.firstLine(e) + ")");
+            }
+        }
+        throw new BadInput(option + ": the model's output layer " + out.getClass().getSimpleName()
+                + " has no output size; give the labels as one-hot rows (floating point) in a .npz file");
     }
 
     /** The delimiter the first non-empty line of {@code file} uses: tab, semicolon, or comma (the default). */
@@ -159,7 +185,7 @@ final class EvaluationData {
      * Reads the CSV with Apache Commons CSV (quoted cells, errors with line numbers); the delimiter (comma, semicolon
      * or tab) is the one the first line uses.
      */
-    private static DataSet csv(String option, Path file, int classes) {
+    private static DataSet csv(String option, Path file, Model model) {
         List<float[]> rows = new ArrayList<>();
         int columns = -1;
         try (java.io.Reader in = Files.newBufferedReader(file);
@@ -201,10 +227,14 @@ final class EvaluationData {
         int n = rows.size();
         int d = columns - 1;
         float[] x = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(rows.get(i), 0, x, i * d, d);
+        }
+        INDArray features = Nd4j.create(x, new long[] {n, d}, DataType.FLOAT);
+        int classes = classes(option, model, asImagesFor(model, new DataSet(features, null)).getFeatures());
         float[] y = new float[n * classes];
         for (int i = 0; i < n; i++) {
             float[] r = rows.get(i);
-            System.arraycopy(r, 0, x, i * d, d);
             int label = (int) r[d];
             if (label != r[d] || label < 0 || label >= classes) {
                 throw new BadInput(option + ": " + file + " example " + (i + 1) + " has class " + r[d]
@@ -212,8 +242,7 @@ final class EvaluationData {
             }
             y[i * classes + label] = 1f;
         }
-        return new DataSet(Nd4j.create(x, new long[] {n, d}, DataType.FLOAT),
-                Nd4j.create(y, new long[] {n, classes}, DataType.FLOAT));
+        return new DataSet(features, Nd4j.create(y, new long[] {n, classes}, DataType.FLOAT));
     }
 
     private static DataSet idx(String option, Path dir, String prefix, int classes) {

@@ -138,6 +138,64 @@ class ImportedModelCommandTest {
         }
     }
 
+    /** The data a PyTorch user writes with {@code np.savez(f, x=..., y=...)}: the same surface as loss-landscape's. */
+    @Test
+    void numpyArchiveAsPyTorchUsersWriteItGivesLossLandscapesSurface() throws IOException {
+        Path out = dir.resolve("npz");
+        LandscapeCommandTest.Result r = LandscapeCommandTest.run("surface", "--model",
+                ONNX.resolve("cnn.onnx").toString(), "--loss", "cross-entropy", "--data",
+                ONNX.resolve("cnn-data.npz").toString(), "--directions",
+                ONNX.resolve("ll-weights-directions.h5").toString(), "--grid", "-1:1:3", "--out", out.toString(),
+                "--workers", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        double[] got = SurfaceHdf5.read(out.resolve("surface.h5")).datasets().get("train_loss");
+        double[][] want;
+        try (HdfFile h5 = new HdfFile(ONNX.resolve("ll-weights-surface.h5"))) {
+            want = (double[][]) h5.getDatasetByPath("train_loss").getData();
+        }
+        for (int i = 0; i < 9; i++) {
+            double w = want[2 * (i / 3)][2 * (i % 3)];
+            assertThat(Math.abs(got[i] - w) / w).as("point %d", i).isLessThanOrEqualTo(1e-5);
+        }
+    }
+
+    /** {@code source}'s entries copied into a new archive, renamed by {@code names} (old name, new name, ...). */
+    static Path renamedNpz(Path source, Path target, String... names) throws IOException {
+        Map<String, String> rename = new java.util.HashMap<>();
+        for (int i = 0; i < names.length; i += 2) {
+            rename.put(names[i] + ".npy", names[i + 1] + ".npy");
+        }
+        try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(source.toFile());
+             java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(target))) {
+            for (var e : java.util.Collections.list(in.entries())) {
+                out.putNextEntry(new java.util.zip.ZipEntry(rename.getOrDefault(e.getName(), e.getName())));
+                try (var bytes = in.getInputStream(e)) {
+                    bytes.transferTo(out);
+                }
+                out.closeEntry();
+            }
+        }
+        return target;
+    }
+
+    @Test
+    void numpyArchivesThatDoNotFitAreOneLineAndExitTwo() throws IOException {
+        Path images = renamedNpz(ONNX.resolve("cnn-data.npz"), shared.resolve("images.npz"), "x", "images");
+        LandscapeCommandTest.Result r = LandscapeCommandTest.run("surface", "--model",
+                ONNX.resolve("cnn.onnx").toString(), "--loss", "cross-entropy", "--data", images.toString(),
+                "--grid", "-1:1:3", "--out", dir.resolve("a").toString());
+        assertThat(r.code()).isEqualTo(LandscapeCommand.EXIT_BAD_INPUT);
+        assertThat(r.err().strip()).isEqualTo("landscape: --data: " + images + " holds the arrays [images, y], none"
+                + " named for the features (x, features, X, inputs, data); write it as np.savez(\"data.npz\","
+                + " x=features, y=labels)");
+        LandscapeCommandTest.Result mlpData = LandscapeCommandTest.run("surface", "--model",
+                ONNX.resolve("cnn.onnx").toString(), "--loss", "cross-entropy", "--data",
+                ONNX.resolve("mlp-data.npz").toString(), "--grid", "-1:1:3", "--out", dir.resolve("b").toString());
+        assertThat(mlpData.code()).isEqualTo(LandscapeCommand.EXIT_BAD_INPUT);
+        assertThat(mlpData.err().strip()).contains("does not fit the network (features [32, 20], labels [32, 10])")
+                .doesNotContain("\n");
+    }
+
     @Test
     void planeThroughThreeModelsPcaOfSnapshotsAndHessianDirections() {
         Path[] s = {snapshots.resolve("epoch1.zip"), snapshots.resolve("epoch4.zip"), snapshots.resolve("epoch10.zip")};

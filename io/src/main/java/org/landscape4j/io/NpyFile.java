@@ -9,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.landscape4j.engine.Profile;
 import org.landscape4j.engine.Surface;
@@ -30,10 +28,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public record NpyFile(long[] shape, double[] values) {
 
-    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
-    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
     public NpyFile {
         if (shape == null || values == null) {
@@ -107,7 +101,7 @@ public record NpyFile(long[] shape, double[] values) {
             Files.createDirectories(parent);
         }
         try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file))) {
-            out.write(MAGIC);
+            out.write(NumpyArrays.MAGIC);
             out.write(new byte[] {1, 0});
             out.write(header.length() & 0xff);
             out.write(header.length() >>> 8);
@@ -132,39 +126,17 @@ public record NpyFile(long[] shape, double[] values) {
      */
     public static NpyFile read(Path file) throws IOException {
         try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
-            byte[] magic = in.readNBytes(6);
-            if (!Arrays.equals(magic, MAGIC)) {
-                throw new IOException(file + " is not a .npy file (bad magic)");
+            NumpyArrays.Header h = NumpyArrays.header(in, file.toString());
+            if (!h.descr().equals("<f8")) {
+                throw new IOException(file + ": dtype " + h.descr() + ", expected <f8");
             }
-            int major = in.read();
-            in.read();
-            int headerLength;
-            if (major == 1) {
-                headerLength = in.read() | in.read() << 8;
-            } else if (major == 2 || major == 3) {
-                byte[] b = in.readNBytes(4);
-                headerLength = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt();
-            } else {
-                throw new IOException(file + ": unsupported .npy version " + major);
-            }
-            String header = new String(in.readNBytes(headerLength), StandardCharsets.ISO_8859_1);
-            Matcher descr = DESCR.matcher(header);
-            Matcher fortran = FORTRAN.matcher(header);
-            Matcher shapeM = SHAPE.matcher(header);
-            if (!descr.find() || !fortran.find() || !shapeM.find()) {
-                throw new IOException(file + ": malformed .npy header " + header.trim());
-            }
-            if (!descr.group(1).equals("<f8")) {
-                throw new IOException(file + ": dtype " + descr.group(1) + ", expected <f8");
-            }
-            if (fortran.group(1).equals("True")) {
+            if (h.fortran()) {
                 throw new IOException(file + ": Fortran order is not supported");
             }
-            long[] shape = Arrays.stream(shapeM.group(1).split(","))
-                    .map(String::trim).filter(s -> !s.isEmpty()).mapToLong(Long::parseLong).toArray();
-            long n = 1;
-            for (long s : shape) {
-                n *= s;
+            long n = h.elements();
+            if (n < 0 || n * 8 > Files.size(file)) {
+                throw new IOException(file + ": shape " + Arrays.toString(h.shape()) + " needs more bytes than the"
+                        + " file holds");
             }
             byte[] data = in.readNBytes(Math.toIntExact(n * 8));
             if (data.length != n * 8) {
@@ -172,7 +144,7 @@ public record NpyFile(long[] shape, double[] values) {
             }
             double[] values = new double[(int) n];
             ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(values);
-            return new NpyFile(shape, values);
+            return new NpyFile(h.shape(), values);
         }
     }
 

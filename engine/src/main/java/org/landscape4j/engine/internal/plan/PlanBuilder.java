@@ -39,7 +39,7 @@ final class PlanBuilder {
             probeValues.put(slotOf[i], features[i]);
         }
         for (NetworkGraph.Node node : graph.nodes()) {
-            String problem = node.structuralProblem();
+            String problem = node.problem(acts);
             if (problem != null) {
                 refuse(problem);
             }

@@ -41,9 +41,10 @@ class ArchitectureTest {
                 .whereLayer("geometry").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("plan").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("hessian").mayOnlyBeAccessedByLayers("geometry")
-                .whereLayer("forward").mayOnlyBeAccessedByLayers("api", "geometry", "plan")
+                .whereLayer("forward").mayOnlyBeAccessedByLayers("api", "geometry", "plan", "hessian")
                 .whereLayer("parameters").mayOnlyBeAccessedByLayers("api", "geometry")
-                .whereLayer("graph").mayOnlyBeAccessedByLayers("api", "geometry", "plan", "hessian", "parameters")
+                .whereLayer("graph").mayOnlyBeAccessedByLayers("api", "geometry", "plan", "hessian", "forward",
+                        "parameters")
                 .check(ENGINE);
     }
 

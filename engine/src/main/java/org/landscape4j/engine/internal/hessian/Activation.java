@@ -20,7 +20,7 @@ final class Activation extends Node {
     /** The exact rule for an activation layer. */
     static int rule(HessianBuilder b, NetworkGraph.Node node, int in, INDArray act) {
         // DL4J's activation layer works in place on its input in inference: that activation is gone
-        b.expected.remove(in);
+        b.forget(in);
         return after(b, node.config(ActivationLayer.class).getActivationFn(), node.source(), in, act);
     }
 
@@ -39,15 +39,15 @@ final class Activation extends Node {
             }
             return slot;
         }
-        if (f.kind() == Kind.SOFTMAX && b.shapes.get(slot).length != 1) {
-            return b.refuse(source + ": softmax over a rank-" + (b.shapes.get(slot).length + 1) + " activation");
+        if (f.kind() == Kind.SOFTMAX && b.shape(slot).length != 1) {
+            return b.refuse(source + ": softmax over a rank-" + (b.shape(slot).length + 1) + " activation");
         }
-        int out = act != null ? b.newSlot(act) : b.newSlot(b.shapes.get(slot));
+        int out = act != null ? b.newSlot(act) : b.newSlot(b.shape(slot));
         Activation node = new Activation(source, slot, out, f);
         if (act != null) {
             b.add(node, act);
         } else {
-            b.nodes.add(node);
+            b.addUnreported(node);
         }
         return out;
     }

@@ -44,8 +44,8 @@ final class Convolution extends Node {
             return b.refuse(node.source() + " reads a rank-" + b.rank(in) + " input");
         }
         int z = b.newSlot(act);
-        b.nodes.add(new Convolution(node.source(), in, z, b.param(node, "W"), c.hasBias() ? b.param(node, "b") : null,
-                c));
+        b.addUnreported(new Convolution(node.source(), in, z, b.param(node, "W"),
+                c.hasBias() ? b.param(node, "b") : null, c));
         return Activation.after(b, c.getActivationFn(), node.source(), z, act);
     }
 

@@ -34,7 +34,7 @@ final class Dense extends Node {
             return b.refuse(node.source() + " reads a rank-" + b.rank(in) + " input");
         }
         int z = b.newSlot(new long[] {nOut});
-        b.nodes.add(new Dense(node.source(), in, z, b.param(node, "W"), bias ? b.param(node, "b") : null));
+        b.addUnreported(new Dense(node.source(), in, z, b.param(node, "W"), bias ? b.param(node, "b") : null));
         return z;
     }
 

@@ -15,7 +15,7 @@ final class ElementWise extends Node {
         this.op = op;
     }
 
-    /** The exact rule for an element-wise vertex over inputs of one shape: add or average, subtract or product of two. */
+    /** The exact rule for an element-wise vertex over inputs of one shape: add, average; subtract, product of two. */
     static int rule(HessianBuilder b, NetworkGraph.Node node, int[] in, INDArray act) {
         ElementWiseVertex.Op op = node.config(ElementWiseVertex.class).getOp();
         boolean ok = op == ElementWiseVertex.Op.Add || op == ElementWiseVertex.Op.Average

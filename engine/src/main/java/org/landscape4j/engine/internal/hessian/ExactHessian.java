@@ -39,18 +39,18 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * and which is refused by name, is the one exhaustive switch of {@code HessianBuilder.rule} (the loss heads:
  * {@code HessianBuilder.head} and {@code Head.rule}). Each rule is a static method in its node's file of this
  * package ({@code Dense.rule}, {@code Convolution.rule}, ...), next to the node's forward and backward passes;
- * the activation functions with an exact rule are {@code Function.Kind}'s. Only graphs with one input and one output have exact products.
- * Anything else makes {@link #compile} return the layer it cannot handle, and the caller falls back to finite
- * differences of DL4J gradients.
+ * the activation functions with an exact rule are {@code Function.Kind}'s. Only graphs with one input and one
+ * output have exact products. Anything else makes {@link #compile} return the layer it cannot handle, and the caller
+ * falls back to finite differences of DL4J gradients.
  *
  * <p><b>Cost.</b> A product forms the activations' gradients but not the parameters' gradient. Per dense layer it
  * takes 3 matrix products forward and 5 backward (2 and 1 at the first layer, whose input has no R-derivative and
  * needs no gradient; a gradient takes 1 and 2); per convolution 3 convolutions forward and 3 {@code conv2d_bp}
  * backward (2 and 1 at the first layer; a gradient 1 and 1). Measured in double precision on a 2-core machine
- * shared with other builds (load 0.4-4), medians of interleaved rounds against DL4J's inference forward pass of the same double network
- * ({@code ExactHessianCost}): an MLP 784-128-128-10 on 256 examples, one product 4.9-5.9 forward passes (11.5-13.9
- * before the parameters' gradient was skipped, θ, v and {@code H v} were kept in reused flat arrays and a block's
- * arrays put in a workspace); a CNN (conv16-pool-conv32-pool-dense64, 3x32x32, 128 examples) 3.8-5.1 (4.7-6.1
+ * shared with other builds (load 0.4-4), medians of interleaved rounds against DL4J's inference forward pass of the
+ * same double network ({@code ExactHessianCost}): an MLP 784-128-128-10 on 256 examples, one product 4.9-5.9
+ * forward passes (11.5-13.9 before the parameters' gradient was skipped, θ, v and {@code H v} were kept in reused
+ * flat arrays and a block's arrays put in a workspace); a CNN (conv16-pool-conv32-pool-dense64, 3x32x32, 128 examples) 3.8-5.1 (4.7-6.1
  * before), where ND4J's double {@code conv2d_bp} (4-5 forward convolutions' time, most of it the input gradient's
  * {@code col2im}) is most of a product. The fallback costs 2 gradients. Memory: blocks of 256 examples, four arrays
  * (value, R, gradient, R-gradient) per activation; a block's arrays in a 64 MB workspace per thread, kept by the
@@ -66,7 +66,7 @@ public final class ExactHessian {
     private static final double PROBE_TOLERANCE = 1e-8;
     /** Rows processed at once; the loss is a sum over examples, so blocks change nothing but memory. */
     private static final long BLOCK_ROWS = 256;
-    /** The workspace of a block's arrays (one per thread); what does not fit is allocated as usual and freed with it. */
+    /** The workspace of a block's arrays (one per thread); what does not fit is allocated as usual, freed with it. */
     private static final String WORKSPACE = "landscape4j-exact-hessian";
     private static final WorkspaceConfiguration BLOCK_MEMORY = WorkspaceConfiguration.builder()
             .initialSize(64L << 20).policyLearning(LearningPolicy.NONE)
@@ -141,9 +141,9 @@ public final class ExactHessian {
         double scale = net.conf().isMiniBatch() ? 1.0 / examples : 1.0;
         List<INDArray> xs = batches.stream().map(d -> d.getFeatures().castTo(DataType.DOUBLE)).toList();
         List<INDArray> ys = batches.stream().map(d -> d.getLabels().castTo(DataType.DOUBLE)).toList();
-        ExactHessian h = new ExactHessian(List.copyOf(b.nodes), b.head(), b.shapes.size(), xs, ys, scale,
+        ExactHessian h = new ExactHessian(List.copyOf(b.steps()), b.head(), b.shapes().size(), xs, ys, scale,
                 (int) net.params().length());
-        String disagreement = h.check(net, probe, probeLabels, b.expected);
+        String disagreement = h.check(net, probe, probeLabels, b.expected());
         return disagreement == null ? new Compiled(h, null) : new Compiled(null, disagreement);
     }
 
@@ -230,7 +230,8 @@ public final class ExactHessian {
         }
         double mine = head.lossAndSeed(p, y, 1.0 / x.size(0), false) / x.size(0);
         DataSet d = new DataSet(x, y);
-        double dl4j = (net instanceof MultiLayerNetwork m ? m.score(d, false) : ((ComputationGraph) net).score(d, false))
+        double dl4j = (net instanceof MultiLayerNetwork m ? m.score(d, false)
+                : ((ComputationGraph) net).score(d, false))
                 - (net instanceof MultiLayerNetwork m ? m.calcRegularizationScore(true)
                 : ((ComputationGraph) net).calcRegularizationScore(true));
         if (!net.conf().isMiniBatch()) {

@@ -32,7 +32,7 @@ final class GlobalPooling extends Node {
             return b.refuse(node.source() + " uses p-norm pooling, chosen dimensions or a rank-" + rank + " input");
         }
         int out = b.newSlot(act);
-        return b.add(new GlobalPooling(node.source(), in, out, gp.getPoolingType(), b.shapes.get(out)), act);
+        return b.add(new GlobalPooling(node.source(), in, out, gp.getPoolingType(), b.shape(out)), act);
     }
 
     private long[] full(long n) {

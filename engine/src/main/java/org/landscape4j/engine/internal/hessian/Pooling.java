@@ -54,7 +54,7 @@ final class Pooling extends Node {
             return b.refuse(node.source() + " uses " + s.getPoolingType() + " pooling or NHWC");
         }
         int out = b.newSlot(act);
-        return b.add(new Pooling(node.source(), in, out, s, b.shapes.get(out)), act);
+        return b.add(new Pooling(node.source(), in, out, s, b.shape(out)), act);
     }
 
     /** For each output position of one plane (c-order): its window's positions in the input plane, -1 padded. */

@@ -15,13 +15,13 @@ final class Reshape extends Node {
     /** The exact rule for dropout: the identity in inference. */
     static int identityRule(HessianBuilder b, NetworkGraph.Node node, int in, INDArray act) {
         int out = b.newSlot(act);
-        return b.addView(new Reshape(node.source(), in, out, b.shapes.get(out)), act);
+        return b.addView(new Reshape(node.source(), in, out, b.shape(out)), act);
     }
 
     /** The exact rule for an input preprocessor that only reshapes ({@code act}, its value on the probe). */
     static int preprocessorRule(HessianBuilder b, NetworkGraph.Node node, int in, INDArray act) {
         int out = b.newSlot(act);
-        return b.addView(new Reshape(node.source() + " preprocessor", in, out, b.shapes.get(out)), act);
+        return b.addView(new Reshape(node.source() + " preprocessor", in, out, b.shape(out)), act);
     }
 
     private long[] shape(long n, long[] s) {

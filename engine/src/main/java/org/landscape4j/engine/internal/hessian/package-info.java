@@ -10,6 +10,7 @@
  * ({@code SoftmaxCrossEntropy}, {@code SquaredError}) likewise. {@code Pass}, {@code Flats} and {@code Param} carry
  * one product's state.
  *
- * <p>Uses {@code engine.graph} and nothing else of the engine.
+ * <p>Uses {@code engine.graph} (the network it compiles), {@code engine.internal}'s {@code BackEndBuilder} and
+ * nothing else of the engine.
  */
 package org.landscape4j.engine.internal.hessian;

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The engine's package arrows point one way (docs/ARCHITECTURE.md): the API package uses the others; geometry uses
- * the parameter layout and the forward passes; the inference plan uses the forward-pass basics; nothing below the API
- * reaches back up.
+ * the parameter layout, the forward passes and the exact Hessian; the inference plan uses the forward-pass basics;
+ * nothing below the API reaches back up.
  */
 class ArchitectureTest {
 
@@ -33,15 +33,18 @@ class ArchitectureTest {
                 .layer("api").definedBy("org.landscape4j.engine")
                 .layer("geometry").definedBy("org.landscape4j.engine.geometry..")
                 .layer("plan").definedBy("org.landscape4j.engine.internal.plan..")
+                .layer("hessian").definedBy("org.landscape4j.engine.internal.hessian..")
                 .layer("forward").definedBy("org.landscape4j.engine.internal")
                 .layer("parameters").definedBy("org.landscape4j.engine.parameters..")
                 .layer("graph").definedBy("org.landscape4j.engine.graph..")
                 .whereLayer("api").mayNotBeAccessedByAnyLayer()
                 .whereLayer("geometry").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("plan").mayOnlyBeAccessedByLayers("api")
-                .whereLayer("forward").mayOnlyBeAccessedByLayers("api", "geometry", "plan")
+                .whereLayer("hessian").mayOnlyBeAccessedByLayers("geometry")
+                .whereLayer("forward").mayOnlyBeAccessedByLayers("api", "geometry", "plan", "hessian")
                 .whereLayer("parameters").mayOnlyBeAccessedByLayers("api", "geometry")
-                .whereLayer("graph").mayOnlyBeAccessedByLayers("api", "geometry", "plan", "parameters")
+                .whereLayer("graph").mayOnlyBeAccessedByLayers("api", "geometry", "plan", "hessian", "forward",
+                        "parameters")
                 .check(ENGINE);
     }
 

@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.landscape4j.engine.internal.BatchNormStatistics;
 import org.landscape4j.engine.internal.NetworkEvaluator;
+import org.landscape4j.engine.internal.hessian.ExactHessian;
 import org.landscape4j.engine.parameters.ParameterLayout;
 import org.landscape4j.engine.parameters.ParameterRole;
 import org.nd4j.linalg.api.buffer.DataType;

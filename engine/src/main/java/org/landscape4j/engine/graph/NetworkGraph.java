@@ -8,11 +8,20 @@ import java.util.Map;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.Upsampling2D;
+import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -74,6 +83,58 @@ public final class NetworkGraph {
                 return source + " is a network output without a loss layer";
             }
             return null;
+        }
+
+        /**
+         * What no back end runs of this node: its {@link #structuralProblem()}, or a setting none of them implements,
+         * read with {@code probe}, the values of {@link NetworkGraph#probe}: layer normalization in a dense layer;
+         * images in NHWC (convolution, subsampling, zero padding, upsampling, batch normalization, which also takes
+         * only rank-2 or rank-4 activations), a 1D convolution over NWC sequences; an element-wise vertex
+         * broadcasting inputs of different shapes; an input preprocessor that does more than reshape. {@code null}
+         * when there is none. A back end's own restrictions (a pooling type, an activation function) are its
+         * rules'.
+         */
+        public String problem(INDArray[] probe) {
+            String structural = structuralProblem();
+            if (structural != null) {
+                return structural;
+            }
+            return switch (kind) {
+                case DENSE -> config(DenseLayer.class).hasLayerNorm() ? source + " uses layer normalization" : null;
+                case CONVOLUTION_2D -> nhwc(config(ConvolutionLayer.class).getCnn2dDataFormat());
+                case CONVOLUTION_1D -> config(Convolution1DLayer.class).getRnnDataFormat() == RNNFormat.NCW ? null
+                        : source + " uses the NWC format";
+                case ZERO_PADDING -> nhwc(config(ZeroPaddingLayer.class).getDataFormat());
+                case UPSAMPLING_2D -> nhwc(config(Upsampling2D.class).getFormat());
+                case SUBSAMPLING_2D, SUBSAMPLING_1D -> {
+                    SubsamplingLayer s = config(SubsamplingLayer.class);
+                    yield s.getCnn2dDataFormat() != CNN2DFormat.NCHW
+                            ? source + " uses " + s.getPoolingType() + " pooling or NHWC" : null;
+                }
+                case BATCH_NORMALIZATION -> {
+                    int rank = probe[inputs[0]].rank();
+                    boolean nchw = config(BatchNormalization.class).getCnn2DFormat() == CNN2DFormat.NCHW;
+                    yield rank == 2 || rank == 4 && nchw ? null
+                            : source + " normalizes rank-" + rank + " or NHWC activations";
+                }
+                case ELEMENT_WISE -> {
+                    long[] first = probe[inputs[0]].shape();
+                    for (int v : inputs) {
+                        long[] shape = probe[v].shape();
+                        if (!Arrays.equals(shape, 1, shape.length, first, 1, first.length)) {
+                            yield source + " broadcasts inputs of different shapes";
+                        }
+                    }
+                    yield null;
+                }
+                case PREPROCESSOR -> inputs.length == 1 && probe[output] == null ? source + ": input preprocessor "
+                        + configuration.getClass().getSimpleName() + " is not a plain reshape" : null;
+                default -> null;
+            };
+        }
+
+        private String nhwc(CNN2DFormat format) {
+            return format == CNN2DFormat.NCHW ? null : source + " uses the NHWC format";
         }
     }
 

@@ -28,6 +28,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
+import org.landscape4j.engine.internal.hessian.ExactHessian;
 import org.landscape4j.engine.parameters.ParameterLayout;
 import org.landscape4j.engine.parameters.ParameterRole;
 import org.landscape4j.engine.parameters.ParameterSegment;

@@ -19,7 +19,7 @@ final class ActivationStep extends Step {
     /** The plan's rule for an activation layer. */
     static int rule(PlanBuilder b, NetworkGraph.Node node, int in, INDArray act) {
         // DL4J's activation layer works in place on its input in inference: that activation is gone
-        b.expected.remove(in);
+        b.forget(in);
         return b.add(new ActivationStep(node.source(), in, b.newSlot(act),
                 node.config(ActivationLayer.class).getActivationFn()), act);
     }

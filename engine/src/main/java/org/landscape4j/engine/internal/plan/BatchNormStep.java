@@ -1,7 +1,6 @@
 package org.landscape4j.engine.internal.plan;
 
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.landscape4j.engine.graph.NetworkGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -53,10 +52,6 @@ final class BatchNormStep extends Step {
     /** The plan's rule for batch normalization of rank-2 or NCHW rank-4 activations. */
     static int rule(PlanBuilder b, NetworkGraph.Node node, int in, INDArray act) {
         BatchNormalization bn = node.config(BatchNormalization.class);
-        int rank = b.rank(in);
-        if (!(rank == 2 || rank == 4 && bn.getCnn2DFormat() == CNN2DFormat.NCHW)) {
-            return b.refuse(node.source() + " normalizes rank-" + rank + " or NHWC activations");
-        }
         return b.add(new BatchNormStep(node.source(), in, b.newSlot(act), b.ref(node), bn, bn.isUseLogStd()), act);
     }
 

@@ -1,7 +1,6 @@
 package org.landscape4j.engine.internal.plan;
 
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
@@ -62,20 +61,12 @@ final class ConvolutionStep extends Step {
 
     /** The plan's rule for a 2D convolution (NCHW). */
     static int rule2d(PlanBuilder b, NetworkGraph.Node node, int in, INDArray act) {
-        ConvolutionLayer c = node.config(ConvolutionLayer.class);
-        if (c.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
-            return b.refuse(node.source() + " uses the NHWC format");
-        }
-        return b.add(of(node.source(), in, b.newSlot(act), b.ref(node), c), act);
+        return b.add(of(node.source(), in, b.newSlot(act), b.ref(node), node.config(ConvolutionLayer.class)), act);
     }
 
     /** The plan's rule for a 1D convolution (NCW). */
     static int rule1d(PlanBuilder b, NetworkGraph.Node node, int in, INDArray act) {
-        Convolution1DLayer c = node.config(Convolution1DLayer.class);
-        if (c.getRnnDataFormat() != RNNFormat.NCW) {
-            return b.refuse(node.source() + " uses the NWC format");
-        }
-        return b.add(of(node.source(), in, b.newSlot(act), b.ref(node), c), act);
+        return b.add(of(node.source(), in, b.newSlot(act), b.ref(node), node.config(Convolution1DLayer.class)), act);
     }
 
     static ConvolutionStep of(String source, int input, int output, LayerRef layer, ConvolutionLayer conf) {

@@ -24,12 +24,9 @@ final class DenseStep extends Step {
         this.hasBias = hasBias;
     }
 
-    /** The plan's rule for a dense layer (without layer normalization). */
+    /** The plan's rule for a dense layer (without layer normalization: {@link NetworkGraph.Node#problem}). */
     static int rule(PlanBuilder b, NetworkGraph.Node node, int in, INDArray act) {
         DenseLayer d = node.config(DenseLayer.class);
-        if (d.hasLayerNorm()) {
-            return b.refuse(node.source() + " uses layer normalization");
-        }
         return b.add(new DenseStep(node.source(), in, b.newSlot(act), b.ref(node), d.getActivationFn(), d.hasBias()),
                 act);
     }

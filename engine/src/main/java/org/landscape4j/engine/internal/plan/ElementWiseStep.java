@@ -1,7 +1,5 @@
 package org.landscape4j.engine.internal.plan;
 
-import java.util.Arrays;
-
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.landscape4j.engine.graph.NetworkGraph;
@@ -50,11 +48,6 @@ final class ElementWiseStep extends Step {
 
     /** The plan's rule for an element-wise vertex over inputs of one shape. */
     static int rule(PlanBuilder b, NetworkGraph.Node node, int[] in, INDArray act) {
-        for (int s : in) {
-            if (!Arrays.equals(b.shapes.get(s), b.shapes.get(in[0]))) {
-                return b.refuse(node.source() + " broadcasts inputs of different shapes");
-            }
-        }
         return b.add(new ElementWiseStep(node.source(), in, b.newSlot(act),
                 node.config(ElementWiseVertex.class).getOp()), act);
     }

@@ -83,8 +83,8 @@ public final class InferencePlan {
             if (b.unsupported() != null) {
                 return unsupported(b.unsupported());
             }
-            expected = b.expected;
-            plan = new InferencePlan(List.copyOf(b.steps), List.copyOf(b.heads), b.shapes.toArray(long[][]::new),
+            expected = b.expected();
+            plan = new InferencePlan(List.copyOf(b.steps()), List.copyOf(b.heads), b.shapes().toArray(long[][]::new),
                     small.features().length, copy.params().dataType(), null, false);
             plan = PlanRewrites.foldBatchNorm(plan);
             if (channelsLast) {

@@ -55,7 +55,7 @@ final class OutputHead {
         } else if (b.rank(in) == 2) {
             LossLayer o = node.config(LossLayer.class);
             b.addHead(new OutputHead(node.source(), in, labels, b.ref(node), false, false, o.getActivationFn(),
-                    o.getLossFn(), b.probeValues.get(in).size(1)));
+                    o.getLossFn(), b.probeValue(in).size(1)));
         } else {
             return b.refuse(node.source() + " is an output layer the inference plan does not evaluate");
         }

@@ -1,33 +1,25 @@
 package org.landscape4j.engine.internal.plan;
+
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.landscape4j.engine.graph.LayerKind;
 import org.landscape4j.engine.graph.NetworkGraph;
+import org.landscape4j.engine.internal.BackEndBuilder;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The CPU plan's rules, one per {@link LayerKind}: walks a {@link NetworkGraph} and turns each node into {@link Step}s
  * (or an {@link OutputHead}), recording slot shapes and the probe's activations DL4J computed, which the plan is
- * checked against. Each kind's rule lives in its step's file ({@code DenseStep.rule}, ...); a kind the plan has no
- * step for is refused by name, and the network runs through DL4J's forward pass.
+ * checked against ({@link BackEndBuilder}). Each kind's rule lives in its step's file ({@code DenseStep.rule}, ...); a
+ * kind the plan has no step for is refused by name, and the network runs through DL4J's forward pass.
  */
-final class PlanBuilder {
+final class PlanBuilder extends BackEndBuilder<Step> {
 
-    final List<Step> steps = new ArrayList<>();
     final List<OutputHead> heads = new ArrayList<>();
-    final List<long[]> shapes = new ArrayList<>();
-    /** Per plan slot, DL4J's activation on the probe that the step writing it must reproduce. */
-    final Map<Integer, INDArray> expected = new HashMap<>();
-    /** Per plan slot, the probe's value (DL4J's activation, or the input). */
-    final Map<Integer, INDArray> probeValues = new HashMap<>();
     private final boolean multiLayer;
-    private String unsupported;
 
     /** Reads {@code graph} on {@code features}, a probe of the data (one array per network input). */
     PlanBuilder(NetworkGraph graph, INDArray[] features) {
@@ -36,26 +28,17 @@ final class PlanBuilder {
         int[] slotOf = new int[graph.values()];
         for (int i = 0; i < graph.inputs(); i++) {
             slotOf[i] = newSlot(features[i]);
-            probeValues.put(slotOf[i], features[i]);
+            setProbeValue(slotOf[i], features[i]);
         }
-        for (NetworkGraph.Node node : graph.nodes()) {
-            String problem = node.structuralProblem();
-            if (problem != null) {
-                refuse(problem);
-            }
-            if (unsupported != null) {
-                return;
-            }
-            int[] in = Arrays.stream(node.inputs()).map(v -> slotOf[v]).toArray();
-            slotOf[node.output()] = node.isOutput() ? head(node, in[0]) : rule(node, in, acts[node.output()]);
-        }
-        if (unsupported == null && heads.size() != graph.outputs()) {
+        walk(graph, acts, slotOf);
+        if (unsupported() == null && heads.size() != graph.outputs()) {
             refuse("the graph's outputs are not all output layers");
         }
     }
 
     /** The rule of {@code node}'s kind: the slot of its output. */
-    private int rule(NetworkGraph.Node node, int[] in, INDArray act) {
+    @Override
+    protected int rule(NetworkGraph.Node node, int[] in, INDArray act) {
         return switch (node.kind()) {
             case DENSE -> DenseStep.rule(this, node, in[0], act);
             case CONVOLUTION_2D -> ConvolutionStep.rule2d(this, node, in[0], act);
@@ -77,7 +60,8 @@ final class PlanBuilder {
     }
 
     /** A network output: an output or loss layer whose loss the plan computes. */
-    private int head(NetworkGraph.Node node, int in) {
+    @Override
+    protected int head(NetworkGraph.Node node, int in) {
         return switch (node.kind()) {
             case OUTPUT, LOSS -> OutputHead.rule(this, node, in);
             default -> refuse(node.source() + " is an output layer the inference plan does not evaluate");
@@ -90,45 +74,12 @@ final class PlanBuilder {
                 : new Step.LayerRef(-1, node.name());
     }
 
-    int newSlot(INDArray like) {
-        shapes.add(Arrays.copyOfRange(like.shape(), 1, like.rank()));
-        return shapes.size() - 1;
-    }
-
-    /** The rank (with the examples) of a slot's probe value. */
-    int rank(int slot) {
-        return probeValues.get(slot).rank();
-    }
-
-    /** Adds a step writing a new slot shaped like {@code act}, DL4J's activation that the step must reproduce. */
-    int add(Step step, INDArray act) {
-        steps.add(step);
-        expected.put(step.output, act);
-        probeValues.put(step.output, act);
+    @Override
+    protected int output(Step step) {
         return step.output;
-    }
-
-    /** Adds a view step ({@link Step#isView()}), whose output is not checked on its own. */
-    int addView(Step view, INDArray act) {
-        steps.add(view);
-        probeValues.put(view.output, act);
-        return view.output;
     }
 
     void addHead(OutputHead head) {
         heads.add(head);
-    }
-
-    /** Records why the network is not planned (the first reason met); returns an invalid slot. */
-    int refuse(String reason) {
-        if (unsupported == null) {
-            unsupported = reason;
-        }
-        return -1;
-    }
-
-    /** Why the network is not planned, or {@code null}. */
-    String unsupported() {
-        return unsupported;
     }
 }

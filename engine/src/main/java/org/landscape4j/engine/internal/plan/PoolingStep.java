@@ -1,7 +1,6 @@
 package org.landscape4j.engine.internal.plan;
 
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.Subsampling1DLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
@@ -31,8 +30,7 @@ final class PoolingStep extends Step {
     /** The plan's rule for a max or average subsampling layer (NCHW; 1D ones are a subclass). */
     static int rule(PlanBuilder b, NetworkGraph.Node node, int in, INDArray act) {
         SubsamplingLayer s = node.config(SubsamplingLayer.class);
-        PoolingStep step = s.getCnn2dDataFormat() == CNN2DFormat.NCHW ? of(node.source(), in, b.newSlot(act), s)
-                : null;
+        PoolingStep step = of(node.source(), in, b.newSlot(act), s);
         return step == null ? b.refuse(node.source() + " uses " + s.getPoolingType() + " pooling or NHWC")
                 : b.add(step, act);
     }

@@ -1,7 +1,6 @@
 package org.landscape4j.engine.internal.plan;
 
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.layers.Upsampling2D;
 import org.landscape4j.engine.graph.NetworkGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -29,10 +28,8 @@ final class UpsamplingStep extends Step {
 
     /** The plan's rule for nearest-neighbour upsampling of NCHW images. */
     static int rule(PlanBuilder b, NetworkGraph.Node node, int in, INDArray act) {
-        Upsampling2D u = node.config(Upsampling2D.class);
-        return u.getFormat() == CNN2DFormat.NCHW
-                ? b.add(new UpsamplingStep(node.source(), in, b.newSlot(act), u.getSize()), act)
-                : b.refuse(node.source() + " uses the NHWC format");
+        return b.add(new UpsamplingStep(node.source(), in, b.newSlot(act), node.config(Upsampling2D.class).getSize()),
+                act);
     }
 
     @Override

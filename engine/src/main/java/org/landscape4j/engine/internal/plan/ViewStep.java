@@ -30,10 +30,6 @@ final class ViewStep extends Step {
 
     /** The plan's rule for an input preprocessor: a view, when it only reshapes (checked on the probe). */
     static int reshapeRule(PlanBuilder b, NetworkGraph.Node node, int in, INDArray act) {
-        if (act == null) {
-            return b.refuse(node.source() + ": input preprocessor " + node.configuration().getClass().getSimpleName()
-                    + " is not a plain reshape");
-        }
         int next = b.newSlot(act);
         return b.addView(reshape(node.source() + " preprocessor", in, next,
                 Arrays.copyOfRange(act.shape(), 1, act.rank())), act);

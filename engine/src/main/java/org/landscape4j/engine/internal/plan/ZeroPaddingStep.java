@@ -1,7 +1,6 @@
 package org.landscape4j.engine.internal.plan;
 
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.landscape4j.engine.graph.NetworkGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -33,10 +32,8 @@ final class ZeroPaddingStep extends Step {
 
     /** The plan's rule for zero padding of NCHW images. */
     static int rule(PlanBuilder b, NetworkGraph.Node node, int in, INDArray act) {
-        ZeroPaddingLayer z = node.config(ZeroPaddingLayer.class);
-        return z.getDataFormat() == CNN2DFormat.NCHW
-                ? b.add(new ZeroPaddingStep(node.source(), in, b.newSlot(act), z.getPadding()), act)
-                : b.refuse(node.source() + " uses the NHWC format");
+        return b.add(new ZeroPaddingStep(node.source(), in, b.newSlot(act),
+                node.config(ZeroPaddingLayer.class).getPadding()), act);
     }
 
     @Override

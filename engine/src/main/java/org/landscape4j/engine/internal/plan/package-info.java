@@ -4,6 +4,7 @@
  * ({@code InferencePlan}, {@code PlanWorker}, {@code FirstLayerProducts}) exist for the engine and its benchmark and
  * may change in any release.
  *
- * <p>Uses {@code engine.internal} ({@code Batch}, {@code NetworkEvaluator}) and nothing else of the engine.
+ * <p>Uses {@code engine.graph} (the network it compiles), {@code engine.internal} ({@code Batch},
+ * {@code NetworkEvaluator}, {@code BackEndBuilder}) and nothing else of the engine.
  */
 package org.landscape4j.engine.internal.plan;

@@ -1,0 +1,143 @@
+package org.landscape4j.engine.internal.hessian;
+
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationELU;
+import org.nd4j.linalg.activations.impl.ActivationHardTanH;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSoftPlus;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * An activation function with its value, first and second derivative; {@code alpha} for leaky ReLU and ELU. The
+ * functions with an exact rule are {@link Kind}'s; {@link #of} maps DL4J's activations to them.
+ */
+record Function(Kind kind, double alpha) {
+    /** The element-wise activations with an exact rule, and softmax over axis 1. */
+    enum Kind {
+        IDENTITY(false), RELU(false), LEAKYRELU(false), ELU(true), TANH(true), SIGMOID(true), SOFTPLUS(true),
+        HARDTANH(false), SOFTMAX(true);
+
+        final boolean curved;
+
+        Kind(boolean curved) {
+            this.curved = curved;
+        }
+    }
+
+    static final Function IDENTITY = new Function(Kind.IDENTITY, 0);
+
+    boolean curved() {
+        return kind.curved;
+    }
+
+    INDArray value(INDArray z) {
+        return switch (kind) {
+            case IDENTITY -> z.dup();
+            case RELU -> Transforms.relu(z, true);
+            case LEAKYRELU -> z.mul(first(z));
+            case ELU -> {
+                INDArray pos = positive(z);
+                INDArray neg = Transforms.exp(Transforms.min(z, 0.0, true), false).subi(1).muli(alpha);
+                yield z.mul(pos).addi(neg.muli(pos.rsub(1)));
+            }
+            case TANH -> Transforms.tanh(z, true);
+            case SIGMOID -> Transforms.sigmoid(z, true);
+            case SOFTPLUS -> Transforms.softPlus(z, true);
+            case HARDTANH -> Transforms.min(Transforms.max(z, -1.0, true), 1.0, false);
+            case SOFTMAX -> softmax(z);
+        };
+    }
+
+    INDArray first(INDArray z) {
+        return switch (kind) {
+            case IDENTITY -> Nd4j.onesLike(z);
+            case RELU -> positive(z);
+            case LEAKYRELU -> {
+                INDArray pos = positive(z);
+                yield pos.rsub(1).muli(alpha).addi(pos);
+            }
+            case ELU -> {
+                INDArray pos = positive(z);
+                yield Transforms.exp(Transforms.min(z, 0.0, true), false).muli(alpha).muli(pos.rsub(1)).addi(pos);
+            }
+            case TANH -> {
+                INDArray t = Transforms.tanh(z, true);
+                yield t.muli(t).rsubi(1);
+            }
+            case SIGMOID -> {
+                INDArray s = Transforms.sigmoid(z, true);
+                yield s.mul(s.rsub(1));
+            }
+            case SOFTPLUS -> Transforms.sigmoid(z, true);
+            case HARDTANH -> Transforms.abs(z, true).lt(1.0).castTo(DataType.DOUBLE);
+            case SOFTMAX -> throw new IllegalStateException("softmax is not element-wise");
+        };
+    }
+
+    INDArray second(INDArray z) {
+        return switch (kind) {
+            case ELU -> Transforms.exp(Transforms.min(z, 0.0, true), false).muli(alpha)
+                    .muli(positive(z).rsubi(1));
+            case TANH -> {
+                INDArray t = Transforms.tanh(z, true);
+                yield t.mul(t).rsubi(1).muli(t).muli(-2);
+            }
+            case SIGMOID -> {
+                INDArray s = Transforms.sigmoid(z, true);
+                yield s.mul(s.rsub(1)).muli(s.mul(-2).addi(1));
+            }
+            case SOFTPLUS -> {
+                INDArray s = Transforms.sigmoid(z, true);
+                yield s.mul(s.rsub(1));
+            }
+            default -> Nd4j.zerosLike(z);
+        };
+    }
+
+    private static INDArray positive(INDArray z) {
+        return z.gt(0.0).castTo(DataType.DOUBLE);
+    }
+
+    /** The function with an exact rule for {@code activation}, or {@code null}. */
+    static Function of(IActivation activation) {
+        if (activation == null || activation instanceof ActivationIdentity) {
+            return IDENTITY;
+        }
+        if (activation instanceof ActivationReLU relu) {
+            boolean plain = relu.getMax() == null && (relu.getThreshold() == null || relu.getThreshold() == 0)
+                    && (relu.getNegativeSlope() == null || relu.getNegativeSlope() == 0);
+            return plain ? new Function(Kind.RELU, 0) : null;
+        }
+        if (activation instanceof ActivationLReLU l) {
+            return new Function(Kind.LEAKYRELU, l.getAlpha());
+        }
+        if (activation instanceof ActivationELU e) {
+            return new Function(Kind.ELU, e.getAlpha());
+        }
+        Kind kind = activation instanceof ActivationTanH ? Kind.TANH
+                : activation instanceof ActivationSigmoid ? Kind.SIGMOID
+                : activation instanceof ActivationSoftPlus ? Kind.SOFTPLUS
+                : activation instanceof ActivationHardTanH ? Kind.HARDTANH
+                : activation instanceof ActivationSoftmax ? Kind.SOFTMAX : null;
+        return kind == null ? null : new Function(kind, 0);
+    }
+
+    /** Softmax over axis 1, each row shifted by its maximum. */
+    static INDArray softmax(INDArray z) {
+        INDArray e = Transforms.exp(z.subColumnVector(z.max(true, 1)), false);
+        return e.diviColumnVector(e.sum(true, 1));
+    }
+
+    /** {@code s ⊙ (u − Σ_j s_j u_j)}: the softmax Jacobian (symmetric) times {@code u}, rows independent. */
+    static INDArray softmaxJvp(INDArray s, INDArray u) {
+        return u.subColumnVector(s.mul(u).sum(true, 1)).muli(s);
+    }
+}

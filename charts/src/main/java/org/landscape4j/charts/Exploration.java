@@ -145,6 +145,7 @@ final class Exploration {
             state = State.WAITING;
         }
 
+        /** Its workers started (unless it was cancelled meanwhile): the clock and the count of the rate start. */
         void running() {
             if (state != State.WAITING) {
                 return;                        // cancelled while its predecessors' workers stopped
@@ -155,6 +156,7 @@ final class Exploration {
             state = State.RUNNING;
         }
 
+        /** Its computation ended {@code how} ({@code why}: a failure's message, else {@code null}). */
         void ended(State how, String why) {
             ended = System.nanoTime();
             failure = why;

@@ -1,29 +1,18 @@
 package org.landscape4j.charts;
 
 import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.IntStream;
 
 import org.landscape4j.engine.Axis;
 import org.landscape4j.engine.Landscape;
-import org.landscape4j.engine.LandscapePoint;
 import org.landscape4j.engine.MetricKeys;
-import org.landscape4j.engine.Order;
 import org.landscape4j.engine.PlaneLine;
 import org.landscape4j.engine.Profile;
 import org.landscape4j.engine.Provenance;
 import org.landscape4j.engine.Spacing;
 import org.landscape4j.engine.Surface;
 
-import reactor.core.Disposable;
-import reactor.core.Disposables;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -41,6 +30,10 @@ import reactor.core.publisher.Mono;
  *
  * <p>Thread-safe. Changes (a point arrived, a request, a run ended) increment {@link #version()}; the window polls it
  * and redraws at most ~30 times a second.
+ *
+ * <p>This class takes the requests and answers what is shown; the views in order and their memory are a
+ * {@link ViewHistory}, the streams and the landscapes they run on are {@link Computations}, the status line is written
+ * by {@link StatusLine}.
  */
 final class Exploration {
 
@@ -61,8 +54,7 @@ final class Exploration {
         final Axis x;
         final Axis y;
         final Landscape landscape;
-        private final double[] xs;
-        private final double[] ys;
+        private final ViewLattice lattice;
         private volatile PointValues values;
         private volatile State state = State.WAITING;
         private volatile String failure;
@@ -75,8 +67,7 @@ final class Exploration {
             this.x = x;
             this.y = y;
             this.landscape = landscape;
-            this.xs = x.values();
-            this.ys = y.values();
+            this.lattice = new ViewLattice(x, y);
             this.values = values;
         }
 
@@ -95,92 +86,67 @@ final class Exploration {
         }
 
         int total() {
-            return xs.length * ys.length;
+            return lattice.total();
         }
 
-        /**
-         * Values {@code key} to draw: the computed points ({@code computed[i]} set), and each point not computed yet
-         * previewed by the nearest point of the coarse-to-fine order's coarser lattices (every 8th, 4th, 2nd point),
-         * so the picture appears at once and sharpens (NaN where there is none yet).
-         */
+        /** Values {@code key} to draw, the missing points previewed: {@link ViewLattice#picture}. */
         double[] picture(int key, boolean[] computed) {
-            PointValues v = values;
-            double[] z = new double[total()];
-            java.util.Arrays.fill(z, Double.NaN);
-            java.util.Arrays.fill(computed, false);
-            if (v == null) {
-                return z;
-            }
-            double[] row = v.row(key);
-            BitSet done = v.done();
-            int nx = xs.length;
-            int ny = ys.length;
-            for (int i = 0; i < z.length; i++) {
-                computed[i] = done.get(i);
-                if (computed[i]) {
-                    z[i] = row[i];
-                    continue;
-                }
-                for (int s = 8; s >= 2; s /= 2) {
-                    int j = lattice(i / nx, s, ny) * nx + lattice(i % nx, s, nx);
-                    if (done.get(j)) {
-                        z[i] = row[j];
-                        break;
-                    }
-                }
-            }
-            return z;
+            return lattice.picture(values, key, computed);
         }
 
-        /** The multiple of {@code stride} nearest {@code i}, within {@code [0, n)}. */
-        private static int lattice(int i, int stride, int n) {
-            int a = (int) Math.round(i / (double) stride) * stride;
-            return a >= n ? a - stride : a;
-        }
-
-        /** The index of the computed point nearest {@code (px, py)} (distances relative to the view's size), or -1. */
+        /** The index of the computed point nearest {@code (px, py)}, or -1: {@link ViewLattice#nearest}. */
         int nearest(double px, double py) {
-            PointValues v = values;
-            if (v == null) {
-                return -1;
-            }
-            int i = closest(ys, py) * xs.length + closest(xs, px);
-            if (v.isDone(i)) {
-                return i;
-            }
-            BitSet done = v.done();
-            double wx = x.max() - x.min();
-            double wy = y.max() - y.min();
-            int best = -1;
-            double bestDistance = Double.POSITIVE_INFINITY;
-            for (int j = done.nextSetBit(0); j >= 0; j = done.nextSetBit(j + 1)) {
-                double dx = (xs[j % xs.length] - px) / wx;
-                double dy = (ys[j / xs.length] - py) / wy;
-                double d = dx * dx + dy * dy;
-                if (d < bestDistance) {
-                    bestDistance = d;
-                    best = j;
-                }
-            }
-            return best;
-        }
-
-        private static int closest(double[] coords, double v) {
-            int best = 0;
-            for (int i = 1; i < coords.length; i++) {
-                if (Math.abs(coords[i] - v) < Math.abs(coords[best] - v)) {
-                    best = i;
-                }
-            }
-            return best;
+            return lattice.nearest(values, px, py);
         }
 
         /** The coordinates of point {@code index}. */
         double[] coordinates(int index) {
-            return new double[] {xs[index % xs.length], ys[index / xs.length]};
+            return lattice.coordinates(index);
         }
 
-        private void running() {
+        // ---- how its computation went, for the status line and the computations ---------------------------------
+
+        /** Why it failed, or {@code null}. */
+        String failure() {
+            return failure;
+        }
+
+        /** When its last computation started ({@link System#nanoTime()}), 0 if never (the view was given). */
+        long started() {
+            return started;
+        }
+
+        /** When its last computation ended ({@link System#nanoTime()}). */
+        long ended() {
+            return ended;
+        }
+
+        /** The points it had when its last computation started. */
+        int countAtStart() {
+            return countAtStart;
+        }
+
+        /** The memory its values take, 0 while dropped. */
+        long bytes() {
+            PointValues v = values;
+            return v == null ? 0 : v.bytes();
+        }
+
+        /** The values to fill in: those kept, or new ones (NaN everywhere) when they were dropped. */
+        PointValues store(MetricKeys keys) {
+            if (values == null) {
+                values = new PointValues(keys, total());
+            }
+            return values;
+        }
+
+        /** Asked for: waiting for the cancelled computations' workers to stop. */
+        void waiting() {
+            state = State.WAITING;
+        }
+
+        /** Its workers started (unless it was cancelled meanwhile): the clock and the count of the rate start. */
+        void running() {
             if (state != State.WAITING) {
                 return;                        // cancelled while its predecessors' workers stopped
             }
@@ -190,10 +156,18 @@ final class Exploration {
             state = State.RUNNING;
         }
 
-        private void ended(State how, String why) {
+        /** Its computation ended {@code how} ({@code why}: a failure's message, else {@code null}). */
+        void ended(State how, String why) {
             ended = System.nanoTime();
             failure = why;
             state = how;
+        }
+
+        /** Forgets its values and its probe, to keep the history within its memory budget. */
+        void drop() {
+            values = null;
+            probe = null;
+            ended(State.DROPPED, null);
         }
     }
 
@@ -222,23 +196,18 @@ final class Exploration {
         State state() {
             return state;
         }
+
+        void state(State value) {
+            state = value;
+        }
     }
 
-    private final Landscape base;
-    private final Landscape lines;
     private final MetricKeys keys;
     private final Provenance provenance;
-    private final long historyBytes;
-    private final List<View> history = new ArrayList<>();
-    private int current;
-    private View computing;
-    private Disposable surfaceRun = Disposables.disposed();
-    private Probe probing;
-    private Disposable profileRun = Disposables.disposed();
-    /** Landscapes whose cancelled streams may still have workers finishing a point. */
-    private final Set<Landscape> mayBeBusy = ConcurrentHashMap.newKeySet();
+    private final Computations runs;
+    private final ViewHistory history;
     private final AtomicLong version = new AtomicLong();
-    private final AtomicLong received = new AtomicLong();
+    private volatile Runnable listener;
     private volatile boolean closed;
 
     /**
@@ -255,12 +224,9 @@ final class Exploration {
         if (historyBytes < 0) {
             throw new IllegalArgumentException("the history's memory must be >= 0 bytes, was " + historyBytes);
         }
-        // own derived landscapes: coarse-to-fine, and idle() counting this exploration's streams only
-        this.base = plane.withOrder(Order.COARSE_TO_FINE);
-        this.lines = base.withAxes(plane.spec().axes().toArray(Axis[]::new));
+        this.runs = new Computations(plane, this::changed);
         this.keys = plane.keys();
         this.provenance = plane.provenance();
-        this.historyBytes = historyBytes;
         Axis x = plane.spec().axes().get(0);
         Axis y = plane.spec().axes().get(1);
         PointValues given = null;
@@ -277,18 +243,19 @@ final class Exploration {
             }
             given = PointValues.of(keys, v);
         }
-        View first = new View(x, y, base, given != null ? given : new PointValues(keys, x.points() * y.points()));
+        View first = new View(x, y, runs.plane(), given != null ? given
+                : new PointValues(keys, x.points() * y.points()));
         if (given != null) {
             first.ended(State.DONE, null);
         }
-        history.add(first);
+        this.history = new ViewHistory(first, historyBytes);
     }
 
     /** Starts computing the first view, unless it was given. */
     synchronized void start() {
-        View v = history.get(0);
+        View v = history.first();
         if (v.state == State.WAITING) {
-            compute(v);
+            runs.compute(v);
         }
     }
 
@@ -299,20 +266,20 @@ final class Exploration {
 
     /** The view on screen. */
     synchronized View current() {
-        return history.get(current);
+        return history.current();
     }
 
     /** Its place in the history, 1-based, and the history's length. */
     synchronized int[] position() {
-        return new int[] {current + 1, history.size()};
+        return new int[] {history.position(), history.size()};
     }
 
     synchronized boolean canGoBack() {
-        return current > 0;
+        return history.canGoBack();
     }
 
     synchronized boolean canGoForward() {
-        return current < history.size() - 1;
+        return history.canGoForward();
     }
 
     /** Whether the current view or its profiles are waiting or computing. */
@@ -330,12 +297,12 @@ final class Exploration {
 
     /** Points received from every computation so far (surfaces and profiles). */
     long received() {
-        return received.get();
+        return runs.received();
     }
 
     /** The landscape the profiles are computed on (its {@code idle()} counts the profile streams). */
     Landscape lineLandscape() {
-        return lines;
+        return runs.lines();
     }
 
     /**
@@ -344,15 +311,10 @@ final class Exploration {
      */
     synchronized void zoom(Axis x, Axis y) {
         checkOpen();
-        View v = new View(x, y, base.withAxes(x, y), new PointValues(keys, x.points() * y.points()));
-        while (history.size() > current + 1) {
-            history.remove(history.size() - 1);
-        }
+        View v = new View(x, y, runs.region(x, y), new PointValues(keys, x.points() * y.points()));
         history.add(v);
-        current = history.size() - 1;
-        drop();
-        cancelProfiles();
-        compute(v);
+        runs.cancelProfiles();
+        runs.compute(v);
         changed();
     }
 
@@ -369,26 +331,25 @@ final class Exploration {
     /** Shows the previous view, if any. */
     synchronized void back() {
         if (canGoBack()) {
-            go(current - 1);
+            go(-1);
         }
     }
 
     /** Shows the next view, if any. */
     synchronized void forward() {
         if (canGoForward()) {
-            go(current + 1);
+            go(1);
         }
     }
 
-    private void go(int to) {
+    private void go(int step) {
         checkOpen();
-        current = to;
-        View v = history.get(to);
-        cancelProfiles();
+        View v = history.go(step);
+        runs.cancelProfiles();
         if (v.state == State.DONE) {
-            cancelSurface();
+            runs.cancelSurface();
         } else {
-            compute(v);
+            runs.compute(v);
         }
         changed();
     }
@@ -411,29 +372,7 @@ final class Exploration {
         }
         Probe p = new Probe(x, y, throughCentre, List.copyOf(ls));
         v.probe = p;
-        cancelProfiles();
-        probing = p;
-        Mono<Void> quiet = quiet(false);
-        Flux<LandscapePoint> all = Flux.concat(ls.stream().map(l -> lines.points(l.line)
-                .doOnSubscribe(s -> {
-                    l.state = State.RUNNING;
-                    changed();
-                })
-                .doOnNext(pt -> {
-                    l.values.put(pt);
-                    received.incrementAndGet();
-                    changed();
-                })
-                .doOnComplete(() -> l.state = State.DONE)).toList());
-        mayBeBusy.add(lines);
-        profileRun = quiet.thenMany(all).subscribe(null, e -> {
-            ls.forEach(l -> {
-                if (l.state != State.DONE) {
-                    l.state = State.FAILED;
-                }
-            });
-            changed();
-        }, this::changed);
+        runs.profiles(p);
         changed();
     }
 
@@ -464,8 +403,8 @@ final class Exploration {
 
     /** Cancels every computation (the window's Cancel button); views keep what they have. */
     synchronized void cancel() {
-        cancelSurface();
-        cancelProfiles();
+        runs.cancelSurface();
+        runs.cancelProfiles();
         changed();
     }
 
@@ -478,9 +417,9 @@ final class Exploration {
     /** Completes when every computation this exploration started has stopped its workers. */
     Mono<Void> idle() {
         List<Mono<Void>> all = new ArrayList<>();
-        all.add(lines.idle());
+        all.add(runs.lines().idle());
         synchronized (this) {
-            history.forEach(v -> all.add(v.landscape.idle()));
+            history.landscapes().forEach(l -> all.add(l.idle()));
         }
         return Mono.when(all);
     }
@@ -503,119 +442,15 @@ final class Exploration {
 
     /** One line saying where the current view's computation and the probe's profiles are. */
     synchronized String status() {
-        View v = current();
-        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "view %d of %d: ", current + 1,
-                history.size()));
-        PointValues values = v.values;
-        int done = values == null ? 0 : values.count();
-        int total = v.total();
-        double seconds = ((v.state == State.RUNNING ? System.nanoTime() : v.ended) - v.started) / 1e9;
-        double rate = (done - v.countAtStart) / Math.max(seconds, 1e-9);
-        switch (v.state) {
-            case WAITING -> s.append(String.format(Locale.ROOT, "%d/%d points, waiting for the workers", done,
-                    total));
-            case RUNNING -> s.append(String.format(Locale.ROOT, "%d/%d points, %.0f points/s, %s left", done, total,
-                    rate, done > v.countAtStart ? String.format(Locale.ROOT, "~%.1f s", (total - done) / rate)
-                            : "? s"));
-            case DONE -> s.append(v.started == 0 ? String.format(Locale.ROOT, "%d/%d points (given)", done, total)
-                    : String.format(Locale.ROOT, "%d/%d points in %.1f s (%.0f points/s)", done, total, seconds,
-                    rate));
-            case CANCELLED -> s.append(String.format(Locale.ROOT, "cancelled at %d/%d points", done, total));
-            case FAILED -> s.append("failed: ").append(v.failure);
-            case DROPPED -> s.append("dropped from memory");
-            default -> throw new IllegalStateException(v.state.name());
-        }
-        Probe p = v.probe;
-        if (p != null) {
-            int lineDone = p.lines().stream().mapToInt(l -> l.values.count()).sum();
-            int lineTotal = p.lines().stream().mapToInt(l -> l.values.total()).sum();
-            boolean cancelled = p.lines().stream().anyMatch(l -> l.state == State.CANCELLED);
-            s.append(String.format(Locale.ROOT, "; profiles %d/%d points%s", lineDone, lineTotal,
-                    cancelled ? " (cancelled)" : ""));
-        }
-        return s.toString();
-    }
-
-    // ---- computations -------------------------------------------------------------------------------------------
-
-    private void compute(View v) {
-        cancelSurface();
-        if (v.values == null) {
-            v.values = new PointValues(keys, v.total());
-        }
-        PointValues store = v.values;
-        BitSet done = store.done();
-        Flux<LandscapePoint> points = done.isEmpty() ? v.landscape.points() : v.landscape.points(done);
-        v.state = State.WAITING;
-        computing = v;
-        Mono<Void> quiet = quiet(true);
-        mayBeBusy.add(v.landscape);
-        surfaceRun = quiet.thenMany(Flux.defer(() -> {
-            v.running();
-            changed();
-            return points;
-        })).subscribe(p -> {
-            store.put(p);
-            received.incrementAndGet();
-            changed();
-        }, e -> {
-            v.ended(State.FAILED, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-            changed();
-        }, () -> {
-            v.ended(State.DONE, null);
-            changed();
-        });
+        return StatusLine.of(current(), history.position(), history.size());
     }
 
     /**
-     * Completes when the workers of the cancelled computations have stopped: of every one ({@code all}, for a view),
-     * or of the profiles only (for a probe, which leaves the view computing). Landscapes already idle are forgotten.
+     * Calls {@code l} after every change, on the thread that made it (a worker, the Swing thread): it must be cheap and
+     * must not block; {@code null} removes it.
      */
-    private Mono<Void> quiet(boolean all) {
-        mayBeBusy.removeIf(l -> l.idle().toFuture().isDone());
-        Set<Landscape> busy = all ? Set.copyOf(mayBeBusy) : Set.of(lines);
-        return Mono.when(busy.stream().map(Landscape::idle).toList());
-    }
-
-    private void cancelSurface() {
-        surfaceRun.dispose();
-        View v = computing;
-        if (v != null && (v.state == State.RUNNING || v.state == State.WAITING)) {
-            v.ended(State.CANCELLED, null);
-        }
-        computing = null;
-    }
-
-    private void cancelProfiles() {
-        profileRun.dispose();
-        Probe p = probing;
-        if (p != null) {
-            p.lines().forEach(l -> {
-                if (l.state == State.RUNNING || l.state == State.WAITING) {
-                    l.state = State.CANCELLED;
-                }
-            });
-        }
-        probing = null;
-    }
-
-    /** Drops the values of the views farthest from the current one while the history is over its budget. */
-    private void drop() {
-        long used = history.stream().filter(v -> v.values != null).mapToLong(v -> v.values.bytes()).sum();
-        List<Integer> farthest = IntStream.range(0, history.size()).boxed()
-                .sorted(Comparator.comparingInt((Integer i) -> Math.abs(i - current)).reversed()).toList();
-        for (int i : farthest) {
-            View v = history.get(i);
-            if (used <= historyBytes || i == current) {
-                break;
-            }
-            if (v.values != null) {
-                used -= v.values.bytes();
-                v.values = null;
-                v.probe = null;
-                v.ended(State.DROPPED, null);
-            }
-        }
+    void onChange(Runnable l) {
+        listener = l;
     }
 
     private void checkOpen() {
@@ -630,15 +465,5 @@ final class Exploration {
         if (l != null) {
             l.run();
         }
-    }
-
-    private volatile Runnable listener;
-
-    /**
-     * Calls {@code l} after every change, on the thread that made it (a worker, the Swing thread): it must be cheap and
-     * must not block; {@code null} removes it.
-     */
-    void onChange(Runnable l) {
-        listener = l;
     }
 }

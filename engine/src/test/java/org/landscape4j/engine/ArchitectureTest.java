@@ -33,15 +33,17 @@ class ArchitectureTest {
                 .layer("api").definedBy("org.landscape4j.engine")
                 .layer("geometry").definedBy("org.landscape4j.engine.geometry..")
                 .layer("plan").definedBy("org.landscape4j.engine.internal.plan..")
+                .layer("device").definedBy("org.landscape4j.engine.device..")
                 .layer("forward").definedBy("org.landscape4j.engine.internal")
                 .layer("parameters").definedBy("org.landscape4j.engine.parameters..")
                 .layer("graph").definedBy("org.landscape4j.engine.graph..")
                 .whereLayer("api").mayNotBeAccessedByAnyLayer()
                 .whereLayer("geometry").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("plan").mayOnlyBeAccessedByLayers("api")
-                .whereLayer("forward").mayOnlyBeAccessedByLayers("api", "geometry", "plan")
-                .whereLayer("parameters").mayOnlyBeAccessedByLayers("api", "geometry")
-                .whereLayer("graph").mayOnlyBeAccessedByLayers("api", "geometry", "plan", "parameters")
+                .whereLayer("device").mayOnlyBeAccessedByLayers("api")
+                .whereLayer("forward").mayOnlyBeAccessedByLayers("api", "geometry", "plan", "device")
+                .whereLayer("parameters").mayOnlyBeAccessedByLayers("api", "geometry", "device")
+                .whereLayer("graph").mayOnlyBeAccessedByLayers("api", "geometry", "plan", "parameters", "device")
                 .check(ENGINE);
     }
 

@@ -109,7 +109,9 @@ public final class CudaCheck {
         MultiLayerNetwork net = Networks.classifier(784, 256, 10, 1);
         DataSet data = Networks.data(4_000, 784, 10, 2);
         long free = CudaDevice.memory()[0];
-        Surface clean = plane(net, data, Backend.CUDA, 1, 7).surface();
+        Landscape one = plane(net, data, Backend.CUDA, 1, 7);
+        Surface clean = one.surface();
+        one.idle().block();
         for (int round = 0; round < 5; round++) {
             Landscape l = plane(net, data, Backend.CUDA, 4, 7);
             Disposable d = l.points().take(3 + round).subscribe();

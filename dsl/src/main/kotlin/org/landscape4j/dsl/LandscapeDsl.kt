@@ -247,7 +247,10 @@ class LandscapeScope internal constructor() : LandscapeTerms {
     /** Where the points are computed, e.g. `SparkExecutor.master("local[2]")`; `null` (default): this JVM. */
     fun executor(value: PointExecutor?) = update { it.executor(value) }
 
-    /** The ND4J backend the points must run on (default [Backend.AUTO]); CUDA where it cannot run fails at build. */
+    /**
+     * What computes the points (default [Backend.AUTO]); [Backend.CUDA] is the GPU (module landscape4j-cuda), refused
+     * at build, in one line saying what to install, where it cannot run.
+     */
     fun backend(value: Backend) = update { it.backend(value) }
 
     /**

@@ -50,10 +50,13 @@ public final class Landscape {
     private final InferencePlan floatPlan;
     private final EvaluatorUse use = new EvaluatorUse();
     private final PointStream stream;
+    /** The device back end computing the points ({@link Backend#CUDA}), or {@code null} on the CPU. */
+    private final org.landscape4j.engine.device.DeviceBackend device;
 
     private Landscape(LandscapeSpec spec) {
         this.spec = spec;
         BackendCheck.require(spec.execution().backend());
+        this.device = DeviceCheck.require(spec.execution().backend());
         Model model = spec.model();
         NetworkGraph read = NetworkGraph.of(model);
         this.layout = ParameterLayout.of(read);
@@ -75,18 +78,27 @@ public final class Landscape {
             setNames.add(set.name());
             sizes.add(set.name() + " (" + set.size() + " examples)");
         }
+        if (device != null) {
+            DeviceCheck.requireSettings(spec.execution().backend(), spec.execution(), metrics,
+                    vectors.mapFactory() != null, vectors.batchNormFeatures() != null);
+        }
         this.keys = new MetricKeys(setNames, metrics.stream().map(Metric::name).toList());
         if (spec.execution().executor() != null) {
             PortableRun.requirePortable(metrics, spec.execution().executor().toString());
         }
         DataCheck.dryRun(prototype, batches, setNames);
         ModelCheck.checkCurvature(prototype, metrics);
-        this.floatPlan = InferencePlan.compile(prototype, batches.get(0).get(0));
-        this.strategy = EvaluationStrategy.choose(inPrecision(floatPlan, spec.execution(),
-                        vectors.batchNormFeatures() != null), layout, effectiveExecution(), vectors.anchorCount(),
-                spec.evaluationSets().stream().mapToLong(EvaluationSet::size).sum(),
-                batches.stream().flatMap(List::stream).mapToLong(Batch::size).max().orElse(1),
-                vectors.batchNormFeatures() != null);
+        if (device != null) {
+            this.floatPlan = null;
+            this.strategy = DeviceCheck.compile(device, prototype, layout, batches, metrics);
+        } else {
+            this.floatPlan = InferencePlan.compile(prototype, batches.get(0).get(0));
+            this.strategy = EvaluationStrategy.choose(inPrecision(floatPlan, spec.execution(),
+                            vectors.batchNormFeatures() != null), layout, effectiveExecution(), vectors.anchorCount(),
+                    spec.evaluationSets().stream().mapToLong(EvaluationSet::size).sum(),
+                    batches.stream().flatMap(List::stream).mapToLong(Batch::size).max().orElse(1),
+                    vectors.batchNormFeatures() != null);
+        }
         this.stream = new PointStream(this::newRun, this::portableRun, spec.execution(), spec.totalPoints(), use);
         String statistics = vectors.runningStatistics();
         this.provenance = new Provenance(spec.directions() + ("running statistics held fixed".equals(statistics)
@@ -105,6 +117,7 @@ public final class Landscape {
         this.keys = base.keys;
         this.batches = base.batches;
         this.floatPlan = base.floatPlan;
+        this.device = base.device;
         this.strategy = base.strategy;
         this.stream = new PointStream(this::newRun, this::portableRun, spec.execution(), spec.totalPoints(), use);
         this.provenance = base.provenance.withAxes(spec.axes());
@@ -266,7 +279,7 @@ public final class Landscape {
     /** What computes the points, for {@link Provenance#backend()} and {@link #evaluationPlan()}. */
     private String backend() {
         return spec.execution().executor() != null ? spec.execution().executor() + " (its backend is not recorded here)"
-                : BackendCheck.describe() + (spec.execution().precision() == Precision.BF16
+                : device != null ? device.describe() : BackendCheck.describe() + (spec.execution().precision() == Precision.BF16
                 ? ", convolutions in bfloat16 (Precision.BF16)" : "");
     }
 

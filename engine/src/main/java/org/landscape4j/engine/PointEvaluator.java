@@ -29,7 +29,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * They and point maps need every parameter written at every point, so a run with either must not factorize the first
  * layer ({@link #needsAllParameters}).
  */
-abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluator.Planned {
+abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluator.Planned, PointEvaluator.OnDevice {
 
     final INDArray[] anchors;
     final List<List<Batch>> batches;
@@ -95,6 +95,13 @@ abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluato
         if (products != null && needsAllParameters(metrics, map)) {
             throw new IllegalStateException("curvature metrics and point maps need every parameter written per point;"
                     + " the first layer must not be factorized");
+        }
+        if (strategy.device() != null) {
+            if (map != null || batchNormFeatures != null) {
+                throw new IllegalStateException("a device run writes Σ w_k anchors[k] only (DeviceCheck refuses the"
+                        + " rest at compile time)");
+            }
+            return new OnDevice(prototype, anchors, batches, metrics, strategy);
         }
         if (strategy.plan() != null && batchNormFeatures == null) {
             return new Planned(prototype, anchors, batches, metrics, strategy, products, map);
@@ -342,6 +349,45 @@ abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluato
                 }
             }
             closeCopy(copy);
+        }
+    }
+
+    /**
+     * A device's worker ({@link Backend#CUDA}): a point's weights are formed and every batch run on the device in
+     * {@link #moveTo}, whose few bytes per batch {@link #forward} then hands out. The device keeps its own copies of
+     * the anchors and data; no network copy is held here.
+     */
+    static final class OnDevice extends PointEvaluator {
+        private final org.landscape4j.engine.device.DeviceWorker worker;
+        private double[][][] values;
+
+        OnDevice(Model prototype, INDArray[] anchors, List<List<Batch>> batches, List<Metric> metrics,
+                 EvaluationStrategy strategy) {
+            super(prototype, anchors, batches, metrics, null);
+            this.worker = strategy.device().newWorker(anchors);
+        }
+
+        @Override
+        INDArray pointParameters() {
+            throw new IllegalStateException("a device run keeps the point's parameters on the device (curvature"
+                    + " metrics are refused with Backend.CUDA)");
+        }
+
+        @Override
+        void moveTo(double[] w) {
+            values = worker.evaluate(w);
+        }
+
+        @Override
+        NetworkEvaluator.Outputs forward(double[] w, int set, int batch) {
+            double[] v = values[set][batch];
+            return new NetworkEvaluator.Outputs(v[0], v[1], null);
+        }
+
+        @Override
+        public void close() {
+            super.close();
+            worker.close();
         }
     }
 }

@@ -34,6 +34,7 @@ class ArchitectureTest {
                 .layer("geometry").definedBy("org.landscape4j.engine.geometry..")
                 .layer("plan").definedBy("org.landscape4j.engine.internal.plan..")
                 .layer("hessian").definedBy("org.landscape4j.engine.internal.hessian..")
+                .layer("device").definedBy("org.landscape4j.engine.device..")
                 .layer("forward").definedBy("org.landscape4j.engine.internal")
                 .layer("parameters").definedBy("org.landscape4j.engine.parameters..")
                 .layer("graph").definedBy("org.landscape4j.engine.graph..")
@@ -41,10 +42,11 @@ class ArchitectureTest {
                 .whereLayer("geometry").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("plan").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("hessian").mayOnlyBeAccessedByLayers("geometry")
-                .whereLayer("forward").mayOnlyBeAccessedByLayers("api", "geometry", "plan", "hessian")
-                .whereLayer("parameters").mayOnlyBeAccessedByLayers("api", "geometry")
+                .whereLayer("device").mayOnlyBeAccessedByLayers("api")
+                .whereLayer("forward").mayOnlyBeAccessedByLayers("api", "geometry", "plan", "hessian", "device")
+                .whereLayer("parameters").mayOnlyBeAccessedByLayers("api", "geometry", "device")
                 .whereLayer("graph").mayOnlyBeAccessedByLayers("api", "geometry", "plan", "hessian", "forward",
-                        "parameters")
+                        "parameters", "device")
                 .check(ENGINE);
     }
 

@@ -5,10 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.deeplearning4j.nn.api.Model;
-import org.landscape4j.engine.geometry.CurvatureCost;
+import org.landscape4j.engine.curvature.CurvatureCost;
+import org.landscape4j.engine.curvature.Hessian;
 import org.landscape4j.engine.geometry.Curve;
-import org.landscape4j.engine.geometry.HessianExtremes;
-import org.landscape4j.engine.geometry.HessianSpectrum;
 import org.landscape4j.engine.graph.NetworkGraph;
 import org.landscape4j.engine.internal.Batch;
 import org.landscape4j.engine.internal.NetworkEvaluator;
@@ -219,10 +218,10 @@ public final class Landscape {
      * {@code withRunningStatistics()}); recomputed statistics are named by the evaluator ({@code "batch-norm statistics
      * recomputed per point"}). With curvature metrics it ends with their cost: the Hessian-vector products per point and
      * set, how they are computed, and one product's time against one inference forward pass, measured on the first
-     * batch when this is first called ({@code "curvature: 28 Hessian-vector products per point and set (8 Lanczos
-     * steps for lambda_min and lambda_max, 20 Rademacher probes for hessian_trace), each exact (R-operator over dense,
-     * tanh, dense, softmax-cross-entropy), one product measured 3.2x one inference forward pass of the same 24
-     * examples"}; see {@link CurvatureCost}). In {@link Precision#BF16} it says so per step ({@code "conv2d (bf16)"}) and
+     * batch when this is first called ({@code "curvature: up to 28 Hessian-vector products per point and set (up to 8
+     * Lanczos steps for lambda_min and lambda_max, fewer once both are converged to 1e-06; 20 Rademacher probes for
+     * hessian_trace), each exact (R-operator over dense, tanh, dense, softmax-cross-entropy), one product measured
+     * 3.2x one inference forward pass of the same 24 examples"}; see {@link CurvatureCost}). In {@link Precision#BF16} it says so per step ({@code "conv2d (bf16)"}) and
      * states the error measured when this is first called: {@code ", bfloat16 convolutions: loss at the centre on 2000
      * examples 0.412345 against 0.412301 in float (relative difference 1.1e-04, measured)"}.
      */
@@ -291,13 +290,13 @@ public final class Landscape {
      */
     private synchronized String curvaturePlan() {
         if (curvaturePlan == null) {
-            HessianExtremes.Options eigenvalues = metrics.stream().filter(m -> m instanceof Metric.Curvature)
+            Hessian.Options extremes = metrics.stream().filter(m -> m instanceof Metric.Curvature)
                     .map(m -> ((Metric.Curvature) m).options()).findFirst().orElse(null);
-            HessianSpectrum.TraceOptions trace = metrics.stream().filter(m -> m instanceof Metric.HessianTrace)
-                    .map(m -> ((Metric.HessianTrace) m).options()).findFirst().orElse(null);
+            int traceProbes = metrics.stream().filter(m -> m instanceof Metric.HessianTrace)
+                    .mapToInt(m -> ((Metric.HessianTrace) m).probes()).findFirst().orElse(0);
             Batch b = batches.get(0).get(0);
-            curvaturePlan = eigenvalues == null && trace == null ? "" : ", " + CurvatureCost.describe(prototype,
-                    new org.nd4j.linalg.dataset.DataSet(b.features()[0], b.labels()[0]), eigenvalues, trace);
+            curvaturePlan = extremes == null && traceProbes == 0 ? "" : ", " + CurvatureCost.describe(prototype,
+                    new org.nd4j.linalg.dataset.DataSet(b.features()[0], b.labels()[0]), extremes, traceProbes);
         }
         return curvaturePlan;
     }

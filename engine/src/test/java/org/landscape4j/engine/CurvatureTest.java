@@ -68,18 +68,12 @@ class CurvatureTest {
         return values;
     }
 
-    private static Extremes extremes(MultiLayerNetwork net, DataSet data, Hessian.Options options) {
-        try (Hessian h = Hessian.of(net, data, options)) {
-            return h.extremes();
-        }
-    }
-
     @Test
     void linearModelWithMseHasTheEigenvaluesOfTwiceXtXOverN() {
         DataSet data = regression(40, 1);
         double[] expected = hessianEigenvalues(data, false);
 
-        Extremes e = extremes(linear(), data, Hessian.Options.DEFAULT.withMaxLanczosSteps(D));
+        Extremes e = Fixtures.extremes(linear(), data, Hessian.Options.DEFAULT.withMaxLanczosSteps(D));
 
         assertThat(e.min()).isCloseTo(expected[0], within(1e-6 * expected[D - 1]));
         assertThat(e.max()).isCloseTo(expected[D - 1], within(1e-6 * expected[D - 1]));
@@ -93,7 +87,7 @@ class CurvatureTest {
         DataSet data = regression(40, 2);
         double[] expected = hessianEigenvalues(data, true);
 
-        Extremes e = extremes(linear(), data, Hessian.Options.DEFAULT
+        Extremes e = Fixtures.extremes(linear(), data, Hessian.Options.DEFAULT
                 .withParameters(Hessian.Parameters.ALL_TRAINABLE).withMaxLanczosSteps(D + 1));
 
         assertThat(e.min()).isCloseTo(expected[0], within(1e-6 * expected[D]));
@@ -150,7 +144,7 @@ class CurvatureTest {
             INDArray point = net.params().dup().addi(d[0].mul(a)).addi(d[1].mul(b));
             MultiLayerNetwork there = net.clone();
             there.setParams(point);
-            Extremes direct = extremes(there, data, options);
+            Extremes direct = Fixtures.extremes(there, data, options);
             assertThat(surface.value("train", "lambda_min", at[0], at[1]))
                     .isCloseTo(direct.min(), within(1e-5 * Math.abs(direct.max())));
             assertThat(surface.value("train", "lambda_max", at[0], at[1]))

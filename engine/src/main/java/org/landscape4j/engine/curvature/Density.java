@@ -1,6 +1,7 @@
 package org.landscape4j.engine.curvature;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
@@ -102,8 +103,7 @@ public record Density(double[][] nodes, double[][] weights, Variables variables,
                 q[j] = block.contains(j) ? sign : 0;
             }
             FlatVectors.scale(1 / FlatVectors.norm(q), q);
-            Lanczos.Run run = Lanczos.run(block, q, Math.min(lanczosSteps, block.variables()), eps,
-                    java.util.List.of(), null);
+            Lanczos.Run run = Lanczos.run(block, q, Math.min(lanczosSteps, block.variables()), eps, List.of(), null);
             SymmetricEigen t = run.ritz();
             int m = t.values().length;
             nodes[p] = t.values().clone();

@@ -3,6 +3,7 @@ package org.landscape4j.engine.curvature;
 import java.util.List;
 
 import org.deeplearning4j.nn.api.Model;
+import org.landscape4j.engine.geometry.CurvatureFixtures;
 import org.landscape4j.engine.geometry.HessianProducts;
 import org.landscape4j.engine.internal.SymmetricEigen;
 import org.landscape4j.engine.parameters.ParameterLayout;
@@ -38,7 +39,7 @@ final class ExplicitHessian {
             products.project(mask);
         }
         int[] variables = java.util.stream.IntStream.range(0, h.length).filter(i -> mask[i] != 0).toArray();
-        return SymmetricEigen.of(symmetrized(block(h, variables))).values();
+        return SymmetricEigen.of(CurvatureFixtures.symmetrized(block(h, variables))).values();
     }
 
     /** The diagonal block of {@code h} on the entries of {@code segments}. */
@@ -55,17 +56,6 @@ final class ExplicitHessian {
             }
         }
         return b;
-    }
-
-    static double[][] symmetrized(double[][] a) {
-        int n = a.length;
-        double[][] s = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                s[i][j] = 0.5 * (a[i][j] + a[j][i]);
-            }
-        }
-        return s;
     }
 
     static double trace(double[][] m) {

@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
+import org.landscape4j.engine.Fixtures;
 import org.landscape4j.engine.geometry.CurvatureFixtures;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -63,20 +64,14 @@ class ResidualStopTest {
         return lambda;
     }
 
-    private static Extremes extremes(MultiLayerNetwork net, DataSet data, Hessian.Options options) {
-        try (Hessian h = Hessian.of(net, data, options)) {
-            return h.extremes();
-        }
-    }
-
     @Test
     void onAKnownDiagonalHessianTwentyStepsMissLambdaMinAndSayNotConvergedTheDefaultGetsIt() {
         DataSet data = diagonal(spectrum());
         double min = 0.001;
         double max = 100;
 
-        Extremes twenty = extremes(linear(), data, Hessian.Options.DEFAULT.withMaxLanczosSteps(20));
-        Extremes byDefault = extremes(linear(), data, Hessian.Options.DEFAULT);
+        Extremes twenty = Fixtures.extremes(linear(), data, Hessian.Options.DEFAULT.withMaxLanczosSteps(20));
+        Extremes byDefault = Fixtures.extremes(linear(), data, Hessian.Options.DEFAULT);
 
         System.out.printf("diagonal: 20 steps %s%n  default %s%n", twenty, byDefault);
         assertThat(twenty.max()).isCloseTo(max, within(1e-9 * max));
@@ -106,8 +101,8 @@ class ResidualStopTest {
         assertThat(exact).hasSize(87);
         assertThat(min).as("negative curvature at this minimum").isNegative();
 
-        Extremes twenty = extremes(net, data, Hessian.Options.DEFAULT.withMaxLanczosSteps(20));
-        Extremes byDefault = extremes(net, data, Hessian.Options.DEFAULT);
+        Extremes twenty = Fixtures.extremes(net, data, Hessian.Options.DEFAULT.withMaxLanczosSteps(20));
+        Extremes byDefault = Fixtures.extremes(net, data, Hessian.Options.DEFAULT);
 
         System.out.printf("relu cnn minimum: explicit λmin %.6g λmax %.6g%n  20 steps %s%n  default %s%n", min, max,
                 twenty, byDefault);

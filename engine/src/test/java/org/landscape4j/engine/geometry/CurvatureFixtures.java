@@ -19,6 +19,11 @@ public final class CurvatureFixtures {
         return ExactHessianTest.cnnWithBatchNorm();
     }
 
+    /** {@code (a + aᵀ) / 2}: an explicit Hessian without its rounding asymmetry. */
+    public static double[][] symmetrized(double[][] a) {
+        return ExactHessianTest.symmetrized(a);
+    }
+
     /** A 3x3 convolution (3 channels), ReLU, max pooling, dense ReLU and softmax, trained 200 epochs on {@code data}. */
     public static MultiLayerNetwork trainedReluMaxPool(DataSet data) {
         return ExactHessianTest.trainedReluMaxPool(data);

@@ -193,13 +193,17 @@ public final class Hessian implements AutoCloseable {
             throw new IllegalArgumentException("options must not be null");
         }
         HessianProducts products = HessianProducts.of(model, batches, options.parameters().fixed());
-        Block whole = Block.whole(products, options.parameters());
-        if (whole.variables() == 0) {
+        try {
+            Block whole = Block.whole(products, options.parameters());
+            if (whole.variables() == 0) {
+                throw new IllegalArgumentException("the network has no parameters the Hessian is taken over ("
+                        + whole.description() + ")");
+            }
+            return new Hessian(products, whole, whole, options, ParameterLayout.of(model).segments(), true);
+        } catch (RuntimeException e) {
             products.close();
-            throw new IllegalArgumentException("the network has no parameters the Hessian is taken over ("
-                    + whole.description() + ")");
+            throw e;
         }
-        return new Hessian(products, whole, whole, options, ParameterLayout.of(model).segments(), true);
     }
 
     /**

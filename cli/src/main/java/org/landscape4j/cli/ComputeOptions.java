@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 
 import org.deeplearning4j.nn.api.Model;
 import org.landscape4j.engine.Axis;
+import org.landscape4j.engine.Backend;
 import org.landscape4j.engine.Directions;
 import org.landscape4j.engine.EvaluationSet;
 import org.landscape4j.engine.Landscape;
@@ -19,7 +20,6 @@ import org.landscape4j.engine.Precision;
 import org.landscape4j.engine.RandomDirections;
 import org.landscape4j.spark.SparkExecutor;
 import org.nd4j.linalg.dataset.DataSet;
-
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -67,6 +67,11 @@ final class ComputeOptions {
             description = "the convolutions' arithmetic: float (default, DL4J's numbers) or bf16 (bfloat16 with float"
                     + " accumulation, about 2x on a CPU with AVX512-BF16; its error at the centre is printed)")
     String precision;
+
+    @Option(names = "--device", paramLabel = "D",
+            description = "where the points are computed: cpu (default) or cuda (the engine's GPU back end, module"
+                    + " landscape4j-cuda; refused before any work, naming what is missing, where it cannot run)")
+    String device;
 
     @Option(names = "--master", paramLabel = "URL",
             description = "compute the points on Apache Spark: local[2], local[2,4] (retrying failed tasks),"
@@ -160,7 +165,16 @@ final class ComputeOptions {
             b = b.workers(workers);
         }
         b = b.precision(precision());
-        return (spark == null ? b : b.executor(spark)).build();
+        if (device != null) {
+            b = b.backend(device());
+        }
+        b = spark == null ? b : b.executor(spark);
+        try {
+            return b.build();
+        } catch (IllegalStateException e) {
+            // what this machine lacks (a GPU back end, a driver, a CPU instruction set): refused before any work
+            throw new BadInput(ModelFile.firstLine(e));
+        }
     }
 
     /**
@@ -205,6 +219,9 @@ final class ComputeOptions {
         if (pointsPerTask != null && master == null) {
             throw new BadInput("--points-per-task needs --master");
         }
+        if (device != null) {
+            device();
+        }
         if (precision() == Precision.BF16 && master != null) {
             throw new BadInput("--precision bf16 runs on this JVM's workers only, not with --master");
         }
@@ -213,6 +230,15 @@ final class ComputeOptions {
                     + " default (about 4 tasks per core, at most 64 points each)");
         }
         RunDirectory.checkCanBeCreated(out);
+    }
+
+    /** {@code --device}: cpu, cuda (or auto, nd4j-cuda, as {@link Backend#named} reads them). */
+    private Backend device() {
+        try {
+            return Backend.named(device);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput("--" + e.getMessage());
+        }
     }
 
     /** {@code --precision}, float when left out. */

@@ -104,6 +104,10 @@ class BadInputTest {
                 row("surface " + M + " --precision bf16 --master local[2]",
                         "--precision bf16 runs on this JVM's workers only, not with --master"),
                 row("surface " + M + " --precision bf16", "precision BF16 cannot run: "),
+                // --device
+                row("surface " + M + " --device tpu", "--device must be one of auto, cpu, cuda, nd4j-cuda, was 'tpu'"),
+                row("surface " + M + " --device cuda", "CUDA asked for, but the GPU back end is not on the class path:"
+                        + " add the dependency org.landscape4j:landscape4j-cuda"),
                 // --master, --points-per-task
                 row("surface " + M + " --master bogus://x", "--master: Spark master URL 'bogus://x' is not one Spark"
                         + " accepts: local, local[N], local[*], local[N,F], local[*,F], local-cluster[N,C,MB],"

@@ -19,7 +19,14 @@ are not trivial), exports it with torch.onnx.export (eval mode), and writes
   <name>-logits.npy          writes (batch norms folded into the convolutions, a fixed batch) and its logits on x
 
 Usage: python3 make_onnx_fixtures.py OUTDIR [NAME...]   (only the networks named, all when none are)
+
+       python3 make_onnx_fixtures.py --full OUTDIR mobilenet_v2 mnasnet0_5 ...
+           the same files for torchvision 0.14's full architectures (not fixtures: too large to commit): random
+           initialisation with batch-norm statistics and affine parameters drawn away from their defaults, 10 classes,
+           16 FashionMNIST test images (Debian's dataset-fashion-mnist) resized to 64x64 and repeated over 3 channels;
+           no training. Checked by the examples module's TorchvisionZoo.
 """
+import gzip
 import os
 import sys
 
@@ -27,6 +34,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+import torchvision
 from torchvision.models import mnasnet
 from torchvision.models.mobilenetv2 import InvertedResidual
 from torchvision.ops.misc import Conv2dNormActivation
@@ -178,10 +186,10 @@ def plane(model, x, y, d1, d2, dtype, grid):
     return loss, acc, mse
 
 
-def make(name, model, x, y, out_dir):
+def make(name, model, x, y, out_dir, steps=40):
     opt = torch.optim.Adam(model.parameters(), lr=0.01)
     model.train()
-    for _ in range(40):
+    for _ in range(steps):
         opt.zero_grad()
         out = model(x)
         loss = F.nll_loss(out, y) if isinstance(model, ActivationsMlp) else F.cross_entropy(out, y)
@@ -196,11 +204,12 @@ def make(name, model, x, y, out_dir):
                       training=torch.onnx.TrainingMode.PRESERVE,
                       input_names=["input"], output_names=["output"],
                       dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
-    if isinstance(model, (ResidualCnn,) + TORCHVISION):
+    full = steps == 0
+    if isinstance(model, (ResidualCnn,) + TORCHVISION) or full:
         # what a plain torch.onnx.export(model, x, "m.onnx") writes: batch norms folded, a fixed batch size (the cnn's
         # at opset 11, the torchvision networks' at torch 1.13's default, 14: Clip's bounds are inputs from 11)
         torch.onnx.export(model, x, os.path.join(out_dir, name + "-folded.onnx"),
-                          **({} if isinstance(model, TORCHVISION) else {"opset_version": 11}))
+                          **({} if isinstance(model, TORCHVISION) or full else {"opset_version": 11}))
         with torch.no_grad():
             np.save(os.path.join(out_dir, name + "-logits.npy"), model(x).double().numpy())
     gen = torch.Generator().manual_seed(7)
@@ -218,7 +227,7 @@ def make(name, model, x, y, out_dir):
     # the directions as the test reads them (float32), so both sides move along the same vectors
     d1 = {k: torch.from_numpy(v) for k, v in ((k, dirs["d1/" + k]) for k in d1)}
     d2 = {k: torch.from_numpy(v) for k, v in ((k, dirs["d2/" + k]) for k in d2)}
-    grid = GRID3 if isinstance(model, TORCHVISION) else GRID
+    grid = GRID3 if isinstance(model, TORCHVISION) or full else GRID
     loss64, acc64, mse64 = plane(model, x, y, d1, d2, torch.float64, grid)
     loss32, acc32, _ = plane(model, x, y, d1, d2, torch.float32, grid)
     np.savez(os.path.join(out_dir, name + "-plane.npz"), xs=grid, ys=grid, loss64=loss64, acc64=acc64,
@@ -228,7 +237,41 @@ def make(name, model, x, y, out_dir):
           "float32 vs float64 max rel", np.max(np.abs(loss32 - loss64) / loss64))
 
 
+def fashion_mnist(n, size):
+    """The first n FashionMNIST test images, bilinearly resized to size x size, as 3 equal channels in [0, 1]."""
+    root = "/usr/share/datasets/fashion-mnist/"
+    with gzip.open(root + "t10k-images-idx3-ubyte.gz") as f:
+        images = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 1, 28, 28)[:n]
+    with gzip.open(root + "t10k-labels-idx1-ubyte.gz") as f:
+        labels = np.frombuffer(f.read(), np.uint8, offset=8)[:n]
+    x = F.interpolate(torch.from_numpy(images.astype(np.float32) / 255), size=(size, size), mode="bilinear",
+                      align_corners=False)
+    return x.repeat(1, 3, 1, 1).contiguous(), torch.from_numpy(labels.astype(np.int64))
+
+
+def full_width(out_dir, names):
+    """torchvision's architectures at full width, randomly initialised, as the --full usage says."""
+    os.makedirs(out_dir, exist_ok=True)
+    x, y = fashion_mnist(16, 64)
+    for name in names:
+        torch.manual_seed(0)
+        model = getattr(torchvision.models, name)(num_classes=10)
+        gen = torch.Generator().manual_seed(1)
+        with torch.no_grad():
+            for m in model.modules():
+                if isinstance(m, nn.BatchNorm2d):
+                    c = m.num_features
+                    m.running_mean.copy_(0.2 * torch.randn(c, generator=gen))
+                    m.running_var.copy_(0.5 + torch.rand(c, generator=gen))
+                    m.weight.copy_(0.5 + torch.rand(c, generator=gen))
+                    m.bias.copy_(0.2 * torch.randn(c, generator=gen))
+        make(name, model, x, y, out_dir, steps=0)
+
+
 def main():
+    if sys.argv[1] == "--full":
+        full_width(sys.argv[2], sys.argv[3:])
+        return
     out_dir = sys.argv[1]
     wanted = set(sys.argv[2:])
     os.makedirs(out_dir, exist_ok=True)

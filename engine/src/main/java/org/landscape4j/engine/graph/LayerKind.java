@@ -31,7 +31,8 @@ import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 /**
  * What the engine knows of each kind of node in a network: the one list of the layer kinds it supports, mapped from
  * DL4J's configuration classes by exact class (a subclass may compute something else: a depthwise or separable
- * convolution is a {@code ConvolutionLayer} subclass and is not a {@link #CONVOLUTION_2D}).
+ * convolution is a {@code ConvolutionLayer} subclass and is not a {@link #CONVOLUTION_2D}; the depthwise one is
+ * {@link #DEPTHWISE_CONVOLUTION_2D}).
  *
  * <p>Every back end (the inference plan, the exact Hessian) handles the kinds in one exhaustive {@code switch}, so a
  * new constant cannot be added without each back end saying what it does with it: a rule, or a named refusal that

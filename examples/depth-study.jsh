@@ -6,13 +6,12 @@
 // Writes examples/target/jshell/depth-study/; the full example: `run DepthStudy` (README, Examples).
 // Small sizes, so that a test can run every script; the example's own (--size cpu) are in its run(). The results
 // stay in the shell to explore.
-import org.landscape4j.engine.geometry.HessianExtremes;
 import org.nd4j.linalg.learning.config.Adam;
 
 var images = ExampleData.trainingImages(200, 100);        // 200 training images, landscapes on the first 100
 var curvatureData = ExampleData.head(images.train(), 20);
 var criterion = new CriterionTraining.Criterion(2.0, 1);  // train loss <= 2.0 within 1 epoch (the example: 0.1, 40)
-var lanczos = HessianExtremes.Options.DEFAULT.withLanczosSteps(4);
+var lanczos = Hessian.Options.DEFAULT.withMaxLanczosSteps(4);   // the default: up to 100, until converged
 var out = new ExampleOutput(Path.of("examples/target/jshell/depth-study"));
 
 Surface study(int depth, boolean residual) {

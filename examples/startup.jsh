@@ -8,6 +8,8 @@ import org.landscape4j.engine.*;
 import org.landscape4j.charts.*;
 import org.landscape4j.examples.*;
 import org.landscape4j.examples.seeds.*;
+// Hessian.of(net, data): eigenvalues(k), extremes(), trace(probes), density(steps, probes), perLayer(probes), layer(name)
+import org.landscape4j.engine.curvature.*;
 // landscape(b -> ...): the entry point (Landscape.builder() is the builder it fills in)
 import static org.landscape4j.dsl.Landscapes.*;
 // FILTER_NORMALIZED, LAYER_NORMALIZED, MODEL_NORMALIZED, UNNORMALIZED

@@ -74,7 +74,7 @@ public final class ChartFiles {
      * One line from JShell: the Hessian's eigenvalue density as PyHessian plots it (10,000 grid values, PyHessian's
      * broadening), as a 900x540 PNG.
      */
-    public static Path spectralDensity(org.landscape4j.engine.geometry.HessianSpectrum.Density density, Path file)
+    public static Path spectralDensity(org.landscape4j.engine.curvature.Density density, Path file)
             throws IOException {
         return png(SpectralDensityChart.of(density, density.toString(), 10_000,
                 SpectralDensityChart.defaultSigma(density)), file, 900, 540);

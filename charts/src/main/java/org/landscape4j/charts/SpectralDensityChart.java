@@ -13,12 +13,12 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
-import org.landscape4j.engine.geometry.HessianSpectrum;
+import org.landscape4j.engine.curvature.Density;
 
 /**
- * The Hessian's eigenvalue density (stochastic Lanczos quadrature, {@link HessianSpectrum#density}) as PyHessian
- * draws it ({@code density_plot}): the Gaussian-broadened density over a grid spanning the Ritz values on a log axis,
- * with {@value #FLOOR} added so the log axis can show where the density vanishes.
+ * The Hessian's eigenvalue density (stochastic Lanczos quadrature, a {@link Density} from {@code Hessian.density}) as
+ * PyHessian draws it ({@code density_plot}): the Gaussian-broadened density over a grid spanning the Ritz values on a
+ * log axis, with {@value #FLOOR} added so the log axis can show where the density vanishes.
  */
 public final class SpectralDensityChart {
 
@@ -32,13 +32,13 @@ public final class SpectralDensityChart {
      * PyHessian's broadening: {@code σ² = 1e-5 · max(1, λmax − λmin)} over the Ritz values' range widened by 0.01 on
      * each side ({@code density_generate}'s defaults).
      */
-    public static double defaultSigma(HessianSpectrum.Density density) {
+    public static double defaultSigma(Density density) {
         double[] r = grid(density, 2);
         return Math.sqrt(1e-5 * Math.max(1, r[1] - r[0]));
     }
 
     /** PyHessian's grid: {@code points} values from the smallest Ritz value − 0.01 to the largest + 0.01. */
-    static double[] grid(HessianSpectrum.Density density, int points) {
+    static double[] grid(Density density, int points) {
         double[] range = density.range();
         double lo = range[0] - 0.01;
         double hi = range[1] + 0.01;
@@ -54,7 +54,7 @@ public final class SpectralDensityChart {
      *
      * @throws IllegalArgumentException if the density has no probes, {@code points < 2} or {@code sigma <= 0}
      */
-    public static JFreeChart of(HessianSpectrum.Density density, String title, int points, double sigma) {
+    public static JFreeChart of(Density density, String title, int points, double sigma) {
         if (density.probes() == 0) {
             throw new IllegalArgumentException("the density has no probes");
         }

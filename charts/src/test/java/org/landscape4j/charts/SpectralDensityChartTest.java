@@ -14,14 +14,17 @@ import org.jfree.chart.axis.LogAxis;
 import org.jfree.data.xy.XYDataset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.landscape4j.engine.geometry.HessianSpectrum;
+import org.landscape4j.engine.curvature.Density;
+import org.landscape4j.engine.curvature.Hessian;
+import org.landscape4j.engine.curvature.Variables;
 
 /** The eigenvalue density as PyHessian plots it: a log axis, a grid over the Ritz values, the density + 1e-7. */
 class SpectralDensityChartTest {
 
+    private static final Variables WEIGHTS = new Variables(Hessian.Parameters.WEIGHTS, null, 4, 4);
     /** Two probes: Ritz values -1 and 3 (weights 0.25, 0.75) and 0 and 3 (0.5, 0.5). */
-    private static final HessianSpectrum.Density DENSITY = new HessianSpectrum.Density(
-            new double[][] {{-1, 3}, {0, 3}}, new double[][] {{0.25, 0.75}, {0.5, 0.5}}, "exact");
+    private static final Density DENSITY = new Density(new double[][] {{-1, 3}, {0, 3}},
+            new double[][] {{0.25, 0.75}, {0.5, 0.5}}, WEIGHTS, "exact");
 
     @TempDir
     Path dir;
@@ -60,7 +63,7 @@ class SpectralDensityChartTest {
         Path png = ChartFiles.spectralDensity(DENSITY, dir.resolve("density.png"));
         BufferedImage img = ImageIO.read(png.toFile());
         assertThat(img.getWidth()).isEqualTo(900);
-        assertThatThrownBy(() -> SpectralDensityChart.of(new HessianSpectrum.Density(new double[0][], new double[0][],
+        assertThatThrownBy(() -> SpectralDensityChart.of(new Density(new double[0][], new double[0][], WEIGHTS,
                 "exact"), null, 100, 1)).hasMessage("the density has no probes");
         assertThatThrownBy(() -> SpectralDensityChart.of(DENSITY, null, 1, 1)).hasMessage("points must be >= 2, was 1");
     }

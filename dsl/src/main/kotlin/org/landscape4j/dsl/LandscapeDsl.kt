@@ -16,6 +16,7 @@ import org.landscape4j.engine.Precision
 import org.landscape4j.engine.RandomDirections
 import org.landscape4j.engine.Spacing
 import org.landscape4j.engine.Surface
+import org.landscape4j.engine.curvature.Hessian
 import org.landscape4j.engine.geometry.Curve
 import org.landscape4j.models.ImportOptions
 import org.landscape4j.models.ImportedModel
@@ -104,8 +105,12 @@ sealed interface LandscapeTerms : SpacingTerms {
     fun pca(snapshots: List<INDArray>, centred: Boolean = false): Directions.Given =
         Directions.pca(snapshots, centred)
 
-    /** The [count] leading Hessian eigenvectors of [model] on [data], [Directions.hessian]. */
-    fun hessian(model: Model, data: DataSet, count: Int): Directions.Given = Directions.hessian(model, data, count)
+    /**
+     * The [count] leading Hessian eigenvectors of [model] on [data], [Directions.hessian]; by default over the weights
+     * only ([Hessian.Options.DEFAULT]).
+     */
+    fun hessian(model: Model, data: DataSet, count: Int, options: Hessian.Options = Hessian.Options.DEFAULT):
+        Directions.Given = Directions.hessian(model, data, count, options)
 
     /** The Julia/Flux write-up's `linear2x` plane through the model and two random models, [Directions.linear2x]. */
     val linear2x: Directions.AsymmetricPlane get() = Directions.linear2x()
@@ -131,14 +136,27 @@ sealed interface LandscapeTerms : SpacingTerms {
     /** Classification accuracy, a fraction, [Metric.accuracy]. */
     val accuracy: Metric get() = Metric.accuracy()
 
-    /** The smallest Hessian eigenvalue at every point, `lambda_min`, [Metric.lambdaMin]. */
+    /**
+     * The smallest Hessian eigenvalue at every point, `lambda_min`, [Metric.lambdaMin]: over the weights only, Lanczos
+     * stopped once converged ([Hessian.Options.DEFAULT]).
+     */
     val lambdaMin: Metric get() = Metric.lambdaMin()
 
-    /** The largest Hessian eigenvalue at every point, `lambda_max`, [Metric.lambdaMax]. */
+    /** The largest Hessian eigenvalue at every point, `lambda_max`, [Metric.lambdaMax], as [lambdaMin]. */
     val lambdaMax: Metric get() = Metric.lambdaMax()
 
-    /** Hutchinson's Hessian trace at every point from [probes] Rademacher probes, `hessian_trace`, [Metric.hessianTrace]. */
-    fun hessianTrace(probes: Int): Metric = Metric.hessianTrace(probes)
+    /** `lambda_min` with [options]; every curvature metric of a landscape must have the same. */
+    fun lambdaMin(options: Hessian.Options): Metric = Metric.Curvature(Metric.Curvature.Extreme.MIN, options)
+
+    /** `lambda_max` with [options]; every curvature metric of a landscape must have the same. */
+    fun lambdaMax(options: Hessian.Options): Metric = Metric.Curvature(Metric.Curvature.Extreme.MAX, options)
+
+    /**
+     * Hutchinson's Hessian trace at every point from [probes] Rademacher probes, `hessian_trace`,
+     * [Metric.hessianTrace]; by default over the weights only ([Hessian.Options.DEFAULT]).
+     */
+    fun hessianTrace(probes: Int, options: Hessian.Options = Hessian.Options.DEFAULT): Metric =
+        Metric.hessianTrace(probes, options)
 
     /** A metric of your own: a function of (network output, labels) of one batch, [Metric.of]. */
     fun metric(name: String, function: (output: INDArray, labels: INDArray) -> Double): Metric =
@@ -247,7 +265,10 @@ class LandscapeScope internal constructor() : LandscapeTerms {
     /** Where the points are computed, e.g. `SparkExecutor.master("local[2]")`; `null` (default): this JVM. */
     fun executor(value: PointExecutor?) = update { it.executor(value) }
 
-    /** The ND4J backend the points must run on (default [Backend.AUTO]); CUDA where it cannot run fails at build. */
+    /**
+     * What computes the points (default [Backend.AUTO]); [Backend.CUDA] is the GPU (module landscape4j-cuda), refused
+     * at build, in one line saying what to install, where it cannot run.
+     */
     fun backend(value: Backend) = update { it.backend(value) }
 
     /**

@@ -10,6 +10,7 @@ import org.landscape4j.engine.Metric
 import org.landscape4j.engine.Order
 import org.landscape4j.engine.RandomDirections
 import org.landscape4j.engine.Spacing
+import org.landscape4j.engine.curvature.Hessian
 
 class LandscapeDslTest {
 
@@ -99,6 +100,22 @@ class LandscapeDslTest {
         }
         assertThat(l.keys().metrics()).containsExactly("loss", "lambda_min", "lambda_max", "hessian_trace")
         assertThatThrownBy { landscape { metrics(hessianTrace(1)) } }.hasMessage("probes must be >= 2, was 1")
+    }
+
+    @Test
+    fun `curvature metrics take the engine's one options record, the weights only by default`() {
+        val all = Hessian.Options.DEFAULT.withParameters(Hessian.Parameters.ALL_TRAINABLE)
+        landscape {
+            assertThat((lambdaMin as Metric.Curvature).options()).isSameAs(Hessian.Options.DEFAULT)
+            assertThat(lambdaMin(all)).isEqualTo(Metric.Curvature(Metric.Curvature.Extreme.MIN, all))
+            assertThat(lambdaMax(all)).isEqualTo(Metric.Curvature(Metric.Curvature.Extreme.MAX, all))
+            assertThat(hessianTrace(3, all)).isEqualTo(Metric.hessianTrace(3, all))
+            assertThat(hessianTrace(3).toString()).isEqualTo("hessian_trace (3 Rademacher probes, weights only)")
+            model(net)
+            directions(filterNormalized, 1)
+            grid(-1.0..1.0, 2)
+            evaluateOn("train", data)
+        }
     }
 
     @Test

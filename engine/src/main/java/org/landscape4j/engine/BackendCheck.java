@@ -16,11 +16,12 @@ import java.util.stream.Stream;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The backend a landscape asked for ({@link Execution#backend()}) against the one ND4J loaded, checked before any work,
- * and the loaded backend's one-line description for {@link Provenance#backend()} and
- * {@link Landscape#evaluationPlan()}. When CUDA is asked for and not loaded, the refusal names the first thing missing:
- * the CUDA backend on the class path, an NVIDIA GPU, a compute capability nd4j-cuda-11.6 has machine code for, the
- * CUDA 11 runtime.
+ * The ND4J backend a landscape asked for ({@link Execution#backend()}) against the one ND4J loaded, checked before any
+ * work, and the loaded backend's one-line description for {@link Provenance#backend()} and
+ * {@link Landscape#evaluationPlan()}. When {@link Backend#ND4J_CUDA} is asked for and not loaded, the refusal names the
+ * first thing missing: the CUDA backend on the class path, an NVIDIA GPU, a compute capability nd4j-cuda-11.6 has
+ * machine code for, the CUDA 11 runtime. {@link Backend#CUDA}, the engine's own GPU back end, is checked by
+ * {@link DeviceCheck}.
  */
 final class BackendCheck {
 
@@ -38,10 +39,10 @@ final class BackendCheck {
      * @throws IllegalStateException naming what is missing
      */
     static void require(Backend wanted) {
-        if (wanted == Backend.AUTO) {
-            return;
+        if (wanted == Backend.AUTO || wanted == Backend.CUDA) {
+            return;                                         // CUDA: DeviceCheck
         }
-        String why = refusal(wanted, Machine.probe(wanted == Backend.CUDA));
+        String why = refusal(wanted, Machine.probe(wanted == Backend.ND4J_CUDA));
         if (why != null) {
             throw new IllegalStateException(why);
         }
@@ -99,12 +100,13 @@ final class BackendCheck {
         boolean cudaLoaded = isCuda(m.loadedBackend());
         if (wanted == Backend.CPU) {
             return cudaLoaded ? "CPU asked for, but ND4J loaded " + m.loadedBackend() + " (nd4j-cuda on the class path"
-                    + " takes priority over nd4j-native): build without -Pcuda" : null;
+                    + " takes priority over nd4j-native): build without -Pcuda (Backend.CUDA, the engine's GPU back end,"
+                    + " runs beside nd4j-native)" : null;
         }
-        if (wanted != Backend.CUDA) {
+        if (wanted != Backend.ND4J_CUDA) {
             return null;
         }
-        String head = "CUDA asked for, but ";
+        String head = "ND4J_CUDA asked for, but ";
         if (!cudaLoaded && !m.cudaOnClassPath()) {
             return head + "no CUDA backend is on the class path (ND4J loaded " + m.loadedBackend() + "): build with "
                     + "-Pcuda, which adds nd4j-cuda-11.6, the only CUDA backend of ND4J 1.0.0-M2.1";

@@ -5,8 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.deeplearning4j.nn.api.Model;
+import org.landscape4j.engine.curvature.Eigenvalues;
+import org.landscape4j.engine.curvature.Hessian;
 import org.landscape4j.engine.geometry.Curve;
-import org.landscape4j.engine.geometry.HessianEigen;
 import org.landscape4j.engine.geometry.PlaneThroughModels;
 import org.landscape4j.engine.geometry.Projection;
 import org.landscape4j.engine.geometry.TrajectoryPca;
@@ -377,19 +378,33 @@ public sealed interface Directions permits RandomDirections, Directions.Given, D
     }
 
     /**
-     * The top {@code count} (1 or 2) Hessian eigenvectors of the model's loss on {@code data}, over the trainable
-     * parameters (zero at batch-norm running statistics), from exact Hessian-vector products of the landscape's own
-     * inference-mode loss (finite differences only for a network with a layer kind without an exact rule); the
-     * description reports the eigenvalues and how the products were computed.
+     * The top {@code count} (1 or 2) Hessian eigenvectors of the model's loss on {@code data} with
+     * {@link Hessian.Options#DEFAULT}: over the weights only (zero at biases, batch-norm parameters and running
+     * statistics, which the landscape's other directions leave alone too), from exact Hessian-vector products of the
+     * landscape's own inference-mode loss (finite differences only for a network with a layer kind without an exact
+     * rule); {@link Hessian#eigenvalues(int)}. The description reports the eigenvalues, the variables and how the
+     * products were computed.
      */
     static Given hessian(Model model, DataSet data, int count) {
+        return hessian(model, data, count, Hessian.Options.DEFAULT);
+    }
+
+    /**
+     * As {@link #hessian(Model, DataSet, int)} with {@code options}, e.g.
+     * {@code Hessian.Options.DEFAULT.withParameters(Hessian.Parameters.ALL_TRAINABLE)} for PyHessian's eigenvectors
+     * over every trained parameter.
+     */
+    static Given hessian(Model model, DataSet data, int count, Hessian.Options options) {
         if (count < 1 || count > 2) {
             throw new IllegalArgumentException("a grid needs 1 or 2 directions, was " + count);
         }
-        HessianEigen eigen = HessianEigen.top(model, data, count);
-        return new Given("Hessian eigenvectors, eigenvalues " + Arrays.toString(eigen.eigenvalues()) + ", "
-                + eigen.method(),
-                eigen.eigenvectors().subList(0, count), model.params().dup(), List.of(), List.of());
+        Eigenvalues eigen;
+        try (Hessian h = Hessian.of(model, data, options)) {
+            eigen = h.eigenvalues(count);
+        }
+        return new Given("Hessian eigenvectors, eigenvalues " + Arrays.toString(eigen.values()) + ", over "
+                + eigen.variables() + ", " + eigen.method(),
+                eigen.vectors().subList(0, count), model.params().dup(), List.of(), List.of());
     }
 
     /** The curve between two models through trained bend points (see {@code CurveTrainer}). */

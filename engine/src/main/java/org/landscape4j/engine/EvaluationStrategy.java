@@ -3,23 +3,32 @@ package org.landscape4j.engine;
 import java.util.List;
 import java.util.Locale;
 
+import org.landscape4j.engine.device.DevicePlan;
 import org.landscape4j.engine.internal.plan.InferencePlan;
 import org.landscape4j.engine.parameters.ParameterLayout;
 import org.landscape4j.engine.parameters.ParameterSegment;
 
 /**
  * How a landscape's points are evaluated, chosen once per landscape: the compiled {@link InferencePlan} (with the first
- * layer factorized when it applies and its products fit the memory budget), or DL4J's own forward pass when the plan
- * does not support the network or batch-norm statistics are recomputed at every point.
+ * layer factorized when it applies and its products fit the memory budget), DL4J's own forward pass when the plan
+ * does not support the network or batch-norm statistics are recomputed at every point, or a device's plan
+ * ({@link Backend#CUDA}: {@link DeviceCheck#compile}).
  *
  * @param plan             the plan, or {@code null} for DL4J's forward pass
  * @param factorizedStep   the plan step whose products are precomputed, or -1
  * @param factorizedStart  first flat-parameter index of the factorized layer (its parameters are not rewritten)
  * @param factorizedEnd    end (exclusive) of the factorized layer's parameters
  * @param description      what {@code Landscape.evaluationPlan()} says about it
+ * @param device           the device's plan, or {@code null} on the CPU (then {@code plan} is {@code null})
  */
 record EvaluationStrategy(InferencePlan plan, int factorizedStep, long factorizedStart, long factorizedEnd,
-                                 String description) {
+                                 String description, DevicePlan device) {
+
+    /** A strategy on the CPU. */
+    EvaluationStrategy(InferencePlan plan, int factorizedStep, long factorizedStart, long factorizedEnd,
+                       String description) {
+        this(plan, factorizedStep, factorizedStart, factorizedEnd, description, null);
+    }
 
     /**
      * @param anchors   number of anchor vectors of a run (centre + directions, or a curve's bends)

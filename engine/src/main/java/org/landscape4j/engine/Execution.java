@@ -18,10 +18,11 @@ package org.landscape4j.engine;
  * @param executor            where the points are computed: {@code null} (the default) on this JVM's workers, or
  *                            elsewhere, e.g. on a Spark cluster ({@code landscape4j-spark}); {@link #workers()} does
  *                            not apply then
- * @param backend             the ND4J backend the points must be computed on: {@link Backend#AUTO} (the default)
- *                            takes the one ND4J loaded; CPU or CUDA make {@code Landscape.compile} refuse, before any
- *                            work, when that is not the loaded backend or cannot run here (see {@link Backend}). With an
- *                            {@link #executor()} it is checked on this JVM only
+ * @param backend             what computes the points: {@link Backend#AUTO} (the default) takes the backend ND4J
+ *                            loaded; {@link Backend#CUDA} the engine's GPU back end; CPU or ND4J_CUDA require that ND4J
+ *                            backend. {@code Landscape.compile} refuses, before any work, one that cannot run here (see
+ *                            {@link Backend}); CUDA with an {@link #executor()} is refused (Spark's executors run the
+ *                            CPU back end), the others are checked on this JVM only
  * @param precision           the arithmetic of the convolutions: {@link Precision#FLOAT} (the default) or the opt-in
  *                            {@link Precision#BF16}, which {@code Landscape.compile} refuses, before any work, where it
  *                            cannot run

@@ -5,10 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.deeplearning4j.nn.api.Model;
-import org.landscape4j.engine.geometry.CurvatureCost;
+import org.landscape4j.engine.curvature.CurvatureCost;
+import org.landscape4j.engine.curvature.Hessian;
 import org.landscape4j.engine.geometry.Curve;
-import org.landscape4j.engine.geometry.HessianExtremes;
-import org.landscape4j.engine.geometry.HessianSpectrum;
 import org.landscape4j.engine.graph.NetworkGraph;
 import org.landscape4j.engine.internal.Batch;
 import org.landscape4j.engine.internal.NetworkEvaluator;
@@ -50,10 +49,13 @@ public final class Landscape {
     private final InferencePlan floatPlan;
     private final EvaluatorUse use = new EvaluatorUse();
     private final PointStream stream;
+    /** The device back end computing the points ({@link Backend#CUDA}), or {@code null} on the CPU. */
+    private final org.landscape4j.engine.device.DeviceBackend device;
 
     private Landscape(LandscapeSpec spec) {
         this.spec = spec;
         BackendCheck.require(spec.execution().backend());
+        this.device = DeviceCheck.require(spec.execution().backend());
         Model model = spec.model();
         NetworkGraph read = NetworkGraph.of(model);
         this.layout = ParameterLayout.of(read);
@@ -75,18 +77,27 @@ public final class Landscape {
             setNames.add(set.name());
             sizes.add(set.name() + " (" + set.size() + " examples)");
         }
+        if (device != null) {
+            DeviceCheck.requireSettings(spec.execution().backend(), spec.execution(), metrics,
+                    vectors.mapFactory() != null, vectors.batchNormFeatures() != null);
+        }
         this.keys = new MetricKeys(setNames, metrics.stream().map(Metric::name).toList());
         if (spec.execution().executor() != null) {
             PortableRun.requirePortable(metrics, spec.execution().executor().toString());
         }
         DataCheck.dryRun(prototype, batches, setNames);
         ModelCheck.checkCurvature(prototype, metrics);
-        this.floatPlan = InferencePlan.compile(prototype, batches.get(0).get(0));
-        this.strategy = EvaluationStrategy.choose(inPrecision(floatPlan, spec.execution(),
-                        vectors.batchNormFeatures() != null), layout, effectiveExecution(), vectors.anchorCount(),
-                spec.evaluationSets().stream().mapToLong(EvaluationSet::size).sum(),
-                batches.stream().flatMap(List::stream).mapToLong(Batch::size).max().orElse(1),
-                vectors.batchNormFeatures() != null);
+        if (device != null) {
+            this.floatPlan = null;
+            this.strategy = DeviceCheck.compile(device, prototype, layout, batches, metrics);
+        } else {
+            this.floatPlan = InferencePlan.compile(prototype, batches.get(0).get(0));
+            this.strategy = EvaluationStrategy.choose(inPrecision(floatPlan, spec.execution(),
+                            vectors.batchNormFeatures() != null), layout, effectiveExecution(), vectors.anchorCount(),
+                    spec.evaluationSets().stream().mapToLong(EvaluationSet::size).sum(),
+                    batches.stream().flatMap(List::stream).mapToLong(Batch::size).max().orElse(1),
+                    vectors.batchNormFeatures() != null);
+        }
         this.stream = new PointStream(this::newRun, this::portableRun, spec.execution(), spec.totalPoints(), use);
         String statistics = vectors.runningStatistics();
         this.provenance = new Provenance(spec.directions() + ("running statistics held fixed".equals(statistics)
@@ -105,6 +116,7 @@ public final class Landscape {
         this.keys = base.keys;
         this.batches = base.batches;
         this.floatPlan = base.floatPlan;
+        this.device = base.device;
         this.strategy = base.strategy;
         this.stream = new PointStream(this::newRun, this::portableRun, spec.execution(), spec.totalPoints(), use);
         this.provenance = base.provenance.withAxes(spec.axes());
@@ -206,10 +218,10 @@ public final class Landscape {
      * {@code withRunningStatistics()}); recomputed statistics are named by the evaluator ({@code "batch-norm statistics
      * recomputed per point"}). With curvature metrics it ends with their cost: the Hessian-vector products per point and
      * set, how they are computed, and one product's time against one inference forward pass, measured on the first
-     * batch when this is first called ({@code "curvature: 28 Hessian-vector products per point and set (8 Lanczos
-     * steps for lambda_min and lambda_max, 20 Rademacher probes for hessian_trace), each exact (R-operator over dense,
-     * tanh, dense, softmax-cross-entropy), one product measured 3.2x one inference forward pass of the same 24
-     * examples"}; see {@link CurvatureCost}). In {@link Precision#BF16} it says so per step ({@code "conv2d (bf16)"}) and
+     * batch when this is first called ({@code "curvature: up to 28 Hessian-vector products per point and set (up to 8
+     * Lanczos steps for lambda_min and lambda_max, fewer once both are converged to 1e-06; 20 Rademacher probes for
+     * hessian_trace), each exact (R-operator over dense, tanh, dense, softmax-cross-entropy), one product measured
+     * 3.2x one inference forward pass of the same 24 examples"}; see {@link CurvatureCost}). In {@link Precision#BF16} it says so per step ({@code "conv2d (bf16)"}) and
      * states the error measured when this is first called: {@code ", bfloat16 convolutions: loss at the centre on 2000
      * examples 0.412345 against 0.412301 in float (relative difference 1.1e-04, measured)"}.
      */
@@ -266,7 +278,7 @@ public final class Landscape {
     /** What computes the points, for {@link Provenance#backend()} and {@link #evaluationPlan()}. */
     private String backend() {
         return spec.execution().executor() != null ? spec.execution().executor() + " (its backend is not recorded here)"
-                : BackendCheck.describe() + (spec.execution().precision() == Precision.BF16
+                : device != null ? device.describe() : BackendCheck.describe() + (spec.execution().precision() == Precision.BF16
                 ? ", convolutions in bfloat16 (Precision.BF16)" : "");
     }
 
@@ -278,13 +290,13 @@ public final class Landscape {
      */
     private synchronized String curvaturePlan() {
         if (curvaturePlan == null) {
-            HessianExtremes.Options eigenvalues = metrics.stream().filter(m -> m instanceof Metric.Curvature)
+            Hessian.Options extremes = metrics.stream().filter(m -> m instanceof Metric.Curvature)
                     .map(m -> ((Metric.Curvature) m).options()).findFirst().orElse(null);
-            HessianSpectrum.TraceOptions trace = metrics.stream().filter(m -> m instanceof Metric.HessianTrace)
-                    .map(m -> ((Metric.HessianTrace) m).options()).findFirst().orElse(null);
+            int traceProbes = metrics.stream().filter(m -> m instanceof Metric.HessianTrace)
+                    .mapToInt(m -> ((Metric.HessianTrace) m).probes()).findFirst().orElse(0);
             Batch b = batches.get(0).get(0);
-            curvaturePlan = eigenvalues == null && trace == null ? "" : ", " + CurvatureCost.describe(prototype,
-                    new org.nd4j.linalg.dataset.DataSet(b.features()[0], b.labels()[0]), eigenvalues, trace);
+            curvaturePlan = extremes == null && traceProbes == 0 ? "" : ", " + CurvatureCost.describe(prototype,
+                    new org.nd4j.linalg.dataset.DataSet(b.features()[0], b.labels()[0]), extremes, traceProbes);
         }
         return curvaturePlan;
     }

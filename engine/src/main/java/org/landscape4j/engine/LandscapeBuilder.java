@@ -225,11 +225,13 @@ public final class LandscapeBuilder {
     }
 
     /**
-     * The ND4J backend the points must be computed on (default {@link Backend#AUTO}: the one ND4J loaded, recorded in
-     * every result). {@code backend(Backend.CUDA)} makes {@link #build()} refuse, before any work and in one line
-     * saying why, where CUDA cannot run: no CUDA backend on the class path (the {@code -Pcuda} build), no NVIDIA GPU,
-     * a GPU of compute capability 9.0 or more (nd4j-cuda-11.6 has machine code for sm_37 to sm_86 only), no CUDA 11
-     * runtime.
+     * What computes the points (default {@link Backend#AUTO}: ND4J's loaded backend, recorded in every result).
+     * {@code backend(Backend.CUDA)} computes them on GPU 0 with the engine's CUDA back end (module
+     * {@code landscape4j-cuda}); {@link #build()} refuses it, before any work and in one line naming the missing piece
+     * and what to install, where it cannot run: the module not on the class path, no NVIDIA driver, no CUDA 13
+     * libraries, a GPU older than compute capability 7.5, a layer, loss or setting it does not run (see
+     * {@link Backend}). {@code backend(Backend.ND4J_CUDA)} requires ND4J's own CUDA backend (the {@code -Pcuda}
+     * build).
      */
     public LandscapeBuilder backend(Backend value) {
         if (value == null) {

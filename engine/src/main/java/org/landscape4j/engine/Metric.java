@@ -3,8 +3,7 @@ package org.landscape4j.engine;
 import java.util.List;
 import java.util.function.ToDoubleBiFunction;
 
-import org.landscape4j.engine.geometry.HessianExtremes;
-import org.landscape4j.engine.geometry.HessianSpectrum;
+import org.landscape4j.engine.curvature.Hessian;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -25,12 +24,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>{@link #hessianEigenvalues()} (or {@link #lambdaMin()}, {@link #lambdaMax()}) are curvature maps: the smallest
  * and largest Hessian eigenvalue of the loss on the evaluation set at every point, from one Lanczos run per point
- * and set that gives both, over exact Hessian-vector products of the same inference-mode loss (see
- * {@link org.landscape4j.engine.geometry.HessianExtremes} for the method, the fallback and the cost: one product per
- * Lanczos step, each a few training steps' work). They are computed on the worker's network copy at the point, from
- * its parameters, not from the forward pass. {@link #hessianTrace(int)} is a trace map: Hutchinson's estimate of the
- * Hessian's trace on the evaluation set at every point, from a fixed number of Rademacher probes (one exact product
- * each) drawn from one seed, the same probes at every point, so a map is the same whatever the workers or the order.
+ * and set that gives both ({@link Hessian#extremes()}), over exact Hessian-vector products of the same inference-mode
+ * loss (see {@link Hessian} for the method, the fallback and the cost: one product per Lanczos step, each a few
+ * training steps' work). They are computed by one {@link Hessian} per worker and set, moved to every point, from the
+ * point's parameters, not from the forward pass. {@link #hessianTrace(int)} is a trace map: Hutchinson's estimate of
+ * the Hessian's trace on the evaluation set at every point ({@link Hessian#trace(int)}), from a fixed number of
+ * Rademacher probes (one exact product each) drawn from one seed, the same probes at every point, so a map is the same
+ * whatever the workers or the order. By default ({@link Hessian.Options#DEFAULT}) every curvature metric is over the
+ * weights only, as the reference's {@code plot_hessian_eigen.py} and as {@link Hessian} itself.
  * {@code Landscape.evaluationPlan()} states the products per point and what one product costs against a forward pass.
  *
  * <p><b>Threads.</b> With more than one worker ({@link Execution#workers()}), the engine calls a custom metric's
@@ -55,52 +56,57 @@ public sealed interface Metric permits Metric.Loss, Metric.Accuracy, Metric.Cust
     }
 
     /**
-     * The smallest and the largest Hessian eigenvalue, named {@code lambda_min} and {@code lambda_max}, with default
-     * options (20 Lanczos steps, Hessian over the weights only, as the reference's {@code plot_hessian_eigen.py}).
-     * Both come from one Lanczos run per point and set. Add both to a landscape:
+     * The smallest and the largest Hessian eigenvalue, named {@code lambda_min} and {@code lambda_max}, with
+     * {@link Hessian.Options#DEFAULT} (the weights only, as the reference's {@code plot_hessian_eigen.py}; at most 100
+     * Lanczos steps, fewer once both are converged to 1e-6). Both come from one Lanczos run per point and set,
+     * {@link Hessian#extremes()}. Add both to a landscape:
      * <pre>{@code
      * List<Metric> metrics = new ArrayList<>(List.of(Metric.loss()));
      * metrics.addAll(Metric.hessianEigenvalues());
      * }</pre>
      */
     static List<Metric> hessianEigenvalues() {
-        return hessianEigenvalues(HessianExtremes.Options.DEFAULT);
+        return hessianEigenvalues(Hessian.Options.DEFAULT);
     }
 
     /**
      * As {@link #hessianEigenvalues()} with {@code options}, e.g.
-     * {@code HessianExtremes.Options.DEFAULT.withLanczosSteps(40)}.
+     * {@code Hessian.Options.DEFAULT.withMaxLanczosSteps(40)}.
      */
-    static List<Metric> hessianEigenvalues(HessianExtremes.Options options) {
+    static List<Metric> hessianEigenvalues(Hessian.Options options) {
         return List.of(new Curvature(Curvature.Extreme.MIN, options), new Curvature(Curvature.Extreme.MAX, options));
     }
 
     /** The smallest Hessian eigenvalue, named {@code lambda_min}, with default options; see {@link #hessianEigenvalues()}. */
     static Metric lambdaMin() {
-        return new Curvature(Curvature.Extreme.MIN, HessianExtremes.Options.DEFAULT);
+        return new Curvature(Curvature.Extreme.MIN, Hessian.Options.DEFAULT);
     }
 
     /** The largest Hessian eigenvalue, named {@code lambda_max}, with default options; see {@link #hessianEigenvalues()}. */
     static Metric lambdaMax() {
-        return new Curvature(Curvature.Extreme.MAX, HessianExtremes.Options.DEFAULT);
+        return new Curvature(Curvature.Extreme.MAX, Hessian.Options.DEFAULT);
     }
 
     /**
      * Hutchinson's estimate of the Hessian's trace at every point and set, named {@code hessian_trace}: the mean of
      * {@code zᵀ H z} over {@code probes} Rademacher vectors {@code z} from seed 1 (the same at every point), one exact
-     * Hessian-vector product each, over the weights only as {@link #hessianEigenvalues()} (see
-     * {@link HessianSpectrum.TraceOptions} for biases and batch norm). Cost: {@code probes} products per point and set.
+     * Hessian-vector product each, with {@link Hessian.Options#DEFAULT} (the weights only, as
+     * {@link #hessianEigenvalues()}); {@link Hessian#trace(int)} at every point. Cost: {@code probes} products per
+     * point and set.
      *
      * @param probes Rademacher probes per point, at least 2
      * @throws IllegalArgumentException naming {@code probes} when it is below 2
      */
     static Metric hessianTrace(int probes) {
-        return new HessianTrace(HessianSpectrum.TraceOptions.of(probes));
+        return new HessianTrace(probes, Hessian.Options.DEFAULT);
     }
 
-    /** As {@link #hessianTrace(int)} with {@code options}, e.g. {@code TraceOptions.of(50).withBiasAndBatchNorm()}. */
-    static Metric hessianTrace(HessianSpectrum.TraceOptions options) {
-        return new HessianTrace(options);
+    /**
+     * As {@link #hessianTrace(int)} with {@code options} (their variables and seed), e.g.
+     * {@code Hessian.Options.DEFAULT.withParameters(Hessian.Parameters.ALL_TRAINABLE)}.
+     */
+    static Metric hessianTrace(int probes, Hessian.Options options) {
+        return new HessianTrace(probes, options);
     }
 
     /**
@@ -190,7 +196,7 @@ public sealed interface Metric permits Metric.Loss, Metric.Accuracy, Metric.Cust
      * @param extreme which end of the spectrum, not {@code null}
      * @param options how it is computed, not {@code null}
      */
-    record Curvature(Extreme extreme, HessianExtremes.Options options) implements Metric {
+    record Curvature(Extreme extreme, Hessian.Options options) implements Metric {
         /** The end of the Hessian's spectrum a curvature metric reports. */
         public enum Extreme {
             /** The smallest eigenvalue, {@code lambda_min}. */
@@ -219,9 +225,9 @@ public sealed interface Metric permits Metric.Loss, Metric.Accuracy, Metric.Cust
             }
         }
 
-        /** This metric with {@code n} Lanczos steps per point. */
-        public Curvature withLanczosSteps(int n) {
-            return new Curvature(extreme, options.withLanczosSteps(n));
+        /** This metric with at most {@code n} Lanczos steps per point. */
+        public Curvature withMaxLanczosSteps(int n) {
+            return new Curvature(extreme, options.withMaxLanczosSteps(n));
         }
 
         @Override
@@ -231,21 +237,25 @@ public sealed interface Metric permits Metric.Loss, Metric.Accuracy, Metric.Cust
 
         @Override
         public String toString() {
-            return extreme.key + " (" + options.lanczosSteps() + " Lanczos steps" + (options.includeBiasAndBatchNorm()
-                    ? ", with biases and batch norm)" : ", weights only)");
+            return extreme.key + " (at most " + options.maxLanczosSteps() + " Lanczos steps, " + options.parameters()
+                    + ")";
         }
     }
 
     /**
      * See {@link Metric#hessianTrace(int)}.
      *
-     * @param options the probes, the variables and the seed, not {@code null}
+     * @param probes  Rademacher probes per point, at least 2
+     * @param options the variables and the seed, not {@code null}
      */
-    record HessianTrace(HessianSpectrum.TraceOptions options) implements Metric {
+    record HessianTrace(int probes, Hessian.Options options) implements Metric {
         /** The metric's name. */
         public static final String NAME = "hessian_trace";
 
         public HessianTrace {
+            if (probes < 2) {
+                throw new IllegalArgumentException("probes must be >= 2, was " + probes);
+            }
             if (options == null) {
                 throw new IllegalArgumentException("trace options must not be null");
             }
@@ -258,8 +268,7 @@ public sealed interface Metric permits Metric.Loss, Metric.Accuracy, Metric.Cust
 
         @Override
         public String toString() {
-            return NAME + " (" + options.probes() + " Rademacher probes" + (options.includeBiasAndBatchNorm()
-                    ? ", with biases and batch norm)" : ", weights only)");
+            return NAME + " (" + probes + " Rademacher probes, " + options.parameters() + ")";
         }
     }
 }

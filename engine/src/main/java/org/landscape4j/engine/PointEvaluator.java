@@ -6,8 +6,8 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.landscape4j.engine.geometry.HessianExtremes;
-import org.landscape4j.engine.geometry.HessianSpectrum;
+import org.landscape4j.engine.curvature.Extremes;
+import org.landscape4j.engine.curvature.Hessian;
 import org.landscape4j.engine.internal.Batch;
 import org.landscape4j.engine.internal.BatchNormStatistics;
 import org.landscape4j.engine.internal.NetworkEvaluator;
@@ -24,12 +24,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * thread; it owns a private network copy.
  *
  * <p>Curvature metrics ({@link Metric.Curvature}, {@link Metric.HessianTrace}) are computed after the forward passes,
- * from the copy's parameters at the point, by one {@link HessianExtremes.Probe} or {@link HessianSpectrum.TraceProbe}
- * per evaluation set (made on first use: a double-precision copy of the network and of the set's data per worker).
+ * from the copy's parameters at the point, by one {@link Hessian} per evaluation set moved to every point (made on
+ * first use: a double-precision copy of the network and of the set's data per worker; one for both kinds when their
+ * options are equal).
  * They and point maps need every parameter written at every point, so a run with either must not factorize the first
  * layer ({@link #needsAllParameters}).
  */
-abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluator.Planned {
+abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluator.Planned, PointEvaluator.OnDevice {
 
     final INDArray[] anchors;
     final List<List<Batch>> batches;
@@ -38,12 +39,12 @@ abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluato
     /** The point's parameters as a function of its coordinates, or {@code null} for {@code Σ w_k anchors[k]}. */
     final ParameterMap map;
     private final Model prototype;
-    /** Per set, the curvature calculator, made on first use (a double copy of the network and the set's data). */
-    private final HessianExtremes.Probe[] probes;
-    private final HessianExtremes.Options curvature;
-    /** Per set, the trace calculator, made on first use; the trace metric's options, or {@code null}. */
-    private final HessianSpectrum.TraceProbe[] traceProbes;
-    private final HessianSpectrum.TraceOptions trace;
+    /** Per set, the curvature metrics' Hessian, made on first use (a double copy of the network and the set's data). */
+    private final Hessian[] hessians;
+    private final Hessian.Options curvature;
+    /** Per set, the trace metric's Hessian ({@link #hessians} when the options are equal); the metric, or {@code null}. */
+    private final Hessian[] traceHessians;
+    private final Metric.HessianTrace trace;
 
     PointEvaluator(Model prototype, INDArray[] anchors, List<List<Batch>> batches, List<Metric> metrics,
                    ParameterMap map) {
@@ -55,10 +56,11 @@ abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluato
         this.setSizes = batches.stream().mapToLong(b -> b.stream().mapToLong(Batch::size).sum()).toArray();
         this.curvature = metrics.stream().filter(m -> m instanceof Metric.Curvature)
                 .map(m -> ((Metric.Curvature) m).options()).findFirst().orElse(null);
-        this.probes = new HessianExtremes.Probe[batches.size()];
+        this.hessians = new Hessian[batches.size()];
         this.trace = metrics.stream().filter(m -> m instanceof Metric.HessianTrace)
-                .map(m -> ((Metric.HessianTrace) m).options()).findFirst().orElse(null);
-        this.traceProbes = new HessianSpectrum.TraceProbe[batches.size()];
+                .map(m -> (Metric.HessianTrace) m).findFirst().orElse(null);
+        this.traceHessians = trace != null && trace.options().equals(curvature) ? hessians
+                : new Hessian[batches.size()];
     }
 
     /**
@@ -96,6 +98,13 @@ abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluato
             throw new IllegalStateException("curvature metrics and point maps need every parameter written per point;"
                     + " the first layer must not be factorized");
         }
+        if (strategy.device() != null) {
+            if (map != null || batchNormFeatures != null) {
+                throw new IllegalStateException("a device run writes Σ w_k anchors[k] only (DeviceCheck refuses the"
+                        + " rest at compile time)");
+            }
+            return new OnDevice(prototype, anchors, batches, metrics, strategy);
+        }
         if (strategy.plan() != null && batchNormFeatures == null) {
             return new Planned(prototype, anchors, batches, metrics, strategy, products, map);
         }
@@ -119,7 +128,7 @@ abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluato
                 out[offset + m] /= setSizes[s];
             }
             if (curvature != null) {
-                HessianExtremes e = probe(s).at(pointParameters());
+                Extremes e = hessian(hessians, s, curvature).moveTo(pointParameters()).extremes();
                 for (int m = 0; m < metrics.size(); m++) {
                     if (metrics.get(m) instanceof Metric.Curvature c) {
                         out[offset + m] = c.extreme() == Metric.Curvature.Extreme.MIN ? e.min() : e.max();
@@ -127,7 +136,8 @@ abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluato
                 }
             }
             if (trace != null) {
-                double t = traceProbe(s).at(pointParameters()).trace();
+                double t = hessian(traceHessians, s, trace.options()).moveTo(pointParameters()).trace(trace.probes())
+                        .trace();
                 for (int m = 0; m < metrics.size(); m++) {
                     if (metrics.get(m) instanceof Metric.HessianTrace) {
                         out[offset + m] = t;
@@ -155,18 +165,11 @@ abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluato
         }
     }
 
-    private HessianExtremes.Probe probe(int set) {
-        if (probes[set] == null) {
-            probes[set] = HessianExtremes.probe(prototype, data(set), curvature);
+    private Hessian hessian(Hessian[] perSet, int set, Hessian.Options options) {
+        if (perSet[set] == null) {
+            perSet[set] = Hessian.of(prototype, data(set), options);
         }
-        return probes[set];
-    }
-
-    private HessianSpectrum.TraceProbe traceProbe(int set) {
-        if (traceProbes[set] == null) {
-            traceProbes[set] = HessianSpectrum.probe(prototype, data(set), trace);
-        }
-        return traceProbes[set];
+        return perSet[set];
     }
 
     private List<DataSet> data(int set) {
@@ -179,19 +182,21 @@ abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluato
     abstract void moveTo(double[] w);
 
     /**
-     * Releases this evaluator's native buffers (its network copy, its buffers, its curvature probes) now instead of at
+     * Releases this evaluator's native buffers (its network copy, its buffers, its Hessians) now instead of at
      * garbage collection; it must not be used afterwards. Called by the stream when no worker uses it any more: the
      * one-worker stream's cleanup on the thread that evaluated, or the n-worker stream's last task using it.
      */
     public void close() {
-        for (HessianExtremes.Probe p : probes) {
-            if (p != null) {
-                p.close();
+        for (Hessian h : hessians) {
+            if (h != null) {
+                h.close();
             }
         }
-        for (HessianSpectrum.TraceProbe p : traceProbes) {
-            if (p != null) {
-                p.close();
+        if (traceHessians != hessians) {
+            for (Hessian h : traceHessians) {
+                if (h != null) {
+                    h.close();
+                }
             }
         }
     }
@@ -342,6 +347,45 @@ abstract sealed class PointEvaluator permits PointEvaluator.Plain, PointEvaluato
                 }
             }
             closeCopy(copy);
+        }
+    }
+
+    /**
+     * A device's worker ({@link Backend#CUDA}): a point's weights are formed and every batch run on the device in
+     * {@link #moveTo}, whose few bytes per batch {@link #forward} then hands out. The device keeps its own copies of
+     * the anchors and data; no network copy is held here.
+     */
+    static final class OnDevice extends PointEvaluator {
+        private final org.landscape4j.engine.device.DeviceWorker worker;
+        private double[][][] values;
+
+        OnDevice(Model prototype, INDArray[] anchors, List<List<Batch>> batches, List<Metric> metrics,
+                 EvaluationStrategy strategy) {
+            super(prototype, anchors, batches, metrics, null);
+            this.worker = strategy.device().newWorker(anchors);
+        }
+
+        @Override
+        INDArray pointParameters() {
+            throw new IllegalStateException("a device run keeps the point's parameters on the device (curvature"
+                    + " metrics are refused with Backend.CUDA)");
+        }
+
+        @Override
+        void moveTo(double[] w) {
+            values = worker.evaluate(w);
+        }
+
+        @Override
+        NetworkEvaluator.Outputs forward(double[] w, int set, int batch) {
+            double[] v = values[set][batch];
+            return new NetworkEvaluator.Outputs(v[0], v[1], null);
+        }
+
+        @Override
+        public void close() {
+            super.close();
+            worker.close();
         }
     }
 }

@@ -17,6 +17,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.landscape4j.engine.curvature.Hessian;
 import org.landscape4j.engine.geometry.BezierCurve;
 import org.landscape4j.engine.geometry.Curve;
 import org.landscape4j.engine.geometry.PolygonalChain;
@@ -167,14 +168,11 @@ public final class PortableRun implements Serializable {
                         : m instanceof Metric.HessianTrace ? "hessian-trace" : "custom");
                 if (m instanceof Metric.Curvature c) {
                     p.writeUTF(c.extreme().name());
-                    p.writeInt(c.options().lanczosSteps());
-                    p.writeBoolean(c.options().includeBiasAndBatchNorm());
-                    p.writeLong(c.options().seed());
+                    writeOptions(p, c.options());
                 }
                 if (m instanceof Metric.HessianTrace t) {
-                    p.writeInt(t.options().probes());
-                    p.writeBoolean(t.options().includeBiasAndBatchNorm());
-                    p.writeLong(t.options().seed());
+                    p.writeInt(t.probes());
+                    writeOptions(p, t.options());
                 }
                 if (m instanceof Metric.Custom custom) {
                     functions.add((Serializable) custom.function());
@@ -311,11 +309,8 @@ public final class PortableRun implements Serializable {
                     case "accuracy" -> Metric.accuracy();
                     case "accuracy-per-label" -> new Metric.Accuracy(true);
                     case "curvature" -> new Metric.Curvature(Metric.Curvature.Extreme.valueOf(p.readUTF()),
-                            new org.landscape4j.engine.geometry.HessianExtremes.Options(p.readInt(), p.readBoolean(),
-                                    p.readLong()));
-                    case "hessian-trace" -> new Metric.HessianTrace(
-                            new org.landscape4j.engine.geometry.HessianSpectrum.TraceOptions(p.readInt(),
-                                    p.readBoolean(), p.readLong()));
+                            readOptions(p));
+                    case "hessian-trace" -> new Metric.HessianTrace(p.readInt(), readOptions(p));
                     default -> Metric.of(name, castFunction(metricFunctions.get(custom++)));
                 });
             }
@@ -385,6 +380,20 @@ public final class PortableRun implements Serializable {
             values.add(in.readUTF());
         }
         return values;
+    }
+
+    /** A curvature metric's options, every component. */
+    private static void writeOptions(DataOutputStream out, Hessian.Options options) throws IOException {
+        out.writeUTF(options.parameters().name());
+        out.writeInt(options.maxLanczosSteps());
+        out.writeDouble(options.tolerance());
+        out.writeLong(options.seed());
+        out.writeDouble(options.relativeStep());
+    }
+
+    private static Hessian.Options readOptions(DataInputStream in) throws IOException {
+        return new Hessian.Options(Hessian.Parameters.valueOf(in.readUTF()), in.readInt(), in.readDouble(),
+                in.readLong(), in.readDouble());
     }
 
     @Override

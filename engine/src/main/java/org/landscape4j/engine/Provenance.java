@@ -14,7 +14,7 @@ import java.util.List;
  * @param evaluationSets   the evaluation sets, with their sizes
  * @param backend          what computed the points: the ND4J backend and its device, e.g.
  *                         {@code "CPU (ND4J CpuBackend, oneDNN + OpenBLAS, 2 cores, AMD EPYC)"} or
- *                         {@code "CUDA (ND4J JCublasBackend, GPU 0 NVIDIA A100-SXM4-40GB, compute capability 8.0)"};
+ *                         {@code "CUDA (landscape4j-cuda, GPU 0 NVIDIA H200, compute capability 9.0, ...)"};
  *                         {@code "not recorded"} for results read back without it
  */
 public record Provenance(String directions, long seed, List<Axis> axes, String modelKind, long numParams,

@@ -12,9 +12,9 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The engine's package arrows point one way (docs/ARCHITECTURE.md): the API package uses the others; geometry uses
- * the parameter layout, the forward passes and the exact Hessian; the inference plan uses the forward-pass basics;
- * nothing below the API reaches back up.
+ * The engine's package arrows point one way (docs/ARCHITECTURE.md): the API package uses the others; curvature uses
+ * geometry's Hessian-vector products (geometry never uses curvature); geometry uses the parameter layout, the forward
+ * passes and the exact Hessian; the inference plan uses the forward-pass basics; nothing below the API reaches back up.
  */
 class ArchitectureTest {
 
@@ -31,20 +31,25 @@ class ArchitectureTest {
     void layersAreUsedOnlyFromAbove() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("api").definedBy("org.landscape4j.engine")
+                .layer("curvature").definedBy("org.landscape4j.engine.curvature..")
                 .layer("geometry").definedBy("org.landscape4j.engine.geometry..")
                 .layer("plan").definedBy("org.landscape4j.engine.internal.plan..")
                 .layer("hessian").definedBy("org.landscape4j.engine.internal.hessian..")
+                .layer("device").definedBy("org.landscape4j.engine.device..")
                 .layer("forward").definedBy("org.landscape4j.engine.internal")
                 .layer("parameters").definedBy("org.landscape4j.engine.parameters..")
                 .layer("graph").definedBy("org.landscape4j.engine.graph..")
                 .whereLayer("api").mayNotBeAccessedByAnyLayer()
-                .whereLayer("geometry").mayOnlyBeAccessedByLayers("api")
+                .whereLayer("curvature").mayOnlyBeAccessedByLayers("api")
+                .whereLayer("geometry").mayOnlyBeAccessedByLayers("api", "curvature")
                 .whereLayer("plan").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("hessian").mayOnlyBeAccessedByLayers("geometry")
-                .whereLayer("forward").mayOnlyBeAccessedByLayers("api", "geometry", "plan", "hessian")
-                .whereLayer("parameters").mayOnlyBeAccessedByLayers("api", "geometry")
+                .whereLayer("device").mayOnlyBeAccessedByLayers("api")
+                .whereLayer("forward").mayOnlyBeAccessedByLayers("api", "curvature", "geometry", "plan", "hessian",
+                        "device")
+                .whereLayer("parameters").mayOnlyBeAccessedByLayers("api", "curvature", "geometry", "device")
                 .whereLayer("graph").mayOnlyBeAccessedByLayers("api", "geometry", "plan", "hessian", "forward",
-                        "parameters")
+                        "parameters", "device")
                 .check(ENGINE);
     }
 

@@ -15,8 +15,9 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
-import org.landscape4j.engine.geometry.HessianExtremes;
-import org.landscape4j.engine.geometry.HessianSpectrum;
+import org.landscape4j.engine.curvature.Extremes;
+import org.landscape4j.engine.curvature.Hessian;
+import org.landscape4j.engine.curvature.Trace;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -72,7 +73,7 @@ class CurvatureTest {
         DataSet data = regression(40, 1);
         double[] expected = hessianEigenvalues(data, false);
 
-        HessianExtremes e = HessianExtremes.of(linear(), data, HessianExtremes.Options.DEFAULT.withLanczosSteps(D));
+        Extremes e = Fixtures.extremes(linear(), data, Hessian.Options.DEFAULT.withMaxLanczosSteps(D));
 
         assertThat(e.min()).isCloseTo(expected[0], within(1e-6 * expected[D - 1]));
         assertThat(e.max()).isCloseTo(expected[D - 1], within(1e-6 * expected[D - 1]));
@@ -86,8 +87,8 @@ class CurvatureTest {
         DataSet data = regression(40, 2);
         double[] expected = hessianEigenvalues(data, true);
 
-        HessianExtremes e = HessianExtremes.of(linear(), data,
-                HessianExtremes.Options.DEFAULT.withBiasAndBatchNorm().withLanczosSteps(D + 1));
+        Extremes e = Fixtures.extremes(linear(), data, Hessian.Options.DEFAULT
+                .withParameters(Hessian.Parameters.ALL_TRAINABLE).withMaxLanczosSteps(D + 1));
 
         assertThat(e.min()).isCloseTo(expected[0], within(1e-6 * expected[D]));
         assertThat(e.max()).isCloseTo(expected[D], within(1e-6 * expected[D]));
@@ -98,7 +99,7 @@ class CurvatureTest {
         DataSet data = regression(30, 3);
         double[] expected = hessianEigenvalues(data, false);
         List<Metric> metrics = new ArrayList<>(List.of(Metric.loss()));
-        metrics.addAll(Metric.hessianEigenvalues(HessianExtremes.Options.DEFAULT.withLanczosSteps(D)));
+        metrics.addAll(Metric.hessianEigenvalues(Hessian.Options.DEFAULT.withMaxLanczosSteps(D)));
         // batches of 8: the Hessian is of the mean over all 30 examples, not of one batch
         EvaluationSet set = new EvaluationSet("train", new INDArray[] {data.getFeatures()},
                 new INDArray[] {data.getLabels()}, 8);
@@ -121,16 +122,17 @@ class CurvatureTest {
         DataSet data = Fixtures.blobs(24, 4);
         MultiLayerNetwork net = Fixtures.mlp(data, 5);
         List<Metric> metrics = new ArrayList<>(List.of(Metric.loss()));
-        HessianExtremes.Options options = HessianExtremes.Options.DEFAULT.withLanczosSteps(8);
+        Hessian.Options options = Hessian.Options.DEFAULT.withMaxLanczosSteps(8);
         metrics.addAll(Metric.hessianEigenvalues(options));
         LandscapeSpec spec = new LandscapeSpec(net, RandomDirections.FILTER_NORMALIZED, 9,
                 List.of(Axis.linear(-1, 1, 3), Axis.linear(-1, 1, 3)), List.of(EvaluationSet.of("train", data)),
                 metrics, Execution.DEFAULT.withWorkers(2));
         Landscape landscape = Landscape.compile(spec);
         assertThat(landscape.evaluationPlan()).doesNotContain("first layer factorized")
-                .matches(".*, curvature: 8 Hessian-vector products per point and set \\(8 Lanczos steps for lambda_min"
-                        + " and lambda_max\\), each exact \\(R-operator over dense, tanh, dense, softmax-cross-entropy\\),"
-                        + " one product measured \\d+\\.\\dx one inference forward pass of the same 24 examples");
+                .matches(".*, curvature: up to 8 Hessian-vector products per point and set \\(up to 8 Lanczos steps for"
+                        + " lambda_min and lambda_max, fewer once both are converged to 1e-06\\), each exact \\(R-operator"
+                        + " over dense, tanh, dense, softmax-cross-entropy\\), one product measured \\d+\\.\\dx one"
+                        + " inference forward pass of the same 24 examples");
 
         Surface surface = landscape.surface();
 
@@ -142,7 +144,7 @@ class CurvatureTest {
             INDArray point = net.params().dup().addi(d[0].mul(a)).addi(d[1].mul(b));
             MultiLayerNetwork there = net.clone();
             there.setParams(point);
-            HessianExtremes direct = HessianExtremes.of(there, data, options);
+            Extremes direct = Fixtures.extremes(there, data, options);
             assertThat(surface.value("train", "lambda_min", at[0], at[1]))
                     .isCloseTo(direct.min(), within(1e-5 * Math.abs(direct.max())));
             assertThat(surface.value("train", "lambda_max", at[0], at[1]))
@@ -161,16 +163,17 @@ class CurvatureTest {
         // H = 2 XᵀX / n over the weights: tr H = (2/n) Σ_i |x_i|²
         double exact = 2.0 / 40 * data.getFeatures().castTo(DataType.DOUBLE).mul(data.getFeatures()
                 .castTo(DataType.DOUBLE)).sumNumber().doubleValue();
-        HessianSpectrum.TraceOptions options = new HessianSpectrum.TraceOptions(200, false, 7);
+        Hessian.Options options = Hessian.Options.DEFAULT.withSeed(7);
         LandscapeSpec spec = new LandscapeSpec(linear(), RandomDirections.FILTER_NORMALIZED, 1,
                 List.of(Axis.linear(-1, 1, 3)), List.of(EvaluationSet.of("train", data)),
-                List.of(Metric.loss(), Metric.hessianTrace(options)));
+                List.of(Metric.loss(), Metric.hessianTrace(200, options)));
 
         Profile profile = Landscape.compile(spec).profile();
 
-        HessianSpectrum.TraceProbe probe = HessianSpectrum.probe(linear(), List.of(data), options);
-        HessianSpectrum.Trace direct = probe.at(linear().params());
-        probe.close();
+        Trace direct;
+        try (Hessian h = Hessian.of(linear(), List.of(data), options)) {
+            direct = h.moveTo(linear().params()).trace(200);
+        }
         assertThat(Math.abs(direct.trace() - exact)).isLessThan(4 * direct.standardError());
         assertThat(direct.standardError()).isLessThan(0.2 * exact);
         // a quadratic loss and the same probes at every point: the same estimate everywhere
@@ -184,10 +187,10 @@ class CurvatureTest {
         DataSet data = Fixtures.blobs(24, 4);
         MultiLayerNetwork net = Fixtures.mlp(data, 5);
         float[] before = Fixtures.parameterBits(net);
-        HessianSpectrum.TraceOptions options = HessianSpectrum.TraceOptions.of(6).withBiasAndBatchNorm();
+        Hessian.Options options = Hessian.Options.DEFAULT.withParameters(Hessian.Parameters.ALL_TRAINABLE);
         LandscapeSpec spec = new LandscapeSpec(net, RandomDirections.FILTER_NORMALIZED, 9,
                 List.of(Axis.linear(-1, 1, 3), Axis.linear(-1, 1, 3)), List.of(EvaluationSet.of("train", data)),
-                List.of(Metric.loss(), Metric.hessianTrace(options)));
+                List.of(Metric.loss(), Metric.hessianTrace(6, options)));
         Landscape one = Landscape.compile(spec.withExecution(Execution.DEFAULT.withWorkers(1)));
         Landscape two = Landscape.compile(spec.withExecution(Execution.DEFAULT.withWorkers(2)
                 .withOrder(Order.COARSE_TO_FINE)));
@@ -203,9 +206,10 @@ class CurvatureTest {
         INDArray[] d = one.directions();
         for (int[] at : new int[][] {{0, 0}, {2, 1}}) {
             INDArray point = net.params().dup().addi(d[0].mul(a.x().value(at[0]))).addi(d[1].mul(a.y().value(at[1])));
-            HessianSpectrum.TraceProbe probe = HessianSpectrum.probe(net, List.of(data), options);
-            double direct = probe.at(point).trace();
-            probe.close();
+            double direct;
+            try (Hessian h = Hessian.of(net, List.of(data), options)) {
+                direct = h.moveTo(point).trace(6).trace();
+            }
             assertThat(a.value("train", "hessian_trace", at[0], at[1])).isCloseTo(direct,
                     within(1e-5 * Math.abs(direct)));
         }
@@ -246,11 +250,11 @@ class CurvatureTest {
         DataSet data = Fixtures.blobs(12, 5);
         LandscapeSpec spec = new LandscapeSpec(Fixtures.mlp(data, 1), RandomDirections.FILTER_NORMALIZED, 1,
                 List.of(Axis.linear(-1, 1, 2)), List.of(EvaluationSet.of("train", data)),
-                List.of(Metric.lambdaMin(), ((Metric.Curvature) Metric.lambdaMax()).withLanczosSteps(7)));
+                List.of(Metric.lambdaMin(), ((Metric.Curvature) Metric.lambdaMax()).withMaxLanczosSteps(7)));
 
         assertThatThrownBy(() -> Landscape.compile(spec)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("same options").hasMessageContaining("lanczosSteps=7");
-        assertThatThrownBy(() -> HessianExtremes.Options.DEFAULT.withLanczosSteps(1))
-                .hasMessage("lanczosSteps must be >= 2, was 1");
+                .hasMessageContaining("same options").hasMessageContaining("maxLanczosSteps=7");
+        assertThatThrownBy(() -> Hessian.Options.DEFAULT.withMaxLanczosSteps(1))
+                .hasMessage("maxLanczosSteps must be >= 2, was 1");
     }
 }

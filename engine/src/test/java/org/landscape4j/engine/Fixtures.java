@@ -16,6 +16,8 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.landscape4j.engine.curvature.Extremes;
+import org.landscape4j.engine.curvature.Hessian;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -121,6 +123,13 @@ public final class Fixtures {
             graph.fit(data);
         }
         return graph;
+    }
+
+    /** The extremes of {@code model}'s Hessian on {@code data} with {@code options}, the Hessian closed after. */
+    public static Extremes extremes(org.deeplearning4j.nn.api.Model model, DataSet data, Hessian.Options options) {
+        try (Hessian h = Hessian.of(model, data, options)) {
+            return h.extremes();
+        }
     }
 
     /** A bit-exact copy of a network's parameters, for before/after comparisons. */

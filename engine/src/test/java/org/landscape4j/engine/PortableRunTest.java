@@ -93,7 +93,7 @@ class PortableRunTest {
         DataSet blobs = Fixtures.blobs(30, 3);
         List<Metric> metrics = new ArrayList<>(List.of(Metric.loss()));
         metrics.addAll(Metric.hessianEigenvalues(
-                org.landscape4j.engine.geometry.HessianExtremes.Options.DEFAULT.withLanczosSteps(4)));
+                org.landscape4j.engine.curvature.Hessian.Options.DEFAULT.withMaxLanczosSteps(4)));
         metrics.add(Metric.hessianTrace(3));
         LandscapeSpec spec = new LandscapeSpec(Fixtures.mlp(blobs, 2), Directions.linear2x(), 5,
                 List.of(Axis.linear(-1, 1, 3), Axis.linear(-1, 1, 2)), List.of(EvaluationSet.of("train", blobs)),

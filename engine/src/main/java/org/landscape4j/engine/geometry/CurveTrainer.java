@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.landscape4j.engine.internal.FlatVectors;
 import org.landscape4j.engine.internal.ThreadRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -27,8 +28,9 @@ import reactor.core.scheduler.Schedulers;
  * 1% over the last half of the epochs ({@link Schedule#DECAYING}); the end points stay fixed. Bends start on the
  * straight line between the end points. The stream reports every step's sampled loss and, per epoch, their mean.
  *
- * <p>Gradients come from a private double-precision copy of the network (see {@link HessianEigen} for what DL4J's
- * gradient includes); the caller's network only supplies the architecture and is never written. Losses are the
+ * <p>Gradients come from a private double-precision copy of the network, of the trainable parameters only (zero at
+ * batch-norm running statistics, where DL4J's gradient holds their updates); the caller's network only supplies the
+ * architecture and is never written. Losses are the
  * network's loss without L1/L2 or weight-decay terms.
  *
  * <p>Reproducible: the same options give the same anchors bit for bit, from {@link #train} and {@link #training}

@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.landscape4j.engine.internal.BatchNormStatistics;
+import org.landscape4j.engine.internal.FlatVectors;
 import org.landscape4j.engine.internal.NetworkEvaluator;
 import org.landscape4j.engine.internal.hessian.ExactHessian;
 import org.landscape4j.engine.parameters.ParameterLayout;

@@ -1,5 +1,6 @@
 package org.landscape4j.engine.geometry;
 
+import org.landscape4j.engine.internal.FlatVectors;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**

@@ -1,5 +1,7 @@
 package org.landscape4j.engine.geometry;
 
+import org.landscape4j.engine.internal.FlatVectors;
+
 /**
  * Sharpness measures of a loss landscape, computed from plain arrays so they work on any profile or surface (the
  * engine's, a CSV's, a test's): the curvature at a point by a least-squares quadratic fit, the width of the basin

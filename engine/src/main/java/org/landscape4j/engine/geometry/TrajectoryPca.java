@@ -3,6 +3,8 @@ package org.landscape4j.engine.geometry;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.landscape4j.engine.internal.FlatVectors;
+import org.landscape4j.engine.internal.SymmetricEigen;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**

@@ -29,6 +29,11 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
+import org.landscape4j.engine.curvature.Eigenvalues;
+import org.landscape4j.engine.curvature.Extremes;
+import org.landscape4j.engine.curvature.Hessian;
+import org.landscape4j.engine.internal.FlatVectors;
+import org.landscape4j.engine.internal.SymmetricEigen;
 import org.landscape4j.engine.internal.hessian.ExactHessian;
 import org.landscape4j.engine.parameters.ParameterLayout;
 import org.landscape4j.engine.parameters.ParameterRole;
@@ -450,21 +455,27 @@ class ExactHessianTest {
         System.out.printf("fidelity: relu+maxpool minimum: finite-difference Hv (the fallback) vs exact, relative"
                 + " %.2g%n", fdError);
 
-        // λmin/λmax by Lanczos over all parameters equal the explicit Hessian's
+        // λmin/λmax by Lanczos over all parameters equal the explicit Hessian's (a tolerance that runs every step)
         double[][] explicit = exactHessian(h, theta, filled(theta.length));
         double[] values = SymmetricEigen.of(symmetrized(explicit)).values();
-        HessianExtremes e = HessianExtremes.of(net, data,
-                HessianExtremes.Options.DEFAULT.withBiasAndBatchNorm().withLanczosSteps(theta.length));
+        Hessian.Options all = Hessian.Options.DEFAULT.withParameters(Hessian.Parameters.ALL_TRAINABLE);
+        Extremes e;
+        Eigenvalues top;
+        try (Hessian hessian = Hessian.of(net, data, all.withMaxLanczosSteps(theta.length).withTolerance(1e-15))) {
+            e = hessian.extremes();
+        }
+        try (Hessian hessian = Hessian.of(net, data, all)) {
+            top = hessian.eigenvalues(1);
+        }
         double scale = Math.abs(values[0]);
         assertThat(Math.abs(e.max() - values[0]) / scale).isLessThan(1e-8);
         assertThat(Math.abs(e.min() - values[values.length - 1]) / scale).isLessThan(1e-8);
-        HessianEigen top = HessianEigen.top(net, data, 1);
-        assertThat(Math.abs(top.eigenvalues()[0] - values[0]) / scale).isLessThan(1e-6);
+        assertThat(Math.abs(top.values()[0] - values[0]) / scale).isLessThan(1e-6);
         assertThat(top.method()).startsWith("exact");
         System.out.printf("fidelity: relu+maxpool minimum: Lanczos λmin %.6g λmax %.6g vs explicit %.6g %.6g (relative"
-                + " %.2g, %.2g); HessianEigen λ1 %.6g (relative %.2g)%n", e.min(), e.max(), values[values.length - 1],
+                + " %.2g, %.2g); top eigenvalue λ1 %.6g (relative %.2g)%n", e.min(), e.max(), values[values.length - 1],
                 values[0], Math.abs(e.min() - values[values.length - 1]) / scale, Math.abs(e.max() - values[0]) / scale,
-                top.eigenvalues()[0], Math.abs(top.eigenvalues()[0] - values[0]) / scale);
+                top.values()[0], Math.abs(top.values()[0] - values[0]) / scale);
     }
 
     static double[][] symmetrized(double[][] a) {
@@ -487,14 +498,14 @@ class ExactHessianTest {
                 .build());
         DataSet data = classes(7, 6, 2, 3);
 
-        HessianExtremes.Probe probe = HessianExtremes.probe(net, List.of(data), HessianExtremes.Options.DEFAULT);
-        assertThat(probe.isExact()).isFalse();
-        assertThat(probe.method()).startsWith("finite differences of DL4J training-mode gradients (fallback: layer 1")
+        Hessian hessian = Hessian.of(net, List.of(data), Hessian.Options.DEFAULT);
+        assertThat(hessian.isExact()).isFalse();
+        assertThat(hessian.method()).startsWith("finite differences of DL4J training-mode gradients (fallback: layer 1")
                 .contains("has no exact rule");
-        HessianExtremes e = probe.at(net.params());
+        Extremes e = hessian.moveTo(net.params()).extremes();
         assertThat(e.products()).isEqualTo(e.steps());
-        assertThat(e.method()).isEqualTo(probe.method());
-        probe.close();
-        assertThat(HessianEigen.top(net, data, 1).isExact()).isFalse();
+        assertThat(e.method()).isEqualTo(hessian.method());
+        assertThat(hessian.eigenvalues(1).isExact()).isFalse();
+        hessian.close();
     }
 }

@@ -1,4 +1,4 @@
-package org.landscape4j.engine.geometry;
+package org.landscape4j.engine.internal;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -9,18 +9,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * Eigen-decomposition of a small dense symmetric matrix in double precision by LAPACK's {@code dsyev}, through ND4J's
  * {@link Eigen#symmetricGeneralizedEigenvalues(INDArray, boolean)} (already on the class path; it replaced a
  * hand-written Jacobi iteration). Meant for the {@code m × m} Gram matrices of trajectories and the tridiagonal
- * matrices of Lanczos (n up to a few hundred).
+ * matrices of Lanczos (n up to a few hundred). Not API.
  *
  * @param values  eigenvalues, sorted descending
  * @param vectors {@code vectors[k]} is the unit eigenvector of {@code values[k]}
  */
-record SymmetricEigen(double[] values, double[][] vectors) {
+public record SymmetricEigen(double[] values, double[][] vectors) {
 
     /**
      * The eigenpairs of the symmetric tridiagonal matrix with diagonal {@code alpha} and off-diagonal {@code beta}
      * (one entry shorter, or as long, when its last entry is unused): Lanczos's projected matrix.
      */
-    static SymmetricEigen ofTridiagonal(java.util.List<Double> alpha, java.util.List<Double> beta) {
+    public static SymmetricEigen ofTridiagonal(java.util.List<Double> alpha, java.util.List<Double> beta) {
         int m = alpha.size();
         double[][] t = new double[m][m];
         for (int i = 0; i < m; i++) {
@@ -38,7 +38,7 @@ record SymmetricEigen(double[] values, double[][] vectors) {
      *
      * @throws IllegalArgumentException if {@code a} is not square or holds a non-finite value
      */
-    static SymmetricEigen of(double[][] a) {
+    public static SymmetricEigen of(double[][] a) {
         int n = a.length;
         double[][] m = new double[n][];
         for (int i = 0; i < n; i++) {

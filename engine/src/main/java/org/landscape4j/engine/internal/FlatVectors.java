@@ -1,20 +1,20 @@
-package org.landscape4j.engine.geometry;
+package org.landscape4j.engine.internal;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Flat parameter vectors as {@code double[]}: conversion from and to ND4J and the few BLAS-1 operations the geometry
- * classes share. Everything here works in double precision whatever the network's data type, so that differences of
- * nearby float32 parameter vectors do not lose digits twice.
+ * and curvature classes share. Everything here works in double precision whatever the network's data type, so that
+ * differences of nearby float32 parameter vectors do not lose digits twice. Not API.
  */
-final class FlatVectors {
+public final class FlatVectors {
 
     private FlatVectors() {
     }
 
     /** A new {@code double[]} with the entries of {@code x} in C order; {@code x} is only read. */
-    static double[] toDoubles(INDArray x, String name) {
+    public static double[] toDoubles(INDArray x, String name) {
         if (x == null) {
             throw new IllegalArgumentException(name + " must not be null");
         }
@@ -26,11 +26,11 @@ final class FlatVectors {
     }
 
     /** A new double-precision row vector {@code [1, length]} holding {@code x}. */
-    static INDArray toRow(double[] x) {
+    public static INDArray toRow(double[] x) {
         return Nd4j.createFromArray(x).reshape(1, x.length);
     }
 
-    static double dot(double[] a, double[] b) {
+    public static double dot(double[] a, double[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) {
             s += a[i] * b[i];
@@ -38,12 +38,12 @@ final class FlatVectors {
         return s;
     }
 
-    static double norm(double[] a) {
+    public static double norm(double[] a) {
         return Math.sqrt(dot(a, a));
     }
 
     /** {@code a - b} as a new array. */
-    static double[] minus(double[] a, double[] b) {
+    public static double[] minus(double[] a, double[] b) {
         double[] r = new double[a.length];
         for (int i = 0; i < a.length; i++) {
             r[i] = a[i] - b[i];
@@ -52,14 +52,14 @@ final class FlatVectors {
     }
 
     /** {@code y += alpha * x}, in place. */
-    static void axpy(double alpha, double[] x, double[] y) {
+    public static void axpy(double alpha, double[] x, double[] y) {
         for (int i = 0; i < y.length; i++) {
             y[i] += alpha * x[i];
         }
     }
 
     /** {@code x *= alpha}, in place. */
-    static void scale(double alpha, double[] x) {
+    public static void scale(double alpha, double[] x) {
         for (int i = 0; i < x.length; i++) {
             x[i] *= alpha;
         }
@@ -69,7 +69,7 @@ final class FlatVectors {
      * The unit vector along the part of {@code w} orthogonal to the unit vector {@code e1}: Gram–Schmidt, done twice
      * ("twice is enough": the second pass removes what rounding left of {@code e1}). {@code w} is not changed.
      */
-    static double[] orthogonalUnit(double[] e1, double[] w) {
+    public static double[] orthogonalUnit(double[] e1, double[] w) {
         double[] v = w.clone();
         axpy(-dot(e1, v), e1, v);
         axpy(-dot(e1, v), e1, v);

@@ -1,4 +1,4 @@
-package org.landscape4j.engine.geometry;
+package org.landscape4j.engine.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

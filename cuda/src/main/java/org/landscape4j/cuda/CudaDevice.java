@@ -1,0 +1,312 @@
+package org.landscape4j.cuda;
+
+import static org.bytedeco.cuda.global.cublas.CUBLAS_DEFAULT_MATH;
+import static org.bytedeco.cuda.global.cublas.CUBLAS_OP_N;
+import static org.bytedeco.cuda.global.cublas.CUBLAS_OP_T;
+import static org.bytedeco.cuda.global.cublas.cublasCreate_v2;
+import static org.bytedeco.cuda.global.cublas.cublasDestroy_v2;
+import static org.bytedeco.cuda.global.cublas.cublasSetMathMode;
+import static org.bytedeco.cuda.global.cublas.cublasSetStream_v2;
+import static org.bytedeco.cuda.global.cublas.cublasSgemm_v2;
+import static org.bytedeco.cuda.global.cudart.cuLaunchKernel;
+import static org.bytedeco.cuda.global.cudart.cuModuleGetFunction;
+import static org.bytedeco.cuda.global.cudart.cuModuleLoadData;
+import static org.bytedeco.cuda.global.cudart.cuModuleUnload;
+import static org.bytedeco.cuda.global.cudart.cudaFree;
+import static org.bytedeco.cuda.global.cudart.cudaGetErrorString;
+import static org.bytedeco.cuda.global.cudart.cudaMalloc;
+import static org.bytedeco.cuda.global.cudart.cudaMemGetInfo;
+import static org.bytedeco.cuda.global.cudart.cudaMemcpy;
+import static org.bytedeco.cuda.global.cudart.cudaMemcpyAsync;
+import static org.bytedeco.cuda.global.cudart.cudaMemcpyDeviceToHost;
+import static org.bytedeco.cuda.global.cudart.cudaMemcpyHostToDevice;
+import static org.bytedeco.cuda.global.cudart.cudaSetDevice;
+import static org.bytedeco.cuda.global.cudart.cudaStreamCreate;
+import static org.bytedeco.cuda.global.cudart.cudaStreamDestroy;
+import static org.bytedeco.cuda.global.cudart.cudaStreamSynchronize;
+
+import org.bytedeco.cuda.cublas.cublasContext;
+import org.bytedeco.cuda.cudart.CUfunc_st;
+import org.bytedeco.cuda.cudart.CUmod_st;
+import org.bytedeco.cuda.cudart.CUstream_st;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.javacpp.SizeTPointer;
+
+/**
+ * GPU 0 as one worker sees it: its own stream, cuBLAS handle (TF32 off: {@code CUBLAS_DEFAULT_MATH} never uses it for
+ * SGEMM) and kernel module, all on the device's primary context. Every call first makes GPU 0 current on the calling
+ * thread (a stream's worker may change threads between points). Calls only functions of CUDA 13.0 and older: the
+ * bindings are for 13.1, and a function missing from the machine's 13.0 libraries would end the JVM.
+ */
+final class CudaDevice implements Device {
+
+    /** Threads per block of the element-wise kernels, and the most blocks of their grid-stride loops. */
+    private static final int THREADS = 256;
+    private static final int MAX_BLOCKS = 4096;
+
+    private final CUstream_st stream = new CUstream_st();
+    private final cublasContext blas = new cublasContext();
+    private final CUmod_st module = new CUmod_st();
+    private final CUfunc_st biasActivation;
+    private final CUfunc_st combine;
+    private final CUfunc_st softmaxCrossEntropy;
+    private final CUfunc_st squaredError;
+    private final FloatPointer one = new FloatPointer(1f);
+    private final FloatPointer zero = new FloatPointer(0f);
+    private boolean closed;
+
+    /** A device buffer: its address, size and element width. */
+    private record CudaBuffer(Pointer pointer, long length, int width) implements Buffer {
+        /** The address of element {@code offset}, as cuBLAS takes it. */
+        FloatPointer floats(long offset) {
+            return new At(pointer.address() + offset * 4);
+        }
+    }
+
+    /** A pointer to a device address, with no deallocator (the buffer's owner frees the memory). */
+    private static final class At extends FloatPointer {
+        At(long address) {
+            this.address = address;
+        }
+    }
+
+    /**
+     * Opens GPU 0 for one worker: stream, cuBLAS handle, and the kernels compiled for {@code arch} loaded as its
+     * module. What was made before a failure is freed.
+     */
+    CudaDevice(int arch) {
+        cuda(cudaSetDevice(0), "cudaSetDevice(0)");
+        cuda(cudaFree(null), "cudaFree(null), which creates the primary context");
+        boolean ok = false;
+        try {
+            cuda(cudaStreamCreate(stream), "cudaStreamCreate");
+            check(cublasCreate_v2(blas), "cublasCreate");
+            check(cublasSetStream_v2(blas, stream), "cublasSetStream");
+            check(cublasSetMathMode(blas, CUBLAS_DEFAULT_MATH), "cublasSetMathMode(CUBLAS_DEFAULT_MATH)");
+            byte[] cubin = Kernels.cubin(arch);
+            check(cuModuleLoadData(module, new BytePointer(cubin)), "cuModuleLoadData");
+            biasActivation = function("bias_activation");
+            combine = function("combine");
+            softmaxCrossEntropy = function("softmax_cross_entropy");
+            squaredError = function("squared_error");
+            ok = true;
+        } finally {
+            if (!ok) {
+                close();
+            }
+        }
+    }
+
+    private CUfunc_st function(String name) {
+        CUfunc_st f = new CUfunc_st();
+        check(cuModuleGetFunction(f, module, name), "cuModuleGetFunction " + name);
+        return f;
+    }
+
+    private static void current() {
+        cuda(cudaSetDevice(0), "cudaSetDevice(0)");
+    }
+
+    @Override
+    public Buffer floats(long n) {
+        return allocate(n, 4);
+    }
+
+    @Override
+    public Buffer doubles(long n) {
+        return allocate(n, 8);
+    }
+
+    private Buffer allocate(long n, int width) {
+        current();
+        Pointer p = new Pointer();
+        int rc = cudaMalloc(p, Math.max(1, n) * width);
+        if (rc != 0) {
+            throw new IllegalStateException("cudaMalloc of " + n * width + " bytes failed (" + rc + ", "
+                    + errorString(rc) + "), " + (freeBytes() >> 20) + " MiB free on GPU 0");
+        }
+        return new CudaBuffer(p, n, width);
+    }
+
+    @Override
+    public long freeBytes() {
+        return memory()[0];
+    }
+
+    /** {free, total} bytes of GPU 0. */
+    static long[] memory() {
+        current();
+        SizeTPointer free = new SizeTPointer(1);
+        SizeTPointer total = new SizeTPointer(1);
+        cuda(cudaMemGetInfo(free, total), "cudaMemGetInfo");
+        return new long[] {free.get(), total.get()};
+    }
+
+    @Override
+    public void upload(Buffer dst, float[] src) {
+        current();
+        try (FloatPointer host = new FloatPointer(src)) {
+            cuda(cudaMemcpy(((CudaBuffer) dst).pointer(), host, src.length * 4L, cudaMemcpyHostToDevice),
+                    "cudaMemcpy to the device");
+        }
+    }
+
+    @Override
+    public void combine(Buffer target, Buffer[] sources, double[] w) {
+        current();
+        long n = target.length();
+        try (PointerScope scope = new PointerScope()) {
+            for (int k = 0; k < sources.length; k++) {
+                if (k > 0 && w[k] == 0.0) {
+                    continue;
+                }
+                launch(combine, blocks(n), THREADS, new LongPointer(1).put(n), arg(target), arg(sources[k]),
+                        new FloatPointer(1).put((float) w[k]), new IntPointer(1).put(k == 0 ? 1 : 0));
+            }
+        }
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, Buffer a, long aOffset, int lda, Buffer b,
+                     int ldb, Buffer c, int ldc) {
+        current();
+        check(cublasSgemm_v2(blas, transA ? CUBLAS_OP_T : CUBLAS_OP_N, transB ? CUBLAS_OP_T : CUBLAS_OP_N, m, n, k,
+                one, ((CudaBuffer) a).floats(aOffset), lda, ((CudaBuffer) b).floats(0), ldb, zero,
+                ((CudaBuffer) c).floats(0), ldc), "cublasSgemm");
+    }
+
+    @Override
+    public void biasActivation(Buffer x, Buffer y, int rows, int cols, Buffer bias, long biasOffset,
+                               DeviceActivation act, float alpha) {
+        current();
+        long n = (long) rows * cols;
+        try (PointerScope scope = new PointerScope()) {
+            launch(biasActivation, blocks(n), THREADS, new LongPointer(1).put(n), new IntPointer(1).put(cols), arg(x),
+                    arg(y), arg(bias == null ? x : bias), new LongPointer(1).put(biasOffset),
+                    new IntPointer(1).put(bias == null ? 0 : 1), new IntPointer(1).put(act.code),
+                    new FloatPointer(1).put(alpha));
+        }
+    }
+
+    @Override
+    public void softmaxCrossEntropy(Buffer z, Buffer y, int rows, int cols, double clip, Buffer results, int index) {
+        current();
+        try (PointerScope scope = new PointerScope()) {
+            launch(softmaxCrossEntropy, 1, Kernels.REDUCTION_THREADS, new IntPointer(1).put(rows),
+                    new IntPointer(1).put(cols), arg(z), arg(y), new DoublePointer(1).put(clip),
+                    new DoublePointer(1).put(clip > 0 ? Math.log(clip) : 0), new DoublePointer(1).put(clip > 0
+                            ? Math.log1p(-clip) : 0), arg(results), new IntPointer(1).put(index));
+        }
+    }
+
+    @Override
+    public void squaredError(Buffer o, Buffer y, int rows, int cols, Buffer results, int index) {
+        current();
+        try (PointerScope scope = new PointerScope()) {
+            launch(squaredError, 1, Kernels.REDUCTION_THREADS, new IntPointer(1).put(rows),
+                    new IntPointer(1).put(cols), arg(o), arg(y), arg(results), new IntPointer(1).put(index));
+        }
+    }
+
+    @Override
+    public double[] read(Buffer b, int n) {
+        current();
+        try (DoublePointer host = new DoublePointer(n)) {
+            cuda(cudaMemcpyAsync(host, ((CudaBuffer) b).pointer(), n * 8L, cudaMemcpyDeviceToHost, stream),
+                    "cudaMemcpyAsync to the host");
+            cuda(cudaStreamSynchronize(stream), "cudaStreamSynchronize");
+            double[] out = new double[n];
+            host.get(out);
+            return out;
+        }
+    }
+
+    @Override
+    public float[] readFloats(Buffer b, int n) {
+        current();
+        try (FloatPointer host = new FloatPointer(n)) {
+            cuda(cudaMemcpyAsync(host, ((CudaBuffer) b).pointer(), n * 4L, cudaMemcpyDeviceToHost, stream),
+                    "cudaMemcpyAsync to the host");
+            cuda(cudaStreamSynchronize(stream), "cudaStreamSynchronize");
+            float[] out = new float[n];
+            host.get(out);
+            return out;
+        }
+    }
+
+    @Override
+    public void free(Buffer b) {
+        current();
+        cuda(cudaStreamSynchronize(stream), "cudaStreamSynchronize");
+        cuda(cudaFree(((CudaBuffer) b).pointer()), "cudaFree");
+    }
+
+    /** Frees the module, the cuBLAS handle and the stream (idempotent); the buffers must have been freed. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        current();
+        if (!stream.isNull()) {
+            cudaStreamSynchronize(stream);
+        }
+        if (!module.isNull()) {
+            cuModuleUnload(module);
+        }
+        if (!blas.isNull()) {
+            cublasDestroy_v2(blas);
+        }
+        if (!stream.isNull()) {
+            cudaStreamDestroy(stream);
+        }
+        one.close();
+        zero.close();
+    }
+
+    private static int blocks(long n) {
+        return (int) Math.max(1, Math.min(MAX_BLOCKS, (n + THREADS - 1) / THREADS));
+    }
+
+    /** A host slot holding a buffer's device address: what cuLaunchKernel takes for a pointer argument. */
+    private static Pointer arg(Buffer b) {
+        return new PointerPointer<Pointer>(1).put(0, ((CudaBuffer) b).pointer());
+    }
+
+    private void launch(CUfunc_st f, int blocks, int threads, Pointer... args) {
+        PointerPointer<Pointer> params = new PointerPointer<>(args.length);
+        for (int i = 0; i < args.length; i++) {
+            params.put(i, args[i]);
+        }
+        check(cuLaunchKernel(f, blocks, 1, 1, threads, 1, 1, 0, stream, params, (PointerPointer<?>) null),
+                "cuLaunchKernel");
+    }
+
+    static void check(long rc, String what) {
+        if (rc != 0) {
+            throw new IllegalStateException(what + " returned " + rc);
+        }
+    }
+
+    static void cuda(int rc, String what) {
+        if (rc != 0) {
+            throw new IllegalStateException(what + " returned " + rc + " (" + errorString(rc) + ")");
+        }
+    }
+
+    private static String errorString(int rc) {
+        try {
+            return cudaGetErrorString(rc).getString();
+        } catch (RuntimeException | LinkageError e) {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package org.landscape4j.cuda;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+import org.deeplearning4j.nn.api.Model;
+import org.landscape4j.engine.device.DevicePlan;
+import org.landscape4j.engine.device.DeviceWorker;
+import org.landscape4j.engine.internal.Batch;
+import org.landscape4j.engine.internal.NetworkEvaluator;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A network compiled for the GPU once per landscape: its {@link DeviceOp}s, its {@link OutputHead}, the width of each
+ * buffer, and the data the workers make resident. Holds no device memory: each {@link #newWorker} opens its own
+ * device (stream, cuBLAS handle, kernel module) and owns what it allocates.
+ */
+final class CudaPlan implements DevicePlan {
+
+    /** Relative agreement with DL4J's forward pass required on the probe (as the CPU plan's). */
+    static final double PROBE_TOLERANCE = 1e-3;
+
+    private final List<DeviceOp> ops;
+    private final OutputHead head;
+    private final List<Long> widths;
+    private final long numParams;
+    private final List<List<Batch>> batches;
+    private final Supplier<Device> devices;
+    private final String description;
+
+    /**
+     * @param devices opens a device for a worker ({@link CudaDevice} on GPU 0; a plain-Java one in tests)
+     */
+    CudaPlan(CudaPlanBuilder b, Supplier<Device> devices) {
+        this.ops = List.copyOf(b.ops);
+        this.head = b.head();
+        this.widths = List.copyOf(b.widths);
+        this.numParams = b.request.layout().numParams();
+        this.batches = b.request.batches();
+        this.devices = devices;
+        long maxRows = batches.stream().flatMap(List::stream).mapToLong(Batch::size).max().orElse(1);
+        List<String> kinds = new ArrayList<>();
+        for (DeviceOp op : ops) {
+            kinds.add(op.kind());
+        }
+        kinds.add(head.kind());
+        this.description = String.format(Locale.ROOT, "CUDA plan, %d steps (%s), SGEMM in float (TF32 off), device"
+                + " memory %.0f MB per worker with a plane's 3 anchors", kinds.size(), String.join(", ", kinds),
+                deviceBytes(3, batches, maxRows) / 1e6);
+    }
+
+    List<DeviceOp> ops() {
+        return ops;
+    }
+
+    OutputHead head() {
+        return head;
+    }
+
+    List<Long> widths() {
+        return widths;
+    }
+
+    long numParams() {
+        return numParams;
+    }
+
+    /** The device bytes of one worker: anchors and θ, data, activations for {@code maxRows}, results. */
+    long deviceBytes(int anchors, List<List<Batch>> data, long maxRows) {
+        long bytes = 4L * numParams * (anchors + 1);
+        for (List<Batch> set : data) {
+            for (Batch b : set) {
+                bytes += 4L * (b.features()[0].length() + b.labels()[0].length()) + 16;
+            }
+        }
+        for (int i = 1; i < widths.size(); i++) {
+            bytes += 4L * maxRows * widths.get(i);
+        }
+        return bytes;
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public DeviceWorker newWorker(INDArray[] anchors) {
+        return new CudaWorker(this, devices.get(), anchors, batches);
+    }
+
+    /**
+     * Runs the plan on {@code probe} at {@code prototype}'s own parameters and compares every step's output with
+     * DL4J's activation ({@code expected}, per buffer) and the loss with DL4J's score.
+     *
+     * @return where the device disagrees, or {@code null}
+     */
+    String check(Model prototype, Batch probe, java.util.Map<Integer, INDArray> expected) {
+        int rows = Math.toIntExact(probe.size());
+        try (CudaWorker w = new CudaWorker(this, devices.get(), new INDArray[] {prototype.params()},
+                List.of(List.of(probe)))) {
+            double loss = w.evaluate(new double[] {1})[0][0][0];
+            for (DeviceOp op : ops) {
+                INDArray want = expected.get(op.output());
+                if (want == null) {
+                    continue;
+                }
+                double diff = relativeDifference(want.dup('c').data().asFloat(), w.read(op.output(), rows));
+                if (!(diff <= PROBE_TOLERANCE)) {
+                    return op.source() + " disagrees with DL4J's forward pass on a probe of the data (relative"
+                            + " difference " + String.format(Locale.ROOT, "%.2g", diff) + ")";
+                }
+            }
+            double want = NetworkEvaluator.over(NetworkEvaluator.copyOf(prototype)).forwardLoss(probe);
+            double diff = Math.abs(want - loss) / Math.max(1e-6, Math.abs(want));
+            if (!(diff <= PROBE_TOLERANCE) && Double.isFinite(want)) {
+                return "the loss of the CUDA plan disagrees with DL4J's score on a probe of the data (" + loss + " vs "
+                        + want + ")";
+            }
+        }
+        return null;
+    }
+
+    private static double relativeDifference(float[] want, float[] have) {
+        if (want.length != have.length) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double scale = 1e-6;
+        double max = 0;
+        for (int i = 0; i < want.length; i++) {
+            scale = Math.max(scale, Math.abs(want[i]));
+            max = Math.max(max, Math.abs((double) want[i] - have[i]));
+        }
+        return max / scale;
+    }
+}

@@ -1,0 +1,187 @@
+package org.landscape4j.cuda;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.landscape4j.engine.Backend;
+import org.landscape4j.engine.Landscape;
+import org.landscape4j.engine.LandscapePoint;
+import org.landscape4j.engine.RandomDirections;
+import org.landscape4j.engine.Surface;
+import org.nd4j.linalg.dataset.DataSet;
+import reactor.core.Disposable;
+
+/**
+ * The device check of the CUDA back end, for the GPU machine (docs/gpu-check.md), through the public API only:
+ * <ul>
+ *   <li>{@code fidelity}: FP32 points on the GPU against the CPU plan on the same parameters, a 5×5 plane per network
+ *       (MLP classifier, MSE regression, flattened images); pass: relative loss ≤ 1e-5, accuracy within one example;</li>
+ *   <li>{@code stress}: cancels after a few points, {@code System.gc()}, two landscapes at once, every point equal to
+ *       a clean one-worker run's, device memory free before = after;</li>
+ *   <li>{@code bench}: points/s on the GPU (1, 2, 4 workers) against the CPU plan, MNIST-sized MLP, 10,000 examples.</li>
+ * </ul>
+ * Prints one line per finding and writes them to {@code $OUT/cuda-check.txt}; exit status 0 when every check passed,
+ * 1 when one failed, 2 when CUDA cannot run here (the refusal is printed).
+ */
+public final class CudaCheck {
+
+    private static final List<String> LINES = new ArrayList<>();
+    private static int failed;
+
+    private CudaCheck() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> modes = args.length == 0 ? List.of("fidelity", "stress", "bench") : List.of(args);
+        String why = CudaFacts.machine().refusal(false);
+        say("machine", why == null ? CudaFacts.machine().describe() : "CUDA cannot run here: " + why);
+        int status = 2;
+        if (why == null) {
+            for (String mode : modes) {
+                long t0 = System.nanoTime();
+                try {
+                    switch (mode) {
+                        case "fidelity" -> fidelity();
+                        case "stress" -> stress();
+                        case "bench" -> bench();
+                        default -> throw new IllegalArgumentException("mode must be fidelity, stress or bench");
+                    }
+                } catch (Throwable t) {
+                    failed++;
+                    say(mode, "FAILED: " + t);
+                    t.printStackTrace(System.out);
+                }
+                say(mode, String.format(Locale.ROOT, "took %.1f s", (System.nanoTime() - t0) / 1e9));
+            }
+            status = failed == 0 ? 0 : 1;
+        }
+        say("check", status == 0 ? "all passed" : status == 2 ? "skipped: no usable GPU" : failed + " failed");
+        String out = System.getenv("OUT");
+        if (out != null && Files.isDirectory(Path.of(out))) {
+            Files.write(Path.of(out, "cuda-check.txt"), LINES);
+        }
+        System.exit(status);
+    }
+
+    private static Landscape plane(MultiLayerNetwork net, DataSet data, Backend backend, int workers, int points) {
+        return Landscape.builder().model(net).directions(RandomDirections.FILTER_NORMALIZED, 2).seed(11)
+                .grid(-1, 1, points).evaluateOn("train", data).backend(backend).workers(workers).build();
+    }
+
+    private static void fidelity() {
+        compare("mlp 784-256-128-10", Networks.classifier(784, 256, 10, 1), Networks.data(10_000, 784, 10, 2));
+        compare("regression mse", Networks.regression(10, 3, 5), Networks.data(5_000, 10, 3, 6));
+        compare("flattened images", Networks.flattened(4, 7), Networks.images(5_000, 4, 8));
+    }
+
+    private static void compare(String name, MultiLayerNetwork net, DataSet data) {
+        Landscape gpu = plane(net, data, Backend.CUDA, 2, 5);
+        say("fidelity", name + ": " + gpu.evaluationPlan());
+        Surface g = gpu.surface();
+        Surface c = plane(net, data, Backend.AUTO, 1, 5).surface();
+        double loss = 0;
+        double accuracy = 0;
+        for (String metric : g.keys().metrics()) {
+            double[][] want = c.values("train", metric);
+            double[][] have = g.values("train", metric);
+            for (int iy = 0; iy < want.length; iy++) {
+                for (int ix = 0; ix < want[iy].length; ix++) {
+                    double d = Math.abs(have[iy][ix] - want[iy][ix]);
+                    if (metric.equals("loss")) {
+                        loss = Math.max(loss, d / Math.abs(want[iy][ix]));
+                    } else {
+                        accuracy = Math.max(accuracy, d * data.numExamples());
+                    }
+                }
+            }
+        }
+        verdict("fidelity", String.format(Locale.ROOT, "%s: max relative loss difference %.2e, max accuracy"
+                + " difference %.0f examples over 25 points", name, loss, accuracy), loss <= 1e-5 && accuracy <= 1);
+    }
+
+    private static void stress() throws InterruptedException {
+        MultiLayerNetwork net = Networks.classifier(784, 256, 10, 1);
+        DataSet data = Networks.data(4_000, 784, 10, 2);
+        long free = CudaDevice.memory()[0];
+        Landscape one = plane(net, data, Backend.CUDA, 1, 7);
+        Surface clean = one.surface();
+        one.idle().block();
+        for (int round = 0; round < 5; round++) {
+            Landscape l = plane(net, data, Backend.CUDA, 4, 7);
+            Disposable d = l.points().take(3 + round).subscribe();
+            Thread.sleep(50);
+            d.dispose();
+            l.idle().block();
+            System.gc();
+        }
+        Landscape a = plane(net, data, Backend.CUDA, 3, 7);
+        Landscape b = plane(net, data, Backend.CUDA, 2, 7);
+        List<LandscapePoint> pa = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<LandscapePoint> pb = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(2);
+        a.points().doFinally(s -> done.countDown()).subscribe(pa::add);
+        b.points().doFinally(s -> done.countDown()).subscribe(pb::add);
+        if (!done.await(5, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("two landscapes at once did not finish in 5 minutes");
+        }
+        a.idle().block();
+        b.idle().block();
+        System.gc();
+        int differ = 0;
+        for (List<LandscapePoint> run : List.of(pa, pb)) {
+            for (LandscapePoint p : run) {
+                int ix = p.index() % 7;
+                int iy = p.index() / 7;
+                if (p.value(0) != clean.values("train", "loss")[iy][ix]) {
+                    differ++;
+                }
+            }
+        }
+        long after = CudaDevice.memory()[0];
+        verdict("stress", String.format(Locale.ROOT, "5 cancelled runs, then two landscapes at once: %d + %d points,"
+                + " %d differ from a clean one-worker run; device memory free before %d MiB, after %d MiB",
+                pa.size(), pb.size(), differ, free >> 20, after >> 20), differ == 0 && pa.size() == 49
+                && pb.size() == 49 && after == free);
+    }
+
+    private static void bench() {
+        MultiLayerNetwork net = Networks.classifier(784, 1024, 10, 1);
+        DataSet data = Networks.data(10_000, 784, 10, 2);
+        double cpu = rate(plane(net, data, Backend.AUTO, 0, 5), "cpu");
+        for (int workers : new int[] {1, 2, 4}) {
+            double gpu = rate(plane(net, data, Backend.CUDA, workers, 11), "gpu " + workers + " workers");
+            say("bench", String.format(Locale.ROOT, "mlp 784-1024-1024-10, 10000 examples: GPU %d workers %.1f"
+                    + " points/s, CPU plan %.2f points/s (%.0fx)", workers, gpu, cpu, gpu / cpu));
+        }
+    }
+
+    private static double rate(Landscape l, String what) {
+        l.points().take(2).blockLast();                  // warm-up: kernels loaded, data resident once
+        long t0 = System.nanoTime();
+        l.points().blockLast();
+        double s = (System.nanoTime() - t0) / 1e9;
+        say("bench", String.format(Locale.ROOT, "%s: %d points in %.2f s (%s)", what, l.totalPoints(), s,
+                l.evaluationPlan()));
+        return l.totalPoints() / s;
+    }
+
+    private static void verdict(String section, String text, boolean ok) {
+        if (!ok) {
+            failed++;
+        }
+        say(section, text + (ok ? " (ok)" : " (FAILED)"));
+    }
+
+    private static void say(String section, String text) {
+        String line = section + ": " + text;
+        LINES.add(line);
+        System.out.println(line);
+        System.out.flush();
+    }
+}

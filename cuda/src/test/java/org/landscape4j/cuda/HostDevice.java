@@ -1,0 +1,206 @@
+package org.landscape4j.cuda;
+
+/**
+ * A {@link Device} in plain Java, for the tests of this module on machines without a GPU: the same operations with
+ * the same arguments as {@link CudaDevice} (column-major GEMM with its transposes, offsets and leading dimensions; the
+ * kernels' formulas), so that the CUDA plan's steps are checked against DL4J here. It counts live buffers, so tests
+ * see that a worker frees what it allocated.
+ */
+final class HostDevice implements Device {
+
+    /** Live buffers of all host devices. */
+    static final java.util.concurrent.atomic.AtomicInteger LIVE = new java.util.concurrent.atomic.AtomicInteger();
+
+    private record Floats(float[] v) implements Buffer {
+        public long length() {
+            return v.length;
+        }
+    }
+
+    private record Doubles(double[] v) implements Buffer {
+        public long length() {
+            return v.length;
+        }
+    }
+
+    boolean closed;
+
+    @Override
+    public Buffer floats(long n) {
+        LIVE.incrementAndGet();
+        return new Floats(new float[Math.toIntExact(n)]);
+    }
+
+    @Override
+    public Buffer doubles(long n) {
+        LIVE.incrementAndGet();
+        return new Doubles(new double[Math.toIntExact(n)]);
+    }
+
+    @Override
+    public long freeBytes() {
+        return Long.MAX_VALUE;
+    }
+
+    @Override
+    public void upload(Buffer dst, float[] src) {
+        System.arraycopy(src, 0, f(dst), 0, src.length);
+    }
+
+    @Override
+    public void combine(Buffer target, Buffer[] sources, double[] w) {
+        float[] t = f(target);
+        for (int k = 0; k < sources.length; k++) {
+            if (k > 0 && w[k] == 0.0) {
+                continue;
+            }
+            float[] s = f(sources[k]);
+            float wk = (float) w[k];
+            for (int i = 0; i < t.length; i++) {
+                t[i] = k == 0 ? (wk == 1f ? s[i] : s[i] * wk) : Math.fma(wk, s[i], t[i]);
+            }
+        }
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, Buffer a, long aOffset, int lda, Buffer b,
+                     int ldb, Buffer c, int ldc) {
+        float[] av = f(a);
+        float[] bv = f(b);
+        float[] cv = f(c);
+        int ao = Math.toIntExact(aOffset);
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i < m; i++) {
+                float s = 0;
+                for (int p = 0; p < k; p++) {
+                    float x = transA ? av[ao + p + i * lda] : av[ao + i + p * lda];
+                    float y = transB ? bv[j + p * ldb] : bv[p + j * ldb];
+                    s += x * y;
+                }
+                cv[i + j * ldc] = s;
+            }
+        }
+    }
+
+    @Override
+    public void biasActivation(Buffer x, Buffer y, int rows, int cols, Buffer bias, long biasOffset,
+                               DeviceActivation act, float alpha) {
+        float[] xv = f(x);
+        float[] yv = f(y);
+        float[] bv = bias == null ? null : f(bias);
+        long n = (long) rows * cols;
+        for (int i = 0; i < n; i++) {
+            float v = xv[i];
+            if (bv != null) {
+                v += bv[Math.toIntExact(biasOffset + i % cols)];
+            }
+            yv[i] = activate(v, act, alpha);
+        }
+    }
+
+    private static float activate(float v, DeviceActivation act, float alpha) {
+        return switch (act) {
+            case IDENTITY -> v;
+            case RELU -> v > 0 ? v : 0;
+            case LEAKY_RELU -> v > 0 ? v : alpha * v;
+            case TANH -> (float) Math.tanh(v);
+            case SIGMOID -> (float) (1 / (1 + Math.exp(-v)));
+            case ELU -> v >= 0 ? v : (float) (alpha * (Math.exp(v) - 1));
+            case SOFTPLUS -> (float) Math.log(1 + Math.exp(v));
+            case HARD_TANH -> Math.min(1f, Math.max(-1f, v));
+            case RELU6 -> Math.min(6f, Math.max(0f, v));
+        };
+    }
+
+    private static int argMax(float[] v, int from, int cols) {
+        int best = 0;
+        for (int c = 1; c < cols; c++) {
+            if (v[from + c] > v[from + best]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    @Override
+    public void softmaxCrossEntropy(Buffer z, Buffer y, int rows, int cols, double clip, Buffer results, int index) {
+        float[] zv = f(z);
+        float[] yv = f(y);
+        double loss = 0;
+        double correct = 0;
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            int best = argMax(zv, o, cols);
+            if (best == argMax(yv, o, cols)) {
+                correct++;
+            }
+            double max = zv[o + best];
+            double sum = 0;
+            for (int c = 0; c < cols; c++) {
+                sum += Math.exp(zv[o + c] - max);
+            }
+            double logSum = Math.log(sum);
+            for (int c = 0; c < cols; c++) {
+                if (yv[o + c] != 0) {
+                    double logP = (zv[o + c] - max) - logSum;
+                    if (clip > 0) {
+                        logP = Math.min(Math.max(logP, Math.log(clip)), Math.log1p(-clip));
+                    }
+                    loss -= yv[o + c] * logP;
+                }
+            }
+        }
+        d(results)[2 * index] = loss;
+        d(results)[2 * index + 1] = correct;
+    }
+
+    @Override
+    public void squaredError(Buffer o, Buffer y, int rows, int cols, Buffer results, int index) {
+        float[] ov = f(o);
+        float[] yv = f(y);
+        double loss = 0;
+        double correct = 0;
+        for (int r = 0; r < rows; r++) {
+            int off = r * cols;
+            if (argMax(ov, off, cols) == argMax(yv, off, cols)) {
+                correct++;
+            }
+            double s = 0;
+            for (int c = 0; c < cols; c++) {
+                double diff = (double) ov[off + c] - yv[off + c];
+                s += diff * diff;
+            }
+            loss += s / cols;
+        }
+        d(results)[2 * index] = loss;
+        d(results)[2 * index + 1] = correct;
+    }
+
+    @Override
+    public double[] read(Buffer b, int n) {
+        return java.util.Arrays.copyOf(d(b), n);
+    }
+
+    @Override
+    public float[] readFloats(Buffer b, int n) {
+        return java.util.Arrays.copyOf(f(b), n);
+    }
+
+    @Override
+    public void free(Buffer b) {
+        LIVE.decrementAndGet();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    private static float[] f(Buffer b) {
+        return ((Floats) b).v();
+    }
+
+    private static double[] d(Buffer b) {
+        return ((Doubles) b).v();
+    }
+}

@@ -1,0 +1,40 @@
+package org.landscape4j.engine.device;
+
+import java.util.List;
+
+import org.deeplearning4j.nn.api.Model;
+import org.landscape4j.engine.graph.NetworkGraph;
+import org.landscape4j.engine.internal.Batch;
+import org.landscape4j.engine.parameters.ParameterLayout;
+
+/**
+ * What a device back end compiles: the landscape's own model snapshot (only read), read once as a graph, its
+ * parameter layout, the evaluation data in resident batches, and which values the points need.
+ *
+ * @param prototype the landscape's model snapshot; never written
+ * @param graph     {@code prototype} read once (nodes in topological order)
+ * @param layout    where each parameter tensor lies in the flat vector the anchors are shaped like
+ * @param batches   per evaluation set, its batches (the engine's copies)
+ * @param accuracy  the accuracy the metrics need
+ */
+public record DeviceRequest(Model prototype, NetworkGraph graph, ParameterLayout layout, List<List<Batch>> batches,
+                            Accuracy accuracy) {
+
+    /** The accuracy a point must report besides the loss. */
+    public enum Accuracy {
+        /** No accuracy metric: the loss only. */
+        NONE,
+        /** The fraction of examples whose arg-max output agrees with the arg-max label. */
+        ARG_MAX,
+        /** Per label at the 0.5 threshold (one output column, or {@code LossBinaryXENT}). */
+        PER_LABEL
+    }
+
+    public DeviceRequest {
+        if (prototype == null || graph == null || layout == null || batches == null || accuracy == null) {
+            throw new IllegalArgumentException("a device request needs the model, its graph and layout, the batches"
+                    + " and the accuracy kind");
+        }
+        batches = List.copyOf(batches);
+    }
+}

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.landscape4j.engine.Directions;
 import org.landscape4j.engine.Landscape;
 import org.landscape4j.engine.Surface;
-import org.landscape4j.engine.geometry.HessianExtremes;
+import org.landscape4j.engine.curvature.Hessian;
 import org.landscape4j.models.ImportOptions;
 import org.landscape4j.models.ImportedModel;
 import org.landscape4j.models.Loss;
@@ -76,9 +76,10 @@ public final class TorchvisionZoo {
                         - want.get("acc64").getDouble(iy, ix)) * data.numExamples());
             }
         }
-        HessianExtremes.Probe probe = HessianExtremes.probe(m.model(), List.of(data), HessianExtremes.Options.DEFAULT);
-        String curvature = probe.isExact() ? "exact" : probe.method();
-        probe.close();
+        String curvature;
+        try (Hessian h = Hessian.of(m.model(), List.of(data), Hessian.Options.DEFAULT)) {
+            curvature = h.isExact() ? "exact" : h.method();
+        }
         String plan = l.evaluationPlan();
         String path = plan.startsWith("inference plan") ? "inference plan" + (plan.contains("channels-last")
                 ? " (channels-last)" : "") : plan;

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Makes the ONNX fixtures of the models module's tests (run once; the tests do not need Python).
 
-Debian's python3-torch 1.13 and python3-onnx. For each network (an MLP, a residual CNN with batch norm, and an MLP
-using the remaining activations): trains it a little on a fixed batch (so batch-norm running statistics and accuracy
+Debian's python3-torch 1.13, python3-torchvision 0.14 and python3-onnx. For each network (an MLP, a residual CNN with
+batch norm, an MLP using the remaining activations, and width-reduced MobileNetV2 and MNASNet made of torchvision's own
+blocks): trains it a little on a fixed batch (so batch-norm running statistics and accuracy
 are not trivial), exports it with torch.onnx.export (eval mode), and writes
 
   <name>.onnx                the network
@@ -10,13 +11,22 @@ are not trivial), exports it with torch.onnx.export (eval mode), and writes
   <name>-directions.npz      d1/<param>, d2/<param>: two filter-normalized random directions in PyTorch's
                              named_parameters() order and shapes (biases and batch norm zeroed, as Li et al.'s
                              "ignore biasbn"), float32
-  <name>-plane.npz           xs, ys: coordinates; loss64/acc64 and loss32/acc32 [iy][ix]: PyTorch's CrossEntropyLoss
+  <name>-plane.npz           xs, ys: coordinates (5 per axis; 3 for the torchvision networks); loss64/acc64 and loss32/acc32 [iy][ix]: PyTorch's CrossEntropyLoss
                              (mean) and accuracy at theta + x d1 + y d2, computed by PyTorch in float64 and in float32;
                              mse64 [iy][ix]: MSELoss against the one-hot labels (float64), for the mlp only
   <name>-order.txt           the parameter names in named_parameters() order
+  <name>-folded.onnx         for the cnn and the torchvision networks, what a plain torch.onnx.export(model, x, path)
+  <name>-logits.npy          writes (batch norms folded into the convolutions, a fixed batch) and its logits on x
 
-Usage: python3 make_onnx_fixtures.py OUTDIR
+Usage: python3 make_onnx_fixtures.py OUTDIR [NAME...]   (only the networks named, all when none are)
+
+       python3 make_onnx_fixtures.py --full OUTDIR mobilenet_v2 mnasnet0_5 ...
+           the same files for torchvision 0.14's full architectures (not fixtures: too large to commit): random
+           initialisation with batch-norm statistics and affine parameters drawn away from their defaults, 10 classes,
+           16 FashionMNIST test images (Debian's dataset-fashion-mnist) resized to 64x64 and repeated over 3 channels;
+           no training. Checked by the examples module's TorchvisionZoo.
 """
+import gzip
 import os
 import sys
 
@@ -24,9 +34,14 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+import torchvision
+from torchvision.models import mnasnet
+from torchvision.models.mobilenetv2 import InvertedResidual
+from torchvision.ops.misc import Conv2dNormActivation
 
 OPSET = 13
 GRID = np.linspace(-1.0, 1.0, 5)
+GRID3 = np.linspace(-1.0, 1.0, 3)
 
 
 class Mlp(nn.Module):
@@ -87,6 +102,49 @@ class ActivationsMlp(nn.Module):
         return F.log_softmax(self.fc4(x), dim=1)
 
 
+class SmallMobileNetV2(nn.Module):
+    """torchvision's MobileNetV2 at reduced width and depth, from its own modules: the ReLU6 stem, an inverted residual
+    block of expansion 1 (depthwise 3x3 + projection, residual add), a strided one of expansion 6 and a residual one,
+    the 1x1 ReLU6 head, adaptive average pooling, flatten, dropout and the classifier."""
+
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(
+            Conv2dNormActivation(3, 8, stride=2, norm_layer=nn.BatchNorm2d, activation_layer=nn.ReLU6),
+            InvertedResidual(8, 8, 1, 1),
+            InvertedResidual(8, 12, 2, 6),
+            InvertedResidual(12, 12, 1, 6),
+            Conv2dNormActivation(12, 32, kernel_size=1, norm_layer=nn.BatchNorm2d, activation_layer=nn.ReLU6))
+        self.classifier = nn.Sequential(nn.Dropout(0.2), nn.Linear(32, 10))
+
+    def forward(self, x):
+        x = F.adaptive_avg_pool2d(self.features(x), (1, 1))
+        return self.classifier(torch.flatten(x, 1))
+
+
+class SmallMnasNet(nn.Module):
+    """torchvision's MNASNet at reduced width and depth, as its class builds it: the stem (conv, then a depthwise
+    separable conv without skip), two stacks of its inverted residuals (kernel 3, expansion 3; kernel 5, expansion 6;
+    the second block of each adds its input), the 1x1 head, x.mean([2, 3]) (ONNX's ReduceMean), dropout, classifier."""
+
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.Sequential(
+            nn.Conv2d(3, 8, 3, padding=1, stride=2, bias=False), nn.BatchNorm2d(8), nn.ReLU(inplace=True),
+            nn.Conv2d(8, 8, 3, padding=1, stride=1, groups=8, bias=False), nn.BatchNorm2d(8), nn.ReLU(inplace=True),
+            nn.Conv2d(8, 8, 1, padding=0, stride=1, bias=False), nn.BatchNorm2d(8),
+            mnasnet._stack(8, 12, 3, 2, 3, 2, 0.1),
+            mnasnet._stack(12, 16, 5, 2, 6, 2, 0.1),
+            nn.Conv2d(16, 32, 1, padding=0, stride=1, bias=False), nn.BatchNorm2d(32), nn.ReLU(inplace=True))
+        self.classifier = nn.Sequential(nn.Dropout(p=0.2, inplace=True), nn.Linear(32, 10))
+
+    def forward(self, x):
+        return self.classifier(self.layers(x).mean([2, 3]))
+
+
+TORCHVISION = (SmallMobileNetV2, SmallMnasNet)
+
+
 def filter_normalized(model, gen):
     """Li et al.'s filter normalization; 1-D parameters (biases, batch norm) zeroed."""
     d = {}
@@ -102,18 +160,18 @@ def filter_normalized(model, gen):
     return d
 
 
-def plane(model, x, y, d1, d2, dtype):
+def plane(model, x, y, d1, d2, dtype, grid):
     m = model.to(dtype)
     m.eval()
     theta = {k: v.detach().clone() for k, v in m.named_parameters()}
     xt = x.to(dtype)
-    loss = np.zeros((len(GRID), len(GRID)))
+    loss = np.zeros((len(grid), len(grid)))
     acc = np.zeros_like(loss)
     mse = np.zeros_like(loss)
     onehot = F.one_hot(y, 5 if isinstance(model, (Mlp, ActivationsMlp)) else 10).to(dtype)
     with torch.no_grad():
-        for iy, b in enumerate(GRID):
-            for ix, a in enumerate(GRID):
+        for iy, b in enumerate(grid):
+            for ix, a in enumerate(grid):
                 for k, p in m.named_parameters():
                     p.copy_(theta[k] + a * d1[k].to(dtype) + b * d2[k].to(dtype))
                 out = m(xt)
@@ -128,10 +186,10 @@ def plane(model, x, y, d1, d2, dtype):
     return loss, acc, mse
 
 
-def make(name, model, x, y, out_dir):
+def make(name, model, x, y, out_dir, steps=40):
     opt = torch.optim.Adam(model.parameters(), lr=0.01)
     model.train()
-    for _ in range(40):
+    for _ in range(steps):
         opt.zero_grad()
         out = model(x)
         loss = F.nll_loss(out, y) if isinstance(model, ActivationsMlp) else F.cross_entropy(out, y)
@@ -146,9 +204,12 @@ def make(name, model, x, y, out_dir):
                       training=torch.onnx.TrainingMode.PRESERVE,
                       input_names=["input"], output_names=["output"],
                       dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
-    if isinstance(model, ResidualCnn):
-        # what a plain torch.onnx.export(model, x, "m.onnx") writes: batch norms folded, a fixed batch size
-        torch.onnx.export(model, x, os.path.join(out_dir, name + "-folded.onnx"), opset_version=11)
+    full = steps == 0
+    if isinstance(model, (ResidualCnn,) + TORCHVISION) or full:
+        # what a plain torch.onnx.export(model, x, "m.onnx") writes: batch norms folded, a fixed batch size (the cnn's
+        # at opset 11, the torchvision networks' at torch 1.13's default, 14: Clip's bounds are inputs from 11)
+        torch.onnx.export(model, x, os.path.join(out_dir, name + "-folded.onnx"),
+                          **({} if isinstance(model, TORCHVISION) or full else {"opset_version": 11}))
         with torch.no_grad():
             np.save(os.path.join(out_dir, name + "-logits.npy"), model(x).double().numpy())
     gen = torch.Generator().manual_seed(7)
@@ -166,23 +227,66 @@ def make(name, model, x, y, out_dir):
     # the directions as the test reads them (float32), so both sides move along the same vectors
     d1 = {k: torch.from_numpy(v) for k, v in ((k, dirs["d1/" + k]) for k in d1)}
     d2 = {k: torch.from_numpy(v) for k, v in ((k, dirs["d2/" + k]) for k in d2)}
-    loss64, acc64, mse64 = plane(model, x, y, d1, d2, torch.float64)
-    loss32, acc32, _ = plane(model, x, y, d1, d2, torch.float32)
-    np.savez(os.path.join(out_dir, name + "-plane.npz"), xs=GRID, ys=GRID, loss64=loss64, acc64=acc64,
+    grid = GRID3 if isinstance(model, TORCHVISION) or full else GRID
+    loss64, acc64, mse64 = plane(model, x, y, d1, d2, torch.float64, grid)
+    loss32, acc32, _ = plane(model, x, y, d1, d2, torch.float32, grid)
+    np.savez(os.path.join(out_dir, name + "-plane.npz"), xs=grid, ys=grid, loss64=loss64, acc64=acc64,
              loss32=loss32, acc32=acc32, mse64=mse64)
-    print(name, "loss at centre", loss64[2, 2], "acc", acc64[2, 2], "max loss", loss64.max(),
+    centre = len(grid) // 2
+    print(name, "loss at centre", loss64[centre, centre], "acc", acc64[centre, centre], "max loss", loss64.max(),
           "float32 vs float64 max rel", np.max(np.abs(loss32 - loss64) / loss64))
 
 
-def main():
-    out_dir = sys.argv[1]
+def fashion_mnist(n, size):
+    """The first n FashionMNIST test images, bilinearly resized to size x size, as 3 equal channels in [0, 1]."""
+    root = "/usr/share/datasets/fashion-mnist/"
+    with gzip.open(root + "t10k-images-idx3-ubyte.gz") as f:
+        images = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 1, 28, 28)[:n]
+    with gzip.open(root + "t10k-labels-idx1-ubyte.gz") as f:
+        labels = np.frombuffer(f.read(), np.uint8, offset=8)[:n]
+    x = F.interpolate(torch.from_numpy(images.astype(np.float32) / 255), size=(size, size), mode="bilinear",
+                      align_corners=False)
+    return x.repeat(1, 3, 1, 1).contiguous(), torch.from_numpy(labels.astype(np.int64))
+
+
+def full_width(out_dir, names):
+    """torchvision's architectures at full width, randomly initialised, as the --full usage says."""
     os.makedirs(out_dir, exist_ok=True)
-    torch.manual_seed(0)
-    make("mlp", Mlp(), torch.randn(32, 20), torch.randint(0, 5, (32,)), out_dir)
-    torch.manual_seed(1)
-    make("cnn", ResidualCnn(), torch.randn(32, 1, 12, 12), torch.randint(0, 10, (32,)), out_dir)
-    torch.manual_seed(2)
-    make("activations", ActivationsMlp(), torch.randn(32, 1, 4, 5), torch.randint(0, 5, (32,)), out_dir)
+    x, y = fashion_mnist(16, 64)
+    for name in names:
+        torch.manual_seed(0)
+        model = getattr(torchvision.models, name)(num_classes=10)
+        gen = torch.Generator().manual_seed(1)
+        with torch.no_grad():
+            for m in model.modules():
+                if isinstance(m, nn.BatchNorm2d):
+                    c = m.num_features
+                    m.running_mean.copy_(0.2 * torch.randn(c, generator=gen))
+                    m.running_var.copy_(0.5 + torch.rand(c, generator=gen))
+                    m.weight.copy_(0.5 + torch.rand(c, generator=gen))
+                    m.bias.copy_(0.2 * torch.randn(c, generator=gen))
+        make(name, model, x, y, out_dir, steps=0)
+
+
+def main():
+    if sys.argv[1] == "--full":
+        full_width(sys.argv[2], sys.argv[3:])
+        return
+    out_dir = sys.argv[1]
+    wanted = set(sys.argv[2:])
+    os.makedirs(out_dir, exist_ok=True)
+    networks = [
+        ("mlp", 0, Mlp, (20,), 5),
+        ("cnn", 1, ResidualCnn, (1, 12, 12), 10),
+        ("activations", 2, ActivationsMlp, (1, 4, 5), 5),
+        ("mobilenetv2", 3, SmallMobileNetV2, (3, 16, 16), 10),
+        ("mnasnet", 4, SmallMnasNet, (3, 16, 16), 10),
+    ]
+    for name, seed, network, shape, classes in networks:
+        if not wanted or name in wanted:
+            torch.manual_seed(seed)
+            model = network()
+            make(name, model, torch.randn(32, *shape), torch.randint(0, classes, (32,)), out_dir)
 
 
 if __name__ == "__main__":

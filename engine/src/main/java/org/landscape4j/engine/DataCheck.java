@@ -120,7 +120,7 @@ final class DataCheck {
                             : "[examples, length, " + c.getNIn() + "] (NWC)";
                     fits = shape.length == 3 && shape[ncw ? 1 : 2] == c.getNIn();
                 }
-                case CONVOLUTION_2D -> {
+                case CONVOLUTION_2D, DEPTHWISE_CONVOLUTION_2D -> {
                     ConvolutionLayer c = (ConvolutionLayer) first;
                     boolean nchw = c.getCnn2dDataFormat() != CNN2DFormat.NHWC;
                     takes = nchw ? "[examples, " + c.getNIn() + ", height, width] (NCHW)"

@@ -20,6 +20,7 @@ import org.deeplearning4j.nn.conf.layers.Convolution1D;
 import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
@@ -227,6 +228,47 @@ class InferencePlanTest {
         graph.fit(new DataSet(x, labels(N, 3)));
         graph.fit(new DataSet(x, labels(N, 3)));
         assertMatchesDl4j(graph, x, Execution.DEFAULT, true, "first layer factorized (vertex 'c0' (ConvolutionLayer)");
+    }
+
+    /**
+     * MobileNetV2's inverted residual block: a 1x1 expansion, batch norm and ReLU6, a depthwise 3x3 convolution with
+     * batch norm and ReLU6, a 1x1 projection with batch norm, added to the block's input; then a strided depthwise
+     * convolution of multiplier 2 with its own bounded ReLU (PyTorch's {@code Clip(0, 3)}).
+     */
+    @Test
+    void invertedResidualBlockWithDepthwiseConvolutionsAndRelu6() {
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(13).dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER).updater(new Adam(0.01)).graphBuilder()
+                .addInputs("in")
+                .addLayer("c0", new ConvolutionLayer.Builder(3, 3).padding(1, 1).nIn(2).nOut(4)
+                        .activation(Activation.RELU6).build(), "in")
+                .addLayer("expand", new ConvolutionLayer.Builder(1, 1).nOut(8).hasBias(false)
+                        .activation(Activation.IDENTITY).build(), "c0")
+                .addLayer("bn1", new BatchNormalization.Builder().build(), "expand")
+                .addLayer("r1", new ActivationLayer.Builder().activation(Activation.RELU6).build(), "bn1")
+                .addLayer("dw", new DepthwiseConvolution2D.Builder(3, 3).padding(1, 1).hasBias(false)
+                        .convolutionMode(ConvolutionMode.Truncate).activation(Activation.IDENTITY).build(), "r1")
+                .addLayer("bn2", new BatchNormalization.Builder().build(), "dw")
+                .addLayer("r2", new ActivationLayer.Builder().activation(Activation.RELU6).build(), "bn2")
+                .addLayer("project", new ConvolutionLayer.Builder(1, 1).nOut(4).activation(Activation.IDENTITY)
+                        .build(), "r2")
+                .addLayer("bn3", new BatchNormalization.Builder().build(), "project")
+                .addVertex("skip", new ElementWiseVertex(ElementWiseVertex.Op.Add), "c0", "bn3")
+                .addLayer("dw2", new DepthwiseConvolution2D.Builder(3, 3).depthMultiplier(2).stride(2, 2)
+                        .convolutionMode(ConvolutionMode.Same)
+                        .activation(new org.nd4j.linalg.activations.impl.ActivationReLU(3.0, 0.0, 0.0)).build(),
+                        "skip")
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "dw2")
+                .addLayer("out", output(3), "pool")
+                .setOutputs("out")
+                .setInputTypes(InputType.convolutional(8, 8, 2))
+                .build();
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        INDArray x = images(N, 2, 8, 8).muli(4);
+        graph.fit(new DataSet(x, labels(N, 3)));
+        assertMatchesDl4j(graph, x, Execution.DEFAULT.withFactorization(false), true,
+                "depthwise-conv2d, batchnorm, activation");
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.landscape4j.models;
 
 import static org.landscape4j.models.OnnxNodes.attrFloat;
 import static org.landscape4j.models.OnnxNodes.attrInt;
+import static org.landscape4j.models.OnnxNodes.hasInput;
 import static org.landscape4j.models.OnnxNodes.refuse;
 
 import onnx.Onnx;
@@ -11,11 +12,12 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationELU;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 
 /**
  * Element-wise activations as a DL4J {@link ActivationLayer}: {@code Relu}, {@code LeakyRelu} (PyTorch's
  * {@code negative_slope}, ONNX's {@code alpha}, default 0.01), {@code Elu} ({@code alpha}, default 1), {@code Sigmoid},
- * {@code Tanh}, and {@code Softmax} over the features of a {@code [batch, features]} tensor. {@code LogSoftmax} only
+ * {@code Tanh}, {@code Clip} (ReLU6 and the other bounds DL4J has an activation for: {@link #clip}), and {@code Softmax} over the features of a {@code [batch, features]} tensor. {@code LogSoftmax} only
  * ends a graph: there the importer's loss takes it (PyTorch's {@code NLLLoss} on it is {@code CrossEntropyLoss} on its
  * input), as it takes a final {@code Softmax}.
  */
@@ -42,6 +44,48 @@ final class OnnxActivations {
 
     static OnnxConversion tanh(Onnx.NodeProto n, OnnxContext ctx) {
         return activation(n, ctx, Activation.TANH.getActivationFunction());
+    }
+
+    /** {@code Clip(x)} before opset 11: its bounds are the attributes {@code min} and {@code max} (default none). */
+    static OnnxConversion clip(Onnx.NodeProto n, OnnxContext ctx) {
+        return clipTo(n, ctx, attrFloat(n, "min", Double.NEGATIVE_INFINITY),
+                attrFloat(n, "max", Double.POSITIVE_INFINITY));
+    }
+
+    /** {@code Clip(x[, min, max])} from opset 11: its bounds are optional constant inputs. */
+    static OnnxConversion clip11(Onnx.NodeProto n, OnnxContext ctx) {
+        double min = hasInput(n, 1) ? ctx.constantInput(n, 1).values()[0] : Double.NEGATIVE_INFINITY;
+        double max = hasInput(n, 2) ? ctx.constantInput(n, 2).values()[0] : Double.POSITIVE_INFINITY;
+        return clipTo(n, ctx, min, max);
+    }
+
+    /**
+     * {@code Clip} to {@code [min, max]} as the DL4J activation computing it: {@code [0, 6]} is ReLU6 (PyTorch's
+     * {@code nn.ReLU6}, MobileNetV2's), {@code [0, ∞)} ReLU, {@code [0, max]} a ReLU bounded at {@code max},
+     * {@code [-1, 1]} HardTanh. DL4J has no activation for other bounds: they are refused.
+     */
+    private static OnnxConversion clipTo(Onnx.NodeProto n, OnnxContext ctx, double min, double max) {
+        // ONNX writes an absent bound as float's lowest or largest value
+        double lo = min <= -Float.MAX_VALUE ? Double.NEGATIVE_INFINITY : min;
+        double hi = max >= Float.MAX_VALUE ? Double.POSITIVE_INFINITY : max;
+        IActivation fn;
+        if (lo == 0 && hi == 6) {
+            fn = Activation.RELU6.getActivationFunction();
+        } else if (lo == 0 && hi == Double.POSITIVE_INFINITY) {
+            fn = Activation.RELU.getActivationFunction();
+        } else if (lo == 0 && hi > 0) {
+            fn = new ActivationReLU(hi, 0.0, 0.0);
+        } else if (lo == -1 && hi == 1) {
+            fn = Activation.HARDTANH.getActivationFunction();
+        } else {
+            throw refuse(n, "clips to [" + bound(lo) + ", " + bound(hi) + "]; supported: [0, max] (ReLU6, ReLU, a"
+                    + " bounded ReLU) and [-1, 1] (HardTanh)");
+        }
+        return activation(n, ctx, fn);
+    }
+
+    private static String bound(double v) {
+        return Double.isInfinite(v) ? (v < 0 ? "-inf" : "inf") : Double.toString(v);
     }
 
     /** {@code Softmax(x)} inside the graph: over the features of a {@code [batch, features]} tensor only. */

@@ -14,13 +14,16 @@ import onnx.Onnx;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.landscape4j.models.OnnxConversion.Act;
 import org.landscape4j.models.OnnxTensors.Constant;
 import org.nd4j.linalg.activations.Activation;
 
 /**
  * Convolution: {@code Conv}, PyTorch's {@code nn.Conv2d} with {@code groups=1}, as a DL4J {@link ConvolutionLayer}
- * (NCHW, {@code Truncate} mode, identity activation); the weight {@code [out, in, kH, kW]} is DL4J's layout as it is.
+ * (NCHW, {@code Truncate} mode, identity activation), the weight {@code [out, in, kH, kW]} DL4J's layout as it is;
+ * with {@code groups} equal to its input channels (MobileNet's, MnasNet's depthwise convolutions) as a
+ * {@link DepthwiseConvolution2D}. Other group counts (ResNeXt's, RegNet's) are refused.
  * Also the window geometry the pooling family shares: explicit symmetric padding and the output size.
  */
 final class OnnxConvolution {
@@ -28,7 +31,10 @@ final class OnnxConvolution {
     private OnnxConvolution() {
     }
 
-    /** {@code Conv(x, W[, b])}: strides, dilations, symmetric pads; refuses groups, 1D/3D and asymmetric pads. */
+    /**
+     * {@code Conv(x, W[, b])}: strides, dilations, symmetric pads; {@code group} 1 or the input's channels
+     * (depthwise); refuses other groups, 1D/3D and asymmetric pads.
+     */
     static OnnxConversion conv(Onnx.NodeProto n, OnnxContext ctx) {
         Act x = ctx.activation(n, 0, 4);
         Constant w = ctx.weight(n, 1);
@@ -36,12 +42,14 @@ final class OnnxConvolution {
             throw refuse(n, "has a rank-" + w.shape().length + " weight; only 2D convolutions are supported");
         }
         long group = attrInt(n, "group", 1);
-        if (group != 1) {
-            throw refuse(n, "is a grouped convolution (group=" + group + "); only group=1 is supported");
-        }
         long channels = x.shape()[0];
-        if (w.shape()[1] != channels) {
-            throw refuse(n, "has a weight " + shapeText(w.shape()) + " for " + channels + " input channels");
+        if (group != 1 && group != channels) {
+            throw refuse(n, "is a grouped convolution (group=" + group + ") of " + channels + " input channels;"
+                    + " only group=1 and depthwise convolutions (group = input channels) are supported");
+        }
+        if (w.shape()[1] * group != channels || w.shape()[0] % group != 0) {
+            throw refuse(n, "has a weight " + shapeText(w.shape()) + " for " + channels + " input channels in "
+                    + group + " group(s)");
         }
         int[] k = {(int) w.shape()[2], (int) w.shape()[3]};
         int[] s = ints(n, "strides", 1, 1);
@@ -51,14 +59,32 @@ final class OnnxConvolution {
         long out = w.shape()[0];
         long h = spatial(n, x.shape()[1], k[0], s[0], p[0], d[0], false);
         long wd = spatial(n, x.shape()[2], k[1], s[1], p[1], d[1], false);
-        OnnxConversion c = OnnxConversion.layer(ctx.vertexName(n), new ConvolutionLayer.Builder(k).nIn(channels)
-                .nOut(out).stride(s).padding(p).dilation(d).convolutionMode(ConvolutionMode.Truncate)
-                .activation(Activation.IDENTITY).hasBias(b != null).dataFormat(CNN2DFormat.NCHW).build(),
-                "ConvolutionLayer", x).withParam("W", w, 0, 1, 2, 3);
+        OnnxConversion c = group == 1 || channels == 1
+                ? OnnxConversion.layer(ctx.vertexName(n), new ConvolutionLayer.Builder(k).nIn(channels).nOut(out)
+                        .stride(s).padding(p).dilation(d).convolutionMode(ConvolutionMode.Truncate)
+                        .activation(Activation.IDENTITY).hasBias(b != null).dataFormat(CNN2DFormat.NCHW).build(),
+                        "ConvolutionLayer", x).withParam("W", w, 0, 1, 2, 3)
+                : depthwise(n, ctx, x, w, b != null, k, s, p, d);
         if (b != null) {
             c = c.withParam("b", b, 0);
         }
         return c.withOutput(n.getOutput(0), new long[] {out, h, wd});
+    }
+
+    /**
+     * A depthwise convolution, PyTorch's {@code Conv2d(c, c * m, k, groups=c)}, as DL4J's
+     * {@link DepthwiseConvolution2D} of multiplier {@code m}: PyTorch's weight {@code [c * m, 1, kH, kW]}, permuted to
+     * {@code [kH, kW, 1, c * m]}, is DL4J's {@code [kH, kW, c, m]} read in row-major order (output channel
+     * {@code c * m + j} in both).
+     */
+    private static OnnxConversion depthwise(Onnx.NodeProto n, OnnxContext ctx, Act x, Constant w, boolean bias,
+                                            int[] k, int[] s, int[] p, int[] d) {
+        long channels = x.shape()[0];
+        int multiplier = Math.toIntExact(w.shape()[0] / channels);
+        return OnnxConversion.layer(ctx.vertexName(n), new DepthwiseConvolution2D.Builder(k).nIn(channels)
+                .nOut(channels * multiplier).depthMultiplier(multiplier).stride(s).padding(p).dilation(d)
+                .convolutionMode(ConvolutionMode.Truncate).activation(Activation.IDENTITY).hasBias(bias)
+                .dataFormat(CNN2DFormat.NCHW).build(), "DepthwiseConvolution2D", x).withParam("W", w, 2, 3, 1, 0);
     }
 
     /** The {@code [height, width]} padding of a window op: explicit symmetric pads, or VALID (none). */

@@ -48,7 +48,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * parameters.
  *
  * <p>Everything is checked while converting, before the network exists: an unsupported op (named with its node and
- * the supported list), asymmetric padding, grouped convolutions, pooling whose {@code ceil_mode} changes the output
+ * the supported list), asymmetric padding, grouped convolutions other than depthwise, pooling whose {@code ceil_mode} changes the output
  * size, a weight shared by two nodes.
  */
 final class OnnxImporter implements OnnxContext {

@@ -53,10 +53,14 @@ final class OnnxOps {
         layer("Elu", OnnxActivations::elu);
         layer("Sigmoid", OnnxActivations::sigmoid);
         layer("Tanh", OnnxActivations::tanh);
+        layer("Clip", OnnxActivations::clip);
+        layer("Clip", 11, OnnxActivations::clip11);
         layer("MaxPool", OnnxPooling::maxPool);
         layer("AveragePool", OnnxPooling::averagePool);
         layer("GlobalAveragePool", OnnxPooling::globalAveragePool);
         layer("GlobalMaxPool", OnnxPooling::globalMaxPool);
+        layer("ReduceMean", OnnxPooling::reduceMean);
+        layer("ReduceMean", 18, OnnxPooling::reduceMean18);
         layer("Flatten", OnnxTensorOps::flatten);
         layer("Reshape", OnnxTensorOps::reshape);
         layer("Concat", OnnxTensorOps::concat);

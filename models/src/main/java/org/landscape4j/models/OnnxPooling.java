@@ -4,6 +4,7 @@ import static org.landscape4j.models.OnnxConvolution.spatial;
 import static org.landscape4j.models.OnnxConvolution.symmetricPads;
 import static org.landscape4j.models.OnnxNodes.attrInt;
 import static org.landscape4j.models.OnnxNodes.attrInts;
+import static org.landscape4j.models.OnnxNodes.hasInput;
 import static org.landscape4j.models.OnnxNodes.ints;
 import static org.landscape4j.models.OnnxNodes.refuse;
 
@@ -20,7 +21,8 @@ import org.landscape4j.models.OnnxConversion.Act;
 /**
  * Pooling over 2D windows of NCHW images: {@code MaxPool} and {@code AveragePool} (PyTorch's {@code nn.MaxPool2d},
  * {@code nn.AvgPool2d}) as a DL4J {@link SubsamplingLayer}, and {@code GlobalAveragePool}/{@code GlobalMaxPool}
- * (PyTorch's {@code nn.AdaptiveAvgPool2d(1)}, {@code nn.AdaptiveMaxPool2d(1)}) as a {@link GlobalPoolingLayer}.
+ * (PyTorch's {@code nn.AdaptiveAvgPool2d(1)}, {@code nn.AdaptiveMaxPool2d(1)}) as a {@link GlobalPoolingLayer}, and
+ * {@code ReduceMean} over the height and width ({@code x.mean([2, 3])}) as the same average pooling.
  *
  * <p>DL4J pools with floor: {@code ceil_mode=True} is accepted where it gives the same size. Average pooling divides by
  * the whole window, padding included ({@code count_include_pad=True}); PyTorch's default of not counting it is
@@ -43,12 +45,36 @@ final class OnnxPooling {
 
     /** {@code GlobalAveragePool(x)}: the mean of each channel, {@code [c, 1, 1]}, which only a flatten may read. */
     static OnnxConversion globalAveragePool(Onnx.NodeProto n, OnnxContext ctx) {
-        return globalPool(n, ctx, PoolingType.AVG);
+        return globalPool(n, ctx, ctx.activation(n, 0, 4), PoolingType.AVG, true);
     }
 
     /** {@code GlobalMaxPool(x)}: the maximum of each channel, {@code [c, 1, 1]}, which only a flatten may read. */
     static OnnxConversion globalMaxPool(Onnx.NodeProto n, OnnxContext ctx) {
-        return globalPool(n, ctx, PoolingType.MAX);
+        return globalPool(n, ctx, ctx.activation(n, 0, 4), PoolingType.MAX, true);
+    }
+
+    /** {@code ReduceMean(x)} before opset 18: the axes are an attribute. */
+    static OnnxConversion reduceMean(Onnx.NodeProto n, OnnxContext ctx) {
+        return spatialMean(n, ctx, attrInts(n, "axes"));
+    }
+
+    /** {@code ReduceMean(x[, axes])} from opset 18: the axes are an optional constant input. */
+    static OnnxConversion reduceMean18(Onnx.NodeProto n, OnnxContext ctx) {
+        return spatialMean(n, ctx, hasInput(n, 1) ? ctx.constantInput(n, 1).longs() : null);
+    }
+
+    /**
+     * The mean over the height and width of NCHW images ({@code x.mean([2, 3])}, MnasNet's pooling) as a global
+     * average pooling: {@code [c]} with {@code keepdims=0}, {@code [c, 1, 1]} (which only a flatten may read) with 1.
+     */
+    private static OnnxConversion spatialMean(Onnx.NodeProto n, OnnxContext ctx, long[] axes) {
+        Act x = ctx.activation(n, 0, 4);
+        long[] sorted = axes == null ? null : Arrays.stream(axes).map(a -> a < 0 ? a + 4 : a).sorted().toArray();
+        if (!Arrays.equals(sorted, new long[] {2, 3})) {
+            throw refuse(n, "averages over axes " + (axes == null ? "all" : Arrays.toString(axes))
+                    + "; only over the height and width of NCHW images ([2, 3])");
+        }
+        return globalPool(n, ctx, x, PoolingType.AVG, attrInt(n, "keepdims", 1) != 0);
     }
 
     private static OnnxConversion pool(Onnx.NodeProto n, OnnxContext ctx, boolean max) {
@@ -80,11 +106,13 @@ final class OnnxPooling {
                 .withOutput(n.getOutput(0), new long[] {x.shape()[0], h, w});
     }
 
-    private static OnnxConversion globalPool(Onnx.NodeProto n, OnnxContext ctx, PoolingType type) {
-        Act x = ctx.activation(n, 0, 4);
+    /** The {@code type} pooling of each channel of {@code x}: {@code [c, 1, 1]} in ONNX if {@code keep}, else [c]. */
+    private static OnnxConversion globalPool(Onnx.NodeProto n, OnnxContext ctx, Act x, PoolingType type,
+                                             boolean keep) {
         long c = x.shape()[0];
         // ONNX keeps [c, 1, 1]; DL4J collapses to [c]: only a flatten may follow (OnnxContext.activation refuses)
         return OnnxConversion.layer(ctx.vertexName(n), new GlobalPoolingLayer.Builder(type).collapseDimensions(true)
-                .build(), "GlobalPoolingLayer", x).withOutput(n.getOutput(0), new long[] {c, 1, 1}, new long[] {c});
+                .build(), "GlobalPoolingLayer", x).withOutput(n.getOutput(0), keep ? new long[] {c, 1, 1}
+                : new long[] {c}, new long[] {c});
     }
 }

@@ -88,7 +88,7 @@ public final class OriginLayout {
                         + ", the model's is " + Arrays.toString(p.shape()));
             }
             ParameterSegment s = p.segment();
-            INDArray dl4jTensor = t.reshape(p.shape()).permute(p.axes());
+            INDArray dl4jTensor = t.reshape(p.shape()).permute(p.axes()).dup('c').reshape('c', s.shape());
             INDArray stored = dl4jTensor.dup(s.order()).reshape(s.order(), new long[] {s.length()}).castTo(dataType);
             flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(s.offset(), s.offset() + s.length()))
                     .assign(stored);
@@ -110,7 +110,7 @@ public final class OriginLayout {
         for (OriginParameter p : parameters) {
             ParameterSegment s = p.segment();
             INDArray stored = row.get(NDArrayIndex.interval(s.offset(), s.offset() + s.length())).dup();
-            INDArray dl4jTensor = stored.reshape(s.order(), s.shape());
+            INDArray dl4jTensor = stored.reshape(s.order(), s.shape()).dup('c').reshape('c', permuted(p));
             out.put(p.name(), dl4jTensor.permute(inverse(p.axes())).dup('c'));
         }
         return out;
@@ -122,6 +122,20 @@ public final class OriginLayout {
             if (s != 1) {
                 out.add(s);
             }
+        }
+        return out;
+    }
+
+    /**
+     * The origin shape with its axes permuted: the DL4J shape read in row-major order (a depthwise weight's
+     * {@code [kH, kW, 1, c]} for DL4J's {@code [kH, kW, c, 1]}).
+     */
+    private static long[] permuted(OriginParameter p) {
+        long[] shape = p.shape();
+        int[] axes = p.axes();
+        long[] out = new long[axes.length];
+        for (int i = 0; i < axes.length; i++) {
+            out[i] = shape[axes[i]];
         }
         return out;
     }

@@ -11,7 +11,9 @@ import org.landscape4j.engine.parameters.ParameterSegment;
  * <p>The DL4J tensor is the origin tensor with its axes permuted: DL4J axis {@code i} is origin axis {@code axes[i]}
  * ({@code numpy.transpose(origin, axes)}). A PyTorch {@code Linear} weight {@code [out, in]} has {@code axes = [1, 0]}
  * (DL4J dense weights are {@code [nIn, nOut]}); a convolution weight {@code [out, in, kH, kW]} is the same in both
- * ({@code [0, 1, 2, 3]}); a Keras {@code Conv2D} kernel {@code [kH, kW, in, out]} has {@code [3, 2, 0, 1]}.
+ * ({@code [0, 1, 2, 3]}); a Keras {@code Conv2D} kernel {@code [kH, kW, in, out]} has {@code [3, 2, 0, 1]}. The
+ * permuted tensor, read in row-major order, is DL4J's: a PyTorch depthwise weight {@code [c * m, 1, kH, kW]} has
+ * {@code [2, 3, 1, 0]}, {@code [kH, kW, 1, c * m]}, which is DL4J's {@code [kH, kW, c, m]}.
  *
  * @param name    the name in the origin file, e.g. {@code conv1.weight}, {@code dense_1/kernel:0}
  * @param shape   the shape in the origin file

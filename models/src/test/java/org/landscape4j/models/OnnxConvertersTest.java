@@ -20,8 +20,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
-/** The MatMul+Add rewrite and the opset variants of the converters, on small graphs built in Java. */
+/**
+ * The MatMul+Add rewrite, the opset variants of the converters and the ops that map onto another layer (a depthwise
+ * Conv, Clip, ReduceMean), on small graphs built in Java.
+ */
 class OnnxConvertersTest {
 
     private static final ImportOptions CE64 = ImportOptions.withLoss(Loss.CROSS_ENTROPY)
@@ -135,5 +139,118 @@ class OnnxConvertersTest {
             assertThat(Models.load(stream(bytes), CE64).description())
                     .contains("1 Reshape -> CnnToFeedForwardPreProcessor");
         }
+    }
+
+    /** A FLOAT initializer of {@code dims} holding {@code values}. */
+    private static Onnx.TensorProto tensor(String name, float[] values, long... dims) {
+        Onnx.TensorProto.Builder t = Onnx.TensorProto.newBuilder().setName(name)
+                .setDataType(Onnx.TensorProto.DataType.FLOAT_VALUE);
+        for (long d : dims) {
+            t.addDims(d);
+        }
+        for (float v : values) {
+            t.addFloatData(v);
+        }
+        return t.build();
+    }
+
+    private static float[] ramp(int n, float step) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (i % 11 - 5) * step;
+        }
+        return v;
+    }
+
+    /**
+     * A depthwise Conv of multiplier 2 (3 channels to 6, {@code group=3}) computes what a plain Conv computes with the
+     * block-diagonal weight, output channel {@code 2c + j} reading input channel {@code c}: PyTorch's order, kept.
+     */
+    @Test
+    void aDepthwiseConvolutionEqualsAPlainOneWithItsBlockDiagonalWeight() {
+        float[] dw = ramp(6 * 9, 0.03f);
+        float[] full = new float[6 * 3 * 9];
+        for (int o = 0; o < 6; o++) {
+            System.arraycopy(dw, o * 9, full, (o * 3 + o / 2) * 9, 9);
+        }
+        Onnx.TensorProto c1 = tensor("c1.weight", ramp(3 * 9, 0.05f), 3, 1, 3, 3);
+        Onnx.TensorProto bias = tensor("c2.bias", ramp(6, 0.1f), 6);
+        byte[] depthwise = model(List.of(c1, tensor("c2.weight", dw, 6, 1, 3, 3), bias, weight("fc.weight", 3, 96)),
+                node("Conv", "/c1/Conv", in("x", "c1.weight"), "a"),
+                node("Conv", "/c2/Conv", in("a", "c2.weight", "c2.bias"), "b", integer("group", 3),
+                        ints("pads", 1, 1, 1, 1)),
+                node("Flatten", "/Flatten", in("b"), "f", integer("axis", 1)),
+                node("Gemm", "/fc/Gemm", in("f", "fc.weight"), "y", integer("transB", 1)));
+        byte[] plain = model(List.of(c1, tensor("c2.weight", full, 6, 3, 3, 3), bias, weight("fc.weight", 3, 96)),
+                node("Conv", "/c1/Conv", in("x", "c1.weight"), "a"),
+                node("Conv", "/c2/Conv", in("a", "c2.weight", "c2.bias"), "b", ints("pads", 1, 1, 1, 1)),
+                node("Flatten", "/Flatten", in("b"), "f", integer("axis", 1)),
+                node("Gemm", "/fc/Gemm", in("f", "fc.weight"), "y", integer("transB", 1)));
+        ImportedModel m = Models.load(stream(depthwise), CE64);
+        assertThat(m.description()).contains("1 Conv -> DepthwiseConvolution2D");
+        assertThat(m.parameters().parameter("c2.weight").segment().shape()).containsExactly(3, 3, 3, 2);
+        INDArray x = Nd4j.linspace(-1, 1, 2 * 36, DataType.DOUBLE).reshape(2, 1, 6, 6);
+        INDArray want = Models.load(stream(plain), CE64).graph().outputSingle(x);
+        assertThat(m.graph().outputSingle(x).sub(want).amaxNumber().doubleValue()).isLessThan(1e-12);
+    }
+
+    /** Clip to [0, 6] (ReLU6): its bounds are attributes before opset 11 and inputs from 11. */
+    @ParameterizedTest(name = "opset {0}, bounds as {1}")
+    @CsvSource({
+        "10, attribute, ",
+        "11, input, ",
+        "10, input, clips to [-inf, inf]",
+        "11, attribute, clips to [-inf, inf]",
+    })
+    void clipReadsItsBoundsAsAttributesBeforeOpset11AndAsInputsFrom11(int opset, String as, String refusal) {
+        Onnx.AttributeProto min = Onnx.AttributeProto.newBuilder().setName("min")
+                .setType(Onnx.AttributeProto.AttributeType.FLOAT).setF(0).build();
+        Onnx.AttributeProto max = Onnx.AttributeProto.newBuilder().setName("max")
+                .setType(Onnx.AttributeProto.AttributeType.FLOAT).setF(6).build();
+        Onnx.NodeProto clip = as.equals("attribute") ? node("Clip", "/clip", in("x"), "c", min, max)
+                : node("Clip", "/clip", in("x", "lo", "hi"), "c");
+        byte[] bytes = model(opset, List.of(tensor("lo", new float[] {0}), tensor("hi", new float[] {6}),
+                        weight("fc.weight", 3, 36)),
+                clip,
+                node("Flatten", "/Flatten", in("c"), "f", integer("axis", 1)),
+                node("Gemm", "/fc/Gemm", in("f", "fc.weight"), "y", integer("transB", 1)));
+        if (refusal != null) {
+            assertThatThrownBy(() -> Models.load(stream(bytes), CE64)).hasMessageStartingWith("ONNX node '/clip' (Clip) "
+                    + refusal);
+            return;
+        }
+        ImportedModel m = Models.load(stream(bytes), CE64);
+        assertThat(m.description()).contains("1 Clip -> ActivationLayer");
+        INDArray x = Nd4j.linspace(-9, 9, 36, DataType.DOUBLE).reshape(1, 1, 6, 6);
+        INDArray clipped = m.graph().feedForward(x, false).get("clip");
+        assertThat(clipped.reshape(36)).isEqualTo(Transforms.min(Transforms.relu(x, true), 6.0, false).reshape(36));
+    }
+
+    /**
+     * ReduceMean over the height and width, keeping them or not, and from opset 18 with its axes as an input: the
+     * same numbers as GlobalAveragePool and Flatten.
+     */
+    @ParameterizedTest(name = "opset {0}, keepdims {1}")
+    @CsvSource({"13, 0", "13, 1", "18, 0"})
+    void reduceMeanOverTheImageIsAGlobalAveragePooling(int opset, int keepdims) {
+        Onnx.NodeProto mean = opset >= 18
+                ? node("ReduceMean", "/mean", in("a", "axes"), "m", integer("keepdims", keepdims))
+                : node("ReduceMean", "/mean", in("a"), "m", ints("axes", 2, -1), integer("keepdims", keepdims));
+        List<Onnx.TensorProto> weights = List.of(tensor("c.weight", ramp(4 * 9, 0.05f), 4, 1, 3, 3),
+                longs("axes", 2, 3), weight("fc.weight", 3, 4));
+        List<Onnx.NodeProto> nodes = new ArrayList<>(List.of(node("Conv", "/c/Conv", in("x", "c.weight"), "a"),
+                mean));
+        nodes.add(keepdims == 1 ? node("Flatten", "/Flatten", in("m"), "f", integer("axis", 1))
+                : node("Identity", "/Identity", in("m"), "f"));
+        nodes.add(node("Gemm", "/fc/Gemm", in("f", "fc.weight"), "y", integer("transB", 1)));
+        ImportedModel m = Models.load(stream(model(opset, weights, nodes.toArray(Onnx.NodeProto[]::new))), CE64);
+        ImportedModel global = Models.load(stream(model(weights,
+                node("Conv", "/c/Conv", in("x", "c.weight"), "a"),
+                node("GlobalAveragePool", "/pool", in("a"), "m"),
+                node("Flatten", "/Flatten", in("m"), "f", integer("axis", 1)),
+                node("Gemm", "/fc/Gemm", in("f", "fc.weight"), "y", integer("transB", 1)))), CE64);
+        assertThat(m.description()).contains("1 ReduceMean -> GlobalPoolingLayer");
+        INDArray x = Nd4j.linspace(-1, 1, 2 * 36, DataType.DOUBLE).reshape(2, 1, 6, 6);
+        assertThat(m.graph().outputSingle(x)).isEqualTo(global.graph().outputSingle(x));
     }
 }

@@ -17,16 +17,41 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /** What the ONNX converter builds: outputs equal PyTorch's, parameter names and layouts are PyTorch's. */
 class OnnxImportTest {
 
+    /** The README's export and a plain one (batch norms folded; the torchvision networks' Clip bounds as inputs). */
     @ParameterizedTest
-    @ValueSource(strings = {"cnn.onnx", "cnn-folded.onnx"})
-    void cnnProbabilitiesEqualPyTorch(String file) {
+    @ValueSource(strings = {"cnn.onnx", "cnn-folded.onnx", "mobilenetv2.onnx", "mobilenetv2-folded.onnx",
+        "mnasnet.onnx", "mnasnet-folded.onnx"})
+    void probabilitiesEqualPyTorch(String file) {
         ImportedModel m = Models.load(PyTorchFixtures.file(file),
                 ImportOptions.withLoss(Loss.CROSS_ENTROPY).withDataType(DataType.DOUBLE));
-        DataSet data = PyTorchFixtures.data("cnn", 10, DataType.DOUBLE);
-        INDArray logits = Nd4j.createFromNpyFile(PyTorchFixtures.file("cnn-logits.npy").toFile());
+        String name = file.replaceAll("(-folded)?\\.onnx$", "");
+        DataSet data = PyTorchFixtures.data(name, 10, DataType.DOUBLE);
+        INDArray logits = Nd4j.createFromNpyFile(PyTorchFixtures.file(name + "-logits.npy").toFile());
         INDArray want = Transforms.softmax(logits.castTo(DataType.DOUBLE));
         INDArray got = ((ComputationGraph) m.model()).outputSingle(data.getFeatures());
         assertThat(got.sub(want).amaxNumber().doubleValue()).as(m.description()).isLessThan(1e-6);
+    }
+
+    /**
+     * A PyTorch depthwise weight {@code [c, 1, kH, kW]} is DL4J's {@code [kH, kW, c, 1]}, and maps back to PyTorch's
+     * shape and values; PyTorch's parameter count is the network's.
+     */
+    @Test
+    void depthwiseWeightsMapToPyTorchsShapeAndBack() {
+        ImportedModel m = Models.load(PyTorchFixtures.file("mobilenetv2.onnx"), Loss.CROSS_ENTROPY);
+        assertThat(m.description()).contains("DepthwiseConvolution2D").contains("Clip -> ActivationLayer");
+        OriginParameter dw = m.parameters().parameter("features.2.conv.1.0.weight");
+        assertThat(dw.shape()).containsExactly(48, 1, 3, 3);
+        assertThat(dw.segment().shape()).containsExactly(3, 3, 48, 1);
+        assertThat(dw.segment().filterCount()).isEqualTo(48);
+        INDArray w = m.graph().getLayer(dw.segment().layerName()).getParam("W");
+        Map<String, INDArray> back = m.parameters().fromFlat(m.model().params());
+        assertThat(back.get(dw.name()).shape()).containsExactly(48, 1, 3, 3);
+        assertThat(back.get(dw.name()).getDouble(17, 0, 2, 1)).isEqualTo(w.getDouble(2, 1, 17, 0));
+        INDArray flat = m.parameters().toFlat(back, DataType.FLOAT);
+        assertThat(flat.reshape(flat.length())).isEqualTo(m.model().params().reshape(flat.length()));
+        long pyTorch = m.parameters().parameters().stream().mapToLong(OriginParameter::length).sum();
+        assertThat(m.model().numParams()).isEqualTo(pyTorch);
     }
 
     @Test

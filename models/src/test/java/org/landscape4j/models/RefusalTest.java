@@ -60,6 +60,51 @@ class RefusalTest {
                 .hasMessageContaining("'/conv/Conv' (Conv) is a grouped convolution (group=2)");
     }
 
+    /** Conv 1->4, then {@code second} on its 4 channels, flattened to 3 outputs (for a [6, 6] input with pad 1). */
+    private static byte[] onFourChannels(onnx.Onnx.TensorProto weight, onnx.Onnx.NodeProto second) {
+        return model(List.of(weight("c1.weight", 4, 1, 3, 3), weight, weight("fc.weight", 3, 4 * 16)),
+                node("Conv", "/c1/Conv", in("x", "c1.weight"), "a"),
+                second,
+                node("Flatten", "/Flatten", in("b"), "f", integer("axis", 1)),
+                node("Gemm", "/fc/Gemm", in("f", "fc.weight"), "y", integer("transB", 1)));
+    }
+
+    @Test
+    void aGroupedConvolutionThatIsNotDepthwiseIsRefusedNamingItsGroups() {
+        byte[] bytes = onFourChannels(weight("c2.weight", 4, 2, 3, 3),
+                node("Conv", "/c2/Conv", in("a", "c2.weight"), "b", integer("group", 2), ints("pads", 1, 1, 1, 1)));
+        assertThatThrownBy(() -> Models.load(stream(bytes), CE))
+                .isInstanceOf(ModelImportException.class)
+                .hasMessage("ONNX node '/c2/Conv' (Conv) is a grouped convolution (group=2) of 4 input channels; only"
+                        + " group=1 and depthwise convolutions (group = input channels) are supported");
+    }
+
+    @Test
+    void clipBoundsNoDl4jActivationComputesAreRefused() {
+        onnx.Onnx.TensorProto lo = onnx.Onnx.TensorProto.newBuilder().setName("lo")
+                .setDataType(onnx.Onnx.TensorProto.DataType.FLOAT_VALUE).addFloatData(-2).build();
+        onnx.Onnx.TensorProto hi = onnx.Onnx.TensorProto.newBuilder().setName("hi")
+                .setDataType(onnx.Onnx.TensorProto.DataType.FLOAT_VALUE).addFloatData(3).build();
+        byte[] bytes = model(List.of(lo, hi, weight("fc.weight", 3, 36)),
+                node("Clip", "/clip", in("x", "lo", "hi"), "c"),
+                node("Flatten", "/Flatten", in("c"), "f", integer("axis", 1)),
+                node("Gemm", "/fc/Gemm", in("f", "fc.weight"), "y", integer("transB", 1)));
+        assertThatThrownBy(() -> Models.load(stream(bytes), CE))
+                .isInstanceOf(ModelImportException.class)
+                .hasMessage("ONNX node '/clip' (Clip) clips to [-2.0, 3.0]; supported: [0, max] (ReLU6, ReLU, a bounded"
+                        + " ReLU) and [-1, 1] (HardTanh)");
+    }
+
+    @Test
+    void aReduceMeanOverTheChannelsIsRefused() {
+        byte[] bytes = onFourChannels(weight("unused", 1),
+                node("ReduceMean", "/mean", in("a"), "b", ints("axes", 1)));
+        assertThatThrownBy(() -> Models.load(stream(bytes), CE))
+                .isInstanceOf(ModelImportException.class)
+                .hasMessage("ONNX node '/mean' (ReduceMean) averages over axes [1]; only over the height and width of"
+                        + " NCHW images ([2, 3])");
+    }
+
     @Test
     void unsupportedOpIsRefusedNamingOpNodeAndTheSupportedList() {
         byte[] bytes = model(List.of(weight("fc.weight", 3, 36)),

@@ -17,6 +17,7 @@ import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
 import org.deeplearning4j.nn.conf.layers.Convolution2D;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
@@ -30,7 +31,8 @@ import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 /**
  * What the engine knows of each kind of node in a network: the one list of the layer kinds it supports, mapped from
  * DL4J's configuration classes by exact class (a subclass may compute something else: a depthwise or separable
- * convolution is a {@code ConvolutionLayer} subclass and is not a {@link #CONVOLUTION_2D}).
+ * convolution is a {@code ConvolutionLayer} subclass and is not a {@link #CONVOLUTION_2D}; the depthwise one is
+ * {@link #DEPTHWISE_CONVOLUTION_2D}).
  *
  * <p>Every back end (the inference plan, the exact Hessian) handles the kinds in one exhaustive {@code switch}, so a
  * new constant cannot be added without each back end saying what it does with it: a rule, or a named refusal that
@@ -57,6 +59,13 @@ public enum LayerKind {
      * subclass of {@code Convolution1DLayer} with the same parameters and forward pass, so both are this kind.
      */
     CONVOLUTION_1D(0, Convolution1DLayer.class, Convolution1D.class),
+    /**
+     * A depthwise 2D convolution (PyTorch's {@code Conv2d} with {@code groups} equal to its input channels): each
+     * input channel convolved with its own {@code depthMultiplier} kernels. Weights {@code [kH, kW, in, multiplier]},
+     * output channel {@code c * multiplier + j}; a filter is one index of axis 2, which with multiplier 1 (MobileNet's,
+     * MnasNet's) is one output channel, and otherwise the {@code multiplier} output channels of one input channel.
+     */
+    DEPTHWISE_CONVOLUTION_2D(2, DepthwiseConvolution2D.class),
     /** Max, average or p-norm pooling over images. */
     SUBSAMPLING_2D(-1, SubsamplingLayer.class),
     /** Max, average or p-norm pooling over {@code [n, c, w]}. */

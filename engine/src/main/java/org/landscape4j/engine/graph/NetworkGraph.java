@@ -88,11 +88,11 @@ public final class NetworkGraph {
         /**
          * What no back end runs of this node: its {@link #structuralProblem()}, or a setting none of them implements,
          * read with {@code probe}, the values of {@link NetworkGraph#probe}: layer normalization in a dense layer;
-         * images in NHWC (convolution, subsampling, zero padding, upsampling, batch normalization, which also takes
-         * only rank-2 or rank-4 activations), a 1D convolution over NWC sequences; an element-wise vertex
-         * broadcasting inputs of different shapes; an input preprocessor that does more than reshape. {@code null}
-         * when there is none. A back end's own restrictions (a pooling type, an activation function) are its
-         * rules'.
+         * images in NHWC (convolution, depthwise convolution, subsampling, zero padding, upsampling, batch
+         * normalization, which also takes only rank-2 or rank-4 activations), a 1D convolution over NWC sequences; an
+         * element-wise vertex broadcasting inputs of different shapes; an input preprocessor that does more than
+         * reshape. {@code null} when there is none. A back end's own restrictions (a pooling type, an activation
+         * function) are its rules'.
          */
         public String problem(INDArray[] probe) {
             String structural = structuralProblem();
@@ -101,7 +101,8 @@ public final class NetworkGraph {
             }
             return switch (kind) {
                 case DENSE -> config(DenseLayer.class).hasLayerNorm() ? source + " uses layer normalization" : null;
-                case CONVOLUTION_2D -> nhwc(config(ConvolutionLayer.class).getCnn2dDataFormat());
+                case CONVOLUTION_2D, DEPTHWISE_CONVOLUTION_2D -> nhwc(config(ConvolutionLayer.class)
+                        .getCnn2dDataFormat());
                 case CONVOLUTION_1D -> config(Convolution1DLayer.class).getRnnDataFormat() == RNNFormat.NCW ? null
                         : source + " uses the NWC format";
                 case ZERO_PADDING -> nhwc(config(ZeroPaddingLayer.class).getDataFormat());

@@ -17,6 +17,7 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
@@ -397,6 +398,36 @@ class ExactHessianTest {
         DataSet data = classes(8, 5, 2, 1, 4, 4);
         data.setLabels(Nd4j.randn(DataType.DOUBLE, 5, 2));
         proveOn("hardtanh+global-avg+l2", net, data, true);
+    }
+
+    /**
+     * Depthwise convolutions (multiplier 1 with batch norm and ReLU6, as in MobileNetV2; multiplier 2, strided, with a
+     * ReLU bounded at 0.5) and ReLU6 as a layer's own activation; inputs scaled so that both bounds are met. (A zero
+     * bias would put the bounded ReLU exactly on its kink wherever its window reads zeros, where central differences
+     * average the two one-sided slopes.)
+     */
+    @Test
+    void depthwiseConvolutionsBatchNormAndRelu6() {
+        MultiLayerNetwork net = init(base().list()
+                .layer(new ConvolutionLayer.Builder(1, 1).nIn(2).nOut(3).activation(Activation.RELU6).build())
+                .layer(new DepthwiseConvolution2D.Builder(3, 3).padding(1, 1).hasBias(false)
+                        .activation(Activation.IDENTITY).build())
+                .layer(new BatchNormalization.Builder().build())
+                .layer(new ActivationLayer.Builder().activation(Activation.RELU6).build())
+                .layer(new DepthwiseConvolution2D.Builder(2, 2).depthMultiplier(2).stride(2, 2).biasInit(0.1)
+                        .activation(new org.nd4j.linalg.activations.impl.ActivationReLU(0.5, 0.0, 0.0)).build())
+                .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(5, 5, 2))
+                .build());
+        randomizeBatchNorm(net, 12);
+        DataSet data = classes(12, 4, 3, 2, 5, 5);
+        data.getFeatures().muli(6);
+        proveOn("depthwise+relu6", net, data, false);
+        double dl4j = net.score(data, false);
+        assertThat(compile(net, data).loss(net.params().toDoubleVector())).isCloseTo(dl4j,
+                org.assertj.core.api.Assertions.within(1e-12 * dl4j));
     }
 
     @Test

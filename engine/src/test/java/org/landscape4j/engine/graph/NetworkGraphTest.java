@@ -16,6 +16,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
+import org.deeplearning4j.nn.conf.layers.SeparableConvolution2D;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -34,14 +35,17 @@ class NetworkGraphTest {
         assertThat(LayerKind.of(new DenseLayer.Builder().nIn(2).nOut(3).build())).isEqualTo(LayerKind.DENSE);
         assertThat(LayerKind.of(new ConvolutionLayer.Builder(3, 3).nIn(1).nOut(2).build()))
                 .isEqualTo(LayerKind.CONVOLUTION_2D);
-        // a subclass computes something else: not a 2D convolution
-        assertThat(LayerKind.of(new DepthwiseConvolution2D.Builder(3, 3).nIn(1).nOut(2).build())).isNull();
+        // a subclass computes something else: not a 2D convolution, a kind of its own or none
+        assertThat(LayerKind.of(new DepthwiseConvolution2D.Builder(3, 3).nIn(1).nOut(2).build()))
+                .isEqualTo(LayerKind.DEPTHWISE_CONVOLUTION_2D);
+        assertThat(LayerKind.of(new SeparableConvolution2D.Builder(3, 3).nIn(1).nOut(2).build())).isNull();
         assertThat(LayerKind.of(new ElementWiseVertex(ElementWiseVertex.Op.Add))).isEqualTo(LayerKind.ELEMENT_WISE);
         assertThat(LayerKind.of(new ScaleVertex(2.0))).isEqualTo(LayerKind.OTHER_VERTEX);
         assertThat(LayerKind.supportedLayers()).contains("Convolution1D, Convolution1DLayer", "DenseLayer")
                 .doesNotContain("Vertex");
         assertThat(LayerKind.DENSE.filterAxis()).isEqualTo(1);
         assertThat(LayerKind.CONVOLUTION_2D.filterAxis()).isZero();
+        assertThat(LayerKind.DEPTHWISE_CONVOLUTION_2D.filterAxis()).isEqualTo(2);
     }
 
     @Test
@@ -113,13 +117,13 @@ class NetworkGraphTest {
     @Test
     void aLayerOfNoKindIsRefusedByNameWithTheSupportedList() {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().list()
-                .layer(new DepthwiseConvolution2D.Builder(3, 3).name("dw").nOut(2).build())
+                .layer(new SeparableConvolution2D.Builder(3, 3).name("sep").nOut(2).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
                         .activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.convolutional(5, 5, 1)).build());
         net.init();
         assertThatThrownBy(() -> NetworkGraph.of(net)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("layer 0 'dw' is a DepthwiseConvolution2D, which the engine does not support;"
+                .hasMessageStartingWith("layer 0 'sep' is a SeparableConvolution2D, which the engine does not support;"
                         + " supported layer kinds: ActivationLayer, BatchNormalization");
         assertThatThrownBy(() -> NetworkGraph.of(new MultiLayerNetwork(net.getLayerWiseConfigurations())))
                 .hasMessage("the MultiLayerNetwork is not initialised: call net.init() first");

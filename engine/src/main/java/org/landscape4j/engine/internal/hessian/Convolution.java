@@ -3,6 +3,7 @@ package org.landscape4j.engine.internal.hessian;
 import java.util.Arrays;
 
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.util.ConvolutionUtils;
 import org.landscape4j.engine.graph.NetworkGraph;
 import org.nd4j.enums.WeightsFormat;
@@ -10,13 +11,19 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.DepthwiseConv2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** A 2D convolution's pre-activation (NCHW, weights {@code [out, in, kH, kW]}), ND4J's conv2d and conv2d_bp. */
+/**
+ * A 2D convolution's pre-activation (NCHW), ND4J's conv2d and conv2d_bp on weights {@code [out, in, kH, kW]}, or a
+ * depthwise convolution's, depthwise_conv2d and depthwise_conv2d_bp on weights {@code [kH, kW, in, multiplier]}: both
+ * are bilinear in the input and the weights, so one rule serves both.
+ */
 final class Convolution extends Node {
     private final Param w;
     private final Param b;
+    private final boolean depthwise;
     private final Conv2DConfig config;
     private final long channelsOut;
     private long[] args;
@@ -25,6 +32,7 @@ final class Convolution extends Node {
         super(source, new int[] {in}, out);
         this.w = w;
         this.b = b;
+        this.depthwise = conf instanceof DepthwiseConvolution2D;
         int[] k = conf.getKernelSize();
         int[] s = conf.getStride();
         int[] pad = conf.getPadding();
@@ -32,12 +40,16 @@ final class Convolution extends Node {
         this.config = Conv2DConfig.builder()
                 .kH(k[0]).kW(k[1]).sH(s[0]).sW(s[1]).pH(pad[0]).pW(pad[1]).dH(d[0]).dW(d[1])
                 .paddingMode(ConvolutionUtils.paddingModeForConvolutionMode(conf.getConvolutionMode()))
-                .dataFormat(Conv2DConfig.NCHW).weightsFormat(WeightsFormat.OIYX)
+                .dataFormat(Conv2DConfig.NCHW).weightsFormat(depthwise ? WeightsFormat.YXIO : WeightsFormat.OIYX)
                 .build();
-        this.channelsOut = w.shape()[0];
+        long[] shape = w.shape();
+        this.channelsOut = depthwise ? shape[2] * shape[3] : shape[0];
     }
 
-    /** The exact rule for a 2D convolution (NCHW): its pre-activation, then its activation. */
+    /**
+     * The exact rule for a 2D convolution or a depthwise 2D convolution (NCHW): its pre-activation, then its
+     * activation.
+     */
     static int rule(HessianBuilder b, NetworkGraph.Node node, int in, INDArray act) {
         ConvolutionLayer c = node.config(ConvolutionLayer.class);
         if (b.rank(in) != 4) {
@@ -58,7 +70,8 @@ final class Convolution extends Node {
     }
 
     private INDArray conv(INDArray x, INDArray kernel, INDArray bias) {
-        Conv2D op = new Conv2D(new INDArray[] {x, kernel, bias}, null, config);
+        DynamicCustomOp op = depthwise ? new DepthwiseConv2D(new INDArray[] {x, kernel, bias}, null, config)
+                : new Conv2D(new INDArray[] {x, kernel, bias}, null, config);
         INDArray z = Nd4j.exec(op)[0];
         if (args == null) {
             args = op.iArgs();
@@ -71,7 +84,7 @@ final class Convolution extends Node {
         INDArray gi = Nd4j.createUninitialized(DataType.DOUBLE, x.shape());
         INDArray gw = Nd4j.createUninitialized(DataType.DOUBLE, kernel.shape());
         INDArray gb = Nd4j.createUninitialized(DataType.DOUBLE, channelsOut);
-        Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
+        Nd4j.exec(DynamicCustomOp.builder(depthwise ? "depthwise_conv2d_bp" : "conv2d_bp")
                 .addInputs(x, kernel, Nd4j.zeros(DataType.DOUBLE, channelsOut), gz)
                 .addOutputs(gi, gw, gb).addIntegerArguments(Arrays.stream(args).mapToInt(a -> (int) a).toArray())
                 .callInplace(false).build());
@@ -130,6 +143,6 @@ final class Convolution extends Node {
 
     @Override
     String kind() {
-        return "conv2d";
+        return depthwise ? "depthwise-conv2d" : "conv2d";
     }
 }

@@ -6,6 +6,7 @@ import org.nd4j.linalg.activations.impl.ActivationHardTanH;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationReLU6;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftPlus;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
@@ -16,14 +17,15 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * An activation function with its value, first and second derivative; {@code alpha} for leaky ReLU and ELU. The
+ * An activation function with its value, first and second derivative; {@code alpha} for leaky ReLU and ELU, and the
+ * upper bound of a bounded ReLU ({@code min(max(z, 0), alpha)}: ReLU6, PyTorch's {@code Clip(0, alpha)}). The
  * functions with an exact rule are {@link Kind}'s; {@link #of} maps DL4J's activations to them.
  */
 record Function(Kind kind, double alpha) {
     /** The element-wise activations with an exact rule, and softmax over axis 1. */
     enum Kind {
-        IDENTITY(false), RELU(false), LEAKYRELU(false), ELU(true), TANH(true), SIGMOID(true), SOFTPLUS(true),
-        HARDTANH(false), SOFTMAX(true);
+        IDENTITY(false), RELU(false), BOUNDED_RELU(false), LEAKYRELU(false), ELU(true), TANH(true), SIGMOID(true),
+        SOFTPLUS(true), HARDTANH(false), SOFTMAX(true);
 
         final boolean curved;
 
@@ -42,6 +44,7 @@ record Function(Kind kind, double alpha) {
         return switch (kind) {
             case IDENTITY -> z.dup();
             case RELU -> Transforms.relu(z, true);
+            case BOUNDED_RELU -> Transforms.min(Transforms.max(z, 0.0, true), alpha, false);
             case LEAKYRELU -> z.mul(first(z));
             case ELU -> {
                 INDArray pos = positive(z);
@@ -60,6 +63,7 @@ record Function(Kind kind, double alpha) {
         return switch (kind) {
             case IDENTITY -> Nd4j.onesLike(z);
             case RELU -> positive(z);
+            case BOUNDED_RELU -> positive(z).muli(z.lt(alpha).castTo(DataType.DOUBLE));
             case LEAKYRELU -> {
                 INDArray pos = positive(z);
                 yield pos.rsub(1).muli(alpha).addi(pos);
@@ -112,9 +116,15 @@ record Function(Kind kind, double alpha) {
             return IDENTITY;
         }
         if (activation instanceof ActivationReLU relu) {
-            boolean plain = relu.getMax() == null && (relu.getThreshold() == null || relu.getThreshold() == 0)
+            boolean plain = (relu.getThreshold() == null || relu.getThreshold() == 0)
                     && (relu.getNegativeSlope() == null || relu.getNegativeSlope() == 0);
-            return plain ? new Function(Kind.RELU, 0) : null;
+            if (!plain || relu.getMax() != null && relu.getMax() <= 0) {
+                return null;
+            }
+            return relu.getMax() == null ? new Function(Kind.RELU, 0) : new Function(Kind.BOUNDED_RELU, relu.getMax());
+        }
+        if (activation instanceof ActivationReLU6) {
+            return new Function(Kind.BOUNDED_RELU, 6);
         }
         if (activation instanceof ActivationLReLU l) {
             return new Function(Kind.LEAKYRELU, l.getAlpha());

@@ -194,12 +194,16 @@ final class ConvolutionStep extends Step {
         if (activation instanceof org.nd4j.linalg.activations.impl.ActivationSoftmax) {
             return null; // DL4J's softmax over a convolution's channels: kept channels-first
         }
-        Conv2DConfig c = config2d;
-        Conv2DConfig nhwc = Conv2DConfig.builder().kH(c.getKH()).kW(c.getKW()).sH(c.getSH()).sW(c.getSW())
-                .pH(c.getPH()).pW(c.getPW()).dH(c.getDH()).dW(c.getDW()).paddingMode(c.getPaddingMode())
-                .dataFormat(Conv2DConfig.NHWC).weightsFormat(WeightsFormat.OIYX) // DL4J's [out, in, kH, kW] as it is
-                .build();
+        // the weights stay DL4J's [out, in, kH, kW] (OIYX) as they are
+        Conv2DConfig nhwc = inFormat(config2d, Conv2DConfig.NHWC);
         return new ConvolutionStep(source, inputs[0], output, layer, activation, hasBias, nhwc, null, bf16);
+    }
+
+    /** {@code c} on images in {@code format} ({@code NCHW} or {@code NHWC}), its weights' format kept. */
+    static Conv2DConfig inFormat(Conv2DConfig c, String format) {
+        return Conv2DConfig.builder().kH(c.getKH()).kW(c.getKW()).sH(c.getSH()).sW(c.getSW())
+                .pH(c.getPH()).pW(c.getPW()).dH(c.getDH()).dW(c.getDW()).paddingMode(c.getPaddingMode())
+                .dataFormat(format).weightsFormat(c.getWeightsFormat()).build();
     }
 
     /** Whether this is a 2D convolution without activation, which a following batch norm can fold into. */

@@ -1,6 +1,5 @@
 package org.landscape4j.examples;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +10,7 @@ import org.landscape4j.engine.Directions;
 import org.landscape4j.engine.Landscape;
 import org.landscape4j.engine.Surface;
 import org.landscape4j.engine.curvature.Hessian;
+import org.landscape4j.io.NumpyArrays;
 import org.landscape4j.models.ImportOptions;
 import org.landscape4j.models.ImportedModel;
 import org.landscape4j.models.Loss;
@@ -103,9 +103,7 @@ public final class TorchvisionZoo {
     }
 
     private static Map<String, INDArray> npz(Path file) throws Exception {
-        Map<String, INDArray> out = new LinkedHashMap<>();
-        Nd4j.createFromNpzFile(new File(file.toString())).forEach((k, v) -> out.put(k.replaceFirst("\\.npy$", ""), v));
-        return out;
+        return NumpyArrays.readNpz(file);
     }
 
     private static DataSet data(Path dir, String name, DataType type) throws Exception {

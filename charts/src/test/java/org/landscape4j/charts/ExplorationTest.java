@@ -35,6 +35,8 @@ class ExplorationTest {
     static final class Evaluations {
         final ConcurrentLinkedQueue<Long> times = new ConcurrentLinkedQueue<>();
         final long sleepMs;
+        /** While set, every evaluation that starts waits here ({@link #hold()}, {@link #release()}). */
+        private volatile java.util.concurrent.CountDownLatch gate;
 
         Evaluations(long sleepMs) {
             this.sleepMs = sleepMs;
@@ -43,6 +45,14 @@ class ExplorationTest {
         Metric metric() {
             return Metric.of("evaluations", (output, labels) -> {
                 times.add(System.nanoTime());
+                java.util.concurrent.CountDownLatch g = gate;
+                if (g != null) {
+                    try {
+                        g.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 if (sleepMs > 0) {
                     try {
                         Thread.sleep(sleepMs);
@@ -56,6 +66,29 @@ class ExplorationTest {
 
         int count() {
             return times.size();
+        }
+
+        /**
+         * Holds every evaluation that starts from now on, and waits until the ones already past the gate are done
+         * (no evaluation started for 3 sleeps), so that the picture, its colour legend and the data area stay put.
+         */
+        void hold() throws InterruptedException {
+            gate = new java.util.concurrent.CountDownLatch(1);
+            int seen;
+            do {
+                seen = count();
+                Thread.sleep(3 * Math.max(sleepMs, 10));
+            } while (count() != seen);
+            Thread.sleep(3 * Math.max(sleepMs, 10));
+        }
+
+        /** Lets the held evaluations go on. */
+        void release() {
+            java.util.concurrent.CountDownLatch g = gate;
+            gate = null;
+            if (g != null) {
+                g.countDown();
+            }
         }
 
         long after(long nanos) {

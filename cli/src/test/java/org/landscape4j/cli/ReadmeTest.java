@@ -25,7 +25,7 @@ import picocli.CommandLine;
 /**
  * Keeps the README (and the pages under docs/ it links to) honest: every {@code bin/landscape} command line in them
  * parses with the real command, every option the README names exists, the two commands {@code .ci/run} relies on are
- * there verbatim, and every relative link points to a file of the checkout.
+ * there verbatim, and every relative link points to a file of the checkout (and to a heading of it, with an anchor).
  */
 class ReadmeTest {
 
@@ -135,6 +135,18 @@ class ReadmeTest {
         assertThat(readme.lines().count()).as("the README's length").isLessThanOrEqualTo(300);
     }
 
+    /** GitHub's anchors of a Markdown file's headings: lower case, punctuation dropped, spaces as hyphens. */
+    static Set<String> anchors(Path markdown) throws IOException {
+        Set<String> out = new LinkedHashSet<>();
+        for (String line : Files.readAllLines(markdown)) {
+            if (line.matches("^#{1,6} .*")) {
+                String heading = line.replaceFirst("^#+ ", "").strip().toLowerCase(java.util.Locale.ROOT);
+                out.add(heading.replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-'));
+            }
+        }
+        return out;
+    }
+
     @Test
     void everyRelativeLinkPointsToAFile() throws IOException {
         List<Path> pages = new ArrayList<>(List.of(ROOT.resolve("README.md")));
@@ -147,14 +159,17 @@ class ReadmeTest {
             Matcher m = LINK.matcher(Files.readString(page));
             while (m.find()) {
                 String target = m.group(1) != null ? m.group(1) : m.group(2);
-                if (target.matches("^[a-z]+:.*") || target.startsWith("#")) {
-                    continue;                                       // https:, mailto:, an anchor in the page
+                if (target.matches("^[a-z]+:.*")) {
+                    continue;                                       // https:, mailto:
                 }
                 int hash = target.indexOf('#');
                 String file = hash < 0 ? target : target.substring(0, hash);
+                Path resolved = file.isEmpty() ? page : page.getParent().resolve(file);
                 links++;
-                if (!Files.exists(page.getParent().resolve(file))) {
+                if (!Files.exists(resolved)) {
                     broken.add(ROOT.relativize(page) + ": " + target);
+                } else if (hash >= 0 && !anchors(resolved).contains(target.substring(hash + 1))) {
+                    broken.add(ROOT.relativize(page) + ": " + target + " (no such heading)");
                 }
             }
         }

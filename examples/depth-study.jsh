@@ -3,7 +3,7 @@
 // plane and, on the central half of the same plane, a curvature map (the Hessian's smallest and largest eigenvalue
 // at every point): the fraction of the map with lambda_min < -0.05 lambda_max has significant negative curvature.
 //   bin/jshell-landscape examples/depth-study.jsh     (from the repository root; about 30 s)
-// Writes examples/target/jshell/depth-study/; the full example: `run DepthStudy` (README, Examples).
+// Writes examples/target/jshell/depth-study/; the full example: `run DepthStudy` (docs/experiments.md).
 // Small sizes, so that a test can run every script; the example's own (--size cpu) are in its run(). The results
 // stay in the shell to explore.
 import org.nd4j.linalg.learning.config.Adam;

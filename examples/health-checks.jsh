@@ -3,7 +3,7 @@
 // and trains to the same train loss; then a filter-normalized 1D profile through its minimum: the basin's width below
 // minimum + 0.1 (wider is flatter) and the curvature at the centre (lower is flatter).
 //   bin/jshell-landscape examples/health-checks.jsh     (from the repository root; about 15 s)
-// Writes examples/target/jshell/health-checks/; the full example: `run HealthChecks` (README, Examples).
+// Writes examples/target/jshell/health-checks/; the full example: `run HealthChecks` (docs/experiments.md).
 // Small sizes, so that a test can run every script; the example's own (--size cpu) are in its run(). The results
 // stay in the shell to explore.
 import org.nd4j.linalg.learning.config.Adam;

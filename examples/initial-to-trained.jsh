@@ -1,7 +1,7 @@
 // Seed 000 (InitialToTrained): the train loss on the straight line from an MLP's initial weights (t = 0) to its
 // trained weights (t = 1), trained once with batch size 1 and once with batch size 100: does it fall all the way?
 //   bin/jshell-landscape examples/initial-to-trained.jsh     (from the repository root; seconds)
-// Writes examples/target/jshell/initial-to-trained/; the full example: `run InitialToTrained` (README, Examples).
+// Writes examples/target/jshell/initial-to-trained/; the full example: `run InitialToTrained` (docs/experiments.md).
 // Small sizes, so that a test can run every script; the example's own (--size cpu) are in its run(). The results
 // stay in the shell to explore.
 var data = ExampleData.load(1000, 100, false);      // FashionMNIST, or the embedded stand-in when it is not installed

@@ -2,7 +2,7 @@
 // different initial weights. Is there a loss barrier on the straight line between them, and none on a one-bend chain
 // trained between them (Garipov et al. 2018)? Batch-norm statistics are recomputed at every point.
 //   bin/jshell-landscape examples/paths-between-minima.jsh     (from the repository root; about 30 s)
-// Writes examples/target/jshell/paths-between-minima/; the full example: `run PathsBetweenMinima` (README, Examples).
+// Writes examples/target/jshell/paths-between-minima/; the full example: `run PathsBetweenMinima` (docs/experiments.md).
 // Small sizes, so that a test can run every script; the example's own (--size cpu) are in its run(). The results
 // stay in the shell to explore.
 import org.landscape4j.engine.geometry.CurveTrainer;

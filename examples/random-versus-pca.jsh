@@ -1,7 +1,7 @@
 // Seed 004 (RandomVersusPca): an MLP fits a noisy parabola. A random layer-normalized plane (cubic spacing, denser
 // near the centre) shows the minimum; the plane of the training path's two principal components shows the path.
 //   bin/jshell-landscape examples/random-versus-pca.jsh     (from the repository root; seconds)
-// Writes examples/target/jshell/random-versus-pca/; the full example: `run RandomVersusPca` (README, Examples).
+// Writes examples/target/jshell/random-versus-pca/; the full example: `run RandomVersusPca` (docs/experiments.md).
 // Small sizes, so that a test can run every script; the example's own (--size cpu) are in its run(). The results
 // stay in the shell to explore.
 import org.landscape4j.engine.geometry.TrajectoryRecorder;

@@ -3,7 +3,7 @@
 // rendered filter-normalized surface from a corner (SurfaceDescent), and the seed's asymmetric linear2x and
 // barycentric planes.
 //   bin/jshell-landscape examples/vgg-surface.jsh     (from the repository root; about 10 s)
-// Writes examples/target/jshell/vgg-surface/; the full example: `run VggSurface` (README, Examples).
+// Writes examples/target/jshell/vgg-surface/; the full example: `run VggSurface` (docs/experiments.md).
 // Small sizes, so that a test can run every script; the example's own (--size cpu) are in its run(). The results
 // stay in the shell to explore.
 import org.nd4j.linalg.activations.Activation;

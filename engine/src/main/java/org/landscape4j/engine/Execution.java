@@ -139,7 +139,7 @@ public record Execution(Order order, int workers, boolean factorizeFirstLayer, l
      * The default worker count: as many workers as fit the cores at ND4J's thread count per operation
      * ({@code cores / maxThreads}), at least 1 and at most {@link #MAX_DEFAULT_WORKERS}. Each worker holds a copy of
      * the network and its inference plan's activation buffers for the largest batch ({@code Landscape.evaluationPlan()}
-     * states them). Measured on 2 cores with {@code OMP_NUM_THREADS=1} (README benchmark, workers x ND4J threads):
+     * states them). Measured on 2 cores with {@code OMP_NUM_THREADS=1} (docs/speed.md benchmark, workers x ND4J threads):
      * 2 workers ran the LeNet-like CNN at 58 points/s and 1 worker at 41 (1 worker with 2 threads per op: 40); for
      * the MLP 2 workers gave 2,064 and 1 worker 1,827 points/s.
      */

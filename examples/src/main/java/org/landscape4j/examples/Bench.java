@@ -31,7 +31,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The benchmark (README): one JVM, every method measured side by side on the same 41x41 plane of the same network,
+ * The benchmark (docs/speed.md): one JVM, every method measured side by side on the same 41x41 plane of the same network,
  * 2,000 FashionMNIST test images, loss + accuracy:
  *
  * <ul>

@@ -45,7 +45,7 @@ public final class ExampleOutput {
 
     /**
      * Writes a chart as PNG, 900x640; with the environment variable {@value #GALLERY} naming a folder, also a
-     * 480x340 copy there (how the README's gallery is made), named {@code <this folder's name>-<name>.png}.
+     * 480x340 copy there (how the gallery of docs/experiments.md is made), named {@code <this folder's name>-<name>.png}.
      */
     public Path png(String name, JFreeChart chart) {
         Path gallery = galleryFile(name);

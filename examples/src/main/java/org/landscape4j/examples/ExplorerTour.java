@@ -21,7 +21,7 @@ import org.landscape4j.engine.Landscape;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
- * The README's walk-through of the Explorer, as screenshots of a real run: the demo's MLP on FashionMNIST, its
+ * The walk-through of the Explorer in docs/api.md, as screenshots of a real run: the demo's MLP on FashionMNIST, its
  * 41x41 filter-normalized plane (overview), a zoom into the basin around the trained weights, and a Shift-click
  * there for the profiles along x, along y and from the centre. Needs a display (under {@code xvfb-run -a} on a
  * server). Writes {@code explorer-overview.png}, {@code explorer-basin.png}, {@code explorer-profile.png}.

@@ -15,7 +15,7 @@ import onnx.Onnx;
  * op and by the highest version not above the model's opset.
  *
  * <p>This is the one list of supported ops: the refusal of an unsupported op, {@link Models#supportedOnnxOps()} and
- * the README's list (compared by {@code OnnxOpsTest}) are read from it, in the order registered here.
+ * the list in docs/models.md (compared by {@code OnnxOpsTest}) are read from it, in the order registered here.
  *
  * <p>The families: {@link OnnxLinear}, {@link OnnxConvolution}, {@link OnnxPooling}, {@link OnnxActivations},
  * {@link OnnxNormalization}, {@link OnnxTensorOps}, {@link OnnxConstants}.
@@ -41,7 +41,7 @@ final class OnnxOps {
 
     private static final Map<String, Op> OPS = new LinkedHashMap<>();
 
-    // the order users read in the refusal, Models.supportedOnnxOps() and the README
+    // the order users read in the refusal, Models.supportedOnnxOps() and docs/models.md
     static {
         layer("Conv", OnnxConvolution::conv);
         layer("Gemm", OnnxLinear::gemm);

@@ -44,7 +44,7 @@ import scala.runtime.BoxedUnit;
  * {@code local[2,4]}), and recomputes its points exactly. Custom metrics must have {@link java.io.Serializable}
  * functions; compiling a landscape that has another one fails before any work.
  *
- * <p>On Java 17 the driver JVM needs Spark's {@code --add-opens} options (see the README); executors get them from
+ * <p>On Java 17 the driver JVM needs Spark's {@code --add-opens} options (see docs/spark.md); executors get them from
  * Spark.
  */
 public final class SparkExecutor implements PointExecutor, AutoCloseable {

@@ -35,6 +35,9 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
+import org.landscape4j.engine.graph.ChannelGateVertex;
+import org.landscape4j.engine.graph.TorchHardSigmoid;
+import org.landscape4j.engine.graph.TorchHardSwish;
 import org.landscape4j.engine.parameters.ParameterLayout;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -269,6 +272,40 @@ class InferencePlanTest {
         graph.fit(new DataSet(x, labels(N, 3)));
         assertMatchesDl4j(graph, x, Execution.DEFAULT.withFactorization(false), true,
                 "depthwise-conv2d, batchnorm, activation");
+    }
+
+    /**
+     * Squeeze-and-excitation as EfficientNet and MobileNetV3 build it: SiLU (DL4J's swish) and PyTorch's hard swish,
+     * a global average pooling that keeps its dimensions, two 1x1 convolutions, PyTorch's hard sigmoid as the gate,
+     * and the feature map times its per-channel gate ({@code ChannelGateVertex}).
+     */
+    @Test
+    void squeezeAndExcitationWithSwishHardSwishAndAChannelGate() {
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(21).dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER).updater(new Adam(0.01)).graphBuilder()
+                .addInputs("in")
+                .addLayer("c0", new ConvolutionLayer.Builder(3, 3).padding(1, 1).nIn(2).nOut(6)
+                        .activation(Activation.SWISH).build(), "in")
+                .addLayer("dw", new DepthwiseConvolution2D.Builder(3, 3).padding(1, 1).hasBias(false)
+                        .convolutionMode(ConvolutionMode.Truncate).activation(new TorchHardSwish()).build(), "c0")
+                .addLayer("squeeze", new GlobalPoolingLayer.Builder(PoolingType.AVG).collapseDimensions(false)
+                        .build(), "dw")
+                .addLayer("fc1", new ConvolutionLayer.Builder(1, 1).nOut(3).activation(Activation.RELU).build(),
+                        "squeeze")
+                .addLayer("fc2", new ConvolutionLayer.Builder(1, 1).nOut(6).activation(Activation.IDENTITY).build(),
+                        "fc1")
+                .addLayer("hs", new ActivationLayer.Builder().activation(new TorchHardSigmoid()).build(), "fc2")
+                .addVertex("scale", new ChannelGateVertex(), "dw", "hs")
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "scale")
+                .addLayer("out", output(3), "pool")
+                .setOutputs("out")
+                .setInputTypes(InputType.convolutional(8, 8, 2))
+                .build();
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        INDArray x = images(N, 2, 8, 8).muli(4);
+        graph.fit(new DataSet(x, labels(N, 3)));
+        assertMatchesDl4j(graph, x, Execution.DEFAULT.withFactorization(false), false, "channel-gate");
     }
 
     @Test

@@ -55,7 +55,7 @@ final class HessianBuilder extends BackEndBuilder<Node> {
             case PREPROCESSOR -> in.length == 1 ? Reshape.preprocessorRule(this, node, in[0], act)
                     : refuse(node.source() + " has no exact rule");
             case OUTPUT, LOSS, CNN_LOSS, CONVOLUTION_1D, SUBSAMPLING_1D, UPSAMPLING_2D, LOCAL_RESPONSE_NORMALIZATION,
-                 OTHER_VERTEX -> refuse(node.source() + " has no exact rule");
+                 CHANNEL_GATE, OTHER_VERTEX -> refuse(node.source() + " has no exact rule");
         };
     }
 

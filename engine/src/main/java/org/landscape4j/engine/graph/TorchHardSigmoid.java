@@ -10,7 +10,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code alpha = 1/6, beta = 1/2}, i.e. {@code relu6(x + 3) / 6}. DL4J's own {@code Activation.HARDSIGMOID} has slope
  * 0.2, which is ONNX's default but not PyTorch's, so networks from PyTorch (MobileNetV3's squeeze-and-excitation gates)
  * need this one. The inference plan runs it as DL4J does (its activation step calls {@link #getActivation}); the exact
- * Hessian has no rule for it (curvature falls back to finite differences of DL4J's gradients).
+ * Hessian has a rule for it.
  *
  * <pre>{@code
  * jshell> new TorchHardSigmoid(1.0 / 6, 0.5).getActivation(Nd4j.createFromArray(-4.0, 0.0, 1.5, 4.0), false)

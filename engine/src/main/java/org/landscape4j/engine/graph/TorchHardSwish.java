@@ -8,8 +8,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * PyTorch's hard swish, {@code x * relu6(x + 3) / 6} (ONNX's {@code HardSwish}, and what PyTorch writes before opset
  * 14 as {@code Mul(x, HardSigmoid(x))}): MobileNetV3's activation. DL4J has none. The inference plan runs it as DL4J
- * does (its activation step calls {@link #getActivation}); the exact Hessian has no rule for it (curvature falls back
- * to finite differences of DL4J's gradients).
+ * does (its activation step calls {@link #getActivation}); the exact Hessian has a rule for it.
  */
 public final class TorchHardSwish extends BaseActivationFunction {
 

@@ -8,6 +8,8 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.IActivation;
@@ -70,13 +72,23 @@ class TorchActivationsTest {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
                 .graphBuilder().addInputs("in")
                 .addLayer("a", new ActivationLayer.Builder().activation(new TorchHardSwish()).build(), "in")
-                .addLayer("b", new ActivationLayer.Builder().activation(new TorchHardSigmoid(0.25, 0.4)).build(), "a")
+                .addLayer("p", new GlobalPoolingLayer.Builder(PoolingType.AVG).collapseDimensions(false).build(), "a")
+                .addLayer("b", new ActivationLayer.Builder().activation(new TorchHardSigmoid(0.25, 0.4)).build(), "p")
                 .addVertex("gate", new ChannelGateVertex(), "a", "b")
                 .setOutputs("gate").setInputTypes(InputType.convolutional(2, 2, 3)).build();
         ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(conf.toJson());
         assertThat(back.getVertices().get("gate")).isInstanceOf(ChannelGateVertex.class);
         assertThat(LayerKind.of(back.getVertices().get("gate"))).isEqualTo(LayerKind.CHANNEL_GATE);
         assertThat(back.toJson()).isEqualTo(conf.toJson());
+    }
+
+    @Test
+    void aGateOfAnotherShapeIsRefusedByDl4jsTypeCheck() {
+        assertThatThrownBy(() -> new NeuralNetConfiguration.Builder().graphBuilder().addInputs("in")
+                .addLayer("a", new ActivationLayer.Builder().activation(new TorchHardSwish()).build(), "in")
+                .addVertex("gate", new ChannelGateVertex(), "a", "a")
+                .setOutputs("gate").setInputTypes(InputType.convolutional(2, 2, 3)).build())
+                .hasStackTraceContaining("a channel gate multiplies an image [c, h, w] by a gate [c, 1, 1]");
     }
 
     private static double value(IActivation f, double x) {

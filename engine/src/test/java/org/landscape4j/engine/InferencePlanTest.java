@@ -240,7 +240,7 @@ class InferencePlanTest {
      */
     @Test
     void invertedResidualBlockWithDepthwiseConvolutionsAndRelu6() {
-        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(13).dataType(DataType.FLOAT)
+        ComputationGraphConfiguration.GraphBuilder conf = new NeuralNetConfiguration.Builder().seed(13).dataType(DataType.FLOAT)
                 .weightInit(WeightInit.XAVIER).updater(new Adam(0.01)).graphBuilder()
                 .addInputs("in")
                 .addLayer("c0", new ConvolutionLayer.Builder(3, 3).padding(1, 1).nIn(2).nOut(4)
@@ -261,17 +261,8 @@ class InferencePlanTest {
                         .convolutionMode(ConvolutionMode.Same)
                         .activation(new org.nd4j.linalg.activations.impl.ActivationReLU(3.0, 0.0, 0.0)).build(),
                         "skip")
-                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "dw2")
-                .addLayer("out", output(3), "pool")
-                .setOutputs("out")
-                .setInputTypes(InputType.convolutional(8, 8, 2))
-                .build();
-        ComputationGraph graph = new ComputationGraph(conf);
-        graph.init();
-        INDArray x = images(N, 2, 8, 8).muli(4);
-        graph.fit(new DataSet(x, labels(N, 3)));
-        assertMatchesDl4j(graph, x, Execution.DEFAULT.withFactorization(false), true,
-                "depthwise-conv2d, batchnorm, activation");
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "dw2");
+        assertTrainedImageGraphMatchesDl4j(conf, true, "depthwise-conv2d, batchnorm, activation");
     }
 
     /**
@@ -281,7 +272,7 @@ class InferencePlanTest {
      */
     @Test
     void squeezeAndExcitationWithSwishHardSwishAndAChannelGate() {
-        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(21).dataType(DataType.FLOAT)
+        ComputationGraphConfiguration.GraphBuilder conf = new NeuralNetConfiguration.Builder().seed(21).dataType(DataType.FLOAT)
                 .weightInit(WeightInit.XAVIER).updater(new Adam(0.01)).graphBuilder()
                 .addInputs("in")
                 .addLayer("c0", new ConvolutionLayer.Builder(3, 3).padding(1, 1).nIn(2).nOut(6)
@@ -296,16 +287,8 @@ class InferencePlanTest {
                         "fc1")
                 .addLayer("hs", new ActivationLayer.Builder().activation(new TorchHardSigmoid()).build(), "fc2")
                 .addVertex("scale", new ChannelGateVertex(), "dw", "hs")
-                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "scale")
-                .addLayer("out", output(3), "pool")
-                .setOutputs("out")
-                .setInputTypes(InputType.convolutional(8, 8, 2))
-                .build();
-        ComputationGraph graph = new ComputationGraph(conf);
-        graph.init();
-        INDArray x = images(N, 2, 8, 8).muli(4);
-        graph.fit(new DataSet(x, labels(N, 3)));
-        assertMatchesDl4j(graph, x, Execution.DEFAULT.withFactorization(false), false, "channel-gate");
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "scale");
+        assertTrainedImageGraphMatchesDl4j(conf, false, "channel-gate");
     }
 
     @Test
@@ -361,6 +344,20 @@ class InferencePlanTest {
     }
 
     // ---- the comparison --------------------------------------------------------------------------------------------
+
+    /**
+     * {@code layers} (from input "in", 2x8x8 images, to a layer "pool") with a 3-class output, trained a step on
+     * inputs scaled by 4, matches DL4J at every point of a plane without first-layer factorization.
+     */
+    private static void assertTrainedImageGraphMatchesDl4j(ComputationGraphConfiguration.GraphBuilder layers,
+                                                           boolean states, String expectedPlan) {
+        ComputationGraph graph = new ComputationGraph(layers.addLayer("out", output(3), "pool").setOutputs("out")
+                .setInputTypes(InputType.convolutional(8, 8, 2)).build());
+        graph.init();
+        INDArray x = images(N, 2, 8, 8).muli(4);
+        graph.fit(new DataSet(x, labels(N, 3)));
+        assertMatchesDl4j(graph, x, Execution.DEFAULT.withFactorization(false), states, expectedPlan);
+    }
 
     private static void assertMatchesDl4j(Model net, INDArray x, String expectedPlan) {
         assertMatchesDl4j(net, x, Execution.DEFAULT, false, expectedPlan);

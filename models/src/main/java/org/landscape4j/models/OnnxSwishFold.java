@@ -36,12 +36,7 @@ final class OnnxSwishFold {
 
     /** Folds every such pair of {@code nodes} (the nodes the output depends on, in the graph's order). */
     static Result apply(List<Onnx.NodeProto> nodes) {
-        Map<String, List<Onnx.NodeProto>> consumers = new HashMap<>();
-        for (Onnx.NodeProto n : nodes) {
-            for (String in : n.getInputList()) {
-                consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
-            }
-        }
+        Map<String, List<Onnx.NodeProto>> consumers = OnnxNodes.consumers(nodes);
         Map<Onnx.NodeProto, Onnx.NodeProto> fused = new HashMap<>();
         Set<Onnx.NodeProto> removed = new HashSet<>();
         List<Fold> folds = new ArrayList<>();

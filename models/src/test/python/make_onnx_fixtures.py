@@ -2,8 +2,8 @@
 """Makes the ONNX fixtures of the models module's tests (run once; the tests do not need Python).
 
 Debian's python3-torch 1.13, python3-torchvision 0.14 and python3-onnx. For each network (an MLP, a residual CNN with
-batch norm, an MLP using the remaining activations, and width-reduced MobileNetV2 and MNASNet made of torchvision's own
-blocks): trains it a little on a fixed batch (so batch-norm running statistics and accuracy
+batch norm, an MLP using the remaining activations, and width-reduced MobileNetV2, MNASNet, EfficientNet and
+MobileNetV3 made of torchvision's own blocks): trains it a little on a fixed batch (so batch-norm running statistics and accuracy
 are not trivial), exports it with torch.onnx.export (eval mode), and writes
 
   <name>.onnx                the network
@@ -22,7 +22,8 @@ Usage: python3 make_onnx_fixtures.py OUTDIR [NAME...]   (only the networks named
 
        python3 make_onnx_fixtures.py --full OUTDIR mobilenet_v2 mnasnet0_5 ...
            the same files for torchvision 0.14's full architectures (not fixtures: too large to commit): random
-           initialisation with batch-norm statistics and affine parameters drawn away from their defaults, 10 classes,
+           initialisation with batch-norm statistics, affine parameters and convolution biases drawn away from their
+           defaults, 10 classes,
            16 FashionMNIST test images (Debian's dataset-fashion-mnist) resized to 64x64 and repeated over 3 channels;
            no training. Checked by the examples module's TorchvisionZoo.
 """
@@ -36,6 +37,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 import torchvision
 from torchvision.models import mnasnet
+from torchvision.models import mobilenetv3
+from torchvision.models.efficientnet import MBConv, MBConvConfig
 from torchvision.models.mobilenetv2 import InvertedResidual
 from torchvision.ops.misc import Conv2dNormActivation
 
@@ -142,7 +145,55 @@ class SmallMnasNet(nn.Module):
         return self.classifier(self.layers(x).mean([2, 3]))
 
 
-TORCHVISION = (SmallMobileNetV2, SmallMnasNet)
+class SmallEfficientNet(nn.Module):
+    """torchvision's EfficientNet at reduced width and depth, from its own modules: the SiLU stem, an MBConv of
+    expansion 1 (depthwise 3x3 with SiLU, squeeze-and-excitation with a sigmoid gate, projection), a strided one of
+    expansion 6 and a residual one with a 5x5 depthwise kernel, the 1x1 SiLU head, adaptive average pooling, flatten,
+    dropout and the classifier (the ONNX export: Sigmoid and Mul for SiLU, GlobalAveragePool, Conv, Sigmoid and a
+    broadcasting Mul for each gate)."""
+
+    def __init__(self):
+        super().__init__()
+        bn = nn.BatchNorm2d
+        self.features = nn.Sequential(
+            Conv2dNormActivation(3, 8, stride=2, norm_layer=bn, activation_layer=nn.SiLU),
+            MBConv(MBConvConfig(1, 3, 1, 8, 8, 1), 0.0, bn),
+            MBConv(MBConvConfig(6, 3, 2, 8, 16, 1), 0.0, bn),
+            MBConv(MBConvConfig(6, 5, 1, 16, 16, 1), 0.0, bn),
+            Conv2dNormActivation(16, 32, kernel_size=1, norm_layer=bn, activation_layer=nn.SiLU))
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.classifier = nn.Sequential(nn.Dropout(0.2, inplace=True), nn.Linear(32, 10))
+
+    def forward(self, x):
+        return self.classifier(torch.flatten(self.avgpool(self.features(x)), 1))
+
+
+class SmallMobileNetV3(nn.Module):
+    """torchvision's MobileNetV3 at reduced width and depth, from its own modules: the hard-swish stem, its inverted
+    residuals (a strided ReLU block with squeeze-and-excitation gated by a hard sigmoid and no expansion, as
+    mobilenet_v3_small starts; a hard-swish one with SE; a residual 5x5 hard-swish one with SE), the 1x1 hard-swish
+    head, adaptive average pooling, and the classifier (Linear, Hardswish, Dropout, Linear). The README's export
+    writes HardSigmoid and Mul for each hard swish (opset 13), the plain one HardSwish (opset 14)."""
+
+    def __init__(self):
+        super().__init__()
+        bn = nn.BatchNorm2d
+        cfg = mobilenetv3.InvertedResidualConfig
+        self.features = nn.Sequential(
+            Conv2dNormActivation(3, 8, stride=2, norm_layer=bn, activation_layer=nn.Hardswish),
+            mobilenetv3.InvertedResidual(cfg(8, 3, 8, 8, True, "RE", 2, 1, 1.0), bn),
+            mobilenetv3.InvertedResidual(cfg(8, 3, 24, 16, True, "HS", 1, 1, 1.0), bn),
+            mobilenetv3.InvertedResidual(cfg(16, 5, 48, 16, True, "HS", 1, 1, 1.0), bn),
+            Conv2dNormActivation(16, 48, kernel_size=1, norm_layer=bn, activation_layer=nn.Hardswish))
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.classifier = nn.Sequential(nn.Linear(48, 32), nn.Hardswish(inplace=True), nn.Dropout(0.2, inplace=True),
+                                        nn.Linear(32, 10))
+
+    def forward(self, x):
+        return self.classifier(torch.flatten(self.avgpool(self.features(x)), 1))
+
+
+TORCHVISION = (SmallMobileNetV2, SmallMnasNet, SmallEfficientNet, SmallMobileNetV3)
 
 
 def filter_normalized(model, gen):
@@ -265,6 +316,10 @@ def full_width(out_dir, names):
                     m.running_var.copy_(0.5 + torch.rand(c, generator=gen))
                     m.weight.copy_(0.5 + torch.rand(c, generator=gen))
                     m.bias.copy_(0.2 * torch.randn(c, generator=gen))
+                elif isinstance(m, nn.Conv2d) and m.bias is not None:
+                    # torchvision zeroes convolution biases (MobileNetV3's squeeze-and-excitation), and the export
+                    # shares equal-valued initializers between nodes: drawn, each stays the parameter it is
+                    m.bias.copy_(0.2 * torch.randn(m.bias.shape, generator=gen))
         make(name, model, x, y, out_dir, steps=0)
 
 
@@ -281,6 +336,8 @@ def main():
         ("activations", 2, ActivationsMlp, (1, 4, 5), 5),
         ("mobilenetv2", 3, SmallMobileNetV2, (3, 16, 16), 10),
         ("mnasnet", 4, SmallMnasNet, (3, 16, 16), 10),
+        ("efficientnet", 5, SmallEfficientNet, (3, 16, 16), 10),
+        ("mobilenetv3", 6, SmallMobileNetV3, (3, 16, 16), 10),
     ]
     for name, seed, network, shape, classes in networks:
         if not wanted or name in wanted:

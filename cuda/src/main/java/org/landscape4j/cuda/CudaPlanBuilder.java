@@ -83,7 +83,8 @@ final class CudaPlanBuilder {
             case PREPROCESSOR -> ViewRule.reshape(this, node, in, act);
             case OUTPUT, LOSS, CNN_LOSS -> throw refusal(node.source() + " is a loss layer inside the network");
             case CONVOLUTION_2D, CONVOLUTION_1D, DEPTHWISE_CONVOLUTION_2D, SUBSAMPLING_2D, SUBSAMPLING_1D,
-                 BATCH_NORMALIZATION, GLOBAL_POOLING, ZERO_PADDING, UPSAMPLING_2D, ELEMENT_WISE, MERGE ->
+                 BATCH_NORMALIZATION, GLOBAL_POOLING, ZERO_PADDING, UPSAMPLING_2D, ELEMENT_WISE, MERGE,
+                 CHANNEL_GATE ->
                     throw refusal(node.source() + " has no CUDA-plan rule yet" + RUNS);
             case LOCAL_RESPONSE_NORMALIZATION, OTHER_VERTEX ->
                     throw refusal(node.source() + " has no CUDA-plan rule" + RUNS);

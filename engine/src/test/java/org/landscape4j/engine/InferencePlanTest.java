@@ -35,6 +35,9 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
+import org.landscape4j.engine.graph.ChannelGateVertex;
+import org.landscape4j.engine.graph.TorchHardSigmoid;
+import org.landscape4j.engine.graph.TorchHardSwish;
 import org.landscape4j.engine.parameters.ParameterLayout;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -237,7 +240,7 @@ class InferencePlanTest {
      */
     @Test
     void invertedResidualBlockWithDepthwiseConvolutionsAndRelu6() {
-        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(13).dataType(DataType.FLOAT)
+        ComputationGraphConfiguration.GraphBuilder conf = new NeuralNetConfiguration.Builder().seed(13).dataType(DataType.FLOAT)
                 .weightInit(WeightInit.XAVIER).updater(new Adam(0.01)).graphBuilder()
                 .addInputs("in")
                 .addLayer("c0", new ConvolutionLayer.Builder(3, 3).padding(1, 1).nIn(2).nOut(4)
@@ -258,17 +261,34 @@ class InferencePlanTest {
                         .convolutionMode(ConvolutionMode.Same)
                         .activation(new org.nd4j.linalg.activations.impl.ActivationReLU(3.0, 0.0, 0.0)).build(),
                         "skip")
-                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "dw2")
-                .addLayer("out", output(3), "pool")
-                .setOutputs("out")
-                .setInputTypes(InputType.convolutional(8, 8, 2))
-                .build();
-        ComputationGraph graph = new ComputationGraph(conf);
-        graph.init();
-        INDArray x = images(N, 2, 8, 8).muli(4);
-        graph.fit(new DataSet(x, labels(N, 3)));
-        assertMatchesDl4j(graph, x, Execution.DEFAULT.withFactorization(false), true,
-                "depthwise-conv2d, batchnorm, activation");
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "dw2");
+        assertTrainedImageGraphMatchesDl4j(conf, true, "depthwise-conv2d, batchnorm, activation");
+    }
+
+    /**
+     * Squeeze-and-excitation as EfficientNet and MobileNetV3 build it: SiLU (DL4J's swish) and PyTorch's hard swish,
+     * a global average pooling that keeps its dimensions, two 1x1 convolutions, PyTorch's hard sigmoid as the gate,
+     * and the feature map times its per-channel gate ({@code ChannelGateVertex}).
+     */
+    @Test
+    void squeezeAndExcitationWithSwishHardSwishAndAChannelGate() {
+        ComputationGraphConfiguration.GraphBuilder conf = new NeuralNetConfiguration.Builder().seed(21).dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER).updater(new Adam(0.01)).graphBuilder()
+                .addInputs("in")
+                .addLayer("c0", new ConvolutionLayer.Builder(3, 3).padding(1, 1).nIn(2).nOut(6)
+                        .activation(Activation.SWISH).build(), "in")
+                .addLayer("dw", new DepthwiseConvolution2D.Builder(3, 3).padding(1, 1).hasBias(false)
+                        .convolutionMode(ConvolutionMode.Truncate).activation(new TorchHardSwish()).build(), "c0")
+                .addLayer("squeeze", new GlobalPoolingLayer.Builder(PoolingType.AVG).collapseDimensions(false)
+                        .build(), "dw")
+                .addLayer("fc1", new ConvolutionLayer.Builder(1, 1).nOut(3).activation(Activation.RELU).build(),
+                        "squeeze")
+                .addLayer("fc2", new ConvolutionLayer.Builder(1, 1).nOut(6).activation(Activation.IDENTITY).build(),
+                        "fc1")
+                .addLayer("hs", new ActivationLayer.Builder().activation(new TorchHardSigmoid()).build(), "fc2")
+                .addVertex("scale", new ChannelGateVertex(), "dw", "hs")
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "scale");
+        assertTrainedImageGraphMatchesDl4j(conf, false, "channel-gate");
     }
 
     @Test
@@ -324,6 +344,20 @@ class InferencePlanTest {
     }
 
     // ---- the comparison --------------------------------------------------------------------------------------------
+
+    /**
+     * {@code layers} (from input "in", 2x8x8 images, to a layer "pool") with a 3-class output, trained a step on
+     * inputs scaled by 4, matches DL4J at every point of a plane without first-layer factorization.
+     */
+    private static void assertTrainedImageGraphMatchesDl4j(ComputationGraphConfiguration.GraphBuilder layers,
+                                                           boolean states, String expectedPlan) {
+        ComputationGraph graph = new ComputationGraph(layers.addLayer("out", output(3), "pool").setOutputs("out")
+                .setInputTypes(InputType.convolutional(8, 8, 2)).build());
+        graph.init();
+        INDArray x = images(N, 2, 8, 8).muli(4);
+        graph.fit(new DataSet(x, labels(N, 3)));
+        assertMatchesDl4j(graph, x, Execution.DEFAULT.withFactorization(false), states, expectedPlan);
+    }
 
     private static void assertMatchesDl4j(Model net, INDArray x, String expectedPlan) {
         assertMatchesDl4j(net, x, Execution.DEFAULT, false, expectedPlan);

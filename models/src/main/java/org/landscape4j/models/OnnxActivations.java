@@ -7,6 +7,8 @@ import static org.landscape4j.models.OnnxNodes.refuse;
 
 import onnx.Onnx;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.landscape4j.engine.graph.TorchHardSigmoid;
+import org.landscape4j.engine.graph.TorchHardSwish;
 import org.landscape4j.models.OnnxConversion.Act;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.IActivation;
@@ -16,8 +18,10 @@ import org.nd4j.linalg.activations.impl.ActivationReLU;
 
 /**
  * Element-wise activations as a DL4J {@link ActivationLayer}: {@code Relu}, {@code LeakyRelu} (PyTorch's
- * {@code negative_slope}, ONNX's {@code alpha}, default 0.01), {@code Elu} ({@code alpha}, default 1), {@code Sigmoid},
- * {@code Tanh}, {@code Clip} (ReLU6 and the other bounds DL4J has an activation for: {@link #clip}), and {@code Softmax} over the features of a {@code [batch, features]} tensor. {@code LogSoftmax} only
+ * {@code negative_slope}, ONNX's {@code alpha}, default 0.01), {@code Elu} ({@code alpha}, default 1), {@code Sigmoid}
+ * (and SiLU, {@link OnnxSwishFold}), {@code HardSigmoid} and {@code HardSwish} (PyTorch's, the engine's own
+ * activations), {@code Tanh}, {@code Clip} (ReLU6 and the other bounds DL4J has an activation for: {@link #clip}), and
+ * {@code Softmax} over the features of a {@code [batch, features]} tensor. {@code LogSoftmax} only
  * ends a graph: there the importer's loss takes it (PyTorch's {@code NLLLoss} on it is {@code CrossEntropyLoss} on its
  * input), as it takes a final {@code Softmax}.
  */
@@ -38,8 +42,33 @@ final class OnnxActivations {
         return activation(n, ctx, new ActivationELU(attrFloat(n, "alpha", 1.0)));
     }
 
+    /**
+     * {@code Sigmoid(x)}; folded with the {@code Mul} of its input by it ({@link OnnxSwishFold}), PyTorch's SiLU as
+     * DL4J's swish, which is {@code x * sigmoid(x)}.
+     */
     static OnnxConversion sigmoid(Onnx.NodeProto n, OnnxContext ctx) {
-        return activation(n, ctx, Activation.SIGMOID.getActivationFunction());
+        return activation(n, ctx, attrInt(n, OnnxSwishFold.TIMES_INPUT, 0) != 0
+                ? Activation.SWISH.getActivationFunction() : Activation.SIGMOID.getActivationFunction());
+    }
+
+    /**
+     * {@code HardSigmoid(x)}, {@code max(0, min(1, alpha * x + beta))} (ONNX's defaults 0.2 and 0.5; PyTorch writes
+     * 1/6 and 1/2, its {@code relu6(x + 3) / 6}, which is taken exactly), as {@link TorchHardSigmoid}: DL4J's own
+     * hard sigmoid has slope 0.2 only.
+     */
+    static OnnxConversion hardSigmoid(Onnx.NodeProto n, OnnxContext ctx) {
+        double alpha = attrFloat(n, "alpha", 0.2);
+        double beta = attrFloat(n, "beta", 0.5);
+        if (!(alpha > 0)) {
+            throw refuse(n, "has slope alpha=" + alpha + "; only a positive slope");
+        }
+        return activation(n, ctx, OnnxSwishFold.isTorchHardSigmoid(n) ? new TorchHardSigmoid()
+                : new TorchHardSigmoid(alpha, beta));
+    }
+
+    /** {@code HardSwish(x)}, {@code x * relu6(x + 3) / 6} (PyTorch's {@code nn.Hardswish}), as {@link TorchHardSwish}. */
+    static OnnxConversion hardSwish(Onnx.NodeProto n, OnnxContext ctx) {
+        return activation(n, ctx, new TorchHardSwish());
     }
 
     static OnnxConversion tanh(Onnx.NodeProto n, OnnxContext ctx) {

@@ -41,6 +41,10 @@ interface OnnxContext {
     /** Whether a node the graph's output depends on reads {@code tensor}. */
     boolean isConsumed(String tensor);
 
+    /** Whether every node the graph's output depends on that reads {@code tensor} is a {@code Flatten} or a
+     * {@code Reshape}. */
+    boolean onlyFlattened(String tensor);
+
     /** The name the layer or vertex of {@code node} gets if it adds one (unique in the graph). */
     String vertexName(Onnx.NodeProto node);
 

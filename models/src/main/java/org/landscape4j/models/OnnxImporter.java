@@ -61,6 +61,7 @@ final class OnnxImporter implements OnnxContext {
     private final int opset;
     private final Map<String, Onnx.TensorProto> initializers = new LinkedHashMap<>();
     private final Set<String> consumed = new HashSet<>();
+    private final Map<String, Set<String>> consumerOps = new HashMap<>();
     // what the nodes converted so far added: written by apply(..), read by the converters through OnnxContext
     private final Map<String, Constant> constants = new HashMap<>();
     private final Map<String, Act> acts = new HashMap<>();
@@ -128,8 +129,12 @@ final class OnnxImporter implements OnnxContext {
         List<Onnx.NodeProto> used = g.getNodeList().stream().filter(needed::contains).toList();
         checkOps(used);
         OnnxMatMulAddFold.Result rewritten = OnnxMatMulAddFold.apply(used, initializers);
-        for (Onnx.NodeProto n : rewritten.nodes()) {
+        OnnxSwishFold.Result swishes = OnnxSwishFold.apply(rewritten.nodes());
+        for (Onnx.NodeProto n : swishes.nodes()) {
             consumed.addAll(n.getInputList());
+            for (String input : n.getInputList()) {
+                consumerOps.computeIfAbsent(input, k -> new HashSet<>()).add(n.getOpType());
+            }
         }
 
         Onnx.ValueInfoProto in = inputs.get(0);
@@ -141,7 +146,7 @@ final class OnnxImporter implements OnnxContext {
         vertexNames.add(INPUT);
         acts.put(in.getName(), new Act(INPUT, inShape, inShape));
 
-        for (Onnx.NodeProto n : rewritten.nodes()) {
+        for (Onnx.NodeProto n : swishes.nodes()) {
             apply(n, OnnxOps.converter(n.getOpType(), opset).convert(n, this));
         }
         Act last = acts.get(head);
@@ -170,6 +175,10 @@ final class OnnxImporter implements OnnxContext {
         for (OnnxMatMulAddFold.Fold f : rewritten.folds()) {
             lines.add("MatMul '" + f.matMul().getName() + "' and Add '" + f.add().getName()
                     + "' became one dense layer '" + acts.get(f.add().getOutput(0)).vertex() + "'");
+        }
+        for (OnnxSwishFold.Fold f : swishes.folds()) {
+            lines.add(f.gate().getOpType() + " '" + f.gate().getName() + "' and Mul '" + f.mul().getName()
+                    + "' became one " + f.into() + " activation '" + acts.get(f.mul().getOutput(0)).vertex() + "'");
         }
         lines.add("appended: loss layer '" + LOSS + "': " + lossHead.description());
         return new ImportedModel(net, ModelFormat.ONNX, source, lines, loss, new OriginLayout(origin, layout));
@@ -336,6 +345,12 @@ final class OnnxImporter implements OnnxContext {
     @Override
     public boolean isConsumed(String tensor) {
         return consumed.contains(tensor);
+    }
+
+    @Override
+    public boolean onlyFlattened(String tensor) {
+        Set<String> ops = consumerOps.getOrDefault(tensor, Set.of());
+        return Set.of("Flatten", "Reshape").containsAll(ops);
     }
 
     @Override

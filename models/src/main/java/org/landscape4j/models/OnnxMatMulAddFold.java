@@ -39,13 +39,8 @@ final class OnnxMatMulAddFold {
      * reading stored values from {@code initializers} and the {@code Constant} nodes.
      */
     static Result apply(List<Onnx.NodeProto> nodes, Map<String, Onnx.TensorProto> initializers) {
-        Map<String, List<Onnx.NodeProto>> consumers = new HashMap<>();
+        Map<String, List<Onnx.NodeProto>> consumers = OnnxNodes.consumers(nodes);
         Map<String, Onnx.NodeProto> constantNodes = new HashMap<>();
-        for (Onnx.NodeProto n : nodes) {
-            for (String in : n.getInputList()) {
-                consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
-            }
-        }
         Map<Onnx.NodeProto, Onnx.NodeProto> fused = new HashMap<>();
         Set<Onnx.NodeProto> removed = new HashSet<>();
         List<Fold> folds = new ArrayList<>();

@@ -1,6 +1,10 @@
 package org.landscape4j.models;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 import onnx.Onnx;
 
@@ -11,6 +15,17 @@ import onnx.Onnx;
 final class OnnxNodes {
 
     private OnnxNodes() {
+    }
+
+    /** The nodes reading each tensor of {@code nodes}, in order (what the rewrite passes look at). */
+    static Map<String, List<Onnx.NodeProto>> consumers(List<Onnx.NodeProto> nodes) {
+        Map<String, List<Onnx.NodeProto>> consumers = new HashMap<>();
+        for (Onnx.NodeProto n : nodes) {
+            for (String in : n.getInputList()) {
+                consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
+            }
+        }
+        return consumers;
     }
 
     static long attrInt(Onnx.NodeProto n, String name, long otherwise) {

@@ -47,11 +47,14 @@ final class OnnxOps {
         layer("Gemm", OnnxLinear::gemm);
         layer("MatMul", OnnxLinear::matMul);
         layer("Add", OnnxTensorOps::add);
+        layer("Mul", OnnxTensorOps::mul);
         layer("BatchNormalization", OnnxNormalization::batchNormalization);
         layer("Relu", OnnxActivations::relu);
         layer("LeakyRelu", OnnxActivations::leakyRelu);
         layer("Elu", OnnxActivations::elu);
         layer("Sigmoid", OnnxActivations::sigmoid);
+        layer("HardSigmoid", OnnxActivations::hardSigmoid);
+        layer("HardSwish", OnnxActivations::hardSwish);
         layer("Tanh", OnnxActivations::tanh);
         layer("Clip", OnnxActivations::clip);
         layer("Clip", 11, OnnxActivations::clip11);

@@ -110,7 +110,13 @@ final class OnnxPooling {
     private static OnnxConversion globalPool(Onnx.NodeProto n, OnnxContext ctx, Act x, PoolingType type,
                                              boolean keep) {
         long c = x.shape()[0];
-        // ONNX keeps [c, 1, 1]; DL4J collapses to [c]: only a flatten may follow (OnnxContext.activation refuses)
+        if (keep && !ctx.onlyFlattened(n.getOutput(0))) {
+            // read as an image (squeeze-and-excitation's 1x1 convolutions): DL4J keeps [c, 1, 1] too
+            return OnnxConversion.layer(ctx.vertexName(n), new GlobalPoolingLayer.Builder(type)
+                    .collapseDimensions(false).build(), "GlobalPoolingLayer", x)
+                    .withOutput(n.getOutput(0), new long[] {c, 1, 1}, new long[] {c, 1, 1});
+        }
+        // flattened next: DL4J collapses to [c] (OnnxContext.activation refuses any other reader of [c, 1, 1])
         return OnnxConversion.layer(ctx.vertexName(n), new GlobalPoolingLayer.Builder(type).collapseDimensions(true)
                 .build(), "GlobalPoolingLayer", x).withOutput(n.getOutput(0), keep ? new long[] {c, 1, 1}
                 : new long[] {c}, new long[] {c});

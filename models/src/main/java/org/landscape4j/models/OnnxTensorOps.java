@@ -19,6 +19,7 @@ import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.landscape4j.engine.graph.ChannelGateVertex;
 import org.landscape4j.models.OnnxConversion.Act;
 import org.landscape4j.models.OnnxTensors.Constant;
 
@@ -28,6 +29,7 @@ import org.landscape4j.models.OnnxTensors.Constant;
  *   <li>{@code Add} of two computed tensors of one shape (a residual connection, {@code x + f(x)}) as an
  *       {@link ElementWiseVertex}; a bias {@code Add} after a {@code MatMul} is folded before conversion
  *       ({@link OnnxMatMulAddFold});</li>
+ *   <li>{@code Mul} of two computed tensors of one shape, or of an image by a per-channel gate ({@link #mul});</li>
  *   <li>{@code Flatten} from axis 1 ({@code torch.flatten(x, 1)}, {@code nn.Flatten()}) and a {@code Reshape} to
  *       {@code [batch, -1]} ({@code x.view(x.size(0), -1)}) as DL4J's {@link CnnToFeedForwardPreProcessor}: PyTorch
  *       flattens NCHW in (C, H, W) order, a row-major reshape, which is the preprocessor's order;</li>
@@ -59,6 +61,39 @@ final class OnnxTensorOps {
         }
         return OnnxConversion.vertex(ctx.vertexName(n), new ElementWiseVertex(ElementWiseVertex.Op.Add),
                 "ElementWiseVertex", List.of(a, b)).withOutput(n.getOutput(0), a.shape(), a.dl4j());
+    }
+
+    /**
+     * {@code Mul(a, b)} of two computed tensors: of one shape as an {@link ElementWiseVertex} product; an image
+     * {@code [c, h, w]} by a per-channel gate {@code [c, 1, 1]} (either order: squeeze-and-excitation's
+     * {@code x * scale}) as the engine's {@link ChannelGateVertex}. Constants and other broadcasts are refused.
+     */
+    static OnnxConversion mul(Onnx.NodeProto n, OnnxContext ctx) {
+        if (n.getInputCount() != 2) {
+            throw refuse(n, "has " + n.getInputCount() + " inputs");
+        }
+        if (ctx.isConstant(n.getInput(0)) || ctx.isConstant(n.getInput(1))) {
+            throw refuse(n, "multiplies by a constant tensor; only two computed tensors of one shape, or an image"
+                    + " by a per-channel gate");
+        }
+        Act a = ctx.activation(n, 0, -1);
+        Act b = ctx.activation(n, 1, -1);
+        if (Arrays.equals(a.shape(), b.shape()) && Arrays.equals(a.dl4j(), b.dl4j())) {
+            return OnnxConversion.vertex(ctx.vertexName(n), new ElementWiseVertex(ElementWiseVertex.Op.Product),
+                    "ElementWiseVertex", List.of(a, b)).withOutput(n.getOutput(0), a.shape(), a.dl4j());
+        }
+        Act x = isGateOf(b, a) ? a : isGateOf(a, b) ? b : null;
+        if (x == null) {
+            throw refuse(n, "multiplies tensors of shapes " + shapeText(a.shape()) + " and " + shapeText(b.shape())
+                    + "; broadcasting only an image [c, h, w] by a per-channel gate [c, 1, 1]");
+        }
+        return OnnxConversion.vertex(ctx.vertexName(n), new ChannelGateVertex(), "ChannelGateVertex",
+                List.of(x, x == a ? b : a)).withOutput(n.getOutput(0), x.shape(), x.dl4j());
+    }
+
+    private static boolean isGateOf(Act gate, Act x) {
+        return x.shape().length == 3 && Arrays.equals(gate.shape(), new long[] {x.shape()[0], 1, 1})
+                && Arrays.equals(gate.dl4j(), gate.shape()) && Arrays.equals(x.dl4j(), x.shape());
     }
 
     /** {@code Flatten(x)} from axis 1 to {@code [batch, features]}. */

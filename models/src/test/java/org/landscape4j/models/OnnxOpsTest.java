@@ -33,7 +33,7 @@ class OnnxOpsTest {
     @Test
     void supportedOnnxOpsAreTheRegistrysOpsInItsOrder() {
         assertThat(Models.supportedOnnxOps()).containsExactlyElementsOf(OnnxOps.names());
-        assertThat(Models.supportedOnnxOps()).startsWith("Conv", "Gemm", "MatMul", "Add", "BatchNormalization")
+        assertThat(Models.supportedOnnxOps()).startsWith("Conv", "Gemm", "MatMul", "Add", "Mul", "BatchNormalization")
                 .doesNotHaveDuplicates();
         List<String> byKind = new ArrayList<>(OnnxOps.names(Kind.LAYER));
         byKind.addAll(OnnxOps.names(Kind.SHAPE));

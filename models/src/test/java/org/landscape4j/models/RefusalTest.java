@@ -106,6 +106,32 @@ class RefusalTest {
     }
 
     @Test
+    void aMulByAConstantIsRefused() {
+        byte[] bytes = model(List.of(weight("k", 1), weight("fc.weight", 3, 36)),
+                node("Mul", "/scale/Mul", in("x", "k"), "m"),
+                node("Flatten", "/Flatten", in("m"), "f", integer("axis", 1)),
+                node("Gemm", "/fc/Gemm", in("f", "fc.weight"), "y", integer("transB", 1)));
+        assertThatThrownBy(() -> Models.load(stream(bytes), CE))
+                .isInstanceOf(ModelImportException.class)
+                .hasMessage("ONNX node '/scale/Mul' (Mul) multiplies by a constant tensor; only two computed tensors of"
+                        + " one shape, or an image by a per-channel gate");
+    }
+
+    /** A gate that is not per channel (an image by a smaller image) is no squeeze-and-excitation: refused. */
+    @Test
+    void aMulBroadcastingOtherThanAPerChannelGateIsRefused() {
+        byte[] bytes = model(List.of(weight("fc.weight", 3, 36)),
+                node("MaxPool", "/pool", in("x"), "p", ints("kernel_shape", 2, 2), ints("strides", 2, 2)),
+                node("Mul", "/gate/Mul", in("x", "p"), "m"),
+                node("Flatten", "/Flatten", in("m"), "f", integer("axis", 1)),
+                node("Gemm", "/fc/Gemm", in("f", "fc.weight"), "y", integer("transB", 1)));
+        assertThatThrownBy(() -> Models.load(stream(bytes), CE))
+                .isInstanceOf(ModelImportException.class)
+                .hasMessageStartingWith("ONNX node '/gate/Mul' (Mul) multiplies tensors of shapes")
+                .hasMessageEndingWith("; broadcasting only an image [c, h, w] by a per-channel gate [c, 1, 1]");
+    }
+
+    @Test
     void unsupportedOpIsRefusedNamingOpNodeAndTheSupportedList() {
         byte[] bytes = model(List.of(weight("fc.weight", 3, 36)),
                 node("Flatten", "/Flatten", in("x"), "f", integer("axis", 1)),
@@ -114,7 +140,7 @@ class RefusalTest {
         assertThatThrownBy(() -> Models.load(stream(bytes), CE))
                 .isInstanceOf(ModelImportException.class)
                 .hasMessageStartingWith("ONNX op Erf (node '/act/Erf') is not supported; supported ops: Conv, Gemm, "
-                        + "MatMul, Add, BatchNormalization");
+                        + "MatMul, Add, Mul, BatchNormalization");
     }
 
     @Test

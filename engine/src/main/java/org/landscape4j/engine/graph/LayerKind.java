@@ -86,6 +86,11 @@ public enum LayerKind {
     LOCAL_RESPONSE_NORMALIZATION(-1, LocalResponseNormalization.class),
     /** A graph vertex combining inputs element by element (add, subtract, product, average, max). */
     ELEMENT_WISE(-1, ElementWiseVertex.class),
+    /**
+     * A feature map {@code [n, c, h, w]} multiplied by a per-channel gate {@code [n, c, 1, 1]} (squeeze-and-excitation):
+     * the project's own {@link ChannelGateVertex}, a DL4J SameDiff vertex.
+     */
+    CHANNEL_GATE(-1, ChannelGateVertex.class),
     /** A graph vertex concatenating its inputs along an axis. */
     MERGE(-1, MergeVertex.class),
     /** An input preprocessor: of a layer (its own node before the layer) or as a graph vertex. */

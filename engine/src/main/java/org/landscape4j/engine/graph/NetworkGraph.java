@@ -128,6 +128,13 @@ public final class NetworkGraph {
                     }
                     yield null;
                 }
+                case CHANNEL_GATE -> {
+                    long[] x = probe[inputs[0]].shape();
+                    long[] gate = probe[inputs[1]].shape();
+                    yield x.length == 4 && Arrays.equals(gate, new long[] {x[0], x[1], 1, 1}) ? null
+                            : source + " gates " + Arrays.toString(x) + " by " + Arrays.toString(gate)
+                            + "; only [n, c, h, w] by [n, c, 1, 1]";
+                }
                 case PREPROCESSOR -> inputs.length == 1 && probe[output] == null ? source + ": input preprocessor "
                         + configuration.getClass().getSimpleName() + " is not a plain reshape" : null;
                 default -> null;

@@ -1,5 +1,7 @@
 package org.landscape4j.engine.internal.hessian;
 
+import org.landscape4j.engine.graph.TorchHardSigmoid;
+import org.landscape4j.engine.graph.TorchHardSwish;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationELU;
 import org.nd4j.linalg.activations.impl.ActivationHardTanH;
@@ -10,6 +12,7 @@ import org.nd4j.linalg.activations.impl.ActivationReLU6;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftPlus;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.activations.impl.ActivationSwish;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -17,15 +20,17 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * An activation function with its value, first and second derivative; {@code alpha} for leaky ReLU and ELU, and the
- * upper bound of a bounded ReLU ({@code min(max(z, 0), alpha)}: ReLU6, PyTorch's {@code Clip(0, alpha)}). The
+ * An activation function with its value, first and second derivative; {@code alpha} for leaky ReLU and ELU, the
+ * upper bound of a bounded ReLU ({@code min(max(z, 0), alpha)}: ReLU6, PyTorch's {@code Clip(0, alpha)}), and the
+ * slope and offset of a hard sigmoid ({@code alpha}, {@code beta}); swish is {@code z σ(z)} (PyTorch's SiLU), hard
+ * swish PyTorch's {@code z relu6(z + 3) / 6}. The
  * functions with an exact rule are {@link Kind}'s; {@link #of} maps DL4J's activations to them.
  */
-record Function(Kind kind, double alpha) {
+record Function(Kind kind, double alpha, double beta) {
     /** The element-wise activations with an exact rule, and softmax over axis 1. */
     enum Kind {
         IDENTITY(false), RELU(false), BOUNDED_RELU(false), LEAKYRELU(false), ELU(true), TANH(true), SIGMOID(true),
-        SOFTPLUS(true), HARDTANH(false), SOFTMAX(true);
+        SOFTPLUS(true), HARDTANH(false), SWISH(true), HARD_SIGMOID(false), HARD_SWISH(true), SOFTMAX(true);
 
         final boolean curved;
 
@@ -35,6 +40,11 @@ record Function(Kind kind, double alpha) {
     }
 
     static final Function IDENTITY = new Function(Kind.IDENTITY, 0);
+
+    /** A function with one parameter (or none). */
+    Function(Kind kind, double alpha) {
+        this(kind, alpha, 0);
+    }
 
     boolean curved() {
         return kind.curved;
@@ -55,6 +65,9 @@ record Function(Kind kind, double alpha) {
             case SIGMOID -> Transforms.sigmoid(z, true);
             case SOFTPLUS -> Transforms.softPlus(z, true);
             case HARDTANH -> Transforms.min(Transforms.max(z, -1.0, true), 1.0, false);
+            case SWISH -> z.mul(Transforms.sigmoid(z, true));
+            case HARD_SIGMOID -> hardSigmoid(z, alpha, beta);
+            case HARD_SWISH -> z.mul(hardSigmoid(z, 1.0 / 6, 0.5));
             case SOFTMAX -> softmax(z);
         };
     }
@@ -82,6 +95,15 @@ record Function(Kind kind, double alpha) {
             }
             case SOFTPLUS -> Transforms.sigmoid(z, true);
             case HARDTANH -> Transforms.abs(z, true).lt(1.0).castTo(DataType.DOUBLE);
+            case SWISH -> {
+                INDArray s = Transforms.sigmoid(z, true);
+                yield s.rsub(1).muli(z).addi(1).muli(s);
+            }
+            case HARD_SIGMOID -> inside(z.mul(alpha).addi(beta), 0, 1).muli(alpha);
+            case HARD_SWISH -> {
+                INDArray middle = inside(z, -3, 3);
+                yield z.mul(2).addi(3).divi(6).muli(middle).addi(z.gte(3.0).castTo(DataType.DOUBLE));
+            }
             case SOFTMAX -> throw new IllegalStateException("softmax is not element-wise");
         };
     }
@@ -102,8 +124,23 @@ record Function(Kind kind, double alpha) {
                 INDArray s = Transforms.sigmoid(z, true);
                 yield s.mul(s.rsub(1));
             }
+            case SWISH -> {
+                INDArray s = Transforms.sigmoid(z, true);
+                yield s.mul(s.rsub(1)).muli(s.mul(-2).addi(1).muli(z).addi(2));
+            }
+            case HARD_SWISH -> inside(z, -3, 3).divi(3);
             default -> Nd4j.zerosLike(z);
         };
+    }
+
+    /** {@code max(0, min(1, alpha z + beta))}. */
+    private static INDArray hardSigmoid(INDArray z, double alpha, double beta) {
+        return Transforms.min(Transforms.max(z.mul(alpha).addi(beta), 0.0, false), 1.0, false);
+    }
+
+    /** 1 where {@code lo < z < hi}, else 0. */
+    private static INDArray inside(INDArray z, double lo, double hi) {
+        return z.gt(lo).castTo(DataType.DOUBLE).muli(z.lt(hi).castTo(DataType.DOUBLE));
     }
 
     private static INDArray positive(INDArray z) {
@@ -132,7 +169,12 @@ record Function(Kind kind, double alpha) {
         if (activation instanceof ActivationELU e) {
             return new Function(Kind.ELU, e.getAlpha());
         }
+        if (activation instanceof TorchHardSigmoid h) {
+            return new Function(Kind.HARD_SIGMOID, h.alpha(), h.beta());
+        }
         Kind kind = activation instanceof ActivationTanH ? Kind.TANH
+                : activation instanceof ActivationSwish ? Kind.SWISH
+                : activation instanceof TorchHardSwish ? Kind.HARD_SWISH
                 : activation instanceof ActivationSigmoid ? Kind.SIGMOID
                 : activation instanceof ActivationSoftPlus ? Kind.SOFTPLUS
                 : activation instanceof ActivationHardTanH ? Kind.HARDTANH

@@ -10,7 +10,8 @@ import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Global max, average or sum pooling over the spatial dimensions ({@code [n, c, h, w]} → {@code [n, c]}, or
+ * Global max, average or sum pooling over the spatial dimensions ({@code [n, c, h, w]} → {@code [n, c]} or, keeping
+ * them, {@code [n, c, 1, 1]}; or
  * {@code [n, c, l]} → {@code [n, c]}), reduced straight into the step's buffer as DL4J's layer reduces without masks.
  */
 final class GlobalPoolingStep extends Step {
@@ -59,7 +60,8 @@ final class GlobalPoolingStep extends Step {
     @Override
     Kernel bind(Model copy) {
         return (in, out) -> {
-            INDArray target = out.rank() == 2 ? out : out.reshape(out.size(0), out.size(1));
+            // [n, c], or the [n, c, 1, 1] (or channels-last [n, 1, 1, c]) of a pooling that keeps its dimensions
+            INDArray target = out.rank() == 2 ? out : out.reshape(out.size(0), out.length() / out.size(0));
             switch (type) {
                 case MAX -> Nd4j.exec(new Max(in[0], target, dimensions));
                 case AVG -> Nd4j.exec(new Mean(in[0], target, dimensions));

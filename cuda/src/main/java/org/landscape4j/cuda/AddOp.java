@@ -4,8 +4,11 @@ import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.landscape4j.engine.graph.NetworkGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** An element-wise vertex adding two activations of the same shape: one kernel. */
-record AddOp(String source, int a, int b, int output, long width) implements DeviceOp {
+/**
+ * An element-wise vertex adding two activations of the same shape: one kernel, with the ReLU of an activation layer
+ * that alone reads it ({@code relu}, fused by {@link ActivationOp}).
+ */
+record AddOp(String source, int a, int b, int output, long width, boolean relu) implements DeviceOp {
 
     /** The CUDA plan's rule for an element-wise vertex: the add of two inputs. */
     static int rule(CudaPlanBuilder b, NetworkGraph.Node node, INDArray act) {
@@ -21,16 +24,18 @@ record AddOp(String source, int a, int b, int output, long width) implements Dev
             throw b.refusal(node.source() + " adds activations of different shapes");
         }
         int out = b.newSlot(act);
-        return b.add(new AddOp(node.source(), b.buffer(x), b.buffer(y), b.buffer(out), b.width(x)), out, act);
+        return b.add(new AddOp(node.source(), b.buffer(x), b.buffer(y), b.buffer(out), b.width(x), false), out,
+                act);
     }
 
     @Override
     public void run(Device d, Device.Buffer theta, Device.Buffer[] buffers, int rows) {
-        d.add(buffers[a], buffers[b], buffers[output], rows * width, DeviceActivation.IDENTITY);
+        d.add(buffers[a], buffers[b], buffers[output], rows * width,
+                relu ? DeviceActivation.RELU : DeviceActivation.IDENTITY);
     }
 
     @Override
     public String kind() {
-        return "add";
+        return relu ? "add+relu" : "add";
     }
 }

@@ -46,10 +46,10 @@ import org.landscape4j.engine.internal.Batch;
  * {@code Precision.BF16} and Spark executors ({@code PointExecutor}) are refused with {@code Backend.CUDA} in one line
  * (the engine's {@code DeviceCheck}): Spark's executors compute on their own JVMs' CPU back end. Images are resident NHWC
  * (permuted once when uploaded): 2D convolutions by cuDNN with their weights reordered to KRSC once per point and a
- * batch norm that only the convolution feeds folded in, max/average and global pooling by cuDNN, two-input adds and
- * DL4J's flattening by NVRTC kernels; a plan that convolves also needs cuDNN 9 ({@code libcudnn.so.9}). Not yet on the
- * GPU, refused by name: zero padding, upsampling, merge vertices, 1D and depthwise convolutions, batch norm that no
- * convolution feeds alone, the per-label accuracy, other losses.
+ * batch norm that only the convolution feeds folded in and a ReLU fused, max/average and global pooling by cuDNN;
+ * two-input adds (+ ReLU), zero padding, merge vertices and DL4J's flattening by NVRTC kernels; a plan that convolves
+ * also needs cuDNN 9 ({@code libcudnn.so.9}). Not yet on the GPU, refused by name: upsampling, 1D and depthwise
+ * convolutions, batch norm that no convolution feeds alone, the per-label accuracy, other losses.
  */
 public final class CudaBackend implements DeviceBackend {
 

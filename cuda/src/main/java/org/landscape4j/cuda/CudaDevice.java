@@ -61,6 +61,8 @@ final class CudaDevice implements Device {
     private final CUfunc_st convWeights;
     private final CUfunc_st addActivation;
     private final CUfunc_st toChannelsFirst;
+    private final CUfunc_st zeroPad;
+    private final CUfunc_st copyChannels;
     /** cuDNN, made on the first convolution or pooling (a dense plan never loads it). */
     private Cudnn cudnn;
     private final FloatPointer one = new FloatPointer(1f);
@@ -104,6 +106,8 @@ final class CudaDevice implements Device {
             convWeights = function("conv_weights");
             addActivation = function("add_activation");
             toChannelsFirst = function("to_channels_first");
+            zeroPad = function("zero_pad");
+            copyChannels = function("copy_channels");
             ok = true;
         } finally {
             if (!ok) {
@@ -271,6 +275,27 @@ final class CudaDevice implements Device {
         try (PointerScope scope = new PointerScope()) {
             launch(toChannelsFirst, blocks((long) rows * hw * c), THREADS, new IntPointer(1).put(rows),
                     new IntPointer(1).put(hw), new IntPointer(1).put(c), arg(x), arg(y));
+        }
+    }
+
+    @Override
+    public void zeroPad(Buffer x, Buffer y, int rows, int c, int inH, int inW, int outH, int outW, int top, int left) {
+        current();
+        try (PointerScope scope = new PointerScope()) {
+            launch(zeroPad, blocks((long) rows * outH * outW * c), THREADS, new IntPointer(1).put(rows),
+                    new IntPointer(1).put(c), new IntPointer(1).put(inH), new IntPointer(1).put(inW),
+                    new IntPointer(1).put(outH), new IntPointer(1).put(outW), new IntPointer(1).put(top),
+                    new IntPointer(1).put(left), arg(x), arg(y));
+        }
+    }
+
+    @Override
+    public void copyChannels(Buffer x, Buffer y, long pixels, int cIn, int cOut, int offset) {
+        current();
+        try (PointerScope scope = new PointerScope()) {
+            launch(copyChannels, blocks(pixels * cIn), THREADS, new LongPointer(1).put(pixels),
+                    new IntPointer(1).put(cIn), new IntPointer(1).put(cOut), new IntPointer(1).put(offset), arg(x),
+                    arg(y));
         }
     }
 

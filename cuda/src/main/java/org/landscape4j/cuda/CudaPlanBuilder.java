@@ -28,7 +28,7 @@ final class CudaPlanBuilder {
     static final String TAIL = "; run this network on the CPU (Backend.AUTO)";
     private static final String RUNS = " (the CUDA plan runs dense, output and loss layers, activations, dropout,"
             + " reshaping and flattening preprocessors, 2D convolutions, max and average pooling, global pooling,"
-            + " batch norm folded into a convolution, and two-input element-wise adds)";
+            + " batch norm folded into a convolution, two-input element-wise adds, zero padding and merge vertices)";
 
     final DeviceRequest request;
     final List<DeviceOp> ops = new ArrayList<>();
@@ -74,7 +74,7 @@ final class CudaPlanBuilder {
                 consumers[v]++;
             }
             images |= switch (node.kind()) {
-                case CONVOLUTION_2D, SUBSAMPLING_2D, GLOBAL_POOLING, BATCH_NORMALIZATION -> true;
+                case CONVOLUTION_2D, SUBSAMPLING_2D, GLOBAL_POOLING, BATCH_NORMALIZATION, ZERO_PADDING -> true;
                 default -> false;
             };
         }
@@ -104,11 +104,13 @@ final class CudaPlanBuilder {
             case SUBSAMPLING_2D -> PoolOp.subsampling(this, node, in, act);
             case GLOBAL_POOLING -> PoolOp.global(this, node, in, act);
             case ELEMENT_WISE -> AddOp.rule(this, node, act);
+            case ZERO_PADDING -> ShapeOps.pad(this, node, in, act);
+            case MERGE -> ShapeOps.merge(this, node, act);
             case ACTIVATION -> ActivationOp.rule(this, node, in, act);
             case DROPOUT -> ViewRule.identity(this, node, in, act);
             case PREPROCESSOR -> ViewRule.reshape(this, node, in, act);
             case OUTPUT, LOSS, CNN_LOSS -> throw refusal(node.source() + " is a loss layer inside the network");
-            case CONVOLUTION_1D, DEPTHWISE_CONVOLUTION_2D, SUBSAMPLING_1D, ZERO_PADDING, UPSAMPLING_2D, MERGE ->
+            case CONVOLUTION_1D, DEPTHWISE_CONVOLUTION_2D, SUBSAMPLING_1D, UPSAMPLING_2D ->
                     throw refusal(node.source() + " has no CUDA-plan rule yet" + RUNS);
             case LOCAL_RESPONSE_NORMALIZATION, OTHER_VERTEX ->
                     throw refusal(node.source() + " has no CUDA-plan rule" + RUNS);

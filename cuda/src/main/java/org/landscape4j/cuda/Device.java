@@ -110,6 +110,18 @@ interface Device extends AutoCloseable {
     /** {@code y = act(a + b)} over the first {@code n} floats ({@code y} may be {@code a} or {@code b}). */
     void add(Buffer a, Buffer b, Buffer y, long n, DeviceActivation act);
 
+    /**
+     * Zero padding of {@code rows} NHWC examples {@code [inH, inW, c]} into {@code [outH, outW, c]}, the input's
+     * first pixel at {@code (top, left)}.
+     */
+    void zeroPad(Buffer x, Buffer y, int rows, int c, int inH, int inW, int outH, int outW, int top, int left);
+
+    /**
+     * The {@code cIn} channels of {@code pixels} pixels of {@code x} (NHWC images, or rows of features) into
+     * channels {@code offset .. offset + cIn - 1} of {@code y}'s {@code cOut}: a merge vertex's concatenation.
+     */
+    void copyChannels(Buffer x, Buffer y, long pixels, int cIn, int cOut, int offset);
+
     /** {@code rows} NHWC examples of {@code hw} pixels and {@code c} channels into NCHW order (DL4J's flattening). */
     void toChannelsFirst(Buffer x, Buffer y, int rows, int hw, int c);
 

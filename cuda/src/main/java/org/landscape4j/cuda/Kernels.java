@@ -109,6 +109,30 @@ final class Kernels {
               }
             }
 
+            extern "C" __global__ void zero_pad(int rows, int c, int inH, int inW, int outH, int outW, int top,
+                int left, const float* x, float* y) {
+              long long n = (long long) rows * outH * outW * c;
+              for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n;
+                   i += (long long) gridDim.x * blockDim.x) {
+                int k = (int) (i % c);
+                long long t = i / c;
+                int w = (int) (t % outW) - left;
+                t /= outW;
+                int h = (int) (t % outH) - top;
+                long long e = t / outH;
+                y[i] = h < 0 || h >= inH || w < 0 || w >= inW ? 0.f : x[((e * inH + h) * inW + w) * c + k];
+              }
+            }
+
+            extern "C" __global__ void copy_channels(long long pixels, int cIn, int cOut, int offset, const float* x,
+                float* y) {
+              long long n = pixels * cIn;
+              for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n;
+                   i += (long long) gridDim.x * blockDim.x) {
+                y[(i / cIn) * cOut + offset + i % cIn] = x[i];
+              }
+            }
+
             __device__ void reduce_pair(double a, double b, double* results, int index) {
               __shared__ double sa[256];
               __shared__ double sb[256];

@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -14,6 +15,7 @@ import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -152,6 +154,32 @@ final class ConvNetworks {
                 .setInputType(InputType.convolutional(size, size, 2))
                 .build();
         return init(new MultiLayerNetwork(conf));
+    }
+
+    /**
+     * A graph with zero padding and merge vertices: padded images into a 3×3 ReLU and a biased 1×1 convolution whose
+     * channels are merged, a strided convolution, global average pooling, two dense layers whose features are merged.
+     */
+    static ComputationGraph merged(int size) {
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(13).dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER).convolutionMode(ConvolutionMode.Same).graphBuilder().addInputs("in")
+                .addLayer("pad", new ZeroPaddingLayer.Builder(1, 2, 0, 1).build(), "in")
+                .addLayer("a", new ConvolutionLayer.Builder(3, 3).nOut(3).activation(Activation.RELU).build(), "pad")
+                .addLayer("b", new ConvolutionLayer.Builder(1, 1).nOut(2).activation(Activation.IDENTITY).build(),
+                        "pad")
+                .addVertex("cat", new MergeVertex(), "a", "b")
+                .addLayer("c", new ConvolutionLayer.Builder(3, 3).stride(2, 2).padding(1, 1)
+                        .convolutionMode(ConvolutionMode.Truncate).nOut(4).activation(Activation.RELU).build(), "cat")
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "c")
+                .addLayer("d1", new DenseLayer.Builder().nOut(5).activation(Activation.TANH).build(), "pool")
+                .addLayer("d2", new DenseLayer.Builder().nOut(3).activation(Activation.RELU).build(), "pool")
+                .addVertex("features", new MergeVertex(), "d1", "d2")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
+                        .activation(Activation.SOFTMAX).build(), "features")
+                .setOutputs("out").setInputTypes(InputType.convolutional(size, size, 2)).build();
+        ComputationGraph net = new ComputationGraph(conf);
+        net.init();
+        return net;
     }
 
     private static MultiLayerNetwork init(MultiLayerNetwork net) {

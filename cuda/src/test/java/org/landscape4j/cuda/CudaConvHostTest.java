@@ -56,6 +56,14 @@ class CudaConvHostTest {
     }
 
     @Test
+    void zeroPaddingAndMergeVerticesEqualDl4j() {
+        CudaPlan plan = CudaPlanHostTest.agreesOnAPlane(ConvNetworks.merged(7), ConvNetworks.images(40, 2, 7, 10, 7),
+                40);
+        assertThat(plan.description()).contains("(zero-pad, conv+relu, conv, merge, conv+relu, global-avg-pool,"
+                + " dense+tanh, dense+relu, merge, output");
+    }
+
+    @Test
     void aBatchNormThatNoConvolutionFeedsAloneIsRefusedByName() {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(2).dataType(DataType.FLOAT).list()
                 .layer(new DenseLayer.Builder().name("d").nOut(6).activation(Activation.RELU).build())

@@ -109,14 +109,14 @@ class CudaPlanHostTest {
     }
 
     @Test
-    void aZeroPaddingIsRefusedByNameBeforeAnyWork() {
-        MultiLayerNetwork net = Networks.zeroPadded(1);
+    void anUpsamplingIsRefusedByNameBeforeAnyWork() {
+        MultiLayerNetwork net = Networks.upsampled(1);
         DataSet data = new DataSet(org.nd4j.linalg.factory.Nd4j.rand(DataType.FLOAT, 8, 1, 6, 6),
                 Networks.data(8, 3, 3, 1).getLabels());
         DeviceRequest r = Networks.request(net, data, 8, DeviceRequest.Accuracy.ARG_MAX);
         assertThatThrownBy(() -> new CudaPlanBuilder(r, r.batches().get(0).get(0).head(2).features()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("CUDA asked for, but layer 0 'pad' (ZeroPaddingLayer) has no CUDA-plan rule"
+                .hasMessageStartingWith("CUDA asked for, but layer 0 'up' (Upsampling2D) has no CUDA-plan rule"
                         + " yet (the CUDA plan runs dense, output and loss layers")
                 .hasMessageEndingWith("; run this network on the CPU (Backend.AUTO)")
                 .hasMessageNotContaining("\n");

@@ -298,6 +298,33 @@ final class HostDevice implements Device {
     }
 
     @Override
+    public void zeroPad(Buffer x, Buffer y, int rows, int c, int inH, int inW, int outH, int outW, int top, int left) {
+        float[] xv = f(x);
+        float[] yv = f(y);
+        for (int n = 0; n < rows; n++) {
+            for (int h = 0; h < outH; h++) {
+                for (int w = 0; w < outW; w++) {
+                    for (int k = 0; k < c; k++) {
+                        int ih = h - top;
+                        int iw = w - left;
+                        yv[((n * outH + h) * outW + w) * c + k] = ih < 0 || ih >= inH || iw < 0 || iw >= inW ? 0f
+                                : xv[((n * inH + ih) * inW + iw) * c + k];
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void copyChannels(Buffer x, Buffer y, long pixels, int cIn, int cOut, int offset) {
+        float[] xv = f(x);
+        float[] yv = f(y);
+        for (int p = 0; p < pixels; p++) {
+            System.arraycopy(xv, p * cIn, yv, p * cOut + offset, cIn);
+        }
+    }
+
+    @Override
     public double[] read(Buffer b, int n) {
         return java.util.Arrays.copyOf(d(b), n);
     }

@@ -1,8 +1,10 @@
 package org.landscape4j.cuda;
 
 import static org.bytedeco.cuda.global.cudnn.CUDNN_ACTIVATION_RELU;
+import static org.bytedeco.cuda.global.cudnn.CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_CROSS_CORRELATION;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_DATA_FLOAT;
+import static org.bytedeco.cuda.global.cudnn.CUDNN_DEFAULT_MATH;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_FMA_MATH;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_NOT_PROPAGATE_NAN;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING;
@@ -60,7 +62,7 @@ import org.bytedeco.javacpp.SizeTPointer;
  * {@link #close()}, which its {@link CudaDevice} calls. Tensors are NHWC floats, filters KRSC; convolutions compute
  * with {@code CUDNN_FMA_MATH} (no tensor cores, so no TF32: {@code CUDNN_DEFAULT_MATH} permits TF32 for floats on
  * Ampere and newer) by the first algorithm cuDNN's heuristics ({@code cudnnGetConvolutionForwardAlgorithm_v7}) rank
- * that runs in that math type; with a ReLU, bias and activation fused ({@code cudnnConvolutionBiasActivationForward}).
+ * that asks for no tensor cores ({@code IMPLICIT_PRECOMP_GEMM} if none does); with a ReLU, bias and activation fused ({@code cudnnConvolutionBiasActivationForward}).
  * Only cuDNN 8/9 functions are called.
  */
 final class Cudnn implements AutoCloseable {
@@ -164,14 +166,15 @@ final class Cudnn implements AutoCloseable {
                     "cudnnGetConvolutionForwardAlgorithm_v7");
             for (int i = 0; i < count.get() && algo < 0; i++) {
                 cudnnConvolutionFwdAlgoPerf_t r = perf.getPointer(i);
-                if (r.status() == CUDNN_STATUS_SUCCESS && r.mathType() == CUDNN_FMA_MATH) {
+                // the descriptor's FMA math governs the run; an entry asking for tensor cores is passed over
+                if (r.status() == CUDNN_STATUS_SUCCESS && (r.mathType() == CUDNN_FMA_MATH
+                        || r.mathType() == CUDNN_DEFAULT_MATH)) {
                     algo = r.algo();
                 }
             }
         }
         if (algo < 0) {
-            throw new IllegalStateException("cuDNN offers no FMA-math algorithm for the convolution " + g + " of "
-                    + rows + " rows");
+            algo = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM;    // runs NHWC floats, FMA math included
         }
         long bytes;
         try (SizeTPointer size = new SizeTPointer(1)) {

@@ -248,8 +248,7 @@ final class CudaDevice implements Device {
                             float alpha) {
         current();
         boolean relu = act == DeviceActivation.RELU;
-        cudnn().convolution(g, rows, pointer(x), pointer(w), pointer(bias), pointer(y), relu);
-        if (!relu) {
+        if (!cudnn().convolution(g, rows, pointer(x), pointer(w), pointer(bias), pointer(y), relu)) {
             biasActivation(y, y, rows * g.outH() * g.outW(), g.outC(), bias, 0, act, alpha);
         }
     }

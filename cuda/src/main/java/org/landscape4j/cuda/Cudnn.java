@@ -9,6 +9,7 @@ import static org.bytedeco.cuda.global.cudnn.CUDNN_FMA_MATH;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_NOT_PROPAGATE_NAN;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_POOLING_MAX;
+import static org.bytedeco.cuda.global.cudnn.CUDNN_STATUS_NOT_SUPPORTED;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_STATUS_SUCCESS;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_TENSOR_NHWC;
 import static org.bytedeco.cuda.global.cudnn.cudnnConvolutionBiasActivationForward;
@@ -71,6 +72,8 @@ final class Cudnn implements AutoCloseable {
     private final List<Runnable> destroy = new ArrayList<>();
     private final Map<List<Object>, ConvPlan> convolutions = new HashMap<>();
     private final Map<List<Object>, PoolPlan> poolings = new HashMap<>();
+    /** The convolutions whose fused bias + ReLU cuDNN did not support. */
+    private final java.util.Set<ConvPlan> unfused = new java.util.HashSet<>();
     private final cudnnActivationStruct relu = new cudnnActivationStruct();
     private final FloatPointer one = new FloatPointer(1f);
     private final FloatPointer zero = new FloatPointer(0f);
@@ -112,10 +115,10 @@ final class Cudnn implements AutoCloseable {
     }
 
     /**
-     * {@code y = conv(x, w)}, plus {@code bias} and a ReLU fused when {@code relu}; without it the caller adds the
-     * bias and activation (one kernel).
+     * {@code y = conv(x, w)}, plus {@code bias} and a ReLU fused when {@code fuseRelu} and cuDNN runs that fusion for
+     * this convolution; returns whether it did, else the caller adds the bias and activation (one kernel).
      */
-    void convolution(Device.Conv g, int rows, Pointer x, Pointer w, Pointer bias, Pointer y, boolean fuseRelu) {
+    boolean convolution(Device.Conv g, int rows, Pointer x, Pointer w, Pointer bias, Pointer y, boolean fuseRelu) {
         ConvPlan p = convolutions.computeIfAbsent(List.of(g, rows), k -> convPlan(g, rows));
         if (p.workspace() > workspaceBytes) {
             if (workspace != null) {
@@ -126,15 +129,21 @@ final class Cudnn implements AutoCloseable {
             workspace = allocate.apply(p.workspace());
             workspaceBytes = p.workspace();
         }
-        if (fuseRelu) {
+        if (fuseRelu && !unfused.contains(p)) {
             // z is y with alpha2 = 0: cuDNN reads nothing of it
-            check(cudnnConvolutionBiasActivationForward(handle, one, p.x(), x, p.w(), w, p.conv(), p.algo(),
-                    workspace, workspaceBytes, zero, p.y(), y, p.bias(), bias, relu, p.y(), y),
-                    "cudnnConvolutionBiasActivationForward");
-        } else {
-            check(cudnnConvolutionForward(handle, one, p.x(), x, p.w(), w, p.conv(), p.algo(), workspace,
-                    workspaceBytes, zero, p.y(), y), "cudnnConvolutionForward");
+            int rc = cudnnConvolutionBiasActivationForward(handle, one, p.x(), x, p.w(), w, p.conv(), p.algo(),
+                    workspace, workspaceBytes, zero, p.y(), y, p.bias(), bias, relu, p.y(), y);
+            if (rc == CUDNN_STATUS_SUCCESS) {
+                return true;
+            }
+            if (rc != CUDNN_STATUS_NOT_SUPPORTED) {
+                check(rc, "cudnnConvolutionBiasActivationForward");
+            }
+            unfused.add(p);                     // this convolution does not fuse: convolve, then one kernel
         }
+        check(cudnnConvolutionForward(handle, one, p.x(), x, p.w(), w, p.conv(), p.algo(), workspace,
+                workspaceBytes, zero, p.y(), y), "cudnnConvolutionForward");
+        return false;
     }
 
     /** Pooling of {@code rows} NHWC examples. */
@@ -222,6 +231,7 @@ final class Cudnn implements AutoCloseable {
         destroy.clear();
         convolutions.clear();
         poolings.clear();
+        unfused.clear();
         one.close();
         zero.close();
     }

@@ -63,8 +63,9 @@ import org.bytedeco.javacpp.SizeTPointer;
  * {@link #close()}, which its {@link CudaDevice} calls. Tensors are NHWC floats, filters KRSC; convolutions compute
  * with {@code CUDNN_FMA_MATH} (no tensor cores, so no TF32: {@code CUDNN_DEFAULT_MATH} permits TF32 for floats on
  * Ampere and newer) by the first algorithm cuDNN's heuristics ({@code cudnnGetConvolutionForwardAlgorithm_v7}) rank
- * that asks for no tensor cores ({@code IMPLICIT_PRECOMP_GEMM} if none does); with a ReLU, bias and activation fused ({@code cudnnConvolutionBiasActivationForward}).
- * Only cuDNN 8/9 functions are called.
+ * that asks for no tensor cores ({@code IMPLICIT_PRECOMP_GEMM} if none does); with a ReLU, bias and activation
+ * fused ({@code cudnnConvolutionBiasActivationForward}) where cuDNN supports it. Only functions of cuDNN 8 and 9.0 are
+ * called (the legacy API: descriptors, {@code _v7} heuristics), none newer than the machine's libraries.
  */
 final class Cudnn implements AutoCloseable {
 

@@ -136,7 +136,8 @@ final class ConvNetworks {
 
     /**
      * What the bench networks do not have: a biased tanh convolution (bias and activation not fused by cuDNN), average
-     * pooling, a 2-dilated convolution in Same mode feeding a batch norm with locked γ and β, global max pooling.
+     * pooling, a 2-dilated convolution in Same mode feeding a batch norm with locked γ and β that stores its variance (the
+     * bench's store log10 of the standard deviation, DL4J's default), global max pooling.
      */
     static MultiLayerNetwork mixed(int size) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(11).dataType(DataType.FLOAT)
@@ -147,7 +148,8 @@ final class ConvNetworks {
                         .build())
                 .layer(new ConvolutionLayer.Builder(3, 3).dilation(2, 2).convolutionMode(ConvolutionMode.Same).nOut(6)
                         .activation(Activation.IDENTITY).build())
-                .layer(new BatchNormalization.Builder().lockGammaBeta(true).gamma(1.5).beta(0.25).build())
+                .layer(new BatchNormalization.Builder().lockGammaBeta(true).gamma(1.5).beta(0.25)
+                        .useLogStd(false).build())
                 .layer(new GlobalPoolingLayer.Builder(PoolingType.MAX).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
                         .activation(Activation.SOFTMAX).build())

@@ -44,9 +44,12 @@ import org.landscape4j.engine.internal.Batch;
  * <h2>What stays on the CPU</h2>
  * Curvature metrics (exact Hessian-vector products), custom metrics, point maps, recomputed batch-norm statistics,
  * {@code Precision.BF16} and Spark executors ({@code PointExecutor}) are refused with {@code Backend.CUDA} in one line
- * (the engine's {@code DeviceCheck}): Spark's executors compute on their own JVMs' CPU back end. Not yet on the GPU,
- * refused by name: convolutions, pooling, batch norm, graph vertices (next: cuDNN, NHWC, fused bias and ReLU), the
- * per-label accuracy, other losses.
+ * (the engine's {@code DeviceCheck}): Spark's executors compute on their own JVMs' CPU back end. Images are resident NHWC
+ * (permuted once when uploaded): 2D convolutions by cuDNN with their weights reordered to KRSC once per point and a
+ * batch norm that only the convolution feeds folded in and a ReLU fused, max/average and global pooling by cuDNN;
+ * two-input adds (+ ReLU), zero padding, merge vertices and DL4J's flattening by NVRTC kernels; a plan that convolves
+ * also needs cuDNN 9 ({@code libcudnn.so.9}). Not yet on the GPU, refused by name: upsampling, 1D and depthwise
+ * convolutions, batch norm that no convolution feeds alone, the per-label accuracy, other losses.
  */
 public final class CudaBackend implements DeviceBackend {
 
@@ -79,6 +82,10 @@ public final class CudaBackend implements DeviceBackend {
         Batch first = request.batches().get(0).get(0);
         Batch probe = first.size() <= 2 ? first : first.head(2);
         CudaPlanBuilder b = new CudaPlanBuilder(request, probe.features());
+        String cudnn = b.needsCudnn ? facts.refusal(true) : null;
+        if (cudnn != null) {
+            throw new IllegalStateException(cudnn);
+        }
         int arch = facts.arch();
         CudaPlan plan = new CudaPlan(b, () -> new CudaDevice(arch));
         String disagreement = plan.check(request.prototype(), probe, b.expected);

@@ -58,6 +58,13 @@ final class CudaDevice implements Device {
     private final CUfunc_st combine;
     private final CUfunc_st softmaxCrossEntropy;
     private final CUfunc_st squaredError;
+    private final CUfunc_st convWeights;
+    private final CUfunc_st addActivation;
+    private final CUfunc_st toChannelsFirst;
+    private final CUfunc_st zeroPad;
+    private final CUfunc_st copyChannels;
+    /** cuDNN, made on the first convolution or pooling (a dense plan never loads it). */
+    private Cudnn cudnn;
     private final FloatPointer one = new FloatPointer(1f);
     private final FloatPointer zero = new FloatPointer(0f);
     private boolean closed;
@@ -96,6 +103,11 @@ final class CudaDevice implements Device {
             combine = function("combine");
             softmaxCrossEntropy = function("softmax_cross_entropy");
             squaredError = function("squared_error");
+            convWeights = function("conv_weights");
+            addActivation = function("add_activation");
+            toChannelsFirst = function("to_channels_first");
+            zeroPad = function("zero_pad");
+            copyChannels = function("copy_channels");
             ok = true;
         } finally {
             if (!ok) {
@@ -216,6 +228,89 @@ final class CudaDevice implements Device {
     }
 
     @Override
+    public void convolutionWeights(Conv g, Buffer theta, long w, long bias, Fold bn, Buffer wOut, Buffer bOut) {
+        current();
+        boolean fold = bn != null;
+        try (PointerScope scope = new PointerScope()) {
+            launch(convWeights, blocks(g.weights()), THREADS, new IntPointer(1).put(g.outC()),
+                    new IntPointer(1).put(g.inC()), new IntPointer(1).put(g.kh()), new IntPointer(1).put(g.kw()),
+                    arg(theta), new LongPointer(1).put(w), new LongPointer(1).put(bias),
+                    new IntPointer(1).put(fold ? 1 : 0), new LongPointer(1).put(fold ? bn.gamma() : -1),
+                    new LongPointer(1).put(fold ? bn.beta() : -1), new LongPointer(1).put(fold ? bn.mean() : 0),
+                    new LongPointer(1).put(fold ? bn.var() : 0), new IntPointer(1).put(fold && bn.logStd() ? 1 : 0),
+                    new DoublePointer(1).put(fold ? bn.eps() : 0), new FloatPointer(1).put(fold ? bn.fixedGamma() : 1),
+                    new FloatPointer(1).put(fold ? bn.fixedBeta() : 0), arg(wOut), arg(bOut));
+        }
+    }
+
+    @Override
+    public void convolution(Conv g, int rows, Buffer x, Buffer w, Buffer bias, Buffer y, DeviceActivation act,
+                            float alpha) {
+        current();
+        boolean relu = act == DeviceActivation.RELU;
+        if (!cudnn().convolution(g, rows, pointer(x), pointer(w), pointer(bias), pointer(y), relu)) {
+            biasActivation(y, y, rows * g.outH() * g.outW(), g.outC(), bias, 0, act, alpha);
+        }
+    }
+
+    @Override
+    public void pooling(Pool p, int rows, Buffer x, Buffer y) {
+        current();
+        cudnn().pooling(p, rows, pointer(x), pointer(y));
+    }
+
+    @Override
+    public void add(Buffer a, Buffer b, Buffer y, long n, DeviceActivation act) {
+        current();
+        try (PointerScope scope = new PointerScope()) {
+            launch(addActivation, blocks(n), THREADS, new LongPointer(1).put(n), arg(a), arg(b), arg(y),
+                    new IntPointer(1).put(act.code));
+        }
+    }
+
+    @Override
+    public void toChannelsFirst(Buffer x, Buffer y, int rows, int hw, int c) {
+        current();
+        try (PointerScope scope = new PointerScope()) {
+            launch(toChannelsFirst, blocks((long) rows * hw * c), THREADS, new IntPointer(1).put(rows),
+                    new IntPointer(1).put(hw), new IntPointer(1).put(c), arg(x), arg(y));
+        }
+    }
+
+    @Override
+    public void zeroPad(Buffer x, Buffer y, int rows, int c, int inH, int inW, int outH, int outW, int top, int left) {
+        current();
+        try (PointerScope scope = new PointerScope()) {
+            launch(zeroPad, blocks((long) rows * outH * outW * c), THREADS, new IntPointer(1).put(rows),
+                    new IntPointer(1).put(c), new IntPointer(1).put(inH), new IntPointer(1).put(inW),
+                    new IntPointer(1).put(outH), new IntPointer(1).put(outW), new IntPointer(1).put(top),
+                    new IntPointer(1).put(left), arg(x), arg(y));
+        }
+    }
+
+    @Override
+    public void copyChannels(Buffer x, Buffer y, long pixels, int cIn, int cOut, int offset) {
+        current();
+        try (PointerScope scope = new PointerScope()) {
+            launch(copyChannels, blocks(pixels * cIn), THREADS, new LongPointer(1).put(pixels),
+                    new IntPointer(1).put(cIn), new IntPointer(1).put(cOut), new IntPointer(1).put(offset), arg(x),
+                    arg(y));
+        }
+    }
+
+    private Cudnn cudnn() {
+        if (cudnn == null) {
+            cudnn = new Cudnn(stream, bytes -> ((CudaBuffer) allocate((bytes + 3) / 4, 4)).pointer(),
+                    p -> cuda(cudaFree(p), "cudaFree of cuDNN's workspace"));
+        }
+        return cudnn;
+    }
+
+    private static Pointer pointer(Buffer b) {
+        return ((CudaBuffer) b).pointer();
+    }
+
+    @Override
     public double[] read(Buffer b, int n) {
         current();
         try (DoublePointer host = new DoublePointer(n)) {
@@ -258,6 +353,9 @@ final class CudaDevice implements Device {
         current();
         if (!stream.isNull()) {
             cudaStreamSynchronize(stream);
+        }
+        if (cudnn != null) {
+            cudnn.close();
         }
         if (!module.isNull()) {
             cuModuleUnload(module);

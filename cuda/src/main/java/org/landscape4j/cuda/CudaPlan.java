@@ -25,6 +25,8 @@ final class CudaPlan implements DevicePlan {
     private final List<DeviceOp> ops;
     private final OutputHead head;
     private final List<Long> widths;
+    private final List<Long> fixed;
+    private final boolean channelsLast;
     private final long numParams;
     private final List<List<Batch>> batches;
     private final Supplier<Device> devices;
@@ -37,6 +39,8 @@ final class CudaPlan implements DevicePlan {
         this.ops = List.copyOf(b.ops);
         this.head = b.head();
         this.widths = List.copyOf(b.widths);
+        this.fixed = List.copyOf(b.fixed);
+        this.channelsLast = b.channelsLast;
         this.numParams = b.request.layout().numParams();
         this.batches = b.request.batches();
         this.devices = devices;
@@ -46,8 +50,9 @@ final class CudaPlan implements DevicePlan {
             kinds.add(op.kind());
         }
         kinds.add(head.kind());
-        this.description = String.format(Locale.ROOT, "CUDA plan, %d steps (%s), SGEMM in float (TF32 off), device"
+        this.description = String.format(Locale.ROOT, "CUDA plan, %d steps (%s), SGEMM in float (TF32 off)%s, device"
                 + " memory %.0f MB per worker with a plane's 3 anchors", kinds.size(), String.join(", ", kinds),
+                b.needsCudnn ? ", cuDNN convolutions and pooling over NHWC images in float (TF32 off)" : "",
                 deviceBytes(3, batches, maxRows) / 1e6);
     }
 
@@ -63,6 +68,16 @@ final class CudaPlan implements DevicePlan {
         return widths;
     }
 
+    /** Per buffer: floats whatever the rows (a convolution's weights of the point). */
+    List<Long> fixed() {
+        return fixed;
+    }
+
+    /** Whether images are resident NHWC: the features are permuted once when they are uploaded. */
+    boolean channelsLast() {
+        return channelsLast;
+    }
+
     long numParams() {
         return numParams;
     }
@@ -76,7 +91,7 @@ final class CudaPlan implements DevicePlan {
             }
         }
         for (int i = 1; i < widths.size(); i++) {
-            bytes += 4L * maxRows * widths.get(i);
+            bytes += 4L * (maxRows * widths.get(i) + fixed.get(i));
         }
         return bytes;
     }

@@ -26,17 +26,26 @@ final class CudaPlanBuilder {
 
     static final String HEAD = "CUDA asked for, but ";
     static final String TAIL = "; run this network on the CPU (Backend.AUTO)";
-    private static final String RUNS = " (the CUDA plan runs dense networks for now: dense, output and loss layers,"
-            + " activations, dropout, reshaping preprocessors; convolutions, pooling, batch norm and graph vertices"
-            + " come with its cuDNN rules)";
+    private static final String RUNS = " (the CUDA plan runs dense, output and loss layers, activations, dropout,"
+            + " reshaping and flattening preprocessors, 2D convolutions, max and average pooling, global pooling,"
+            + " batch norm folded into a convolution, two-input element-wise adds, zero padding and merge vertices)";
 
     final DeviceRequest request;
     final List<DeviceOp> ops = new ArrayList<>();
     /** Per buffer: floats per example. */
     final List<Long> widths = new ArrayList<>();
+    /** Per buffer: floats whatever the rows (a convolution's weights of the point). */
+    final List<Long> fixed = new ArrayList<>();
+    /** Whether the plan keeps images NHWC (it convolves or pools them): features are uploaded so. */
+    final boolean channelsLast;
+    /** Whether the plan calls cuDNN. */
+    boolean needsCudnn;
     /** Per buffer written by an op: DL4J's activation on the probe, which the op must reproduce. */
     final Map<Integer, INDArray> expected = new HashMap<>();
     private final List<int[]> slots = new ArrayList<>();    // {buffer, rank}
+    private final List<long[]> slotShapes = new ArrayList<>();
+    private final int[] consumers;
+    private int[] slotOf;
     private final List<Long> slotWidths = new ArrayList<>();
     private OutputHead head;
 
@@ -58,7 +67,19 @@ final class CudaPlanBuilder {
                     + " network with net.convertDataType(DataType.FLOAT))");
         }
         INDArray[] acts = graph.probe(features);
-        int[] slotOf = new int[graph.values()];
+        consumers = new int[graph.values()];
+        boolean images = false;
+        for (NetworkGraph.Node node : graph.nodes()) {
+            for (int v : node.inputs()) {
+                consumers[v]++;
+            }
+            images |= switch (node.kind()) {
+                case CONVOLUTION_2D, SUBSAMPLING_2D, GLOBAL_POOLING, BATCH_NORMALIZATION, ZERO_PADDING -> true;
+                default -> false;
+            };
+        }
+        channelsLast = images && features[0].rank() == 4;
+        slotOf = new int[graph.values()];
         slotOf[0] = newSlot(features[0]);
         for (NetworkGraph.Node node : graph.nodes()) {
             String problem = node.structuralProblem();
@@ -78,13 +99,18 @@ final class CudaPlanBuilder {
     private int rule(NetworkGraph.Node node, int in, INDArray act) {
         return switch (node.kind()) {
             case DENSE -> DenseOp.rule(this, node, in, act);
+            case CONVOLUTION_2D -> ConvOp.rule(this, node, in, act);
+            case BATCH_NORMALIZATION -> ConvOp.foldBatchNorm(this, node, in, act);
+            case SUBSAMPLING_2D -> PoolOp.subsampling(this, node, in, act);
+            case GLOBAL_POOLING -> PoolOp.global(this, node, in, act);
+            case ELEMENT_WISE -> AddOp.rule(this, node, act);
+            case ZERO_PADDING -> ShapeOps.pad(this, node, in, act);
+            case MERGE -> ShapeOps.merge(this, node, act);
             case ACTIVATION -> ActivationOp.rule(this, node, in, act);
             case DROPOUT -> ViewRule.identity(this, node, in, act);
             case PREPROCESSOR -> ViewRule.reshape(this, node, in, act);
             case OUTPUT, LOSS, CNN_LOSS -> throw refusal(node.source() + " is a loss layer inside the network");
-            case CONVOLUTION_2D, CONVOLUTION_1D, DEPTHWISE_CONVOLUTION_2D, SUBSAMPLING_2D, SUBSAMPLING_1D,
-                 BATCH_NORMALIZATION, GLOBAL_POOLING, ZERO_PADDING, UPSAMPLING_2D, ELEMENT_WISE, MERGE,
-                 CHANNEL_GATE ->
+            case CONVOLUTION_1D, DEPTHWISE_CONVOLUTION_2D, SUBSAMPLING_1D, UPSAMPLING_2D, CHANNEL_GATE ->
                     throw refusal(node.source() + " has no CUDA-plan rule yet" + RUNS);
             case LOCAL_RESPONSE_NORMALIZATION, OTHER_VERTEX ->
                     throw refusal(node.source() + " has no CUDA-plan rule" + RUNS);
@@ -105,13 +131,22 @@ final class CudaPlanBuilder {
     /** A new slot with a buffer of its own, shaped like {@code like} (with the examples). */
     int newSlot(INDArray like) {
         widths.add(like.length() / like.size(0));
-        return slot(widths.size() - 1, like.rank(), like.length() / like.size(0));
+        fixed.add(0L);
+        return slot(widths.size() - 1, like.shape());
     }
 
     /** A new rank-2 slot with a buffer of its own, {@code width} floats per example. */
     int newSlot(long width) {
         widths.add(width);
-        return slot(widths.size() - 1, 2, width);
+        fixed.add(0L);
+        return slot(widths.size() - 1, new long[] {1, width});
+    }
+
+    /** A new buffer of {@code n} floats whatever the rows, written once per point: its index. */
+    int scratch(long n) {
+        widths.add(0L);
+        fixed.add(n);
+        return widths.size() - 1;
     }
 
     /** A slot viewing {@code in}'s buffer as {@code act} (same bytes, another shape). */
@@ -120,13 +155,54 @@ final class CudaPlanBuilder {
             throw new IllegalStateException("a view must keep the width of its input: " + width(in) + " vs "
                     + act.length() / act.size(0));
         }
-        return slot(buffer(in), act.rank(), width(in));
+        return slot(buffer(in), act.shape());
     }
 
-    private int slot(int buffer, int rank, long width) {
-        slots.add(new int[] {buffer, rank});
+    private int slot(int buffer, long[] shape) {
+        long width = 1;
+        for (int i = 1; i < shape.length; i++) {
+            width *= shape[i];
+        }
+        slots.add(new int[] {buffer, shape.length});
         slotWidths.add(width);
+        slotShapes.add(shape);
         return slots.size() - 1;
+    }
+
+    /** The slot's DL4J shape (NCHW for images, whatever the device's layout); its first entry is the probe's rows. */
+    long[] shape(int slot) {
+        return slotShapes.get(slot);
+    }
+
+    /** The slot of graph value {@code value}. */
+    int slotOfValue(int value) {
+        return slotOf[value];
+    }
+
+    /** How many nodes read graph value {@code value}. */
+    int consumers(int value) {
+        return consumers[value];
+    }
+
+    /** The index in {@link #ops} of the op writing {@code buffer}, or -1. */
+    int writer(int buffer) {
+        for (int i = ops.size() - 1; i >= 0; i--) {
+            if (ops.get(i).output() == buffer) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Replaces op {@code at} by {@code op}, writing the same buffer, which must now reproduce {@code act}. */
+    void replace(int at, DeviceOp op, INDArray act) {
+        ops.set(at, op);
+        expected.put(op.output(), layout(act));
+    }
+
+    /** DL4J's activation in the device's layout: images NHWC in a channels-last plan. */
+    INDArray layout(INDArray act) {
+        return channelsLast && act.rank() == 4 ? act.permute(0, 2, 3, 1) : act;
     }
 
     int buffer(int slot) {
@@ -144,7 +220,7 @@ final class CudaPlanBuilder {
     /** Adds {@code op}, which writes {@code slot}'s buffer and must reproduce {@code act}. */
     int add(DeviceOp op, int slot, INDArray act) {
         ops.add(op);
-        expected.put(op.output(), act);
+        expected.put(op.output(), layout(act));
         return slot;
     }
 

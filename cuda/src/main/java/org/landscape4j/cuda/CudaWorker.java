@@ -63,7 +63,8 @@ final class CudaWorker implements DeviceWorker {
                 labels[s] = new Device.Buffer[set.size()];
                 rows[s] = new int[set.size()];
                 for (int b = 0; b < set.size(); b++) {
-                    features[s][b] = upload(set.get(b).features()[0]);
+                    INDArray x = set.get(b).features()[0];
+                    features[s][b] = upload(plan.channelsLast() && x.rank() == 4 ? x.permute(0, 2, 3, 1) : x);
                     labels[s][b] = upload(set.get(b).labels()[0]);
                     rows[s][b] = Math.toIntExact(set.get(b).size());
                     count++;
@@ -72,7 +73,7 @@ final class CudaWorker implements DeviceWorker {
             batchCount = count;
             buffers = new Device.Buffer[plan.widths().size()];
             for (int i = 1; i < buffers.length; i++) {
-                buffers[i] = own(device.floats(maxRows * plan.widths().get(i)));
+                buffers[i] = own(device.floats(maxRows * plan.widths().get(i) + plan.fixed().get(i)));
             }
             results = own(device.doubles(2L * count));
             ok = true;
@@ -101,6 +102,9 @@ final class CudaWorker implements DeviceWorker {
             throw new IllegalStateException("this CUDA worker is closed");
         }
         device.combine(theta, anchors, w);
+        for (DeviceOp op : plan.ops()) {
+            op.prepare(device, theta, buffers);
+        }
         int k = 0;
         for (int s = 0; s < features.length; s++) {
             for (int b = 0; b < features[s].length; b++) {

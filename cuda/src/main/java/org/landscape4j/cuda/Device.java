@@ -61,6 +61,70 @@ interface Device extends AutoCloseable {
      */
     void squaredError(Buffer o, Buffer y, int rows, int cols, Buffer results, int index);
 
+    /**
+     * A 2D convolution's geometry over NHWC images: per example {@code [inH, inW, inC]} to {@code [outH, outW, outC]},
+     * symmetric padding {@code ph, pw}; its weights as the device reads them are KRSC ({@code [outC, kh, kw, inC]}).
+     */
+    record Conv(int inC, int inH, int inW, int outC, int outH, int outW, int kh, int kw, int sh, int sw, int ph, int pw,
+                int dh, int dw) {
+        /** The floats of its KRSC weights. */
+        long weights() {
+            return (long) outC * kh * kw * inC;
+        }
+    }
+
+    /**
+     * A pooling window's geometry over NHWC images of {@code c} channels (a global pooling: the whole image, stride 1,
+     * no padding); {@code max}: the maximum over the window without its padding, else the mean over the window.
+     */
+    record Pool(boolean max, int c, int inH, int inW, int outH, int outW, int kh, int kw, int sh, int sw, int ph,
+                int pw) {
+    }
+
+    /**
+     * Where a batch norm folded into a convolution reads its parameters in θ: γ, β ({@code -1}: the fixed values,
+     * DL4J's locked γ and β), the mean, and the variance, or DL4J's log10 of the standard deviation when
+     * {@code logStd}; {@code y = γ (x − mean) / sqrt(var + eps) + β}.
+     */
+    record Fold(long gamma, long beta, long mean, long var, boolean logStd, double eps, float fixedGamma,
+                float fixedBeta) {
+    }
+
+    /**
+     * The convolution's weights for this point: DL4J's {@code [outC, inC, kh, kw]} ('c' order) at {@code w} in θ,
+     * reordered to KRSC into {@code wOut}, and its bias at {@code bias} in θ ({@code -1}: none, zero) into
+     * {@code bOut}; with {@code bn} (or {@code null}) folded in: weights scaled by γ / sqrt(var + eps) per output
+     * channel, bias {@code (b − mean)·scale + β}.
+     */
+    void convolutionWeights(Conv g, Buffer theta, long w, long bias, Fold bn, Buffer wOut, Buffer bOut);
+
+    /**
+     * {@code y = act(conv(x, w) + bias)} over {@code rows} NHWC examples, KRSC weights, in float (no TF32): cuDNN on
+     * the GPU.
+     */
+    void convolution(Conv g, int rows, Buffer x, Buffer w, Buffer bias, Buffer y, DeviceActivation act, float alpha);
+
+    /** Pooling of {@code rows} NHWC examples from {@code x} into {@code y}: cuDNN on the GPU. */
+    void pooling(Pool p, int rows, Buffer x, Buffer y);
+
+    /** {@code y = act(a + b)} over the first {@code n} floats ({@code y} may be {@code a} or {@code b}). */
+    void add(Buffer a, Buffer b, Buffer y, long n, DeviceActivation act);
+
+    /**
+     * Zero padding of {@code rows} NHWC examples {@code [inH, inW, c]} into {@code [outH, outW, c]}, the input's
+     * first pixel at {@code (top, left)}.
+     */
+    void zeroPad(Buffer x, Buffer y, int rows, int c, int inH, int inW, int outH, int outW, int top, int left);
+
+    /**
+     * The {@code cIn} channels of {@code pixels} pixels of {@code x} (NHWC images, or rows of features) into
+     * channels {@code offset .. offset + cIn - 1} of {@code y}'s {@code cOut}: a merge vertex's concatenation.
+     */
+    void copyChannels(Buffer x, Buffer y, long pixels, int cIn, int cOut, int offset);
+
+    /** {@code rows} NHWC examples of {@code hw} pixels and {@code c} channels into NCHW order (DL4J's flattening). */
+    void toChannelsFirst(Buffer x, Buffer y, int rows, int hw, int c);
+
     /** The first {@code n} doubles of {@code b}, after every operation queued before has finished. */
     double[] read(Buffer b, int n);
 

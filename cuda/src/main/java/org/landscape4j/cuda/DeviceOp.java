@@ -7,6 +7,10 @@ package org.landscape4j.cuda;
  */
 interface DeviceOp {
 
+    /** Once per point, before its batches: what the step derives from θ (a convolution's reordered weights). */
+    default void prepare(Device device, Device.Buffer theta, Device.Buffer[] buffers) {
+    }
+
     /** Queues the step on {@code device}. */
     void run(Device device, Device.Buffer theta, Device.Buffer[] buffers, int rows);
 

@@ -61,6 +61,78 @@ final class Kernels {
               }
             }
 
+            extern "C" __global__ void conv_weights(int outC, int inC, int kh, int kw, const float* theta,
+                long long w, long long bias, int fold, long long gamma, long long beta, long long mean, long long var,
+                int logStd, double eps, float fixedGamma, float fixedBeta, float* wOut, float* bOut) {
+              long long per = (long long) inC * kh * kw;
+              long long n = outC * per;
+              for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n;
+                   i += (long long) gridDim.x * blockDim.x) {
+                int c = (int) (i % inC);
+                long long t = i / inC;
+                int q = (int) (t % kw);
+                t /= kw;
+                int r = (int) (t % kh);
+                int k = (int) (t / kh);
+                double scale = 1.0, shift = 0.0;
+                if (fold) {
+                  double g = gamma < 0 ? (double) fixedGamma : (double) theta[gamma + k];
+                  double b = beta < 0 ? (double) fixedBeta : (double) theta[beta + k];
+                  double v = theta[var + k];
+                  double variance = logStd ? pow(pow(10.0, v), 2.0) : v;
+                  scale = g / sqrt(variance + eps);
+                  shift = b - (double) theta[mean + k] * scale;
+                }
+                wOut[i] = (float) ((double) theta[w + k * per + ((long long) c * kh + r) * kw + q] * scale);
+                if (c == 0 && r == 0 && q == 0) {
+                  double b0 = bias < 0 ? 0.0 : (double) theta[bias + k];
+                  bOut[k] = (float) (b0 * scale + shift);
+                }
+              }
+            }
+
+            extern "C" __global__ void add_activation(long long n, const float* a, const float* b, float* y, int act) {
+              for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n;
+                   i += (long long) gridDim.x * blockDim.x) {
+                y[i] = activate(a[i] + b[i], act, 0.f);
+              }
+            }
+
+            extern "C" __global__ void to_channels_first(int rows, int hw, int c, const float* x, float* y) {
+              long long n = (long long) rows * hw * c;
+              for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n;
+                   i += (long long) gridDim.x * blockDim.x) {
+                int p = (int) (i % hw);
+                int k = (int) ((i / hw) % c);
+                long long e = i / ((long long) hw * c);
+                y[i] = x[(e * hw + p) * c + k];
+              }
+            }
+
+            extern "C" __global__ void zero_pad(int rows, int c, int inH, int inW, int outH, int outW, int top,
+                int left, const float* x, float* y) {
+              long long n = (long long) rows * outH * outW * c;
+              for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n;
+                   i += (long long) gridDim.x * blockDim.x) {
+                int k = (int) (i % c);
+                long long t = i / c;
+                int w = (int) (t % outW) - left;
+                t /= outW;
+                int h = (int) (t % outH) - top;
+                long long e = t / outH;
+                y[i] = h < 0 || h >= inH || w < 0 || w >= inW ? 0.f : x[((e * inH + h) * inW + w) * c + k];
+              }
+            }
+
+            extern "C" __global__ void copy_channels(long long pixels, int cIn, int cOut, int offset, const float* x,
+                float* y) {
+              long long n = pixels * cIn;
+              for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n;
+                   i += (long long) gridDim.x * blockDim.x) {
+                y[(i / cIn) * cOut + offset + i % cIn] = x[i];
+              }
+            }
+
             __device__ void reduce_pair(double a, double b, double* results, int index) {
               __shared__ double sa[256];
               __shared__ double sb[256];

@@ -24,6 +24,16 @@ final class ViewRule {
             throw b.refusal(node.source() + ": input preprocessor " + node.configuration().getClass().getSimpleName()
                     + " is not a plain reshape");
         }
+        if (b.channelsLast && b.rank(in) == 4) {
+            if (act.rank() != 2) {
+                throw b.refusal(node.source() + " reshapes images to rank " + act.rank() + " (the CUDA plan keeps"
+                        + " images NHWC and flattens them to rows only)");
+            }
+            return ChannelsFirstOp.rule(b, node, in, act);
+        }
+        if (b.channelsLast && act.rank() == 4) {
+            throw b.refusal(node.source() + " reshapes rows to images (the CUDA plan takes images as NCHW features)");
+        }
         return b.alias(in, act);
     }
 }

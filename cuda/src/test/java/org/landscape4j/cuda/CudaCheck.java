@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.landscape4j.engine.Backend;
 import org.landscape4j.engine.Landscape;
@@ -24,7 +26,11 @@ import reactor.core.Disposable;
  *       (MLP classifier, MSE regression, flattened images); pass: relative loss ≤ 1e-5, accuracy within one example;</li>
  *   <li>{@code stress}: cancels after a few points, {@code System.gc()}, two landscapes at once, every point equal to
  *       a clean one-worker run's, device memory free before = after;</li>
- *   <li>{@code bench}: points/s on the GPU (1, 2, 4 workers) against the CPU plan, MNIST-sized MLP, 10,000 examples.</li>
+ *   <li>{@code bench}: points/s on the GPU (1, 2, 4 workers) against the CPU plan, MNIST-sized MLP, 10,000 examples;</li>
+ *   <li>{@code conv}: the bench's convolutional networks (LeNet-like, VGG-like + batch norm on 28×28×1 images,
+ *       ResNet-20 on 32×32×3), FP32 GPU points against the CPU plan on 2,000 images, 5×5 planes, as {@code fidelity};</li>
+ *   <li>{@code conv-bench}: the same networks on 10,000 images, points/s on the GPU (1, 2 workers, 11×11) against the
+ *       CPU plan (5×5).</li>
  * </ul>
  * Prints one line per finding and writes them to {@code $OUT/cuda-check.txt}; exit status 0 when every check passed,
  * 1 when one failed, 2 when CUDA cannot run here (the refusal is printed).
@@ -38,7 +44,8 @@ public final class CudaCheck {
     }
 
     public static void main(String[] args) throws Exception {
-        List<String> modes = args.length == 0 ? List.of("fidelity", "stress", "bench") : List.of(args);
+        List<String> modes = args.length == 0 ? List.of("fidelity", "stress", "bench", "conv", "conv-bench")
+                : List.of(args);
         String why = CudaFacts.machine().refusal(false);
         say("machine", why == null ? CudaFacts.machine().describe() : "CUDA cannot run here: " + why);
         int status = 2;
@@ -50,7 +57,10 @@ public final class CudaCheck {
                         case "fidelity" -> fidelity();
                         case "stress" -> stress();
                         case "bench" -> bench();
-                        default -> throw new IllegalArgumentException("mode must be fidelity, stress or bench");
+                        case "conv" -> convolutions();
+                        case "conv-bench" -> convolutionBench();
+                        default -> throw new IllegalArgumentException("mode must be fidelity, stress, bench, conv or"
+                                + " conv-bench");
                     }
                 } catch (Throwable t) {
                     failed++;
@@ -69,7 +79,7 @@ public final class CudaCheck {
         System.exit(status);
     }
 
-    private static Landscape plane(MultiLayerNetwork net, DataSet data, Backend backend, int workers, int points) {
+    private static Landscape plane(Model net, DataSet data, Backend backend, int workers, int points) {
         return Landscape.builder().model(net).directions(RandomDirections.FILTER_NORMALIZED, 2).seed(11)
                 .grid(-1, 1, points).evaluateOn("train", data).backend(backend).workers(workers).build();
     }
@@ -80,7 +90,37 @@ public final class CudaCheck {
         compare("flattened images", Networks.flattened(4, 7), Networks.images(5_000, 4, 8));
     }
 
-    private static void compare(String name, MultiLayerNetwork net, DataSet data) {
+    /** The bench's convolutional networks, at their bench sizes. */
+    private static List<Map.Entry<String, Model>> convolutional() {
+        return List.of(Map.entry("lenet-like 28x28x1", ConvNetworks.leNet(28, 5, 8, 16, 64)),
+                Map.entry("vgg-like + bn 28x28x1", ConvNetworks.vgg(28, new int[] {16, 32, 64}, 128)),
+                Map.entry("resnet-20 32x32x3", ConvNetworks.resNet(32, 3, new int[] {16, 32, 64}, 3)));
+    }
+
+    private static DataSet imagesFor(String name, int n) {
+        return name.startsWith("resnet") ? ConvNetworks.images(n, 3, 32, 10, 21) : ConvNetworks.images(n, 1, 28, 10, 22);
+    }
+
+    private static void convolutions() {
+        for (Map.Entry<String, Model> e : convolutional()) {
+            compare(e.getKey(), e.getValue(), imagesFor(e.getKey(), 2_000));
+        }
+    }
+
+    private static void convolutionBench() {
+        for (Map.Entry<String, Model> e : convolutional()) {
+            DataSet data = imagesFor(e.getKey(), 10_000);
+            double cpu = rate(plane(e.getValue(), data, Backend.AUTO, 0, 5), "cpu " + e.getKey());
+            for (int workers : new int[] {1, 2}) {
+                double gpu = rate(plane(e.getValue(), data, Backend.CUDA, workers, 11), "gpu " + e.getKey() + " "
+                        + workers + " workers");
+                say("conv-bench", String.format(Locale.ROOT, "%s, 10000 images: GPU %d workers %.2f points/s, CPU"
+                        + " plan %.3f points/s (%.1fx)", e.getKey(), workers, gpu, cpu, gpu / cpu));
+            }
+        }
+    }
+
+    private static void compare(String name, Model net, DataSet data) {
         Landscape gpu = plane(net, data, Backend.CUDA, 2, 5);
         say("fidelity", name + ": " + gpu.evaluationPlan());
         Surface g = gpu.surface();

@@ -3,6 +3,8 @@ package org.landscape4j.cuda;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.landscape4j.engine.device.DeviceRequest;
@@ -18,7 +20,7 @@ import org.nd4j.linalg.dataset.DataSet;
  */
 class CudaPlanHostTest {
 
-    private static CudaPlan plan(DeviceRequest r) {
+    static CudaPlan plan(DeviceRequest r) {
         Batch first = r.batches().get(0).get(0);
         Batch probe = first.head(2);
         CudaPlanBuilder b = new CudaPlanBuilder(r, probe.features());
@@ -27,12 +29,22 @@ class CudaPlanHostTest {
         return plan;
     }
 
-    /** DL4J's {loss, accuracy} at θ + a·d1 + b·d2. */
-    private static double[] dl4j(MultiLayerNetwork net, INDArray d1, INDArray d2, double a, double b, DataSet data) {
-        MultiLayerNetwork copy = net.clone();
-        copy.setParams(net.params().add(d1.mul(a)).addi(d2.mul(b)));
-        double loss = copy.score(data, false);
-        INDArray out = copy.output(data.getFeatures(), false);
+    /** DL4J's {loss, accuracy} at θ + a·d1 + b·d2 ({@code net} a multi-layer network or a computation graph). */
+    private static double[] dl4j(Model net, INDArray d1, INDArray d2, double a, double b, DataSet data) {
+        INDArray params = net.params().add(d1.mul(a)).addi(d2.mul(b));
+        double loss;
+        INDArray out;
+        if (net instanceof ComputationGraph g) {
+            ComputationGraph copy = g.clone();
+            copy.setParams(params);
+            loss = copy.score(data, false);
+            out = copy.outputSingle(false, data.getFeatures());
+        } else {
+            MultiLayerNetwork copy = ((MultiLayerNetwork) net).clone();
+            copy.setParams(params);
+            loss = copy.score(data, false);
+            out = copy.output(data.getFeatures(), false);
+        }
         double accuracy = out.argMax(1).eq(data.getLabels().argMax(1)).castTo(DataType.DOUBLE).meanNumber()
                 .doubleValue();
         return new double[] {loss, accuracy};
@@ -52,7 +64,8 @@ class CudaPlanHostTest {
         return new double[] {loss / n, accuracy / n};
     }
 
-    private static void agreesOnAPlane(MultiLayerNetwork net, DataSet data, int batch) {
+    /** The plan of {@code net} on the host device equals DL4J at five points of a random plane; it frees its buffers. */
+    static CudaPlan agreesOnAPlane(Model net, DataSet data, int batch) {
         DeviceRequest r = Networks.request(net, data, batch, DeviceRequest.Accuracy.ARG_MAX);
         CudaPlan plan = plan(r);
         INDArray d1 = Networks.direction(net, 0.5, 1);
@@ -69,6 +82,7 @@ class CudaPlanHostTest {
             }
         }
         assertThat(HostDevice.LIVE.get()).as("buffers freed by close()").isEqualTo(live);
+        return plan;
     }
 
     @Test
@@ -95,15 +109,15 @@ class CudaPlanHostTest {
     }
 
     @Test
-    void aConvolutionIsRefusedByNameBeforeAnyWork() {
-        MultiLayerNetwork net = Networks.convolution(1);
+    void anUpsamplingIsRefusedByNameBeforeAnyWork() {
+        MultiLayerNetwork net = Networks.upsampled(1);
         DataSet data = new DataSet(org.nd4j.linalg.factory.Nd4j.rand(DataType.FLOAT, 8, 1, 6, 6),
                 Networks.data(8, 3, 3, 1).getLabels());
         DeviceRequest r = Networks.request(net, data, 8, DeviceRequest.Accuracy.ARG_MAX);
         assertThatThrownBy(() -> new CudaPlanBuilder(r, r.batches().get(0).get(0).head(2).features()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("CUDA asked for, but layer 0 'conv' (ConvolutionLayer) has no CUDA-plan rule"
-                        + " yet (the CUDA plan runs dense networks for now")
+                .hasMessageStartingWith("CUDA asked for, but layer 0 'up' (Upsampling2D) has no CUDA-plan rule"
+                        + " yet (the CUDA plan runs dense, output and loss layers")
                 .hasMessageEndingWith("; run this network on the CPU (Backend.AUTO)")
                 .hasMessageNotContaining("\n");
     }

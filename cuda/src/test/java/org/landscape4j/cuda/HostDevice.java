@@ -177,6 +177,154 @@ final class HostDevice implements Device {
     }
 
     @Override
+    public void convolutionWeights(Conv g, Buffer theta, long w, long bias, Fold bn, Buffer wOut, Buffer bOut) {
+        float[] t = f(theta);
+        float[] wo = f(wOut);
+        float[] bo = f(bOut);
+        int per = g.inC() * g.kh() * g.kw();
+        for (int k = 0; k < g.outC(); k++) {
+            double scale = 1;
+            double shift = 0;
+            if (bn != null) {
+                double gamma = bn.gamma() < 0 ? bn.fixedGamma() : t[Math.toIntExact(bn.gamma() + k)];
+                double beta = bn.beta() < 0 ? bn.fixedBeta() : t[Math.toIntExact(bn.beta() + k)];
+                double v = t[Math.toIntExact(bn.var() + k)];
+                double var = bn.logStd() ? Math.pow(Math.pow(10, v), 2) : v;
+                scale = gamma / Math.sqrt(var + bn.eps());
+                shift = beta - t[Math.toIntExact(bn.mean() + k)] * scale;
+            }
+            double b = bias < 0 ? 0 : t[Math.toIntExact(bias + k)];
+            bo[k] = (float) (b * scale + shift);
+            for (int c = 0; c < g.inC(); c++) {
+                for (int r = 0; r < g.kh(); r++) {
+                    for (int q = 0; q < g.kw(); q++) {
+                        float v = t[Math.toIntExact(w + (long) k * per + (c * g.kh() + r) * g.kw() + q)];
+                        wo[((k * g.kh() + r) * g.kw() + q) * g.inC() + c] = (float) (v * scale);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void convolution(Conv g, int rows, Buffer x, Buffer w, Buffer bias, Buffer y, DeviceActivation act,
+                            float alpha) {
+        float[] xv = f(x);
+        float[] wv = f(w);
+        float[] bv = f(bias);
+        float[] yv = f(y);
+        int inPer = g.inH() * g.inW() * g.inC();
+        int outPer = g.outH() * g.outW() * g.outC();
+        for (int n = 0; n < rows; n++) {
+            for (int oh = 0; oh < g.outH(); oh++) {
+                for (int ow = 0; ow < g.outW(); ow++) {
+                    for (int k = 0; k < g.outC(); k++) {
+                        double s = 0;
+                        for (int r = 0; r < g.kh(); r++) {
+                            int ih = oh * g.sh() - g.ph() + r * g.dh();
+                            if (ih < 0 || ih >= g.inH()) {
+                                continue;
+                            }
+                            for (int q = 0; q < g.kw(); q++) {
+                                int iw = ow * g.sw() - g.pw() + q * g.dw();
+                                if (iw < 0 || iw >= g.inW()) {
+                                    continue;
+                                }
+                                int xo = n * inPer + (ih * g.inW() + iw) * g.inC();
+                                int wo = ((k * g.kh() + r) * g.kw() + q) * g.inC();
+                                for (int c = 0; c < g.inC(); c++) {
+                                    s += xv[xo + c] * wv[wo + c];
+                                }
+                            }
+                        }
+                        yv[n * outPer + (oh * g.outW() + ow) * g.outC() + k] = activate((float) s + bv[k], act, alpha);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void pooling(Pool p, int rows, Buffer x, Buffer y) {
+        float[] xv = f(x);
+        float[] yv = f(y);
+        int inPer = p.inH() * p.inW() * p.c();
+        int outPer = p.outH() * p.outW() * p.c();
+        for (int n = 0; n < rows; n++) {
+            for (int oh = 0; oh < p.outH(); oh++) {
+                for (int ow = 0; ow < p.outW(); ow++) {
+                    for (int c = 0; c < p.c(); c++) {
+                        double s = p.max() ? Double.NEGATIVE_INFINITY : 0;
+                        for (int r = 0; r < p.kh(); r++) {
+                            int ih = oh * p.sh() - p.ph() + r;
+                            for (int q = 0; q < p.kw(); q++) {
+                                int iw = ow * p.sw() - p.pw() + q;
+                                if (ih < 0 || ih >= p.inH() || iw < 0 || iw >= p.inW()) {
+                                    continue;
+                                }
+                                float v = xv[n * inPer + (ih * p.inW() + iw) * p.c() + c];
+                                s = p.max() ? Math.max(s, v) : s + v;
+                            }
+                        }
+                        yv[n * outPer + (oh * p.outW() + ow) * p.c() + c] = (float) (p.max() ? s
+                                : s / (p.kh() * p.kw()));
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void add(Buffer a, Buffer b, Buffer y, long n, DeviceActivation act) {
+        float[] av = f(a);
+        float[] bv = f(b);
+        float[] yv = f(y);
+        for (int i = 0; i < n; i++) {
+            yv[i] = activate(av[i] + bv[i], act, 0f);
+        }
+    }
+
+    @Override
+    public void toChannelsFirst(Buffer x, Buffer y, int rows, int hw, int c) {
+        float[] xv = f(x);
+        float[] yv = f(y);
+        for (int n = 0; n < rows; n++) {
+            for (int p = 0; p < hw; p++) {
+                for (int k = 0; k < c; k++) {
+                    yv[(n * c + k) * hw + p] = xv[(n * hw + p) * c + k];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void zeroPad(Buffer x, Buffer y, int rows, int c, int inH, int inW, int outH, int outW, int top, int left) {
+        float[] xv = f(x);
+        float[] yv = f(y);
+        for (int n = 0; n < rows; n++) {
+            for (int h = 0; h < outH; h++) {
+                for (int w = 0; w < outW; w++) {
+                    for (int k = 0; k < c; k++) {
+                        int ih = h - top;
+                        int iw = w - left;
+                        yv[((n * outH + h) * outW + w) * c + k] = ih < 0 || ih >= inH || iw < 0 || iw >= inW ? 0f
+                                : xv[((n * inH + ih) * inW + iw) * c + k];
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void copyChannels(Buffer x, Buffer y, long pixels, int cIn, int cOut, int offset) {
+        float[] xv = f(x);
+        float[] yv = f(y);
+        for (int p = 0; p < pixels; p++) {
+            System.arraycopy(xv, p * cIn, yv, p * cOut + offset, cIn);
+        }
+    }
+
+    @Override
     public double[] read(Buffer b, int n) {
         return java.util.Arrays.copyOf(d(b), n);
     }

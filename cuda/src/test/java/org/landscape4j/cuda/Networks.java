@@ -28,7 +28,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /**
  * Seeded networks and data for this module's tests and its device check: the dense shapes the CUDA plan runs (every
  * activation of its kernel, dropout, an activation layer, a flattening preprocessor, softmax cross-entropy and MSE
- * heads) and a convolution it refuses. Built by code, the same on every machine.
+ * heads) and an upsampling it refuses. Built by code, the same on every machine.
  */
 final class Networks {
 
@@ -97,9 +97,10 @@ final class Networks {
         return net;
     }
 
-    /** A convolution the CUDA plan refuses until its cuDNN rules. */
-    static MultiLayerNetwork convolution(long seed) {
+    /** An upsampling before a convolution: the upsampling has no CUDA-plan rule yet. */
+    static MultiLayerNetwork upsampled(long seed) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT).list()
+                .layer(new org.deeplearning4j.nn.conf.layers.Upsampling2D.Builder(2).name("up").build())
                 .layer(new ConvolutionLayer.Builder(3, 3).name("conv").nOut(4).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out").nOut(3)
                         .activation(Activation.SOFTMAX).build())

@@ -1,8 +1,6 @@
 package org.landscape4j.models;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,8 +10,6 @@ import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.modelimport.keras.Hdf5Archive;
-import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
@@ -43,45 +39,10 @@ final class KerasImporter {
     private KerasImporter() {
     }
 
-    static ImportedModel load(byte[] bytes, String source, Path file, ImportOptions options) {
-        Path temp = null;
-        try {
-            Path path = file;
-            if (path == null) {
-                temp = Files.createTempFile("landscape4j-keras-", ".h5");
-                Files.write(temp, bytes);
-                path = temp;
-            }
-            return load(path, source, options);
-        } catch (IOException e) {
-            throw new ModelImportException("cannot read the Keras file " + source + ": " + e.getMessage(), e);
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // a temporary file left behind is harmless
-                }
-            }
-        }
-    }
-
-    private static ImportedModel load(Path path, String source, ImportOptions options) {
-        String config;
-        String training;
-        try (Hdf5Archive archive = new Hdf5Archive(path.toString())) {
-            if (!archive.hasAttribute("model_config")) {
-                throw new ModelImportException(source + " is an HDF5 file without a Keras model_config: a weights-only"
-                        + " file (model.save_weights) or not a Keras model; save the whole model, model.save('m.h5')");
-            }
-            config = archive.readAttributeAsJson("model_config");
-            training = archive.hasAttribute("training_config") ? archive.readAttributeAsJson("training_config")
-                    : null;
-        } catch (ModelImportException e) {
-            throw e;
-        } catch (Exception | UnsatisfiedLinkError e) {
-            throw new ModelImportException(source + " is not a readable Keras HDF5 file (" + e.getMessage() + ")", e);
-        }
+    static ImportedModel load(byte[] bytes, String source, ImportOptions options) {
+        KerasHdf5 file = KerasHdf5.read(bytes, source, maxValues());
+        String config = file.modelConfig;
+        String training = file.trainingConfig;
         String className;
         String fileLoss = null;
         try {
@@ -92,8 +53,8 @@ final class KerasImporter {
                 fileLoss = loss.isTextual() ? loss.asText() : loss.toString();
             }
         } catch (IOException e) {
-            throw new ModelImportException(source + " has a model_config that is not JSON (" + e.getMessage() + ")",
-                    e);
+            throw new ModelImportException(source + " has a model_config or training_config that is not JSON ("
+                    + e.getMessage() + ")", e);
         }
         boolean sequential = className.equals("Sequential");
         if (!sequential && !className.equals("Functional") && !className.equals("Model")) {
@@ -104,13 +65,7 @@ final class KerasImporter {
             throw new ModelImportException(source + " was saved without compile(), so it carries no loss: give one"
                     + " (cross-entropy or mse), e.g. Models.load(path, Loss.CROSS_ENTROPY) or --loss cross-entropy");
         }
-        Model model;
-        try {
-            model = sequential ? KerasModelImport.importKerasSequentialModelAndWeights(path.toString(), false)
-                    : KerasModelImport.importKerasModelAndWeights(path.toString(), false);
-        } catch (Exception | UnsatisfiedLinkError e) {
-            throw new ModelImportException("DL4J's Keras importer refused " + source + ": " + e.getMessage(), e);
-        }
+        Model model = KerasWeights.build(file, sequential, source);
         List<String> lines = new ArrayList<>();
         lines.add("Keras " + className + " model, imported with DL4J's Keras importer as a "
                 + model.getClass().getSimpleName());
@@ -148,6 +103,11 @@ final class KerasImporter {
                 + " moving_variance); Conv2D kernels [kH, kW, in, out] permuted to DL4J's [out, in, kH, kW]");
         return new ImportedModel(model, ModelFormat.KERAS_HDF5, source, lines, loss, new OriginLayout(origin,
                 layout));
+    }
+
+    /** The most weight values a file may hold: a quarter of the heap as floats (they are read twice, then copied). */
+    private static long maxValues() {
+        return Runtime.getRuntime().maxMemory() / Float.BYTES / 4;
     }
 
     private static boolean hasLossLayer(Model model) {

@@ -8,13 +8,18 @@ public final class ModelImportException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 
-    /** An exception with {@code message}. */
+    /** An exception with {@code message} (on one line: a line break and the spaces around it become one space). */
     public ModelImportException(String message) {
-        super(message);
+        super(oneLine(message));
     }
 
-    /** An exception with {@code message}, caused by {@code cause}. */
+    /** An exception with {@code message} (on one line), caused by {@code cause}. */
     public ModelImportException(String message, Throwable cause) {
-        super(message, cause);
+        super(oneLine(message), cause);
+    }
+
+    /** {@code message} on one line: what a library below said over several lines is still one refusal. */
+    private static String oneLine(String message) {
+        return message == null ? null : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 }

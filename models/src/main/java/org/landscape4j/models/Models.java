@@ -79,7 +79,7 @@ public final class Models {
         } catch (IOException e) {
             throw new ModelImportException("cannot read the model file " + file + ": " + e.getMessage(), e);
         }
-        return load(bytes, file.getFileName().toString(), file, options);
+        return load(bytes, file.getFileName().toString(), options);
     }
 
     /** Reads a model from {@code in} (read to its end, not closed) with its own loss. */
@@ -93,7 +93,7 @@ public final class Models {
             throw new IllegalArgumentException("in must not be null");
         }
         try {
-            return load(in.readAllBytes(), "stream", null, options);
+            return load(in.readAllBytes(), "stream", options);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the model stream", e);
         }
@@ -109,7 +109,7 @@ public final class Models {
         return OnnxOps.names();
     }
 
-    private static ImportedModel load(byte[] bytes, String source, Path file, ImportOptions options) {
+    private static ImportedModel load(byte[] bytes, String source, ImportOptions options) {
         if (options == null) {
             throw new IllegalArgumentException("options must not be null");
         }
@@ -120,7 +120,7 @@ public final class Models {
             return zip(bytes, source, options);
         }
         if (startsWith(bytes, HDF5)) {
-            return KerasImporter.load(bytes, source, file, options);
+            return KerasImporter.load(bytes, source, options);
         }
         Onnx.ModelProto onnx;
         try {

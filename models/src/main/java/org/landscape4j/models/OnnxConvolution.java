@@ -109,6 +109,10 @@ final class OnnxConvolution {
 
     /** The output size along one axis; refuses a ceil_mode that changes it (DL4J pools with floor). */
     static long spatial(Onnx.NodeProto n, long size, int k, int s, int p, int d, boolean ceil) {
+        if (k <= 0 || s <= 0 || d <= 0 || p < 0) {
+            throw refuse(n, "has kernel " + k + ", stride " + s + ", dilation " + d + " and padding " + p
+                    + " along an axis; kernel, stride and dilation must be positive, padding not negative");
+        }
         long span = size + 2L * p - (long) d * (k - 1) - 1;
         if (span < 0) {
             throw refuse(n, "has a kernel larger than its padded input (" + size + " + 2*" + p + ")");

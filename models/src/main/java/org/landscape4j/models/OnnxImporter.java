@@ -147,7 +147,17 @@ final class OnnxImporter implements OnnxContext {
         acts.put(in.getName(), new Act(INPUT, inShape, inShape));
 
         for (Onnx.NodeProto n : swishes.nodes()) {
-            apply(n, OnnxOps.converter(n.getOpType(), opset).convert(n, this));
+            OnnxConversion conversion;
+            try {
+                conversion = OnnxOps.converter(n.getOpType(), opset).convert(n, this);
+            } catch (ModelImportException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // a corrupt file's attributes or shapes that no converter anticipated: still one line, before work
+                throw new ModelImportException("the ONNX node '" + n.getName() + "' (" + n.getOpType() + ") cannot"
+                        + " be read: " + e, e);
+            }
+            apply(n, conversion);
         }
         Act last = acts.get(head);
         if (last == null) {

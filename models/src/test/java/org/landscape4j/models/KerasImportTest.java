@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
+import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.landscape4j.engine.Landscape;
@@ -45,6 +46,28 @@ class KerasImportTest {
     private static double maxRelative(INDArray got, INDArray want) {
         INDArray w = want.castTo(DataType.DOUBLE);
         return got.castTo(DataType.DOUBLE).sub(w).amaxNumber().doubleValue() / w.amaxNumber().doubleValue();
+    }
+
+    @Test
+    void theJavaReaderGivesTheNativeReadersNetworkBitForBit() throws Exception {
+        // DL4J's own path reads the file with the native libhdf5 (Hdf5Archive); ours reads it with jHDF
+        for (String name : new String[] {"dense.h5", "cnn.h5"}) {
+            Path path = file(name);
+            MultiLayerNetwork ours = Models.load(path).network();
+            MultiLayerNetwork native_ = KerasModelImport.importKerasSequentialModelAndWeights(path.toString(), false);
+            // the same layers (Models.load may append a loss layer, which has no parameters); seeds are DL4J's clock
+            for (int i = 0; i < native_.getnLayers(); i++) {
+                assertThat(withoutSeed(ours.getLayerWiseConfigurations().getConf(i).toJson())).as(name + " layer " + i)
+                        .isEqualTo(withoutSeed(native_.getLayerWiseConfigurations().getConf(i).toJson()));
+            }
+            assertThat(ours.getnLayers()).isBetween(native_.getnLayers(), native_.getnLayers() + 1);
+            assertThat(ours.params().dataType()).isEqualTo(native_.params().dataType());
+            assertThat(ours.params().toFloatVector()).as(name).containsExactly(native_.params().toFloatVector());
+        }
+    }
+
+    private static String withoutSeed(String json) {
+        return json.replaceAll("\"seed\" : -?\\d+", "");
     }
 
     @Test

@@ -31,7 +31,13 @@ final class Dl4jImporter {
         } catch (IOException | RuntimeException e) {
             throw new ModelImportException(source + " is a corrupt DL4J model (" + e.getMessage() + ")", e);
         }
-        ParameterLayout layout = ParameterLayout.of(model);
+        ParameterLayout layout;
+        try {
+            layout = ParameterLayout.of(model);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new ModelImportException(source + " is a corrupt DL4J model: its parameters do not fit its"
+                    + " configuration (" + e.getMessage() + ")", e);
+        }
         List<OriginParameter> origin = new ArrayList<>();
         for (ParameterSegment s : layout.segments()) {
             int[] axes = new int[s.shape().length];

@@ -1,6 +1,8 @@
 package org.landscape4j.models;
 
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.deeplearning4j.nn.api.Model;
@@ -8,10 +10,12 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.modelimport.keras.KerasLayer;
 import org.deeplearning4j.nn.modelimport.keras.KerasModel;
 import org.deeplearning4j.nn.modelimport.keras.KerasSequentialModel;
 import org.deeplearning4j.nn.modelimport.keras.utils.KerasModelBuilder;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
@@ -30,12 +34,18 @@ import org.nd4j.shade.jackson.databind.node.ObjectNode;
 final class KerasWeights {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> KERAS_2_BACKENDS = List.of("tensorflow", "theano", "cntk");
 
     private KerasWeights() {
     }
 
     /** The network of {@code file}, with its weights. */
     static Model build(KerasHdf5 file, boolean sequential, String source) {
+        // DL4J reads any other backend name as Theano's channels-first inputs, silently
+        if (file.backend != null && !KERAS_2_BACKENDS.contains(file.backend)) {
+            throw new ModelImportException(source + " names the Keras backend '" + file.backend + "'; Keras 2 files"
+                    + " name one of " + KERAS_2_BACKENDS);
+        }
         KerasModel keras;
         try {
             KerasModelBuilder builder = new KerasModel().modelBuilder().modelJson(versioned(file))
@@ -63,11 +73,51 @@ final class KerasWeights {
                     + " hold " + held + " values: the file is corrupt");
         }
         setWeights(keras, file, source);
+        Model model;
         try {
-            return sequential ? ((KerasSequentialModel) keras).getMultiLayerNetwork(true)
-                    : keras.getComputationGraph(true);
+            model = sequential ? ((KerasSequentialModel) keras).getMultiLayerNetwork(false)
+                    : keras.getComputationGraph(false);
         } catch (Exception e) {
             throw new ModelImportException("DL4J's Keras importer refused " + source + ": " + e.getMessage(), e);
+        }
+        copyWeights(model, keras, source);
+        return model;
+    }
+
+    /**
+     * The converted weights into the network, as DL4J's {@code KerasModelUtils.copyWeightsToModel} does, but each
+     * array checked against its parameter's shape first: DL4J's copy assigns an array of another size anyway, and
+     * ND4J's native assign then writes past the parameter (a corrupt file crashed the JVM that way, seconds later).
+     * Same shape, or the same number of values (DL4J reshapes those, e.g. a bias of [1, n] for [n]); else refused.
+     */
+    private static void copyWeights(Model model, KerasModel keras, String source) {
+        org.deeplearning4j.nn.api.Layer[] layers = model instanceof MultiLayerNetwork m ? m.getLayers()
+                : ((ComputationGraph) model).getLayers();
+        for (org.deeplearning4j.nn.api.Layer layer : layers) {
+            String name = layer.conf().getLayer().getLayerName();
+            KerasLayer kerasLayer = keras.getLayers().get(name);
+            Map<String, INDArray> params = layer.paramTable();
+            if (params.isEmpty()) {
+                continue;
+            }
+            Map<String, INDArray> weights = kerasLayer == null ? null : kerasLayer.getWeights();
+            if (weights == null || !weights.keySet().equals(params.keySet())) {
+                throw new ModelImportException(source + "'s layer '" + name + "' has the parameters "
+                        + params.keySet() + " but its weights are " + (weights == null ? "missing" : weights.keySet()));
+            }
+            for (Map.Entry<String, INDArray> p : params.entrySet()) {
+                INDArray w = weights.get(p.getKey());
+                long[] shape = p.getValue().shape();
+                if (!Arrays.equals(w.shape(), shape)) {
+                    if (w.length() != p.getValue().length()) {
+                        throw new ModelImportException(source + "'s layer '" + name + "' needs " + p.getKey() + " of "
+                                + Arrays.toString(shape) + " but its weights give "
+                                + Arrays.toString(w.shape()) + ": the file is corrupt");
+                    }
+                    w = w.reshape(shape);
+                }
+                layer.setParam(p.getKey(), w);
+            }
         }
     }
 

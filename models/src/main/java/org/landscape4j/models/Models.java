@@ -139,12 +139,15 @@ public final class Models {
         Set<String> entries = new HashSet<>();
         List<String> names = new ArrayList<>();
         String configuration = null;
+        byte[] coefficients = null;
         try (ZipInputStream z = new ZipInputStream(new ByteArrayInputStream(bytes))) {
             for (ZipEntry e = z.getNextEntry(); e != null; e = z.getNextEntry()) {
                 entries.add(e.getName());
                 names.add(e.getName());
                 if (e.getName().equals("configuration.json")) {
-                    configuration = new String(z.readAllBytes(), StandardCharsets.UTF_8);
+                    configuration = new String(entry(z, e), StandardCharsets.UTF_8);
+                } else if (e.getName().equals("coefficients.bin")) {
+                    coefficients = entry(z, e);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -159,11 +162,22 @@ public final class Models {
             throw new ModelImportException(source + " is a PyTorch torch.save file (pickled, not a graph): export"
                     + " the model with torch.onnx.export(model.eval(), example_input, 'm.onnx')");
         }
-        if (configuration == null || !entries.contains("coefficients.bin")) {
+        if (configuration == null || coefficients == null) {
             throw new ModelImportException(source + " is a zip archive but not a DL4J model (no configuration.json"
                     + " and coefficients.bin; it holds " + names.subList(0, Math.min(5, names.size())) + ")");
         }
+        Dl4jCoefficients.check(coefficients, source);
         return Dl4jImporter.load(bytes, configuration, source, options);
+    }
+
+    /** A zip entry's bytes, at most a quarter of the heap (a compressed entry can claim any size). */
+    private static byte[] entry(ZipInputStream z, ZipEntry e) throws IOException {
+        long max = Runtime.getRuntime().maxMemory() / 4;
+        byte[] bytes = z.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+        if (bytes.length > max) {
+            throw new IOException("the entry " + e.getName() + " inflates to more than " + max + " bytes");
+        }
+        return bytes;
     }
 
     private static boolean startsWith(byte[] bytes, byte[] prefix) {

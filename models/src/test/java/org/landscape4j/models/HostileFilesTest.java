@@ -1,11 +1,13 @@
 package org.landscape4j.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,11 +43,15 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * libraries would end the JVM and fail the run; any other throwable, a message of several lines or a hang fails the
  * test, naming the mutant (format, seed) so it can be made again.
  *
- * <p>{@code -Dlandscape4j.fuzz.mutants=N} sets the mutants per format (default 1000).
+ * <p>{@code -Dlandscape4j.fuzz.mutants=N} sets the mutants per format (default 1000); {@code -Dlandscape4j.fuzz.from=K}
+ * skips the first K; {@code -Dlandscape4j.fuzz.trace=true} names each mutant before loading it and collects garbage
+ * after each, so a JVM crash (which ends the run before any report) can be traced to its mutant.
  */
 class HostileFilesTest {
 
     private static final int MUTANTS = Integer.getInteger("landscape4j.fuzz.mutants", 1000);
+    private static final int FROM = Integer.getInteger("landscape4j.fuzz.from", 0);
+    private static final boolean TRACE = Boolean.getBoolean("landscape4j.fuzz.trace");
     private static final long SECONDS = 20;
 
     private static ExecutorService worker;
@@ -83,6 +89,62 @@ class HostileFilesTest {
         report("DL4J zip", run("dl4j", List.of(dl4jModel()), ImportOptions.defaults(), true));
     }
 
+    @Test
+    void aKerasFileWithAGarbledBackendIsRefusedNamingIt() throws Exception {
+        byte[] file = replaceAll(resource("keras/cnn.h5"), "tensorflow", "tensorflox");
+        assertThatThrownBy(() -> Models.load(new ByteArrayInputStream(file), ImportOptions.defaults()))
+                .isInstanceOf(ModelImportException.class).hasMessageContaining("backend 'tensorflox'");
+    }
+
+    @Test
+    void kerasWeightsThatDoNotFitTheirLayerAreRefusedBeforeTheyAreCopied() throws Exception {
+        // 17 units where the file's kernel holds 16 (DL4J's own copy would assign it anyway, past the parameter)
+        byte[] file = replaceAll(resource("keras/dense.h5"), "\"units\": 16", "\"units\": 17");
+        assertThatThrownBy(() -> Models.load(new ByteArrayInputStream(file), ImportOptions.defaults()))
+                .isInstanceOf(ModelImportException.class).hasMessageContaining("needs W of [")
+                .hasMessageContaining("but its weights give [");
+    }
+
+    @Test
+    void aDl4jZipWhoseCoefficientsStateMoreValuesThanTheyHoldIsRefused() throws Exception {
+        byte[] zip = dl4jModel();
+        byte[] coefficients = entry(zip, "coefficients.bin");
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(coefficients);
+        int shapeLength = skipHeader(b);
+        b.position(b.position() + shapeLength * Long.BYTES);
+        int lengthAt = b.position() + 2 + b.getShort(b.position());
+        b.putLong(lengthAt, Long.MAX_VALUE / 4);
+        assertThatThrownBy(() -> Models.load(new ByteArrayInputStream(withEntry(zip, "coefficients.bin",
+                coefficients)), ImportOptions.defaults())).isInstanceOf(ModelImportException.class)
+                .hasMessageContaining("coefficients.bin cannot be read");
+    }
+
+    @Test
+    void aDl4jZipWhoseShapeReachesPastItsValuesIsRefused() throws Exception {
+        byte[] zip = dl4jModel();
+        byte[] coefficients = entry(zip, "coefficients.bin");
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(coefficients);
+        skipHeader(b);
+        b.putLong(b.position() + 2 * Long.BYTES, 1_000_000); // shape[1] of the [1, n] parameter row
+        assertThatThrownBy(() -> Models.load(new ByteArrayInputStream(withEntry(zip, "coefficients.bin",
+                coefficients)), ImportOptions.defaults())).isInstanceOf(ModelImportException.class)
+                .hasMessageContaining("reaches past its");
+    }
+
+    /** Moves past one ND4J buffer header (mode, long length, type) and returns the length. */
+    private static int skipHeader(java.nio.ByteBuffer b) {
+        b.position(b.position() + 2 + b.getShort());
+        long length = b.getLong();
+        b.position(b.position() + 2 + b.getShort(b.position()));
+        return (int) length;
+    }
+
+    private static byte[] replaceAll(byte[] bytes, String from, String to) {
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        assertThat(text).contains(from);
+        return text.replace(from, to).getBytes(StandardCharsets.ISO_8859_1);
+    }
+
     /** Imported and refused counts; fails on the first mutant with another outcome. */
     private static int[] run(String format, List<byte[]> seeds, ImportOptions options, boolean entries)
             throws Exception {
@@ -92,6 +154,18 @@ class HostileFilesTest {
             Random random = new Random(31L * i + format.hashCode());
             byte[] mutant = entries && i % 2 == 1 ? mutateEntry(seed, random) : mutate(seed, random);
             String which = format + " mutant " + i + " (of seed file " + i % seeds.size() + ")";
+            if (i < FROM) {
+                continue;
+            }
+            if (TRACE || i % 100 == 0) {
+                // a native library that wrote past a buffer crashes the JVM when ND4J frees it: collect often, so
+                // the crash comes near its mutant (and with the trace on, right after it)
+                System.gc();
+            }
+            if (TRACE) {
+                Thread.sleep(50);
+                System.err.println("hostile file: " + which);
+            }
             Future<?> load = worker.submit(() -> Models.load(new ByteArrayInputStream(mutant), options));
             try {
                 load.get(SECONDS, TimeUnit.SECONDS);
@@ -162,15 +236,29 @@ class HostileFilesTest {
 
     /** The zip {@code seed} with one entry mutated and the archive written again (valid checksums). */
     private static byte[] mutateEntry(byte[] seed, Random random) throws IOException {
+        List<String> names = new ArrayList<>(entries(seed).keySet());
+        String name = names.get(random.nextInt(names.size()));
+        return withEntry(seed, name, mutate(entries(seed).get(name), random));
+    }
+
+    private static Map<String, byte[]> entries(byte[] zip) throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(seed))) {
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
             for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
                 entries.put(e.getName(), in.readAllBytes());
             }
         }
-        List<String> names = new ArrayList<>(entries.keySet());
-        String name = names.get(random.nextInt(names.size()));
-        entries.put(name, mutate(entries.get(name), random));
+        return entries;
+    }
+
+    private static byte[] entry(byte[] zip, String name) throws IOException {
+        return entries(zip).get(name);
+    }
+
+    /** {@code zip} with the entry {@code name} replaced, written again. */
+    private static byte[] withEntry(byte[] zip, String name, byte[] content) throws IOException {
+        Map<String, byte[]> entries = entries(zip);
+        entries.put(name, content);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream out = new ZipOutputStream(bytes)) {
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {

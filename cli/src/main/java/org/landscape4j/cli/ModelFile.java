@@ -16,7 +16,8 @@ import org.landscape4j.models.Models;
 
 /**
  * Loading a model file: a DL4J model saved with {@code ModelSerializer} (a zip, as a {@link MultiLayerNetwork} or a
- * graph), a Keras 2 HDF5 file or an ONNX file (what {@code torch.onnx.export} writes), through
+ * graph), a Keras file ({@code .keras} of Keras 3, {@code .h5} of Keras 2 or 3) or an ONNX file (what
+ * {@code torch.onnx.export} writes), through
  * {@link Models#load(Path, ImportOptions)}.
  */
 final class ModelFile {
@@ -69,8 +70,8 @@ final class ModelFile {
     }
 
     /**
-     * A zip must be a DL4J model, or one of the foreign archives {@link Models} names (a Keras 3 {@code .keras}
-     * file, a PyTorch {@code torch.save} file).
+     * A zip must be a DL4J model, or one of the other archives {@link Models} knows (a Keras 3 {@code .keras} file,
+     * which it reads; a PyTorch {@code torch.save} file, which it refuses saying how to export it).
      */
     private static void checkDl4jZip(Path file, String option) {
         try (ZipFile zip = new ZipFile(file.toFile())) {

@@ -109,6 +109,31 @@ class ImportedModelCommandTest {
     }
 
     @Test
+    void aKeras3ArchiveBringsItsLossAndGivesKerasLossAtTheCentre() throws Exception {
+        Path keras = ONNX.resolveSibling("keras");
+        Map<String, INDArray> io = Nd4j.createFromNpzFile(new File(keras.resolve("residual-io.npz").toString()));
+        INDArray x = io.get("x");
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < x.rows(); i++) {
+            for (float v : x.getRow(i).toFloatVector()) {
+                rows.append(v).append(',');
+            }
+            rows.append(io.get("labels").getRow(i).argMax().getInt(0)).append('\n');
+        }
+        Path data = Files.writeString(dir.resolve("residual.csv"), rows);
+        Path out = dir.resolve("keras");
+        LandscapeCommandTest.Result r = LandscapeCommandTest.run("surface", "--model",
+                keras.resolve("residual.keras").toString(), "--data", data.toString(), "--grid", "-1:1:3",
+                "--out", out.toString(), "--workers", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.readString(out.resolve("model.txt"))).contains("Keras 3.10.0 Functional model")
+                .contains("loss: the file's compile_config, 'categorical_crossentropy'");
+        double centre = SurfaceHdf5.read(out.resolve("surface.h5")).datasets().get("train_loss")[4];
+        double want = io.get("loss").getDouble(0);
+        assertThat(Math.abs(centre - want) / want).isLessThan(1e-5);
+    }
+
+    @Test
     void flatCsvRowsForAnImportedCnnAreItsImagesAndItsClassesTheLogits() throws IOException {
         DataSet d = new DataSet();
         d.load(cnnData.toFile());

@@ -13,8 +13,9 @@ import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 
 /**
- * A Keras 2 / tf.keras HDF5 file ({@code model.save('m.h5')}) read with jHDF, a pure-Java HDF5 reader: the model and
- * training configurations (JSON) and every layer's weights, as {@code save_model_to_hdf5} lays them out:
+ * A Keras HDF5 file ({@code model.save('m.h5')} of Keras 2, tf.keras or Keras 3; {@link Keras3} translates the
+ * last) read with jHDF, a pure-Java HDF5 reader: the model and training configurations (JSON) and every layer's
+ * weights, as {@code save_model_to_hdf5} lays them out:
  * <pre>
  * /                                  attrs model_config, training_config (compiled models), keras_version, backend
  * /model_weights                     attrs layer_names
@@ -38,6 +39,12 @@ final class KerasHdf5 {
     final String backend;
     /** Per layer with weights, in the file's order: parameter name ({@code kernel}, {@code bias}, ...) to weight. */
     final Map<String, Map<String, Weight>> weights;
+    /**
+     * A Keras 3 file's loss in Keras 2's name ({@link Keras3#loss}; {@code null} if uncompiled), its configuration
+     * already translated and {@link #trainingConfig} {@code null}; {@code null} for a Keras 2 file, whose loss
+     * DL4J's importer reads from {@link #trainingConfig}.
+     */
+    final String keras3Loss;
 
     /** One weight: its shape and values (C order). */
     record Weight(int[] shape, float[] values) {
@@ -47,12 +54,27 @@ final class KerasHdf5 {
     private static final Pattern NUMBER_SUFFIX = Pattern.compile("_\\d+$");
 
     private KerasHdf5(String modelConfig, String trainingConfig, String kerasVersion, String backend,
-                      Map<String, Map<String, Weight>> weights) {
+                      Map<String, Map<String, Weight>> weights, String keras3Loss) {
         this.modelConfig = modelConfig;
         this.trainingConfig = trainingConfig;
         this.kerasVersion = kerasVersion;
         this.backend = backend;
         this.weights = weights;
+        this.keras3Loss = keras3Loss;
+    }
+
+    /** A Keras 3 model: its configuration in Keras 2's form, its loss ({@link Keras3}). */
+    static KerasHdf5 of(String keras2Config, String kerasVersion, String backend, Map<String, Map<String, Weight>>
+            weights, String loss) {
+        return new KerasHdf5(keras2Config, null, kerasVersion, backend, weights, loss);
+    }
+
+    /**
+     * This Keras 3 file with its configuration translated ({@link Keras3#fromHdf5}); its backend for DL4J
+     * TensorFlow's, whose channels-last default Keras 3 keeps on every backend.
+     */
+    KerasHdf5 translated(String keras2Config, String loss) {
+        return new KerasHdf5(keras2Config, null, kerasVersion, "tensorflow", weights, loss);
     }
 
     /**
@@ -88,7 +110,7 @@ final class KerasHdf5 {
             } else if (root != null) {
                 throw new ModelImportException(source + "'s model_weights is not a group");
             }
-            return new KerasHdf5(model, training, text(file, "keras_version"), text(file, "backend"), weights);
+            return new KerasHdf5(model, training, text(file, "keras_version"), text(file, "backend"), weights, null);
         } catch (ModelImportException e) {
             throw e.getMessage().startsWith(source) ? e : new ModelImportException(source + ": " + e.getMessage(), e);
         } catch (RuntimeException | StackOverflowError e) {
@@ -119,33 +141,41 @@ final class KerasHdf5 {
                 throw new ModelImportException(source + "'s weight " + layer.getName() + "/" + name
                         + " is not a dataset");
             }
-            long size = data.getSize();
-            total[0] += size;
-            if (size < 0 || total[0] > maxValues) {
-                throw new ModelImportException(source + " holds more weight values (" + total[0] + " by "
-                        + layer.getName() + "/" + name + ") than this JVM can read (at most " + maxValues + ")");
-            }
-            Object flat = data.getDataFlat();
-            float[] values;
-            if (flat instanceof float[] f) {
-                values = f;
-            } else if (flat instanceof double[] d) {
-                values = new float[d.length];
-                for (int i = 0; i < d.length; i++) {
-                    values[i] = (float) d[i];
-                }
-            } else {
-                throw new ModelImportException(source + "'s weight " + layer.getName() + "/" + name
-                        + " is not a float array (" + (flat == null ? "empty" : flat.getClass().getSimpleName()) + ")");
-            }
-            int[] shape = data.getDimensions();
-            if (values.length != size) {
-                throw new ModelImportException(source + "'s weight " + layer.getName() + "/" + name + " holds "
-                        + values.length + " values for a shape of " + size);
-            }
-            params.put(parameterName(name), new Weight(shape, values));
+            params.put(parameterName(name), weight(data, source, layer.getName() + "/" + name, maxValues, total));
         }
         return params;
+    }
+
+    /**
+     * One weight, as float32; {@code total} counts the values read so far, which may not pass {@code maxValues}.
+     *
+     * @param label the weight's path, for the refusal
+     */
+    static Weight weight(Dataset data, String source, String label, long maxValues, long[] total) {
+        long size = data.getSize();
+        total[0] += size;
+        if (size < 0 || total[0] > maxValues) {
+            throw new ModelImportException(source + " holds more weight values (" + total[0] + " by " + label
+                    + ") than this JVM can read (at most " + maxValues + ")");
+        }
+        Object flat = data.getDataFlat();
+        float[] values;
+        if (flat instanceof float[] f) {
+            values = f;
+        } else if (flat instanceof double[] d) {
+            values = new float[d.length];
+            for (int i = 0; i < d.length; i++) {
+                values[i] = (float) d[i];
+            }
+        } else {
+            throw new ModelImportException(source + "'s weight " + label + " is not a float array ("
+                    + (flat == null ? "empty" : flat.getClass().getSimpleName()) + ")");
+        }
+        if (values.length != size) {
+            throw new ModelImportException(source + "'s weight " + label + " holds " + values.length
+                    + " values for a shape of " + size);
+        }
+        return new Weight(data.getDimensions(), values);
     }
 
     /** {@code dense/kernel:0} → {@code kernel}, as DL4J's {@code KerasModelUtils} names weights for its layers. */

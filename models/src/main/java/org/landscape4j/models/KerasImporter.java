@@ -26,30 +26,47 @@ import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 /**
- * Keras 2 / tf.keras HDF5 files ({@code model.save('m.h5')}) through DL4J's own Keras importer
- * ({@code deeplearning4j-modelimport}): Sequential models become a {@link MultiLayerNetwork}, functional ones a
- * {@link ComputationGraph}. A compiled file's {@code training_config} gives the loss (DL4J appends its loss layer); an
- * uncompiled one takes the options' loss, appended here as a {@link LossLayer}.
+ * Keras files through DL4J's own Keras importer ({@code deeplearning4j-modelimport}): Keras 2 / tf.keras HDF5 files
+ * ({@code model.save('m.h5')}) as they are, Keras 3's {@code .keras} archives and HDF5 files translated first
+ * ({@link Keras3}). Sequential models become a {@link MultiLayerNetwork}, functional ones a {@link ComputationGraph}.
+ * A compiled Keras 2 file's {@code training_config} gives the loss (DL4J appends its loss layer); for a Keras 3 file
+ * (its compile configuration) and an uncompiled one (the options' loss) the loss is appended here as a
+ * {@link LossLayer}.
  */
 final class KerasImporter {
 
     /** A fine-tune configuration that changes nothing (TransferLearning requires one). */
     private static final FineTuneConfiguration KEEP = new FineTuneConfiguration.Builder().build();
+    private static final String FROM_LOGITS = "categorical_crossentropy(from_logits)";
 
     private KerasImporter() {
     }
 
+    /** An HDF5 file of Keras 2, tf.keras or Keras 3. */
     static ImportedModel load(byte[] bytes, String source, ImportOptions options) {
         KerasHdf5 file = KerasHdf5.read(bytes, source, maxValues());
-        String config = file.modelConfig;
-        String training = file.trainingConfig;
+        if (Keras3.isKeras3(file.kerasVersion)) {
+            file = Keras3.fromHdf5(file, source);
+        }
+        return load(file, source, options, ModelFormat.KERAS_HDF5);
+    }
+
+    /** A Keras 3 {@code .keras} archive's entries ({@code null} where missing). */
+    static ImportedModel loadArchive(byte[] metadata, byte[] config, byte[] weights, String source,
+                                     ImportOptions options) {
+        return load(Keras3.fromArchive(metadata, config, weights, source, maxValues()), source, options,
+                ModelFormat.KERAS);
+    }
+
+    private static ImportedModel load(KerasHdf5 file, String source, ImportOptions options, ModelFormat format) {
+        boolean keras3 = Keras3.isKeras3(file.kerasVersion);
         String className;
-        String fileLoss = null;
+        String fileLoss = keras3 ? file.keras3Loss : null;
         try {
             ObjectMapper json = new ObjectMapper();
-            className = json.readTree(config).path("class_name").asText();
-            if (training != null) {
-                JsonNode loss = json.readTree(training).path("loss");
+            className = json.readTree(file.modelConfig).path("class_name").asText();
+            if (file.trainingConfig != null) {
+                JsonNode loss = json.readTree(file.trainingConfig).path("loss");
                 fileLoss = loss.isTextual() ? loss.asText() : loss.toString();
             }
         } catch (IOException e) {
@@ -61,30 +78,32 @@ final class KerasImporter {
             throw new ModelImportException(source + " holds a Keras " + className + " model; supported: Sequential and"
                     + " functional (Model) models");
         }
-        if (training == null && options.loss() == null) {
+        if (fileLoss == null && options.loss() == null) {
             throw new ModelImportException(source + " was saved without compile(), so it carries no loss: give one"
                     + " (cross-entropy or mse), e.g. Models.load(path, Loss.CROSS_ENTROPY) or --loss cross-entropy");
         }
         Model model = KerasWeights.build(file, sequential, source);
         List<String> lines = new ArrayList<>();
-        lines.add("Keras " + className + " model, imported with DL4J's Keras importer as a "
-                + model.getClass().getSimpleName());
+        lines.add((keras3 ? "Keras " + file.kerasVersion + " " + className + " model, its configuration translated"
+                + " to Keras 2's form, imported" : "Keras " + className + " model, imported")
+                + " with DL4J's Keras importer as a " + model.getClass().getSimpleName());
         Loss loss;
-        if (training != null) {
+        if (fileLoss != null) {
             loss = fileLoss.contains("categorical_crossentropy") ? Loss.CROSS_ENTROPY
                     : fileLoss.equals("mse") || fileLoss.contains("mean_squared_error") ? Loss.MSE : null;
-            lines.add("loss: the file's training_config, '" + fileLoss + "'"
-                    + (options.loss() != null && options.loss() != loss ? "; the given loss " + options.loss()
-                    + " is not used" : ""));
+            lines.add("loss: the file's " + (format == ModelFormat.KERAS ? "compile_config" : "training_config")
+                    + ", '" + fileLoss + "'" + (options.loss() != null && options.loss() != loss ? "; the given loss "
+                    + options.loss() + " is not used" : ""));
         } else {
             loss = options.loss();
         }
         if (!hasLossLayer(model)) {
             if (loss == null) {
                 throw new ModelImportException(source + " has the Keras loss '" + fileLoss + "', which is not"
-                        + " supported; supported: categorical_crossentropy, mean_squared_error");
+                        + " supported; supported: categorical_crossentropy (CategoricalCrossentropy),"
+                        + " mean_squared_error (MeanSquaredError)");
             }
-            AppendedLoss appended = appendLoss(model, loss);
+            AppendedLoss appended = appendLoss(model, loss, FROM_LOGITS.equals(fileLoss));
             model = appended.model;
             lines.add("appended: " + appended.what);
         } else {
@@ -96,13 +115,14 @@ final class KerasImporter {
         }
         ParameterLayout layout = ParameterLayout.of(model);
         List<OriginParameter> origin = new ArrayList<>();
+        String suffix = keras3 ? "" : ":0";
         for (ParameterSegment s : layout.segments()) {
-            origin.add(originOf(s));
+            origin.add(originOf(s, suffix));
         }
-        lines.add("parameters named as Keras does (layer/kernel:0, .../bias:0, gamma, beta, moving_mean,"
-                + " moving_variance); Conv2D kernels [kH, kW, in, out] permuted to DL4J's [out, in, kH, kW]");
-        return new ImportedModel(model, ModelFormat.KERAS_HDF5, source, lines, loss, new OriginLayout(origin,
-                layout));
+        lines.add("parameters named as Keras " + (keras3 ? "3 does (layer/kernel, .../bias" : "2 does (layer/kernel:0,"
+                + " .../bias:0") + ", gamma, beta, moving_mean, moving_variance); Conv2D kernels [kH, kW, in, out]"
+                + " permuted to DL4J's [out, in, kH, kW]");
+        return new ImportedModel(model, format, source, lines, loss, new OriginLayout(origin, layout));
     }
 
     /** The most weight values a file may hold: a quarter of the heap as floats (they are read twice, then copied). */
@@ -125,7 +145,7 @@ final class KerasImporter {
     }
 
     /** A loss layer after the last layer: on probabilities (softmax last) or on logits (a linear last layer). */
-    private static AppendedLoss appendLoss(Model model, Loss loss) {
+    private static AppendedLoss appendLoss(Model model, Loss loss, boolean fromLogits) {
         org.deeplearning4j.nn.conf.layers.Layer last;
         String lastName;
         if (model instanceof MultiLayerNetwork m) {
@@ -146,6 +166,10 @@ final class KerasImporter {
         ILossFunction fn;
         Activation activation;
         String what;
+        if (fromLogits && !linear) {
+            throw new ModelImportException("the Keras model's loss takes logits (from_logits=True) but its last layer '"
+                    + lastName + "' has activation " + act);
+        }
         if (loss == Loss.CROSS_ENTROPY) {
             if (!probabilities && !linear) {
                 throw new ModelImportException("the Keras model's last layer '" + lastName + "' has activation " + act
@@ -162,17 +186,23 @@ final class KerasImporter {
         }
         LossLayer layer = new LossLayer.Builder(fn).activation(activation).build();
         Model out;
-        if (model instanceof MultiLayerNetwork m) {
-            out = new TransferLearning.Builder(m).fineTuneConfiguration(KEEP).addLayer(layer).build();
-        } else {
-            out = new TransferLearning.GraphBuilder((ComputationGraph) model).fineTuneConfiguration(KEEP)
-                    .addLayer("loss", layer, lastName)
-                    .setOutputs("loss").build();
+        try {
+            if (model instanceof MultiLayerNetwork m) {
+                out = new TransferLearning.Builder(m).fineTuneConfiguration(KEEP).addLayer(layer).build();
+            } else {
+                out = new TransferLearning.GraphBuilder((ComputationGraph) model).fineTuneConfiguration(KEEP)
+                        .addLayer("loss", layer, lastName)
+                        .setOutputs("loss").build();
+            }
+        } catch (RuntimeException e) {
+            // e.g. a graph with a layer that leads nowhere, which DL4J's validation refuses
+            throw new ModelImportException("the Keras model takes no loss layer after '" + lastName + "': "
+                    + e.getMessage(), e);
         }
         return new AppendedLoss(out, "loss layer: " + what);
     }
 
-    private static OriginParameter originOf(ParameterSegment s) {
+    private static OriginParameter originOf(ParameterSegment s, String suffix) {
         long[] dl4j = s.shape();
         boolean conv = s.layerKind().equals(ConvolutionLayer.class.getSimpleName())
                 || s.layerKind().equals("Convolution2D");
@@ -182,7 +212,7 @@ final class KerasImporter {
             case "mean" -> "moving_mean";
             case "var" -> "moving_variance";
             default -> s.key();
-        } + ":0";
+        } + suffix;
         if (s.key().equals("W") && conv && dl4j.length == 4) {
             return new OriginParameter(name, new long[] {dl4j[2], dl4j[3], dl4j[1], dl4j[0]}, new int[] {3, 2, 0, 1},
                     s);

@@ -127,11 +127,11 @@ final class KerasWeights {
      */
     private static String versioned(KerasHdf5 file) throws java.io.IOException {
         ObjectNode config = (ObjectNode) JSON.readTree(file.modelConfig);
-        if (file.kerasVersion != null && !config.has("keras_version")) {
-            config.put("keras_version", file.kerasVersion);
+        String version = Keras3.isKeras3(file.kerasVersion) ? Keras3.KERAS_2_FORM : file.kerasVersion;
+        if (version != null && !config.has("keras_version")) {
+            config.put("keras_version", version);
         }
-        if (file.backend != null && !config.has("backend") && file.kerasVersion != null
-                && file.kerasVersion.startsWith("2")) {
+        if (file.backend != null && !config.has("backend") && version != null && version.startsWith("2")) {
             config.put("backend", file.backend);
         }
         return JSON.writeValueAsString(config);

@@ -4,8 +4,13 @@ package org.landscape4j.models;
 public enum ModelFormat {
     /** A DL4J {@code ModelSerializer} zip ({@code configuration.json} + {@code coefficients.bin}). */
     DL4J,
-    /** A Keras 2 / tf.keras HDF5 file ({@code model.save('m.h5')}), imported with DL4J's Keras importer. */
+    /**
+     * A Keras HDF5 file ({@code model.save('m.h5')} of Keras 2, tf.keras or Keras 3), imported with DL4J's Keras
+     * importer.
+     */
     KERAS_HDF5,
+    /** A Keras 3 archive ({@code model.save('m.keras')}), translated for DL4J's Keras importer. */
+    KERAS,
     /** An ONNX model ({@code torch.onnx.export}), converted to a {@code ComputationGraph}. */
     ONNX
 }

@@ -8,8 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -22,12 +23,14 @@ import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
  * {@code Landscape.builder().model(...)}. The format is recognised by the content, not the file name:
  * <ul>
  *   <li>a zip with {@code configuration.json} and {@code coefficients.bin}: a DL4J {@code ModelSerializer} file;</li>
- *   <li>the HDF5 signature {@code \x89HDF}: a Keras 2 / tf.keras {@code model.save('m.h5')} file, imported with
- *       DL4J's Keras importer (Sequential → {@code MultiLayerNetwork}, functional → {@code ComputationGraph});</li>
+ *   <li>a zip with {@code config.json} and {@code model.weights.h5}: a Keras 3 {@code model.save('m.keras')} file;</li>
+ *   <li>the HDF5 signature {@code \x89HDF}: a Keras 2, tf.keras or Keras 3 {@code model.save('m.h5')} file;</li>
  *   <li>otherwise an ONNX model ({@code torch.onnx.export(model, x, "m.onnx")}), converted to a
  *       {@code ComputationGraph} (see {@link #supportedOnnxOps()}).</li>
  * </ul>
- * Keras 3 {@code .keras} archives and PyTorch {@code torch.save} files are refused with a line saying what to save.
+ * Keras models are imported with DL4J's Keras importer (Sequential → {@code MultiLayerNetwork}, functional →
+ * {@code ComputationGraph}); Keras 3's configurations are translated to Keras 2's form for it first. PyTorch
+ * {@code torch.save} files are refused with a line saying what to save.
  *
  * <pre>{@code
  * ImportedModel m = Models.load(Path.of("resnet.onnx"), Loss.CROSS_ENTROPY);
@@ -135,39 +138,40 @@ public final class Models {
         return OnnxImporter.convert(onnx, source, options);
     }
 
+    /** The zip entries a format is recognised by, and read from. */
+    private static final Set<String> READ = Set.of("configuration.json", "coefficients.bin", "metadata.json",
+            "config.json", "model.weights.h5");
+
     private static ImportedModel zip(byte[] bytes, String source, ImportOptions options) {
-        Set<String> entries = new HashSet<>();
         List<String> names = new ArrayList<>();
-        String configuration = null;
-        byte[] coefficients = null;
+        Map<String, byte[]> read = new HashMap<>();
         try (ZipInputStream z = new ZipInputStream(new ByteArrayInputStream(bytes))) {
             for (ZipEntry e = z.getNextEntry(); e != null; e = z.getNextEntry()) {
-                entries.add(e.getName());
                 names.add(e.getName());
-                if (e.getName().equals("configuration.json")) {
-                    configuration = new String(entry(z, e), StandardCharsets.UTF_8);
-                } else if (e.getName().equals("coefficients.bin")) {
-                    coefficients = entry(z, e);
+                if (READ.contains(e.getName())) {
+                    read.put(e.getName(), entry(z, e));
                 }
             }
         } catch (IOException | RuntimeException e) {
             throw new ModelImportException(source + " is a corrupt zip archive (" + e.getMessage() + ")", e);
         }
-        if (entries.contains("config.json") && (entries.contains("model.weights.h5")
-                || entries.contains("metadata.json"))) {
-            throw new ModelImportException(source + " is a Keras 3 .keras archive, which is not supported: save the"
-                    + " model in the HDF5 format instead, model.save('m.h5')");
+        if (read.containsKey("config.json") && (read.containsKey("model.weights.h5")
+                || read.containsKey("metadata.json"))) {
+            return KerasImporter.loadArchive(read.get("metadata.json"), read.get("config.json"),
+                    read.get("model.weights.h5"), source, options);
         }
         if (names.stream().anyMatch(n -> n.endsWith("data.pkl"))) {
             throw new ModelImportException(source + " is a PyTorch torch.save file (pickled, not a graph): export"
                     + " the model with torch.onnx.export(model.eval(), example_input, 'm.onnx')");
         }
+        byte[] configuration = read.get("configuration.json");
+        byte[] coefficients = read.get("coefficients.bin");
         if (configuration == null || coefficients == null) {
             throw new ModelImportException(source + " is a zip archive but not a DL4J model (no configuration.json"
                     + " and coefficients.bin; it holds " + names.subList(0, Math.min(5, names.size())) + ")");
         }
         Dl4jCoefficients.check(coefficients, source);
-        return Dl4jImporter.load(bytes, configuration, source, options);
+        return Dl4jImporter.load(bytes, new String(configuration, StandardCharsets.UTF_8), source, options);
     }
 
     /** A zip entry's bytes, at most a quarter of the heap (a compressed entry can claim any size). */

@@ -38,7 +38,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /**
  * Corrupt and hostile model files, made by mutating the project's own fixtures (truncations, bit flips, inserted and
  * deleted runs, huge lengths written over four or eight bytes; for the DL4J zip also mutated entries re-zipped, since
- * the zip's checksums refuse most raw mutants early), all loaded with {@link Models#load} in this one JVM: each is
+ * the zip's checksums refuse most raw mutants early; the same for Keras 3's .keras zips), all loaded with {@link Models#load} in this one JVM: each is
  * imported or refused with a {@link ModelImportException} of one line, within seconds. A crash of the native
  * libraries would end the JVM and fail the run; any other throwable, a message of several lines or a hang fails the
  * test, naming the mutant (format, seed) so it can be made again.
@@ -80,8 +80,15 @@ class HostileFilesTest {
     @Test
     void kerasHdf5MutantsAreImportedOrRefusedInOneLine() throws Exception {
         List<byte[]> seeds = List.of(resource("keras/dense.h5"), resource("keras/cnn.h5"),
-                resource("keras/dense-uncompiled.h5"));
+                resource("keras/dense-uncompiled.h5"), resource("keras/cnn-keras3.h5"));
         report("Keras HDF5", run("keras", seeds, ImportOptions.withLoss(Loss.CROSS_ENTROPY), false));
+    }
+
+    @Test
+    void kerasArchiveMutantsAreImportedOrRefusedInOneLine() throws Exception {
+        List<byte[]> seeds = List.of(resource("keras/dense.keras"), resource("keras/cnn.keras"),
+                resource("keras/residual.keras"));
+        report("Keras 3 archive", run("keras3", seeds, ImportOptions.withLoss(Loss.CROSS_ENTROPY), true));
     }
 
     @Test

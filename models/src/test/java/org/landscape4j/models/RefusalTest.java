@@ -210,12 +210,13 @@ class RefusalTest {
     }
 
     @Test
-    void aKeras3ArchiveIsRefusedSayingWhatToSave() throws IOException {
-        byte[] zip = zip("config.json", "metadata.json", "model.weights.h5");
-        assertThatThrownBy(() -> Models.load(stream(zip)))
+    void aKeras3ArchiveWithoutItsWeightsOrOfAnotherVersionIsRefused() throws IOException {
+        assertThatThrownBy(() -> Models.load(stream(zip("config.json", "metadata.json"))))
                 .isInstanceOf(ModelImportException.class)
-                .hasMessage("stream is a Keras 3 .keras archive, which is not supported: save the model in the HDF5 "
-                        + "format instead, model.save('m.h5')");
+                .hasMessage("stream is a Keras 3 archive without its model.weights.h5");
+        assertThatThrownBy(() -> Models.load(stream(zip("config.json", "metadata.json", "model.weights.h5"))))
+                .isInstanceOf(ModelImportException.class)
+                .hasMessage("stream is a .keras archive of Keras ''; this library reads those of Keras 3");
     }
 
     @Test

@@ -26,7 +26,9 @@ No Keras here: the files are written with h5py and zipfile in the layouts Keras 
 The Sequential fixtures hold the same weights as the Keras 2 fixtures dense.h5 and cnn.h5 (read from them), so their
 -io.npz references apply. residual.keras is a functional model of its own (Input(10) -> Dense(8, relu) ->
 Dense(8, relu) -> Add of the two -> Dense(3, softmax), compiled with a CategoricalCrossentropy object) with its
-reference residual-io.npz computed with numpy in float64.
+reference residual-io.npz computed with numpy in float64; depthwise.keras and depthwise-keras3.h5 a functional
+Conv2D -> DepthwiseConv2D (Keras 3 names its kernel "kernel") -> Flatten -> Dense(3, softmax), reference
+depthwise-io.npz.
 
 Usage: python3 make_keras3_fixtures.py OUTDIR   (OUTDIR holds dense.h5 and cnn.h5)
 """
@@ -219,6 +221,63 @@ def cnn_fixture(out_dir):
                     [(l, w.get(l["config"]["name"], [])) for l in layers], "categorical_crossentropy")
 
 
+def depthwise_fixture(out_dir, rng):
+    """Conv2D -> DepthwiseConv2D (whose kernel Keras 3 names "kernel"; Keras 2 "depthwise_kernel") -> Dense."""
+    # a convolution first: DL4J's importer sizes a depthwise convolution by the layer before it, which an input
+    # layer is not; and functional: only a functional configuration names that layer (inbound_nodes)
+    conv = conv2d("conv2d", 4, [6, 6, 2])
+    dw = obj("keras.layers", "DepthwiseConv2D", {
+        "name": "depthwise_conv2d", "trainable": True, "dtype": dtype_policy(), "kernel_size": [3, 3],
+        "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1],
+        "activation": "relu", "use_bias": True, "depth_multiplier": 1,
+        "depthwise_initializer": initializer("GlorotUniform", {"seed": None}), "bias_initializer": initializer("Zeros"),
+        "depthwise_regularizer": None, "bias_regularizer": None, "activity_regularizer": None,
+        "depthwise_constraint": None, "bias_constraint": None},
+        build_config={"input_shape": [None, 4, 4, 4]})
+    inp = input_layer([6, 6, 2])
+    flat, out = flatten("flatten"), dense("dense", 3, "softmax", [16])
+    inp["name"], inp["inbound_nodes"] = "input_layer", []
+    for layer, args in ((conv, [keras_tensor("input_layer", [6, 6, 2])]),
+                        (dw, [keras_tensor("conv2d", [4, 4, 4])]),
+                        (flat, [keras_tensor("depthwise_conv2d", [2, 2, 4])]),
+                        (out, [keras_tensor("flatten", [16])])):
+        layer["name"] = layer["config"]["name"]
+        layer["inbound_nodes"] = [{"args": args, "kwargs": {}}]
+    model = obj("keras.src.models.functional", "Functional", {
+        "name": "functional", "trainable": True, "layers": [inp, conv, dw, flat, out],
+        "input_layers": ["input_layer", 0, 0], "output_layers": ["dense", 0, 0]},
+        registered_name="Functional", build_config={"input_shape": [None, 6, 6, 2]},
+        compile_config=compile_config("categorical_crossentropy"))
+    c = (rng.standard_normal((3, 3, 2, 4)) * 0.4).astype(np.float32)
+    cb = (rng.standard_normal(4) * 0.1).astype(np.float32)
+    k = (rng.standard_normal((3, 3, 4, 1)) * 0.4).astype(np.float32)
+    kb = (rng.standard_normal(4) * 0.1).astype(np.float32)
+    w = (rng.standard_normal((16, 3)) * 0.4).astype(np.float32)
+    wb = (rng.standard_normal(3) * 0.1).astype(np.float32)
+    write_keras(os.path.join(out_dir, "depthwise.keras"), model,
+                [(inp, []), (conv, [c, cb]), (dw, [k, kb]), (flat, []), (out, [w, wb])], "functional")
+    write_legacy_h5(os.path.join(out_dir, "depthwise-keras3.h5"), model,
+                    [(inp, []), (conv, [("kernel", c), ("bias", cb)]), (dw, [("kernel", k), ("bias", kb)]),
+                     (flat, []), (out, [("kernel", w), ("bias", wb)])], "categorical_crossentropy")
+    x = rng.standard_normal((12, 6, 6, 2)).astype(np.float32)
+    f64 = lambda a: a.astype(np.float64)
+    h = np.zeros((12, 4, 4, 4))
+    for i in range(4):
+        for j in range(4):
+            h[:, i, j, :] = np.tensordot(f64(x)[:, i:i + 3, j:j + 3, :], f64(c), axes=([1, 2, 3], [0, 1, 2]))
+    h = np.maximum(h + f64(cb), 0)
+    d = np.zeros((12, 2, 2, 4))
+    for i in range(2):
+        for j in range(2):
+            d[:, i, j, :] = np.einsum("nhwc,hwc->nc", h[:, i:i + 3, j:j + 3, :], f64(k)[:, :, :, 0])
+    d = np.maximum(d + f64(kb), 0).reshape(12, -1)                                 # Keras flattens (h, w, c)
+    y = softmax(d @ f64(w) + f64(wb))
+    labels = np.zeros((12, 3))
+    labels[np.arange(12), rng.integers(0, 3, 12)] = 1
+    loss_value = float(np.mean(-np.sum(labels * np.log(np.clip(y, 1e-7, 1 - 1e-7)), axis=1)))
+    np.savez(os.path.join(out_dir, "depthwise-io.npz"), x=x, y=y, labels=labels, loss=np.array([loss_value]))
+
+
 def softmax(z):
     e = np.exp(z - z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
@@ -264,6 +323,7 @@ def main():
     dense_fixture(out_dir)
     cnn_fixture(out_dir)
     residual_fixture(out_dir, np.random.default_rng(7))
+    depthwise_fixture(out_dir, np.random.default_rng(11))
 
 
 if __name__ == "__main__":

@@ -53,7 +53,8 @@ final class Keras3 {
 
     /**
      * The variables of each layer class, in the order {@code Layer.save_own_variables} stores them (trainable, then
-     * non-trainable), with the option of its configuration that drops one ({@code use_bias}, {@code center},
+     * non-trainable), by the names DL4J's importer takes (Keras 2's: Keras 3 calls the depthwise kernel
+     * {@code kernel}), with the option of its configuration that drops one ({@code use_bias}, {@code center},
      * {@code scale}).
      */
     private static final Map<String, List<String[]>> VARIABLES = Map.of(
@@ -82,8 +83,18 @@ final class Keras3 {
                     + " name one of " + BACKENDS);
         }
         JsonNode training = file.trainingConfig == null ? null : parse(file.trainingConfig, source, "training_config");
-        return file.translated(toKeras2(parse(file.modelConfig, source, "model_config")).toString(),
-                loss(training == null ? null : training.get("loss")));
+        JsonNode config = toKeras2(parse(file.modelConfig, source, "model_config"));
+        Map<String, Map<String, KerasHdf5.Weight>> weights = new LinkedHashMap<>(file.weights);
+        for (JsonNode layer : config.path("config").path("layers")) {
+            String name = layer.path("config").path("name").asText();
+            if (layer.path("class_name").asText().equals("DepthwiseConv2D") && weights.containsKey(name)) {
+                // Keras 3 names the depthwise kernel "kernel"; Keras 2, and DL4J's importer, "depthwise_kernel"
+                Map<String, KerasHdf5.Weight> renamed = new LinkedHashMap<>();
+                weights.get(name).forEach((k, w) -> renamed.put(k.equals("kernel") ? "depthwise_kernel" : k, w));
+                weights.put(name, renamed);
+            }
+        }
+        return file.translated(config.toString(), loss(training == null ? null : training.get("loss")), weights);
     }
 
     /** A {@code .keras} archive's three entries. */

@@ -73,8 +73,8 @@ final class KerasHdf5 {
      * This Keras 3 file with its configuration translated ({@link Keras3#fromHdf5}); its backend for DL4J
      * TensorFlow's, whose channels-last default Keras 3 keeps on every backend.
      */
-    KerasHdf5 translated(String keras2Config, String loss) {
-        return new KerasHdf5(keras2Config, null, kerasVersion, "tensorflow", weights, loss);
+    KerasHdf5 translated(String keras2Config, String loss, Map<String, Map<String, Weight>> renamedWeights) {
+        return new KerasHdf5(keras2Config, null, kerasVersion, "tensorflow", renamedWeights, loss);
     }
 
     /**

@@ -3,6 +3,7 @@ package org.landscape4j.models;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -19,6 +20,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
@@ -199,7 +201,25 @@ final class KerasImporter {
             throw new ModelImportException("the Keras model takes no loss layer after '" + lastName + "': "
                     + e.getMessage(), e);
         }
+        copyParameters(model, out);
         return new AppendedLoss(out, "loss layer: " + what);
+    }
+
+    /**
+     * Every parameter of {@code from} into the layer of the same name in {@code to}, by key. TransferLearning copies
+     * a layer's flat parameters in its parameter table's key order, which is not the flat order of every layer: a
+     * DepthwiseConvolution2D keeps [b, W] flat but lists W first, so its kernel came out shifted by the bias.
+     */
+    private static void copyParameters(Model from, Model to) {
+        org.deeplearning4j.nn.api.Layer[] layers = from instanceof MultiLayerNetwork m ? m.getLayers()
+                : ((ComputationGraph) from).getLayers();
+        for (int i = 0; i < layers.length; i++) {
+            org.deeplearning4j.nn.api.Layer target = to instanceof MultiLayerNetwork m ? m.getLayer(i)
+                    : ((ComputationGraph) to).getLayer(layers[i].conf().getLayer().getLayerName());
+            for (Map.Entry<String, INDArray> p : layers[i].paramTable().entrySet()) {
+                target.setParam(p.getKey(), p.getValue());
+            }
+        }
     }
 
     private static OriginParameter originOf(ParameterSegment s, String suffix) {

@@ -61,6 +61,19 @@ class Keras3ImportTest {
     }
 
     @Test
+    void aDepthwiseConvolutionWhoseKernelKeras3CallsKernelEqualsKeras() {
+        for (String name : new String[] {"depthwise.keras", "depthwise-keras3.h5"}) {
+            ImportedModel m = Models.load(KerasImportTest.file(name));
+            Map<String, INDArray> io = KerasImportTest.io("depthwise");
+            ComputationGraph g = (ComputationGraph) m.model();
+            assertThat(maxRelative(g.outputSingle(io.get("x")), io.get("y"))).as(name).isLessThan(1e-5);
+            DataSet data = new DataSet(io.get("x"), io.get("labels").castTo(DataType.FLOAT));
+            double want = io.get("loss").getDouble(0);
+            assertThat(Math.abs(g.score(data, false) - want) / want).as(name).isLessThan(1e-5);
+        }
+    }
+
+    @Test
     void aFunctionalResidualArchiveEqualsKerasThroughTheLandscape() {
         ImportedModel m = Models.load(KerasImportTest.file("residual.keras"));
         assertThat(m.model()).isInstanceOf(ComputationGraph.class);

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -187,6 +188,11 @@ final class KerasImporter {
             what = "MSE on the outputs of '" + lastName + "'";
         }
         LossLayer layer = new LossLayer.Builder(fn).activation(activation).build();
+        if (last instanceof FeedForwardLayer f && f.getNOut() > 0) {
+            // its size, which its builder does not take (else DL4J warns "Assigning a size of zero")
+            layer.setNIn(f.getNOut());
+            layer.setNOut(f.getNOut());
+        }
         Model out;
         try {
             if (model instanceof MultiLayerNetwork m) {

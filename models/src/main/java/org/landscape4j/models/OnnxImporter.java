@@ -49,7 +49,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Everything is checked while converting, before the network exists: an unsupported op (named with its node and
  * the supported list), asymmetric padding, grouped convolutions other than depthwise, pooling whose {@code ceil_mode} changes the output
- * size, a weight shared by two nodes.
+ * size, one initializer two nodes take as their parameter (tied weights; the exporter's Identity copies of
+ * equal-valued tensors are parameters of their own, see {@link #origin}).
  */
 final class OnnxImporter implements OnnxContext {
 
@@ -68,6 +69,10 @@ final class OnnxImporter implements OnnxContext {
     private final Set<String> claimed = new HashSet<>();
     private final Set<String> vertexNames = new HashSet<>();
     private final List<Param> params = new ArrayList<>();
+    /** The parameters stored as another initializer's copy ({@link #origin}), by name, in the order found. */
+    private final List<String> copies = new ArrayList<>();
+    /** The parameters that are constants computed in the graph, not initializers or their copies. */
+    private final List<String> graphConstants = new ArrayList<>();
     private final Map<String, Integer> converted = new TreeMap<>();
     private ComputationGraphConfiguration.GraphBuilder graph;
 
@@ -179,9 +184,17 @@ final class OnnxImporter implements OnnxContext {
         lines.add("input '" + in.getName() + "' " + shapeText(inShape) + (inShape.length == 3 ? " (NCHW)" : ""));
         lines.add("converted: " + converted.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
                 .collect(Collectors.joining(", ")));
-        lines.add("parameters: " + origin.size() + " initializers as " + layout.segments().size()
+        lines.add("parameters: " + (origin.size() - copies.size() - graphConstants.size()) + " initializers"
+                + (copies.isEmpty() ? "" : ", " + copies.size() + " copies of them")
+                + (graphConstants.isEmpty() ? "" : ", " + graphConstants.size() + " graph constants " + graphConstants)
+                + " as " + layout.segments().size()
                 + " DL4J parameter tensors (" + layout.numParams() + " values); Gemm weights with transB=1 transposed"
                 + " ([out, in] -> DL4J [nIn, nOut])");
+        if (!copies.isEmpty()) {
+            lines.add("copies: " + copies.size() + " parameters the exporter stored as another of equal values"
+                    + " (Identity nodes) are parameters of their own, as in PyTorch: " + (copies.size() <= 6 ? copies
+                    : copies.subList(0, 6) + " and " + (copies.size() - 6) + " more"));
+        }
         for (OnnxMatMulAddFold.Fold f : rewritten.folds()) {
             lines.add("MatMul '" + f.matMul().getName() + "' and Add '" + f.add().getName()
                     + "' became one dense layer '" + acts.get(f.add().getOutput(0)).vertex() + "'");
@@ -210,21 +223,51 @@ final class OnnxImporter implements OnnxContext {
         return net;
     }
 
-    /** The initializers written as parameters, in the file's order, with their DL4J segments. */
+    /**
+     * The initializers written as parameters, in the file's order, with their DL4J segments; and the parameters whose
+     * values are another initializer's: {@code torch.onnx.export} stores tensors of equal values once (the zero
+     * biases, the unit batch-norm weights of a fresh model) and each other as an {@code Identity} of it, named as
+     * PyTorch names it. Each such copy is a parameter of its own, as in PyTorch's {@code parameters()}, placed after
+     * the parameter converted before it (PyTorch's order: the file's order is {@code state_dict()}'s).
+     */
     private List<OriginParameter> origin(ParameterLayout layout) {
-        Map<String, Param> byName = new HashMap<>();
-        for (Param p : params) {
-            byName.put(p.value().name(), p);
+        Set<String> copied = model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Identity")
+                && n.getInputCount() == 1 && initializers.containsKey(n.getInput(0)))
+                .map(n -> n.getOutput(0)).collect(Collectors.toSet());
+        Map<String, Integer> rank = new HashMap<>();
+        for (int i = 0; i < params.size(); i++) {
+            rank.putIfAbsent(params.get(i).value().name(), i);
         }
         List<OriginParameter> origin = new ArrayList<>();
+        List<Integer> ranks = new ArrayList<>();
         for (String name : initializers.keySet()) {
-            Param p = byName.get(name);
-            if (p != null) {
-                origin.add(new OriginParameter(name, p.value().shape(), p.axes(), layout.segment(p.vertex(),
-                        p.key())));
+            Integer r = rank.get(name);
+            if (r != null) {
+                origin.add(originOf(params.get(r), layout));
+                ranks.add(r);
             }
         }
+        for (int i = 0; i < params.size(); i++) {
+            Param p = params.get(i);
+            if (initializers.containsKey(p.value().name())) {
+                continue;
+            }
+            int at = 0;
+            for (int j = 0; j < ranks.size(); j++) {
+                if (ranks.get(j) < i) {
+                    at = j + 1;
+                }
+            }
+            origin.add(at, originOf(p, layout));
+            ranks.add(at, i);
+            (copied.contains(p.value().name()) ? copies : graphConstants).add(p.value().name());
+        }
         return origin;
+    }
+
+    private static OriginParameter originOf(Param p, ParameterLayout layout) {
+        return new OriginParameter(p.value().name(), p.value().shape(), p.axes(), layout.segment(p.vertex(),
+                p.key()));
     }
 
     /** The nodes the tensor {@code head} depends on. */

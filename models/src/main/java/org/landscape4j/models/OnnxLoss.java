@@ -66,7 +66,11 @@ final class OnnxLoss {
             what = endOp == null ? "identity + MSE on '" + output + "' (PyTorch's MSELoss, mean over every entry)"
                     : "the graph's final Softmax '" + ending.getName() + "' + MSE on its probabilities";
         }
-        return new Head(new LossLayer.Builder(fn).activation(activation).build(), what);
+        LossLayer layer = new LossLayer.Builder(fn).activation(activation).build();
+        // its size, which its builder does not take: without it DL4J warns "Assigning a size of zero" on every import
+        layer.setNIn(last.dl4j()[0]);
+        layer.setNOut(last.dl4j()[0]);
+        return new Head(layer, what);
     }
 
     /**

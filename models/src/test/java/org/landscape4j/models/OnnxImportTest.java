@@ -86,4 +86,37 @@ class OnnxImportTest {
         }
         assertThat(flat.reshape(flat.length()).equals(params.reshape(params.length()))).isTrue();
     }
+
+    @Test
+    void tensorsTheExporterStoredOnceAreParametersOfTheirOwnInPyTorchsOrderAndLoadQuietly() throws Exception {
+        // a fresh network exported the README's way: its zero biases, unit BN weights and statistics are stored once
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
+        ImportedModel m;
+        try {
+            System.setErr(new java.io.PrintStream(warnings, true));
+            m = Models.load(PyTorchFixtures.file("shared-init.onnx"), Loss.CROSS_ENTROPY);
+        } finally {
+            System.setErr(err);
+        }
+        assertThat(warnings.toString()).as("what DL4J printed").doesNotContain("WARN");
+        java.util.List<String> pytorch = java.nio.file.Files.readAllLines(PyTorchFixtures.file("shared-init-order.txt"));
+        assertThat(m.parameters().names()).containsExactly("0.weight", "0.bias", "1.weight", "1.bias",
+                "1.running_mean", "1.running_var", "3.weight", "3.bias", "4.weight", "4.bias", "4.running_mean",
+                "4.running_var", "7.weight", "7.bias");
+        assertThat(m.parameters().names()).containsSubsequence(pytorch);
+        assertThat(m.description()).contains("6 initializers, 8 copies of them as 14 DL4J parameter tensors")
+                .contains("[1.bias, 1.running_mean, 1.running_var, 3.bias, 4.weight, 4.bias] and 2 more");
+
+        // loss-landscape's direction file (one tensor per parameters() entry, tensor i filled with i + 1) maps
+        org.landscape4j.engine.Directions.Given d = ReferenceDirections.read(PyTorchFixtures.file(
+                "shared-init-ll.h5"), m);
+        Map<String, INDArray> x = m.parameters().fromFlat(d.vectors().get(0));
+        for (int i = 0; i < pytorch.size(); i++) {
+            INDArray t = x.get(pytorch.get(i));
+            assertThat(t.minNumber().doubleValue()).as(pytorch.get(i)).isEqualTo(i + 1.0);
+            assertThat(t.maxNumber().doubleValue()).as(pytorch.get(i)).isEqualTo(i + 1.0);
+        }
+        assertThat(x.get("1.running_mean").sumNumber().doubleValue()).as("not in a weights file").isZero();
+    }
 }

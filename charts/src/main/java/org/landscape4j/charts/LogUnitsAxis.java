@@ -23,19 +23,44 @@ final class LogUnitsAxis extends LocaleFreeAxis {
         super(label);
     }
 
+    /** Tick mantissas, coarse to fine: 1, 2, 5; and 3; every integer; every half; every tenth. */
+    private static final double[][] MANTISSAS = {{1, 2, 5}, {1, 2, 3, 5}, {1, 2, 3, 4, 5, 6, 7, 8, 9}, steps(0.5),
+        steps(0.1)};
+    /** The fewest labels a colour bar should have to read a value from it (the most: {@link #MAX_LABELS}). */
+    static final int MIN_LABELS = 5;
+
     /**
-     * The ticks within {@code [10^lo, 10^hi]}: {@code {log10(value), value}} at 1, 2 and 5 times powers of ten, or at
-     * every integer multiple when that gives fewer than two.
+     * The ticks within {@code [10^lo, 10^hi]}: {@code {log10(value), value}} at 1, 2 and 5 times powers of ten, or
+     * finer (and 3, every integer multiple, every half, every tenth) while that gives fewer than {@value #MIN_LABELS}
+     * and no more than
+     * {@value LocaleFreeAxis#MAX_LABELS}.
      */
     static List<double[]> ticks(double lo, double hi) {
-        List<double[]> out = collect(lo, hi, new int[] {1, 2, 5});
-        return out.size() >= 2 ? out : collect(lo, hi, new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
+        List<double[]> best = collect(lo, hi, MANTISSAS[0]);
+        for (int i = 1; i < MANTISSAS.length && best.size() < MIN_LABELS; i++) {
+            List<double[]> finer = collect(lo, hi, MANTISSAS[i]);
+            if (finer.size() > MAX_LABELS && best.size() >= 2) {
+                break;
+            }
+            best = finer;
+        }
+        return best;
     }
 
-    private static List<double[]> collect(double lo, double hi, int[] mantissas) {
+    /** 1, 1 + step, ... below 10. */
+    private static double[] steps(double step) {
+        int n = (int) Math.round(9 / step);
+        double[] m = new double[n];
+        for (int i = 0; i < n; i++) {
+            m[i] = 1 + i * step;
+        }
+        return m;
+    }
+
+    private static List<double[]> collect(double lo, double hi, double[] mantissas) {
         List<double[]> out = new ArrayList<>();
         for (int k = (int) Math.floor(lo) - 1; k <= (int) Math.ceil(hi); k++) {
-            for (int m : mantissas) {
+            for (double m : mantissas) {
                 double v = m * Math.pow(10, k);
                 double at = Math.log10(v);
                 if (at >= lo - 1e-12 && at <= hi + 1e-12) {

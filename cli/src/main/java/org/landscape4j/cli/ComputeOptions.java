@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import org.deeplearning4j.nn.api.Model;
+import org.landscape4j.charts.HeatmapStyle;
 import org.landscape4j.engine.Axis;
 import org.landscape4j.engine.Backend;
 import org.landscape4j.engine.Directions;
@@ -83,6 +84,9 @@ final class ComputeOptions {
                     + " 64 points each)")
     Integer pointsPerTask;
 
+    /** How the run's heatmaps are drawn: the surface command sets it from its {@link ChartOptions}. */
+    HeatmapStyle heatmap = HeatmapStyle.DEFAULT.withLogScale();
+
     /**
      * What a command computes: the model, its directions, their seed and the grid's axes (one for a line, two for a
      * surface), and what was read and appended when the model was imported ({@code null}: nothing to say).
@@ -119,7 +123,7 @@ final class ComputeOptions {
     int run(Supplier<Subject> subject, Then then) throws IOException {
         checkOptions();
         SparkExecutor spark = spark();
-        RunDirectory dir = new RunDirectory(out);
+        RunDirectory dir = new RunDirectory(out, heatmap);
         Landscape landscape;
         LandscapeResult result;
         Subject what;

@@ -42,10 +42,13 @@ final class RunDirectory {
     static final String LINE = "line.h5";
 
     private final Path dir;
+    private final HeatmapStyle style;
     private final List<String> written = new ArrayList<>();
 
-    RunDirectory(Path dir) {
+    /** A run directory whose heatmaps are drawn in {@code style} ({@link ChartOptions}). */
+    RunDirectory(Path dir, HeatmapStyle style) {
         this.dir = dir;
+        this.style = style;
     }
 
     /**
@@ -174,7 +177,7 @@ final class RunDirectory {
         for (Map.Entry<String, double[][]> e : losses.entrySet()) {
             String name = e.getKey().replace(' ', '_');
             Grid grid = Grid.of(xs, ys, e.getValue(), e.getKey());
-            ChartFiles.png(new SurfaceChart(grid, e.getKey(), HeatmapStyle.DEFAULT.withLogScale()).chart(),
+            ChartFiles.png(new SurfaceChart(grid, e.getKey(), style).chart(),
                     file(name + "-heatmap.png"), 900, 720);
             ChartFiles.png(SurfaceChart3D.of(grid, e.getKey(), Double.NaN), file(name + "-3d.png"), 900, 720);
         }

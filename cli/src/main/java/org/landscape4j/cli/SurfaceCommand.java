@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.landscape4j.charts.Explorer;
-import org.landscape4j.charts.HeatmapStyle;
 import org.landscape4j.engine.Axis;
 import org.landscape4j.engine.Landscape;
 import org.landscape4j.engine.LandscapeResult;
@@ -39,6 +38,9 @@ final class SurfaceCommand implements Callable<Integer> {
             description = "y coordinates (default: as --grid)")
     Axis ygrid;
 
+    @Mixin
+    ChartOptions charts;
+
     @Option(names = "--window",
             description = "after writing the files, open the Explorer on the surface (needs a display): drag a"
                     + " rectangle to zoom, click for the profiles through a point, switch set, metric and colours, save"
@@ -47,6 +49,7 @@ final class SurfaceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        compute.heatmap = charts.style();
         if (window && compute.onSpark()) {
             throw new BadInput("--window cannot be used with --master: the Explorer computes its views in this JVM");
         }
@@ -63,7 +66,7 @@ final class SurfaceCommand implements Callable<Integer> {
      */
     private void explore(Landscape landscape, LandscapeResult result) {
         Explorer explorer = Explorer.open(landscape, Explorer.Options.DEFAULT.withOverview((Surface) result)
-                .withStyle(HeatmapStyle.DEFAULT.withLogScale()).withSaver("h5", SurfaceHdf5::write));
+                .withStyle(compute.heatmap).withSaver("h5", SurfaceHdf5::write));
         compute.stdout().println("opened the Explorer: drag a rectangle to zoom, click for profiles; close its window"
                 + " to end");
         compute.stdout().flush();

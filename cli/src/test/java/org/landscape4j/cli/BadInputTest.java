@@ -158,7 +158,16 @@ class BadInputTest {
                 row("plot {dir}", "{dir} holds no surface.h5 or line.h5 to plot (run `landscape surface --out {dir}`"
                         + " first)"),
                 row("plot", "Missing required parameter: 'DIR'"),
-                row("plot {dir} {dir}", "Unmatched argument at index 2"));
+                row("plot {dir} {dir}", "Unmatched argument at index 2"),
+                // the heatmap: --scale, --levels, --vmin, --vmax (surface and plot)
+                row("plot {dir} --scale cubic", "--scale must be log or linear, was 'cubic'"),
+                row("surface " + M + " --levels -1", "--levels must be between 0 and 100, was -1"),
+                row("plot {dir} --levels 1000", "--levels must be between 0 and 100, was 1000"),
+                row("plot {dir} --vmin 2 --vmax 1", "--vmin must be below --vmax, was 2.0 >= 1.0"),
+                row("surface " + M + " --vmin 0", "--vmin must be > 0 on the log scale, was 0.0 (or use --scale"
+                        + " linear)"),
+                row("plot {dir} --vmax NaN", "--vmax must be a finite number, was NaN"),
+                row("plot {dir} --vmin low", "Invalid value for option '--vmin': 'low' is not a double"));
     }
 
     @TempDir

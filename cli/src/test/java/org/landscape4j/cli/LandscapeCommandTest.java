@@ -115,6 +115,15 @@ class LandscapeCommandTest {
         Result plot = run("plot", out.toString());
         assertThat(plot.code()).isZero();
         assertThat(plot.out()).contains("train_loss-heatmap.png");
+        byte[] logScale = Files.readAllBytes(out.resolve("train_loss-heatmap.png"));
+        double[] loss = c.datasets().get("train_loss");
+        double mid = (java.util.Arrays.stream(loss).min().orElseThrow() + java.util.Arrays.stream(loss).max()
+                .orElseThrow()) / 2;
+        Result ranged = run("plot", out.toString(), "--scale", "linear", "--vmax", Double.toString(mid), "--levels",
+                "4");
+        assertThat(ranged.code()).as(ranged.err()).isZero();
+        assertThat(Files.readAllBytes(out.resolve("train_loss-heatmap.png"))).as("drawn with the options")
+                .isNotEqualTo(logScale);
     }
 
     /**

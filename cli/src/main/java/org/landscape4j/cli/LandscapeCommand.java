@@ -23,8 +23,9 @@ import picocli.CommandLine.Command;
  * another run), {@value #EXIT_IO} a file could not be read or written, 1 an internal error (with its stack trace).
  */
 @Command(name = "landscape", mixinStandardHelpOptions = true, version = "landscape4j 0.1.0",
-        description = "Loss landscapes of saved Deeplearning4j models.",
-        subcommands = {SurfaceCommand.class, LineCommand.class, InterpolateCommand.class, PlotCommand.class})
+        description = "Loss landscapes and curvature of PyTorch (ONNX), Keras and Deeplearning4j models.",
+        subcommands = {SurfaceCommand.class, LineCommand.class, InterpolateCommand.class, HessianCommand.class,
+            PlotCommand.class})
 public final class LandscapeCommand implements Runnable {
 
     /** Exit code for bad input. */
@@ -38,7 +39,7 @@ public final class LandscapeCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "missing command: surface, line, interpolate or plot");
+                "missing command: surface, line, interpolate, hessian or plot");
     }
 
     /** Runs the command line and exits with its code. */

@@ -45,7 +45,7 @@ class BadInputTest {
     static Stream<Row> rows() {
         return Stream.of(
                 // the command line itself
-                row("", "missing command: surface, line, interpolate or plot (see `landscape --help`)"),
+                row("", "missing command: surface, line, interpolate, hessian or plot (see `landscape --help`)"),
                 row("curve " + M, "Unmatched arguments from index 0: 'curve'"),
                 row("surface " + M + " --modle x", "Unknown options: '--modle', 'x' (see `landscape surface --help`)"),
                 row("surface " + M + " --window --master local[2]",
@@ -159,6 +159,16 @@ class BadInputTest {
                         + " first)"),
                 row("plot", "Missing required parameter: 'DIR'"),
                 row("plot {dir} {dir}", "Unmatched argument at index 2"),
+                // hessian
+                row("hessian " + M + " --top 0", "--top must be between 1 and 50, was 0"),
+                row("hessian " + M + " --top 51", "--top must be between 1 and 50, was 51"),
+                row("hessian " + M + " --probes 1", "--probes must be >= 2, was 1"),
+                row("hessian " + M + " --parameters biases", "--parameters must be weights or all, was 'biases'"),
+                row("hessian " + M + " --limit 0", "--limit must be >= 1, was 0"),
+                row("hessian " + M + " --loss hinge", "--loss: "),
+                row("hessian --model {missing.zip} --data {csv} --out {out}",
+                        "--model: model file {missing.zip} does not exist"),
+                row("hessian --model {model} --out {out}", "Missing required option: '--data=PATH'"),
                 // the heatmap: --scale, --levels, --vmin, --vmax (surface and plot)
                 row("plot {dir} --scale cubic", "--scale must be log or linear, was 'cubic'"),
                 row("surface " + M + " --levels -1", "--levels must be between 0 and 100, was -1"),

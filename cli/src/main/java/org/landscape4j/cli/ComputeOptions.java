@@ -17,6 +17,7 @@ import org.landscape4j.engine.EvaluationSet;
 import org.landscape4j.engine.Landscape;
 import org.landscape4j.engine.LandscapeBuilder;
 import org.landscape4j.engine.LandscapeResult;
+import org.landscape4j.engine.Metric;
 import org.landscape4j.engine.Precision;
 import org.landscape4j.engine.RandomDirections;
 import org.landscape4j.spark.SparkExecutor;
@@ -86,6 +87,9 @@ final class ComputeOptions {
 
     /** How the run's heatmaps are drawn: the surface command sets it from its {@link ChartOptions}. */
     HeatmapStyle heatmap = HeatmapStyle.DEFAULT.withLogScale();
+
+    /** Curvature maps computed besides the default metrics (the surface command's {@code --curvature}). */
+    List<Metric> curvature = List.of();
 
     /**
      * What a command computes: the model, its directions, their seed and the grid's axes (one for a line, two for a
@@ -164,6 +168,11 @@ final class ComputeOptions {
                 : b.directions(what.directions());
         for (EvaluationSet set : evaluationSets(what.model())) {
             b = b.evaluateOn(set);
+        }
+        if (!curvature.isEmpty()) {
+            List<Metric> metrics = new ArrayList<>(Metric.defaults(what.model()));
+            metrics.addAll(curvature);
+            b = b.metrics(metrics.toArray(Metric[]::new));
         }
         if (workers != null) {
             b = b.workers(workers);

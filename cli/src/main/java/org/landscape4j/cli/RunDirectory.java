@@ -40,6 +40,8 @@ final class RunDirectory {
     static final String CHECKPOINT = "landscape.ckpt";
     static final String SURFACE = "surface.h5";
     static final String LINE = "line.h5";
+    /** The curvature maps' metric names ({@code --curvature}), drawn as heatmaps of their own. */
+    static final List<String> CURVATURE = List.of("lambda_min", "lambda_max", "hessian_trace");
 
     private final Path dir;
     private final HeatmapStyle style;
@@ -154,6 +156,19 @@ final class RunDirectory {
                 new SurfaceVtp(true, 0).write(s, set, "loss", file(set + "_loss.vtp"));
             }
             plotSurface(s.x().values(), s.y().values(), lossesOf(s));
+            Map<String, double[][]> curvature = new LinkedHashMap<>();
+            for (String set : s.keys().sets()) {
+                for (String metric : CURVATURE) {
+                    if (s.keys().metrics().contains(metric)) {
+                        curvature.put(set + " " + metric, s.values(set, metric));
+                    }
+                }
+                if (s.keys().metrics().containsAll(List.of("lambda_min", "lambda_max"))) {
+                    ChartFiles.png(SurfaceChart.curvatureRatio(s, set).chart(), file(set + "_convexity.png"), 900,
+                            720);
+                }
+            }
+            plotCurvature(s.x().values(), s.y().values(), curvature);
         } else {
             plotProfile((Profile) result);
         }
@@ -183,6 +198,18 @@ final class RunDirectory {
         }
     }
 
+    /**
+     * A heatmap per curvature map ({@code --curvature}): linear colours (eigenvalues take both signs), the contour
+     * levels asked for, the colour range automatic (--vmin and --vmax are the loss's).
+     */
+    private void plotCurvature(double[] xs, double[] ys, Map<String, double[][]> maps) throws IOException {
+        for (Map.Entry<String, double[][]> e : maps.entrySet()) {
+            Grid grid = Grid.of(xs, ys, e.getValue(), e.getKey());
+            ChartFiles.png(new SurfaceChart(grid, e.getKey(), HeatmapStyle.DEFAULT.withLevels(style.levels()))
+                    .chart(), file(e.getKey().replace(' ', '_') + "-heatmap.png"), 900, 720);
+        }
+    }
+
     private void plotProfile(Profile p) throws IOException {
         ChartFiles.png(ProfileChart.of(p, "loss along the direction", false), file("profile.png"), 900, 540);
     }
@@ -203,14 +230,14 @@ final class RunDirectory {
             int nx = c.x().length;
             int ny = c.y().length;
             Map<String, double[][]> losses = new LinkedHashMap<>();
-            savedLosses(c).forEach((set, flat) -> {
-                double[][] z = new double[ny][nx];
-                for (int k = 0; k < flat.length; k++) {
-                    z[k / nx][k % nx] = flat[k];
-                }
-                losses.put(set + " loss", z);
-            });
+            savedLosses(c).forEach((set, flat) -> losses.put(set + " loss", grid(flat, nx, ny)));
             plotSurface(c.x(), c.y(), losses);
+            Map<String, double[][]> curvature = new LinkedHashMap<>();
+            c.datasets().forEach((name, flat) -> CURVATURE.stream().filter(m -> name.endsWith("_" + m)).findFirst()
+                    .ifPresent(m -> curvature.put(name.substring(0, name.length() - m.length() - 1) + " " + m,
+                            grid(Arrays.stream(flat).map(v -> v == SurfaceHdf5.UNFINISHED ? Double.NaN : v)
+                                    .toArray(), nx, ny))));
+            plotCurvature(c.x(), c.y(), curvature);
         } else if (Files.isRegularFile(line)) {
             SurfaceHdf5.Contents c = SurfaceHdf5.read(line);
             Map<String, double[]> losses = savedLosses(c);
@@ -226,6 +253,15 @@ final class RunDirectory {
             throw new BadInput(dir + " holds no " + SURFACE + " or " + LINE + " to plot (run `landscape surface --out "
                     + dir + "` first)");
         }
+    }
+
+    /** {@code flat} (row-major, {@code k = iy * nx + ix}) as {@code [iy][ix]}. */
+    private static double[][] grid(double[] flat, int nx, int ny) {
+        double[][] z = new double[ny][nx];
+        for (int k = 0; k < flat.length; k++) {
+            z[k / nx][k % nx] = flat[k];
+        }
+        return z;
     }
 
     /** Each set's loss in a saved file (its {@code <set>_loss} datasets, flat), unfinished points as NaN. */

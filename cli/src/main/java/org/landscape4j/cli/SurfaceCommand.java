@@ -9,6 +9,7 @@ import org.landscape4j.charts.Explorer;
 import org.landscape4j.engine.Axis;
 import org.landscape4j.engine.Landscape;
 import org.landscape4j.engine.LandscapeResult;
+import org.landscape4j.engine.Metric;
 import org.landscape4j.engine.Surface;
 import org.landscape4j.io.SurfaceHdf5;
 
@@ -41,6 +42,16 @@ final class SurfaceCommand implements Callable<Integer> {
     @Mixin
     ChartOptions charts;
 
+    @Option(names = "--curvature", split = ",", paramLabel = "lmin,lmax,trace",
+            description = "curvature maps besides the loss: the smallest and largest Hessian eigenvalue and the"
+                    + " Hessian's trace at every point (over the weights, exact products; each point costs tens of"
+                    + " training steps); with lmin and lmax also Li et al.'s |λmin/λmax| convexity map")
+    List<String> curvature;
+
+    @Option(names = "--curvature-probes", defaultValue = "10", paramLabel = "N",
+            description = "Rademacher probes of the trace map per point, >= 2 (default: ${DEFAULT-VALUE})")
+    int curvatureProbes;
+
     @Option(names = "--window",
             description = "after writing the files, open the Explorer on the surface (needs a display): drag a"
                     + " rectangle to zoom, click for the profiles through a point, switch set, metric and colours, save"
@@ -50,6 +61,7 @@ final class SurfaceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         compute.heatmap = charts.style();
+        compute.curvature = curvatureMetrics();
         if (window && compute.onSpark()) {
             throw new BadInput("--window cannot be used with --master: the Explorer computes its views in this JVM");
         }
@@ -58,6 +70,34 @@ final class SurfaceCommand implements Callable<Integer> {
         }
         return compute.run(() -> directions.around(List.of(grid, ygrid == null ? grid : ygrid), compute),
                 window ? this::explore : (landscape, result) -> { });
+    }
+
+    /** The metrics {@code --curvature} names, checked before any work. */
+    private List<Metric> curvatureMetrics() {
+        if (curvature == null) {
+            return List.of();
+        }
+        if (curvatureProbes < 2) {
+            throw new BadInput("--curvature-probes must be >= 2, was " + curvatureProbes);
+        }
+        java.util.Set<String> names = new java.util.LinkedHashSet<>(curvature);
+        List<Metric> metrics = new java.util.ArrayList<>();
+        boolean min = names.remove("lmin");
+        boolean max = names.remove("lmax");
+        if (min && max) {
+            metrics.addAll(Metric.hessianEigenvalues()); // one Lanczos run per point gives both
+        } else if (min) {
+            metrics.add(Metric.lambdaMin());
+        } else if (max) {
+            metrics.add(Metric.lambdaMax());
+        }
+        if (names.remove("trace")) {
+            metrics.add(Metric.hessianTrace(curvatureProbes));
+        }
+        if (!names.isEmpty()) {
+            throw new BadInput("--curvature takes lmin, lmax and trace, was '" + String.join(",", curvature) + "'");
+        }
+        return metrics;
     }
 
     /**

@@ -159,6 +159,11 @@ class BadInputTest {
                         + " first)"),
                 row("plot", "Missing required parameter: 'DIR'"),
                 row("plot {dir} {dir}", "Unmatched argument at index 2"),
+                // --curvature
+                row("surface " + M + " --curvature lmin,curl", "--curvature takes lmin, lmax and trace, was"
+                        + " 'lmin,curl'"),
+                row("surface " + M + " --curvature trace --curvature-probes 1", "--curvature-probes must be >= 2,"
+                        + " was 1"),
                 // hessian
                 row("hessian " + M + " --top 0", "--top must be between 1 and 50, was 0"),
                 row("hessian " + M + " --top 51", "--top must be between 1 and 50, was 51"),

@@ -57,4 +57,31 @@ class HessianCommandTest {
         assertThat(Files.readAllLines(out.resolve("layers.csv")).get(0))
                 .isEqualTo("layer,parameters,trace,standard_error,lambda_max,relative_residual");
     }
+
+    @Test
+    void curvatureMapsAreComputedWrittenAndDrawnAndEqualTheApisHessianAtTheCentre() throws Exception {
+        LandscapeCommandTest.Inputs inputs = LandscapeCommandTest.writeInputs(dir);
+        Path out = dir.resolve("curvature");
+        LandscapeCommandTest.Result r = LandscapeCommandTest.run("surface", "--model", inputs.model().toString(),
+                "--data", inputs.csv().toString(), "--grid", "-0.5:0.5:3", "--curvature", "lmin,lmax,trace",
+                "--curvature-probes", "4", "--workers", "1", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        for (String f : new String[] {"train_lambda_min.npy", "train_lambda_max.npy", "train_hessian_trace.npy",
+            "train_lambda_min-heatmap.png", "train_lambda_max-heatmap.png", "train_hessian_trace-heatmap.png",
+            "train_convexity.png", "train_loss-heatmap.png"}) {
+            assertThat(out.resolve(f)).as(f).isNotEmptyFile();
+        }
+        java.util.Map<String, double[]> saved = org.landscape4j.io.SurfaceHdf5.read(out.resolve("surface.h5"))
+                .datasets();
+        assertThat(saved).containsKeys("train_loss", "train_acc", "train_lambda_min", "train_lambda_max",
+                "train_hessian_trace");
+        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(inputs.model().toFile(), false);
+        DataSet data = EvaluationData.load(inputs.csv(), "train", net, Integer.MAX_VALUE);
+        try (Hessian h = Hessian.of(net, data)) {
+            double lambdaMax = h.extremes().max();
+            assertThat(saved.get("train_lambda_max")[4]).as("the centre")
+                    .isCloseTo(lambdaMax, org.assertj.core.api.Assertions.withinPercentage(1e-4));
+        }
+        assertThat(LandscapeCommandTest.run("plot", out.toString()).code()).isZero();
+    }
 }

@@ -56,6 +56,17 @@ public sealed interface Metric permits Metric.Loss, Metric.Accuracy, Metric.Cust
     }
 
     /**
+     * The metrics a landscape of {@code model} computes when none are given: the loss, plus the accuracy when every
+     * output layer's loss is a cross-entropy. To add metrics to them, give {@code builder.metrics(...)} this list
+     * with the others appended (the command line's {@code --curvature} does).
+     *
+     * @throws IllegalArgumentException naming what the engine cannot read in {@code model}
+     */
+    static List<Metric> defaults(org.deeplearning4j.nn.api.Model model) {
+        return ModelCheck.defaultMetrics(ModelCheck.outputLosses(org.landscape4j.engine.graph.NetworkGraph.of(model)));
+    }
+
+    /**
      * The smallest and the largest Hessian eigenvalue, named {@code lambda_min} and {@code lambda_max}, with
      * {@link Hessian.Options#DEFAULT} (the weights only, as the reference's {@code plot_hessian_eigen.py}; at most 100
      * Lanczos steps, fewer once both are converged to 1e-6). Both come from one Lanczos run per point and set,

@@ -91,6 +91,9 @@ final class ComputeOptions {
     /** Curvature maps computed besides the default metrics (the surface command's {@code --curvature}). */
     List<Metric> curvature = List.of();
 
+    /** The snapshots drawn on the plane (the surface command's {@code --trajectory}), or {@code null}. */
+    java.util.function.BiFunction<Landscape, Subject, RunDirectory.Trajectory> trajectory;
+
     /**
      * What a command computes: the model, its directions, their seed and the grid's axes (one for a line, two for a
      * surface), and what was read and appended when the model was imported ({@code null}: nothing to say).
@@ -135,6 +138,7 @@ final class ComputeOptions {
             what = subject.get();
             try {
                 landscape = landscape(what, spark);
+                dir.trajectory(trajectory != null ? trajectory.apply(landscape, what) : pathOf(what.directions()));
                 result = compute(landscape, dir.checkpoint());
             } catch (IllegalArgumentException e) {
                 throw new BadInput(ModelFile.firstLine(e));
@@ -158,6 +162,24 @@ final class ComputeOptions {
         stdout.flush();
         then.accept(landscape, result);
         return 0;
+    }
+
+    /** The path given directions carry (the snapshots of {@code --pca}, in the plane's coordinates), or null. */
+    private static RunDirectory.Trajectory pathOf(Directions directions) {
+        if (!(directions instanceof Directions.Given g) || g.path() == null || g.path().size() < 2
+                || g.vectors().size() < 2) {
+            return null;
+        }
+        int n = g.path().size();
+        List<String> names = new ArrayList<>();
+        double[] xs = new double[n];
+        double[] ys = new double[n];
+        for (int i = 0; i < n; i++) {
+            names.add("snapshot " + (i + 1));
+            xs[i] = g.path().get(i)[0];
+            ys[i] = g.path().get(i)[1];
+        }
+        return new RunDirectory.Trajectory(names, xs, ys, new double[n]);
     }
 
     /** The landscape of {@code what} on the evaluation data, built as a library user builds one. */

@@ -186,8 +186,17 @@ final class RandomDirectionOptions {
 
     /** The model files in {@code dir}, in file-name order with runs of digits compared as numbers. */
     static List<Path> snapshots(Path dir) {
+        return snapshots(dir, "--pca", 3);
+    }
+
+    /**
+     * The model files in {@code dir}, in file-name order (numbers by value), at least {@code min}.
+     *
+     * @throws BadInput naming {@code option} when {@code dir} is not a directory or holds fewer
+     */
+    static List<Path> snapshots(Path dir, String option, int min) {
         if (!Files.isDirectory(dir)) {
-            throw new BadInput("--pca: " + dir + " is not a directory of model snapshots");
+            throw new BadInput(option + ": " + dir + " is not a directory of model snapshots");
         }
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
@@ -195,11 +204,12 @@ final class RandomDirectionOptions {
                     .sorted(Comparator.comparing(p -> p.getFileName().toString(), RandomDirectionOptions::natural))
                     .toList();
         } catch (IOException e) {
-            throw new BadInput("--pca: cannot list " + dir + " (" + e.getMessage() + ")");
+            throw new BadInput(option + ": cannot list " + dir + " (" + e.getMessage() + ")");
         }
-        if (files.size() < 3) {
-            throw new BadInput("--pca: " + dir + " holds " + files.size() + " model file" + (files.size() == 1 ? ""
-                    : "s") + "; a trajectory needs at least 3 snapshots");
+        if (files.size() < min) {
+            throw new BadInput(option + ": " + dir + " holds " + files.size() + " model file" + (files.size() == 1
+                    ? "" : "s") + "; " + (option.equals("--pca") ? "a trajectory needs" : option + " needs")
+                    + " at least " + min + " snapshots");
         }
         return files;
     }
@@ -238,7 +248,8 @@ final class RandomDirectionOptions {
         return Integer.compare(a.length() - i, b.length() - j);
     }
 
-    private Loss loss() {
+    /** {@code --loss} as a {@link Loss}, or {@code null}. */
+    Loss loss() {
         if (loss == null) {
             return null;
         }

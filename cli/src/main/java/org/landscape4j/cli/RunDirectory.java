@@ -27,6 +27,7 @@ import org.landscape4j.io.DirectionsHdf5;
 import org.landscape4j.io.NpyFile;
 import org.landscape4j.io.SurfaceHdf5;
 import org.landscape4j.io.SurfaceVtp;
+import org.landscape4j.io.TrajectoryHdf5;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -40,12 +41,28 @@ final class RunDirectory {
     static final String CHECKPOINT = "landscape.ckpt";
     static final String SURFACE = "surface.h5";
     static final String LINE = "line.h5";
+    static final String TRAJECTORY = "trajectory.csv";
     /** The curvature maps' metric names ({@code --curvature}), drawn as heatmaps of their own. */
     static final List<String> CURVATURE = List.of("lambda_min", "lambda_max", "hessian_trace");
 
     private final Path dir;
     private final HeatmapStyle style;
     private final List<String> written = new ArrayList<>();
+    private Trajectory trajectory;
+
+    /**
+     * Model snapshots projected onto the plane ({@code --trajectory}, {@code --pca}): drawn on the heatmaps, written
+     * as {@code trajectory.csv} and {@code trajectory.h5} (loss-landscape's projection file).
+     *
+     * @param relativeResiduals how far each snapshot lies off the plane, relative to its distance from the centre
+     */
+    record Trajectory(List<String> names, double[] xs, double[] ys, double[] relativeResiduals) {
+    }
+
+    /** The trajectory to draw and write with the surface. */
+    void trajectory(Trajectory t) {
+        this.trajectory = t;
+    }
 
     /** A run directory whose heatmaps are drawn in {@code style} ({@link ChartOptions}). */
     RunDirectory(Path dir, HeatmapStyle style) {
@@ -155,6 +172,9 @@ final class RunDirectory {
             for (String set : s.keys().sets()) {
                 new SurfaceVtp(true, 0).write(s, set, "loss", file(set + "_loss.vtp"));
             }
+            if (trajectory != null) {
+                writeTrajectory();
+            }
             plotSurface(s.x().values(), s.y().values(), lossesOf(s));
             Map<String, double[][]> curvature = new LinkedHashMap<>();
             for (String set : s.keys().sets()) {
@@ -192,7 +212,7 @@ final class RunDirectory {
         for (Map.Entry<String, double[][]> e : losses.entrySet()) {
             String name = e.getKey().replace(' ', '_');
             Grid grid = Grid.of(xs, ys, e.getValue(), e.getKey());
-            ChartFiles.png(new SurfaceChart(grid, e.getKey(), style).chart(),
+            ChartFiles.png(withTrajectory(new SurfaceChart(grid, e.getKey(), style)).chart(),
                     file(name + "-heatmap.png"), 900, 720);
             ChartFiles.png(SurfaceChart3D.of(grid, e.getKey(), Double.NaN), file(name + "-3d.png"), 900, 720);
         }
@@ -205,9 +225,52 @@ final class RunDirectory {
     private void plotCurvature(double[] xs, double[] ys, Map<String, double[][]> maps) throws IOException {
         for (Map.Entry<String, double[][]> e : maps.entrySet()) {
             Grid grid = Grid.of(xs, ys, e.getValue(), e.getKey());
-            ChartFiles.png(new SurfaceChart(grid, e.getKey(), HeatmapStyle.DEFAULT.withLevels(style.levels()))
-                    .chart(), file(e.getKey().replace(' ', '_') + "-heatmap.png"), 900, 720);
+            ChartFiles.png(withTrajectory(new SurfaceChart(grid, e.getKey(), HeatmapStyle.DEFAULT
+                    .withLevels(style.levels()))).chart(), file(e.getKey().replace(' ', '_') + "-heatmap.png"), 900,
+                    720);
         }
+    }
+
+    private SurfaceChart withTrajectory(SurfaceChart chart) {
+        if (trajectory != null) {
+            chart.addPath("trajectory", trajectory.xs(), trajectory.ys());
+            chart.addPoint(trajectory.names().get(0), trajectory.xs()[0], trajectory.ys()[0]);
+        }
+        return chart;
+    }
+
+    private void writeTrajectory() throws IOException {
+        StringBuilder csv = new StringBuilder("snapshot,x,y,relative_residual\n");
+        for (int i = 0; i < trajectory.xs().length; i++) {
+            csv.append(trajectory.names().get(i).replace(',', '_')).append(',').append(trajectory.xs()[i]).append(',')
+                    .append(trajectory.ys()[i]).append(',').append(trajectory.relativeResiduals()[i]).append('\n');
+        }
+        Files.writeString(file(TRAJECTORY), csv);
+        TrajectoryHdf5.write(file("trajectory.h5"), trajectory.xs(), trajectory.ys());
+    }
+
+    /** The trajectory a run wrote ({@code trajectory.csv}), to draw it again; {@code null} if there is none. */
+    private Trajectory savedTrajectory() throws IOException {
+        Path csv = dir.resolve(TRAJECTORY);
+        if (!Files.isRegularFile(csv)) {
+            return null;
+        }
+        List<String> rows = Files.readAllLines(csv);
+        int n = rows.size() - 1;
+        List<String> names = new ArrayList<>();
+        double[][] v = new double[3][n];
+        try {
+            for (int i = 0; i < n; i++) {
+                String[] cells = rows.get(i + 1).split(",");
+                names.add(cells[0]);
+                for (int c = 0; c < 3; c++) {
+                    v[c][i] = Double.parseDouble(cells[c + 1]);
+                }
+            }
+        } catch (RuntimeException e) {
+            throw new BadInput(csv + " is not a trajectory this CLI wrote (" + ModelFile.firstLine(e) + ")");
+        }
+        return n == 0 ? null : new Trajectory(names, v[0], v[1], v[2]);
     }
 
     private void plotProfile(Profile p) throws IOException {
@@ -229,6 +292,7 @@ final class RunDirectory {
             }
             int nx = c.x().length;
             int ny = c.y().length;
+            trajectory = savedTrajectory();
             Map<String, double[][]> losses = new LinkedHashMap<>();
             savedLosses(c).forEach((set, flat) -> losses.put(set + " loss", grid(flat, nx, ny)));
             plotSurface(c.x(), c.y(), losses);

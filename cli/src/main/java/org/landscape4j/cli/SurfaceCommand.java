@@ -2,6 +2,7 @@ package org.landscape4j.cli;
 
 import java.awt.GraphicsEnvironment;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -11,7 +12,9 @@ import org.landscape4j.engine.Landscape;
 import org.landscape4j.engine.LandscapeResult;
 import org.landscape4j.engine.Metric;
 import org.landscape4j.engine.Surface;
+import org.landscape4j.engine.geometry.Projection;
 import org.landscape4j.io.SurfaceHdf5;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,6 +51,12 @@ final class SurfaceCommand implements Callable<Integer> {
                     + " training steps); with lmin and lmax also Li et al.'s |λmin/λmax| convexity map")
     List<String> curvature;
 
+    @Option(names = "--trajectory", paramLabel = "DIR",
+            description = "model snapshots of a training run (at least 2, in file-name order) projected onto the"
+                    + " plane: drawn on the heatmaps, written to trajectory.csv and trajectory.h5 (loss-landscape's"
+                    + " projection file); with --pca the PCA snapshots are drawn without it")
+    Path trajectory;
+
     @Option(names = "--curvature-probes", defaultValue = "10", paramLabel = "N",
             description = "Rademacher probes of the trace map per point, >= 2 (default: ${DEFAULT-VALUE})")
     int curvatureProbes;
@@ -62,6 +71,10 @@ final class SurfaceCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         compute.heatmap = charts.style();
         compute.curvature = curvatureMetrics();
+        if (trajectory != null) {
+            List<Path> snapshots = RandomDirectionOptions.snapshots(trajectory, "--trajectory", 2);
+            compute.trajectory = (landscape, what) -> project(snapshots, landscape, what);
+        }
         if (window && compute.onSpark()) {
             throw new BadInput("--window cannot be used with --master: the Explorer computes its views in this JVM");
         }
@@ -70,6 +83,36 @@ final class SurfaceCommand implements Callable<Integer> {
         }
         return compute.run(() -> directions.around(List.of(grid, ygrid == null ? grid : ygrid), compute),
                 window ? this::explore : (landscape, result) -> { });
+    }
+
+    /** The snapshots' parameters projected onto the landscape's plane (through its centre, along its directions). */
+    private RunDirectory.Trajectory project(List<Path> snapshots, Landscape landscape, ComputeOptions.Subject what) {
+        INDArray[] d = landscape.directions();
+        if (d.length < 2) {
+            throw new BadInput("--trajectory needs a plane (two directions)");
+        }
+        Projection plane;
+        try {
+            plane = Projection.onto(what.model().params(), d[0], d[1]);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput("--trajectory: " + ModelFile.firstLine(e));
+        }
+        List<String> names = new java.util.ArrayList<>();
+        double[][] v = new double[3][snapshots.size()];
+        for (int i = 0; i < snapshots.size(); i++) {
+            Path f = snapshots.get(i);
+            INDArray params = ModelFile.imported(f, "--trajectory", directions.loss()).model().params();
+            if (params.length() != plane.numParams()) {
+                throw new BadInput("--trajectory: " + f + " has " + params.length() + " parameters, the model "
+                        + plane.numParams() + ": not a snapshot of it");
+            }
+            Projection.Projected p = plane.project(params);
+            names.add(f.getFileName().toString());
+            v[0][i] = p.x();
+            v[1][i] = p.y();
+            v[2][i] = p.relativeResidual();
+        }
+        return new RunDirectory.Trajectory(names, v[0], v[1], v[2]);
     }
 
     /** The metrics {@code --curvature} names, checked before any work. */

@@ -234,11 +234,48 @@ class ImportedModelCommandTest {
                 "--data", csv.toString(), "--grid", "-1:1:3", "--out", dir.resolve("pca").toString());
         assertThat(pca.code()).as(pca.err()).isZero();
         assertThat(pca.out()).contains("centred PCA of a 4-snapshot trajectory");
+        assertThat(dir.resolve("pca").resolve("trajectory.csv")).as("the PCA path, drawn and written").exists();
 
         LandscapeCommandTest.Result hessian = LandscapeCommandTest.run("line", "--model", zip.toString(),
                 "--hessian", "--data", csv.toString(), "--grid", "-1:1:3", "--out", dir.resolve("h").toString());
         assertThat(hessian.code()).as(hessian.err()).isZero();
         assertThat(hessian.out()).contains("Hessian eigenvectors, eigenvalues");
+    }
+
+    @Test
+    void aTrajectoryIsProjectedOntoThePlaneDrawnAndWrittenInLossLandscapesLayout() throws IOException {
+        // the training run's snapshots, and the centre model itself as the last one: it projects to (0, 0), exactly
+        Path run = Files.createDirectories(dir.resolve("run"));
+        for (String f : new String[] {"epoch1.zip", "epoch2.zip", "epoch4.zip"}) {
+            Files.copy(snapshots.resolve(f), run.resolve(f));
+        }
+        Files.copy(zip, run.resolve("epoch9.zip"));
+        Path out = dir.resolve("traj");
+        LandscapeCommandTest.Result r = LandscapeCommandTest.run("surface", "--model", zip.toString(), "--data",
+                csv.toString(), "--grid", "-1:1:3", "--trajectory", run.toString(), "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("trajectory.csv", "trajectory.h5");
+        List<String> rows = Files.readAllLines(out.resolve("trajectory.csv"));
+        assertThat(rows.get(0)).isEqualTo("snapshot,x,y,relative_residual");
+        assertThat(rows.subList(1, rows.size()).stream().map(l -> l.split(",")[0]))
+                .containsExactly("epoch1.zip", "epoch2.zip", "epoch4.zip", "epoch9.zip");
+        double[][] ll = org.landscape4j.io.TrajectoryHdf5.read(out.resolve("trajectory.h5"));
+        for (int i = 0; i < 4; i++) {
+            String[] cells = rows.get(i + 1).split(",");
+            assertThat(ll[0][i]).isEqualTo(Double.parseDouble(cells[1]));
+            assertThat(ll[1][i]).isEqualTo(Double.parseDouble(cells[2]));
+        }
+        assertThat(ll[0][3]).isZero();
+        assertThat(ll[1][3]).isZero();
+        assertThat(Math.abs(ll[0][0]) + Math.abs(ll[1][0])).as("an earlier snapshot lies off the centre").isPositive();
+
+        assertThat(LandscapeCommandTest.run("plot", out.toString()).code()).isZero();
+        LandscapeCommandTest.Result missing = LandscapeCommandTest.run("surface", "--model", zip.toString(), "--data",
+                csv.toString(), "--trajectory", shared.resolve("missing").toString(), "--out",
+                dir.resolve("x").toString());
+        assertThat(missing.code()).isEqualTo(LandscapeCommand.EXIT_BAD_INPUT);
+        assertThat(missing.err()).contains("--trajectory: " + shared.resolve("missing")
+                + " is not a directory of model snapshots");
     }
 
     @Test

@@ -25,7 +25,7 @@ import picocli.CommandLine.Command;
 @Command(name = "landscape", mixinStandardHelpOptions = true, version = "landscape4j 0.1.0",
         description = "Loss landscapes and curvature of PyTorch (ONNX), Keras and Deeplearning4j models.",
         subcommands = {SurfaceCommand.class, LineCommand.class, InterpolateCommand.class, HessianCommand.class,
-            PlotCommand.class})
+            ConnectCommand.class, PlotCommand.class})
 public final class LandscapeCommand implements Runnable {
 
     /** Exit code for bad input. */
@@ -39,7 +39,7 @@ public final class LandscapeCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "missing command: surface, line, interpolate, hessian or plot");
+                "missing command: surface, line, interpolate, hessian, connect or plot");
     }
 
     /** Runs the command line and exits with its code. */

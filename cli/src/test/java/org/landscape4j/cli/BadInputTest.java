@@ -45,7 +45,7 @@ class BadInputTest {
     static Stream<Row> rows() {
         return Stream.of(
                 // the command line itself
-                row("", "missing command: surface, line, interpolate, hessian or plot (see `landscape --help`)"),
+                row("", "missing command: surface, line, interpolate, hessian, connect or plot (see `landscape --help`)"),
                 row("curve " + M, "Unmatched arguments from index 0: 'curve'"),
                 row("surface " + M + " --modle x", "Unknown options: '--modle', 'x' (see `landscape surface --help`)"),
                 row("surface " + M + " --window --master local[2]",
@@ -164,6 +164,19 @@ class BadInputTest {
                         + " 'lmin,curl'"),
                 row("surface " + M + " --curvature trace --curvature-probes 1", "--curvature-probes must be >= 2,"
                         + " was 1"),
+                // connect
+                row("connect --from {model} --to {model} --data {csv} --out {out} --curve spline",
+                        "--curve must be bezier or chain, was 'spline'"),
+                row("connect --from {model} --to {model} --data {csv} --out {out} --epochs 0",
+                        "--epochs: epochs must be >= 1, was 0"),
+                row("connect --from {model} --to {model} --data {csv} --out {out} --batch-size 0",
+                        "--batch-size: batchSize must be >= 1, was 0"),
+                row("connect --from {model} --to {model} --data {csv} --out {out} --learning-rate -1",
+                        "--learning-rate: learningRate must be finite and > 0, was -1.0"),
+                row("connect --from {model} --to {model} --data {csv} --out {out} --points 1",
+                        "--points must be between 2 and 10000, was 1"),
+                row("connect --from {model} --to {cnn.zip} --data {csv} --out {out}",
+                        "are not one architecture"),
                 // hessian
                 row("hessian " + M + " --top 0", "--top must be between 1 and 50, was 0"),
                 row("hessian " + M + " --top 51", "--top must be between 1 and 50, was 51"),

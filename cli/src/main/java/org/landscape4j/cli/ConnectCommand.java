@@ -103,6 +103,10 @@ final class ConnectCommand implements Callable<Integer> {
                 throw new BadInput("--from " + from + " and --to " + to + " are not one architecture: "
                         + a.model().numParams() + " and " + b.model().numParams() + " parameters");
             }
+            if (a.model().params().equals(b.model().params())) {
+                throw new BadInput("--from " + from + " and --to " + to + " hold the same parameters: there is"
+                        + " nothing to connect");
+            }
             DataSet train = compute.trainingData(a.model());
             List<INDArray> anchors = train(shape, a.model(), b.model(), train, options);
             try {
@@ -110,8 +114,13 @@ final class ConnectCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            return new ComputeOptions.Subject(a.model(), Directions.planeOfCurve(shape, anchors, points), seed,
-                    List.of(grid, grid), a.description());
+            Directions plane;
+            try {
+                plane = Directions.planeOfCurve(shape, anchors, points);
+            } catch (IllegalArgumentException e) {
+                throw new BadInput("the plane through the curve's start, bend and end: " + ModelFile.firstLine(e));
+            }
+            return new ComputeOptions.Subject(a.model(), plane, seed, List.of(grid, grid), a.description());
         });
     }
 

@@ -177,6 +177,8 @@ class BadInputTest {
                         "--points must be between 2 and 10000, was 1"),
                 row("connect --from {model} --to {cnn.zip} --data {csv} --out {out}",
                         "are not one architecture"),
+                row("connect --from {model} --to {model} --data {csv} --out {out}",
+                        "hold the same parameters: there is nothing to connect"),
                 // hessian
                 row("hessian " + M + " --top 0", "--top must be between 1 and 50, was 0"),
                 row("hessian " + M + " --top 51", "--top must be between 1 and 50, was 51"),

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.api.Model;
 import org.landscape4j.engine.Axis;
 import org.landscape4j.engine.Directions;
+import org.landscape4j.models.Loss;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,18 +16,23 @@ import picocli.CommandLine.Option;
 
 /** {@code landscape interpolate}: the loss along {@code (1 - t)·A + t·B} between two saved models. */
 @Command(name = "interpolate", mixinStandardHelpOptions = true,
-        description = "Computes the loss along the line (1 - t) A + t B between two saved models of the same "
-                + "architecture (t = 0 is --from, t = 1 is --to) and writes line.h5, line.csv, .npy and profile.png.")
+        description = "Computes the loss along the line (1 - t) A + t B between two model files of the same "
+                + "architecture (DL4J zips, Keras .keras/.h5, ONNX with --loss; t = 0 is --from, t = 1 is --to) and"
+                + " writes line.h5, line.csv, .npy and profile.png.")
 final class InterpolateCommand implements Callable<Integer> {
 
     @Mixin
     ComputeOptions compute;
 
-    @Option(names = "--from", required = true, paramLabel = "ZIP", description = "model A (t = 0)")
+    @Option(names = "--from", required = true, paramLabel = "FILE", description = "model A (t = 0)")
     Path from;
 
-    @Option(names = "--to", required = true, paramLabel = "ZIP", description = "model B (t = 1)")
+    @Option(names = "--to", required = true, paramLabel = "FILE", description = "model B (t = 1)")
     Path to;
+
+    @Option(names = "--loss", paramLabel = "cross-entropy|mse",
+            description = "the loss of ONNX or uncompiled Keras models (required for those, refused for DL4J zips)")
+    String loss;
 
     @Option(names = "--grid", defaultValue = "-0.5:1.5:41", paramLabel = "MIN:MAX:N",
             description = "values of t, inclusive (default: ${DEFAULT-VALUE})")
@@ -34,9 +40,15 @@ final class InterpolateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Loss lossFunction;
+        try {
+            lossFunction = loss == null ? null : Loss.of(loss);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput("--loss: " + e.getMessage());
+        }
         return compute.run(() -> {
-            Model a = ModelFile.load(from, "--from");
-            Model b = ModelFile.load(to, "--to");
+            Model a = ModelFile.imported(from, "--from", lossFunction).model();
+            Model b = ModelFile.imported(to, "--to", lossFunction).model();
             try {
                 return new ComputeOptions.Subject(a, Directions.interpolation(a, b), 0, List.of(grid));
             } catch (IllegalArgumentException e) {

@@ -279,6 +279,27 @@ class ImportedModelCommandTest {
     }
 
     @Test
+    void interpolateTakesOnnxModelsWithALoss() throws Exception {
+        Path out = dir.resolve("interp");
+        String mlp = ONNX.resolve("mlp.onnx").toString();
+        LandscapeCommandTest.Result r = LandscapeCommandTest.run("interpolate", "--from", mlp, "--to", mlp, "--loss",
+                "cross-entropy", "--data", ONNX.resolve("mlp-data.npz").toString(), "--grid", "0:1:3", "--out",
+                out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        double[] line = SurfaceHdf5.read(out.resolve("line.h5")).datasets().get("train_loss");
+        Map<String, INDArray> plane = Nd4j.createFromNpzFile(new File(ONNX.resolve("mlp-plane.npz").toString()));
+        double want = plane.get("loss64").getDouble(2, 2); // PyTorch's float64 loss at the centre of its 5x5 plane
+        for (double v : line) {
+            assertThat(Math.abs(v - want) / want).as("a model interpolated with itself: its loss all along")
+                    .isLessThan(1e-5);
+        }
+        LandscapeCommandTest.Result noLoss = LandscapeCommandTest.run("interpolate", "--from", mlp, "--to", mlp,
+                "--data", ONNX.resolve("mlp-data.npz").toString(), "--out", dir.resolve("x").toString());
+        assertThat(noLoss.code()).isEqualTo(LandscapeCommand.EXIT_BAD_INPUT);
+        assertThat(noLoss.err()).contains("--from: an ONNX model carries no loss");
+    }
+
+    @Test
     void snapshotsAreInFileNameOrderWithNumbersByValue() {
         assertThat(RandomDirectionOptions.snapshots(snapshots).stream().map(p -> p.getFileName().toString()))
                 .containsExactly("epoch1.zip", "epoch2.zip", "epoch4.zip", "epoch10.zip");

@@ -85,6 +85,11 @@ final class ComputeOptions {
                     + " 64 points each)")
     Integer pointsPerTask;
 
+    @Option(names = "--save-directions", defaultValue = "h5", paramLabel = "h5|npy|none",
+            description = "how the directions are saved, once, in float32: h5 (loss-landscape's direction file,"
+                    + " directions.h5), npy (directions.npy, [k, parameters]) or none (default: ${DEFAULT-VALUE})")
+    String saveDirections;
+
     /** How the run's heatmaps are drawn: the surface command sets it from its {@link ChartOptions}. */
     HeatmapStyle heatmap = HeatmapStyle.DEFAULT.withLogScale();
 
@@ -131,6 +136,7 @@ final class ComputeOptions {
         checkOptions();
         SparkExecutor spark = spark();
         RunDirectory dir = new RunDirectory(out, heatmap);
+        dir.directionsFormat(saveDirections);
         Landscape landscape;
         LandscapeResult result;
         Subject what;
@@ -263,6 +269,9 @@ final class ComputeOptions {
         if (pointsPerTask != null && pointsPerTask < 1) {
             throw new BadInput("--points-per-task must be >= 1, was " + pointsPerTask + "; leave it out for the"
                     + " default (about 4 tasks per core, at most 64 points each)");
+        }
+        if (!List.of("h5", "npy", "none").contains(saveDirections)) {
+            throw new BadInput("--save-directions must be h5, npy or none, was '" + saveDirections + "'");
         }
         RunDirectory.checkCanBeCreated(out);
     }

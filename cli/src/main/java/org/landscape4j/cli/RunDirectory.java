@@ -32,8 +32,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The files of one run in its {@code --out} directory: the checkpoint {@code landscape.ckpt}; {@code surface.h5}
- * or {@code line.h5} (the reference implementation's layout) with {@code directions.h5}; {@code surface.csv} or
- * {@code line.csv}; a {@code .npy} per (set, metric) and {@code directions.npy}; a {@code .vtp} per surface loss;
+ * or {@code line.h5} (the reference implementation's layout) with {@code directions.h5} (float32; or
+ * {@code directions.npy}, or none: {@code --save-directions}); {@code surface.csv} or {@code line.csv}; a {@code .npy}
+ * per (set, metric); a {@code .vtp} per surface loss;
  * and PNG charts.
  */
 final class RunDirectory {
@@ -49,6 +50,7 @@ final class RunDirectory {
     private final HeatmapStyle style;
     private final List<String> written = new ArrayList<>();
     private Trajectory trajectory;
+    private String directionsFormat = "h5";
 
     /**
      * Model snapshots projected onto the plane ({@code --trajectory}, {@code --pca}): drawn on the heatmaps, written
@@ -134,7 +136,30 @@ final class RunDirectory {
 
     /** What this run wrote, for the command's last line: {@code wrote run/: surface.h5, directions.h5, ...}. */
     String summary() {
-        return "wrote " + dir + ": " + String.join(", ", written);
+        long bytes = 0;
+        for (String name : new java.util.LinkedHashSet<>(written)) {
+            try {
+                bytes += Files.size(dir.resolve(name));
+            } catch (IOException e) {
+                // a file another process removed: not counted
+            }
+        }
+        return "wrote " + dir + " (" + size(bytes) + "): " + String.join(", ", written);
+    }
+
+    /** A size in bytes as people read it: 812 B, 4.2 kB, 12.3 MB, 1.8 GB. */
+    static String size(long bytes) {
+        if (bytes < 1000) {
+            return bytes + " B";
+        }
+        String[] units = {"kB", "MB", "GB", "TB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1000 && u < units.length - 1) {
+            v /= 1000;
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
     private Path file(String name) {
@@ -194,10 +219,23 @@ final class RunDirectory {
         }
     }
 
+    /**
+     * The directions, once, in float32, in the format {@code --save-directions} asks for: {@code h5}
+     * (loss-landscape's direction file), {@code npy} ({@code [k, P]}, DL4J's flat layout) or {@code none}. A resumed run
+     * does not read them: it makes them again from its seed (the checkpoint checks they are the same).
+     */
     private void directions(Landscape landscape) throws IOException {
         INDArray[] d = landscape.directions();
-        DirectionsHdf5.write(landscape.layout(), d, file("directions.h5"));
-        NpyFile.of(d).write(file("directions.npy"));
+        switch (directionsFormat) {
+            case "h5" -> DirectionsHdf5.write(landscape.layout(), d, file("directions.h5"), true);
+            case "npy" -> NpyFile.of(d).write(file("directions.npy"), true);
+            default -> { }
+        }
+    }
+
+    /** How the directions are saved: h5, npy or none ({@code --save-directions}). */
+    void directionsFormat(String format) {
+        this.directionsFormat = format;
     }
 
     private static Map<String, double[][]> lossesOf(Surface s) {

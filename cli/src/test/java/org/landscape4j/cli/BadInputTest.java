@@ -164,6 +164,8 @@ class BadInputTest {
                         + " 'lmin,curl'"),
                 row("surface " + M + " --curvature trace --curvature-probes 1", "--curvature-probes must be >= 2,"
                         + " was 1"),
+                // --save-directions
+                row("line " + M + " --save-directions json", "--save-directions must be h5, npy or none, was 'json'"),
                 // connect
                 row("connect --from {model} --to {model} --data {csv} --out {out} --curve spline",
                         "--curve must be bezier or chain, was 'spline'"),

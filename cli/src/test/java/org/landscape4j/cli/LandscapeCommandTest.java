@@ -185,13 +185,31 @@ class LandscapeCommandTest {
         Result r = run("line", "--model", model.toString(), "--data", csv.toString(), "--grid", "-1:1:7", "--out",
                 out.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("wrote " + out + ": line.h5, directions.h5, directions.npy, line.csv,"
-                + " train_loss.npy, train_accuracy.npy, profile.png");
+        assertThat(r.out()).containsPattern("wrote " + java.util.regex.Pattern.quote(out.toString())
+                + " \\(\\d+\\.\\d kB\\): line.h5, directions.h5, line.csv, train_loss.npy, train_accuracy.npy,"
+                + " profile.png");
 
         MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(model.toFile(), false);
-        Profile expected = Landscape.compile(new LandscapeSpec(net, new RandomDirections(Normalization.FILTER, false,
+        Landscape compiled = Landscape.compile(new LandscapeSpec(net, new RandomDirections(Normalization.FILTER, false,
                 false), 1, List.of(Axis.linear(-1, 1, 7)), List.of(EvaluationSet.of("train",
-                EvaluationData.load(csv, "train", net, Integer.MAX_VALUE))), List.of())).profile();
+                EvaluationData.load(csv, "train", net, Integer.MAX_VALUE))), List.of()));
+        Profile expected = compiled.profile();
+
+        // --save-directions npy: the direction once, in float32, [1, P] in DL4J's flat layout
+        Path npy = dir.resolve("line-npy");
+        assertThat(run("line", "--model", model.toString(), "--data", csv.toString(), "--grid", "-1:1:7",
+                "--save-directions", "npy", "--out", npy.toString()).code()).isZero();
+        assertThat(npy.resolve("directions.h5")).doesNotExist();
+        NpyFile saved = NpyFile.read(npy.resolve("directions.npy"));
+        assertThat(saved.shape()).containsExactly(1, net.numParams());
+        float[] direction = compiled.directions()[0].toFloatVector();
+        for (int i = 0; i < direction.length; i++) {
+            assertThat(saved.values()[i]).isEqualTo((double) direction[i]);
+        }
+        assertThat(Files.size(npy.resolve("directions.npy"))).isLessThan(128 + 4L * net.numParams() + 1);
+        assertThat(run("line", "--model", model.toString(), "--data", csv.toString(), "--grid", "-1:1:7",
+                "--save-directions", "none", "--out", dir.resolve("line-none").toString()).out())
+                .doesNotContain("directions");
         StringWriter expectedCsv = new StringWriter();
         expected.writeCsv(expectedCsv);
         assertThat(Files.readString(out.resolve("line.csv"))).isEqualTo(expectedCsv.toString());

@@ -119,7 +119,7 @@ class TwoRunsOnOneOutTest {
     /** Run 1 computed all 81 points into its checkpoint and wrote a full surface. */
     private static void assertEveryPoint(Path out, String stdout, String stderr) throws IOException {
         assertThat(stderr).contains("81/81").contains("100.0%").doesNotContain("restored");
-        assertThat(stdout).contains("wrote " + out + ": surface.h5");
+        assertThat(stdout).contains("wrote " + out + " (").contains("): surface.h5");
         assertThat(SurfaceHdf5.read(out.resolve(RunDirectory.SURFACE)).datasets().get("train_loss")).hasSize(81)
                 .doesNotContain(SurfaceHdf5.UNFINISHED);
         LandscapeCommandTest.Result again = LandscapeCommandTest.run(surface(out));

@@ -102,6 +102,15 @@ public final class DirectionsHdf5 {
      * @return {@code file}
      */
     public static Path write(ParameterLayout layout, INDArray[] directions, Path file) throws IOException {
+        return write(layout, directions, file, false);
+    }
+
+    /**
+     * As {@link #write(ParameterLayout, INDArray[], Path)}, the values as float32 when {@code float32} (half the
+     * size: what a float32 network's directions hold; loss-landscape reads either).
+     */
+    public static Path write(ParameterLayout layout, INDArray[] directions, Path file, boolean float32)
+            throws IOException {
         if (directions == null || directions.length < 1 || directions.length > 2) {
             throw new IllegalArgumentException("a direction file holds 1 or 2 directions, was "
                     + (directions == null ? 0 : directions.length));
@@ -123,7 +132,8 @@ public final class DirectionsHdf5 {
                     ParameterSegment s = segments.get(i);
                     double[] slice = java.util.Arrays.copyOfRange(flat, (int) s.offset(),
                             (int) (s.offset() + s.length()));
-                    group.putDataset(Integer.toString(i), nested(slice, pytorchShape(s)));
+                    Object values = nested(slice, pytorchShape(s));
+                    group.putDataset(Integer.toString(i), float32 ? toFloats(values) : values);
                 }
             }
         }
@@ -137,6 +147,25 @@ public final class DirectionsHdf5 {
         }
         Object out = Array.newInstance(double.class, shape);
         fill(out, flat, shape, 0, 0);
+        return out;
+    }
+
+    /** A nested double array (or a flat one) as the same nesting of floats. */
+    static Object toFloats(Object doubles) {
+        if (doubles instanceof double[] d) {
+            float[] f = new float[d.length];
+            for (int i = 0; i < d.length; i++) {
+                f[i] = (float) d[i];
+            }
+            return f;
+        }
+        int n = Array.getLength(doubles);
+        Object first = toFloats(Array.get(doubles, 0));
+        Object out = Array.newInstance(first.getClass(), n);
+        Array.set(out, 0, first);
+        for (int i = 1; i < n; i++) {
+            Array.set(out, i, toFloats(Array.get(doubles, i)));
+        }
         return out;
     }
 

@@ -80,8 +80,13 @@ public record NpyFile(long[] shape, double[] values) {
         return new NpyFile(new long[] {directions.length, p}, all);
     }
 
-    /** Writes this array to {@code file}, replacing it; returns {@code file}. */
+    /** Writes this array to {@code file} as float64 ({@code <f8}), replacing it; returns {@code file}. */
     public Path write(Path file) throws IOException {
+        return write(file, false);
+    }
+
+    /** Writes this array to {@code file}, as float32 ({@code <f4}) when {@code float32}, replacing it. */
+    public Path write(Path file, boolean float32) throws IOException {
         StringBuilder dims = new StringBuilder();
         for (long s : shape) {
             dims.append(s).append(", ");
@@ -91,7 +96,8 @@ public record NpyFile(long[] shape, double[] values) {
         } else if (shape.length == 1) {
             dims.setLength(dims.length() - 1); // "(n,)"
         }
-        String dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + dims + "), }";
+        String dict = "{'descr': '" + (float32 ? "<f4" : "<f8") + "', 'fortran_order': False, 'shape': (" + dims
+                + "), }";
         // magic (6) + version (2) + header length (2) + header, padded with spaces to a multiple of 64, ending in \n.
         int unpadded = 10 + dict.length() + 1;
         int padding = (64 - unpadded % 64) % 64;
@@ -112,7 +118,11 @@ public record NpyFile(long[] shape, double[] values) {
                     out.write(buf.array(), 0, buf.position());
                     buf.clear();
                 }
-                buf.putDouble(v);
+                if (float32) {
+                    buf.putFloat((float) v);
+                } else {
+                    buf.putDouble(v);
+                }
             }
             out.write(buf.array(), 0, buf.position());
         }
@@ -120,30 +130,35 @@ public record NpyFile(long[] shape, double[] values) {
     }
 
     /**
-     * Reads a version 1.x or 2.x {@code .npy} file of little-endian float64 in C order.
+     * Reads a version 1.x or 2.x {@code .npy} file of little-endian float64 or float32 ({@code <f8}, {@code <f4}) in
+     * C order; float32 values are widened exactly.
      *
      * @throws IOException for anything else, naming what was found
      */
     public static NpyFile read(Path file) throws IOException {
         try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
             NumpyArrays.Header h = NumpyArrays.header(in, file.toString());
-            if (!h.descr().equals("<f8")) {
-                throw new IOException(file + ": dtype " + h.descr() + ", expected <f8");
+            if (!h.descr().equals("<f8") && !h.descr().equals("<f4")) {
+                throw new IOException(file + ": dtype " + h.descr() + ", expected <f8 or <f4");
             }
             if (h.fortran()) {
                 throw new IOException(file + ": Fortran order is not supported");
             }
+            int width = h.descr().equals("<f8") ? 8 : 4;
             long n = h.elements();
-            if (n < 0 || n * 8 > Files.size(file)) {
+            if (n < 0 || n * width > Files.size(file)) {
                 throw new IOException(file + ": shape " + Arrays.toString(h.shape()) + " needs more bytes than the"
                         + " file holds");
             }
-            byte[] data = in.readNBytes(Math.toIntExact(n * 8));
-            if (data.length != n * 8) {
-                throw new IOException(file + ": truncated, " + data.length + " of " + n * 8 + " data bytes");
+            byte[] data = in.readNBytes(Math.toIntExact(n * width));
+            if (data.length != n * width) {
+                throw new IOException(file + ": truncated, " + data.length + " of " + n * width + " data bytes");
             }
             double[] values = new double[(int) n];
-            ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(values);
+            ByteBuffer buf = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < n; i++) {
+                values[i] = width == 8 ? buf.getDouble() : buf.getFloat();
+            }
             return new NpyFile(h.shape(), values);
         }
     }

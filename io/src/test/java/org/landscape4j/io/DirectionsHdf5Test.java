@@ -56,6 +56,23 @@ class DirectionsHdf5Test {
     }
 
     @Test
+    void float32FilesHoldTheSameTensorsInHalfTheBytes() throws IOException {
+        MultiLayerNetwork net = Fixtures.mlp(Fixtures.blobs(30, 1), 0);
+        INDArray[] d = {Nd4j.rand(DataType.FLOAT, net.numParams()), Nd4j.rand(DataType.FLOAT, net.numParams())};
+        Path f64 = DirectionsHdf5.write(ParameterLayout.of(net), d, dir.resolve("f64.h5"));
+        Path f32 = DirectionsHdf5.write(ParameterLayout.of(net), d, dir.resolve("f32.h5"), true);
+        List<List<DirectionsHdf5.Tensor>> a = DirectionsHdf5.read(f64);
+        List<List<DirectionsHdf5.Tensor>> b = DirectionsHdf5.read(f32);
+        for (int k = 0; k < 2; k++) {
+            for (int t = 0; t < a.get(k).size(); t++) {
+                assertThat(b.get(k).get(t).shape()).containsExactly(a.get(k).get(t).shape());
+                assertThat(b.get(k).get(t).values()).containsExactly(a.get(k).get(t).values()); // float values
+            }
+        }
+        assertThat(java.nio.file.Files.size(f32)).isLessThan(java.nio.file.Files.size(f64));
+    }
+
+    @Test
     void convolutionWeightsKeepOutInKhKwAndRunningStatisticsAreLeftOut() throws IOException {
         MultiLayerNetwork net = Fixtures.cnn(Fixtures.images(20, 1), 0);
         INDArray[] d = numbered(net.numParams());

@@ -22,7 +22,7 @@ final class LineCommand implements Callable<Integer> {
     @Mixin
     RandomDirectionOptions directions;
 
-    @Option(names = "--grid", defaultValue = "-1:1:51", paramLabel = "MIN:MAX:N",
+    @Option(names = {"--grid", "--x"}, defaultValue = "-1:1:51", paramLabel = "MIN:MAX:N",
             description = "coordinates, inclusive (default: ${DEFAULT-VALUE})")
     Axis grid;
 

@@ -28,12 +28,12 @@ import picocli.CommandLine.Option;
  */
 final class RandomDirectionOptions {
 
-    @Option(names = "--model", paramLabel = "FILE",
-            description = "the model: a DL4J zip (ModelSerializer), a Keras 2 .h5 file (model.save('m.h5')) or an"
-                    + " ONNX file (torch.onnx.export); required except with --plane-through or --pca")
+    @Option(names = {"--model", "--model_file"}, paramLabel = "FILE",
+            description = "the model: a DL4J zip (ModelSerializer), a Keras .keras or .h5 file or an ONNX file"
+                    + " (torch.onnx.export); required except with --plane-through or --pca")
     Path model;
 
-    @Option(names = "--loss", paramLabel = "cross-entropy|mse",
+    @Option(names = {"--loss", "--loss_name"}, paramLabel = "cross-entropy|mse",
             description = "the loss of an ONNX or uncompiled Keras model (required for those, refused for DL4J"
                     + " zips): cross-entropy = PyTorch's CrossEntropyLoss on the logits, mse = MSELoss")
     String loss;
@@ -48,7 +48,7 @@ final class RandomDirectionOptions {
     @Option(names = "--seed", defaultValue = "1", description = "random seed of the directions (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--directions", paramLabel = "FILE.h5",
+    @Option(names = {"--directions", "--dir_file"}, paramLabel = "FILE.h5",
             description = "the directions of a loss-landscape (tomgoldstein) direction file (/xdirection,"
                     + " /ydirection; weights or states), for an ONNX model exported from PyTorch")
     Path directionFile;
@@ -66,6 +66,80 @@ final class RandomDirectionOptions {
 
     @Option(names = "--hessian", description = "the top Hessian eigenvectors of the loss on the --data set")
     boolean hessian;
+
+    // loss-landscape's (tomgoldstein) plot_surface.py flags, with its meanings: the README's table
+
+    @Option(names = {"--xnorm", "--ynorm"}, paramLabel = "filter|layer", hidden = true)
+    List<String> llNorm;
+
+    @Option(names = {"--xignore", "--yignore"}, paramLabel = "biasbn", hidden = true)
+    List<String> llIgnore;
+
+    @Option(names = "--dir_type", paramLabel = "weights|states", hidden = true)
+    String llDirType;
+
+    @Option(names = "--model_file2", paramLabel = "FILE", hidden = true)
+    Path modelFile2;
+
+    @Option(names = "--model_file3", paramLabel = "FILE", hidden = true)
+    Path modelFile3;
+
+    /**
+     * loss-landscape's flags as this CLI's options, checked before any file is read: {@code --xnorm}/{@code --ynorm}
+     * (one normalization for both here), {@code --xignore biasbn} (this CLI's default), {@code --dir_type},
+     * {@code --model_file2 B --model_file3 C} (the plane through {@code --model_file} A, B and C).
+     */
+    private void lossLandscapeFlags() {
+        if (llNorm != null) {
+            String first = llNorm.get(0);
+            if (llNorm.stream().anyMatch(n -> !n.equals(first))) {
+                throw new BadInput("--xnorm and --ynorm differ (" + String.join(", ", llNorm) + "): both"
+                        + " directions are normalized alike here");
+            }
+            if (!first.equals("filter") && !first.equals("layer")) {
+                throw new BadInput("--xnorm " + first + " has no equivalent here: use filter or layer, or --norm"
+                        + " none / model");
+            }
+            if (!norm.equals("filter") && !norm.equals(first)) {
+                throw new BadInput("--norm " + norm + " and --xnorm " + first + " contradict each other");
+            }
+            norm = first;
+        }
+        if (llIgnore != null) {
+            for (String ignore : llIgnore) {
+                if (!ignore.equals("biasbn")) {
+                    throw new BadInput("--xignore takes biasbn (loss-landscape's only value), was '" + ignore + "'");
+                }
+            }
+            if (biasBn) {
+                throw new BadInput("--xignore biasbn and --bias-bn contradict each other");
+            }
+        }
+        if (llDirType != null && !llDirType.equals("weights")) {
+            if (!llDirType.equals("states")) {
+                throw new BadInput("--dir_type must be weights or states, was '" + llDirType + "'");
+            }
+            if (directionFile == null) {
+                throw new BadInput("--dir_type states: random directions here hold the batch-norm running"
+                        + " statistics fixed; loss-landscape's states directions come with --directions FILE");
+            }
+        }
+        if (modelFile3 != null && modelFile2 == null) {
+            throw new BadInput("--model_file3 needs --model_file2");
+        }
+        if (modelFile2 != null) {
+            if (modelFile3 == null) {
+                throw new BadInput("--model_file2 alone is loss-landscape's interpolation between two models: use"
+                        + " `landscape interpolate --from A --to B`");
+            }
+            if (model == null || planeThrough != null) {
+                throw new BadInput("--model_file2 and --model_file3 take the plane through --model_file, them:"
+                        + " give --model_file and no --plane-through");
+            }
+            planeThrough = List.of(model, modelFile2, modelFile3);
+            model = null;
+        }
+    }
 
     /**
      * The landscape around the model of {@code --model} along the random directions of {@code --norm},
@@ -85,6 +159,7 @@ final class RandomDirectionOptions {
      * @throws BadInput for sources that cannot be combined, a missing or bad file, fewer than 3 snapshots
      */
     ComputeOptions.Subject around(List<Axis> axes, ComputeOptions compute) {
+        lossLandscapeFlags();
         Loss lossFunction = loss();
         List<String> sources = new ArrayList<>();
         if (directionFile != null) {

@@ -34,11 +34,11 @@ final class SurfaceCommand implements Callable<Integer> {
     @Mixin
     RandomDirectionOptions directions;
 
-    @Option(names = "--grid", defaultValue = "-1:1:51", paramLabel = "MIN:MAX:N",
+    @Option(names = {"--grid", "--x"}, defaultValue = "-1:1:51", paramLabel = "MIN:MAX:N",
             description = "x coordinates, inclusive (default: ${DEFAULT-VALUE})")
     Axis grid;
 
-    @Option(names = "--ygrid", paramLabel = "MIN:MAX:N",
+    @Option(names = {"--ygrid", "--y"}, paramLabel = "MIN:MAX:N",
             description = "y coordinates (default: as --grid)")
     Axis ygrid;
 

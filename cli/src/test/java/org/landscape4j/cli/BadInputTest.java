@@ -164,6 +164,22 @@ class BadInputTest {
                         + " 'lmin,curl'"),
                 row("surface " + M + " --curvature trace --curvature-probes 1", "--curvature-probes must be >= 2,"
                         + " was 1"),
+                // loss-landscape's flags
+                row("surface " + M + " --xnorm filter --ynorm layer", "--xnorm and --ynorm differ (filter, layer):"
+                        + " both directions are normalized alike here"),
+                row("surface " + M + " --xnorm weight", "--xnorm weight has no equivalent here: use filter or layer,"
+                        + " or --norm none / model"),
+                row("surface " + M + " --norm layer --xnorm filter", "--norm layer and --xnorm filter contradict each"
+                        + " other"),
+                row("surface " + M + " --xignore bn", "--xignore takes biasbn (loss-landscape's only value), was 'bn'"),
+                row("surface " + M + " --xignore biasbn --bias-bn", "--xignore biasbn and --bias-bn contradict each"
+                        + " other"),
+                row("surface " + M + " --dir_type states", "--dir_type states: random directions here hold the"
+                        + " batch-norm running statistics fixed"),
+                row("surface " + M + " --dir_type stats", "--dir_type must be weights or states, was 'stats'"),
+                row("surface " + M + " --model_file2 {model}", "--model_file2 alone is loss-landscape's interpolation"
+                        + " between two models: use `landscape interpolate --from A --to B`"),
+                row("surface " + M + " --model_file3 {model}", "--model_file3 needs --model_file2"),
                 // --save-directions
                 row("line " + M + " --save-directions json", "--save-directions must be h5, npy or none, was 'json'"),
                 // connect

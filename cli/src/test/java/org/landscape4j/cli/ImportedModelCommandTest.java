@@ -300,6 +300,34 @@ class ImportedModelCommandTest {
     }
 
     @Test
+    void lossLandscapesFlagsGiveTheSameSurfacesAsThisCommandLinesOwn() throws IOException {
+        String mlp = ONNX.resolve("mlp.onnx").toString();
+        String data = ONNX.resolve("mlp-data.npz").toString();
+        LandscapeCommandTest.Result own = LandscapeCommandTest.run("surface", "--model", mlp, "--loss",
+                "cross-entropy", "--data", data, "--grid", "-1:1:3", "--ygrid", "-0.5:0.5:3", "--norm", "filter",
+                "--out", dir.resolve("own").toString());
+        LandscapeCommandTest.Result ll = LandscapeCommandTest.run("surface", "--model_file", mlp, "--loss_name",
+                "crossentropy", "--data", data, "--x=-1:1:3", "--y=-0.5:0.5:3", "--xnorm", "filter", "--ynorm",
+                "filter", "--xignore", "biasbn", "--yignore", "biasbn", "--dir_type", "weights", "--out",
+                dir.resolve("ll").toString());
+        assertThat(own.code()).as(own.err()).isZero();
+        assertThat(ll.code()).as(ll.err()).isZero();
+        assertThat(Files.readString(dir.resolve("ll").resolve("surface.csv")))
+                .isEqualTo(Files.readString(dir.resolve("own").resolve("surface.csv")));
+
+        Path[] s = {snapshots.resolve("epoch1.zip"), snapshots.resolve("epoch4.zip"), snapshots.resolve("epoch10.zip")};
+        LandscapeCommandTest.Result through = LandscapeCommandTest.run("surface", "--plane-through", s[0].toString(),
+                s[1].toString(), s[2].toString(), "--data", csv.toString(), "--grid", "-0.5:1.5:3", "--out",
+                dir.resolve("through").toString());
+        LandscapeCommandTest.Result files = LandscapeCommandTest.run("surface", "--model_file", s[0].toString(),
+                "--model_file2", s[1].toString(), "--model_file3", s[2].toString(), "--data", csv.toString(), "--x",
+                "-0.5:1.5:3", "--out", dir.resolve("files").toString());
+        assertThat(files.code()).as(files.err()).isZero();
+        assertThat(Files.readString(dir.resolve("files").resolve("surface.csv")))
+                .isEqualTo(Files.readString(dir.resolve("through").resolve("surface.csv")));
+    }
+
+    @Test
     void snapshotsAreInFileNameOrderWithNumbersByValue() {
         assertThat(RandomDirectionOptions.snapshots(snapshots).stream().map(p -> p.getFileName().toString()))
                 .containsExactly("epoch1.zip", "epoch2.zip", "epoch4.zip", "epoch10.zip");

@@ -93,7 +93,7 @@ class ReadmeTest {
 
     @Test
     void aCommandLineWithAnUnknownOptionIsCaught() {
-        assertThatCode(() -> parse("bin/landscape surface --model m.onnx --data d.npz --out run/ --xnorm filter"))
+        assertThatCode(() -> parse("bin/landscape surface --model m.onnx --data d.npz --out run/ --xnrom filter"))
                 .isInstanceOf(CommandLine.UnmatchedArgumentException.class);
         assertThat(commandLines("text\n    bin/landscape line --model m.zip \\\n  --data d.csv --out o/   # a line\n"))
                 .containsExactly("bin/landscape line --model m.zip --data d.csv --out o/");

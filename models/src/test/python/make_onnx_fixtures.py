@@ -3,7 +3,7 @@
 
 Debian's python3-torch 1.13, python3-torchvision 0.14 and python3-onnx. For each network (an MLP, a residual CNN with
 batch norm, an MLP using the remaining activations, and width-reduced MobileNetV2, MNASNet, EfficientNet and
-MobileNetV3 made of torchvision's own blocks): trains it a little on a fixed batch (so batch-norm running statistics and accuracy
+MobileNetV3 and GoogLeNet made of torchvision's own blocks): trains it a little on a fixed batch (so batch-norm running statistics and accuracy
 are not trivial), exports it with torch.onnx.export (eval mode), and writes
 
   <name>.onnx                the network
@@ -39,6 +39,7 @@ import torchvision
 from torchvision.models import mnasnet
 from torchvision.models import mobilenetv3
 from torchvision.models.efficientnet import MBConv, MBConvConfig
+from torchvision.models.googlenet import BasicConv2d, Inception
 from torchvision.models.mobilenetv2 import InvertedResidual
 from torchvision.ops.misc import Conv2dNormActivation
 
@@ -193,7 +194,29 @@ class SmallMobileNetV3(nn.Module):
         return self.classifier(torch.flatten(self.avgpool(self.features(x)), 1))
 
 
-TORCHVISION = (SmallMobileNetV2, SmallMnasNet, SmallEfficientNet, SmallMobileNetV3)
+class SmallGoogLeNet(nn.Module):
+    """torchvision's GoogLeNet at reduced width and depth, from its own modules: a BasicConv2d stem (convolution without
+    bias, batch norm with eps 0.001, ReLU), MaxPool2d(3, stride=2, ceil_mode=True) on an even size (18 -> 9, where
+    floor gives 8), an Inception block (1x1; 1x1 then 3x3; 1x1 then 3x3; MaxPool2d(3, 1, 1, ceil_mode=True) then 1x1;
+    concatenated), MaxPool2d(2, 2, ceil_mode=True) on an odd size (9 -> 5, floor 4), adaptive average pooling, flatten,
+    dropout and the classifier."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = BasicConv2d(3, 8, kernel_size=3, stride=1, padding=1)
+        self.maxpool1 = nn.MaxPool2d(3, stride=2, ceil_mode=True)
+        self.inception = Inception(8, 4, 4, 8, 2, 4, 4)
+        self.maxpool2 = nn.MaxPool2d(2, stride=2, ceil_mode=True)
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.dropout = nn.Dropout(0.2)
+        self.fc = nn.Linear(20, 10)
+
+    def forward(self, x):
+        x = self.maxpool2(self.inception(self.maxpool1(self.conv1(x))))
+        return self.fc(self.dropout(torch.flatten(self.avgpool(x), 1)))
+
+
+TORCHVISION = (SmallMobileNetV2, SmallMnasNet, SmallEfficientNet, SmallMobileNetV3, SmallGoogLeNet)
 
 
 def filter_normalized(model, gen):
@@ -306,7 +329,9 @@ def full_width(out_dir, names):
     x, y = fashion_mnist(16, 64)
     for name in names:
         torch.manual_seed(0)
-        model = getattr(torchvision.models, name)(num_classes=10)
+        # googlenet: without its auxiliary classifiers, which only training uses (not in the eval-mode export)
+        extra = {"aux_logits": False, "init_weights": True} if name == "googlenet" else {}
+        model = getattr(torchvision.models, name)(num_classes=10, **extra)
         gen = torch.Generator().manual_seed(1)
         with torch.no_grad():
             for m in model.modules():
@@ -338,6 +363,7 @@ def main():
         ("mnasnet", 4, SmallMnasNet, (3, 16, 16), 10),
         ("efficientnet", 5, SmallEfficientNet, (3, 16, 16), 10),
         ("mobilenetv3", 6, SmallMobileNetV3, (3, 16, 16), 10),
+        ("googlenet", 7, SmallGoogLeNet, (3, 18, 18), 10),
     ]
     for name, seed, network, shape, classes in networks:
         if not wanted or name in wanted:

@@ -57,8 +57,8 @@ final class OnnxConvolution {
         int[] p = symmetricPads(n);
         Constant b = hasInput(n, 2) ? ctx.weight(n, 2) : null;
         long out = w.shape()[0];
-        long h = spatial(n, x.shape()[1], k[0], s[0], p[0], d[0], false);
-        long wd = spatial(n, x.shape()[2], k[1], s[1], p[1], d[1], false);
+        long h = spatial(n, x.shape()[1], k[0], s[0], p[0], d[0]);
+        long wd = spatial(n, x.shape()[2], k[1], s[1], p[1], d[1]);
         OnnxConversion c = group == 1 || channels == 1
                 ? OnnxConversion.layer(ctx.vertexName(n), new ConvolutionLayer.Builder(k).nIn(channels).nOut(out)
                         .stride(s).padding(p).dilation(d).convolutionMode(ConvolutionMode.Truncate)
@@ -107,8 +107,8 @@ final class OnnxConvolution {
         return new int[] {(int) pads[0], (int) pads[1]};
     }
 
-    /** The output size along one axis; refuses a ceil_mode that changes it (DL4J pools with floor). */
-    static long spatial(Onnx.NodeProto n, long size, int k, int s, int p, int d, boolean ceil) {
+    /** The output size along one axis (floor, as DL4J and PyTorch's default); refuses impossible sizes. */
+    static long spatial(Onnx.NodeProto n, long size, int k, int s, int p, int d) {
         if (k <= 0 || s <= 0 || d <= 0 || p < 0) {
             throw refuse(n, "has kernel " + k + ", stride " + s + ", dilation " + d + " and padding " + p
                     + " along an axis; kernel, stride and dilation must be positive, padding not negative");
@@ -117,18 +117,6 @@ final class OnnxConvolution {
         if (span < 0) {
             throw refuse(n, "has a kernel larger than its padded input (" + size + " + 2*" + p + ")");
         }
-        long floor = span / s + 1;
-        if (ceil) {
-            long up = (span + s - 1) / s + 1;
-            // PyTorch and ONNX drop a last window that starts in the right padding
-            if ((up - 1) * s >= size + p) {
-                up--;
-            }
-            if (up != floor) {
-                throw refuse(n, "has ceil_mode=1, which gives " + up + " outputs along an axis of " + size
-                        + " where DL4J's pooling gives " + floor + "; use ceil_mode=False or a size it divides");
-            }
-        }
-        return floor;
+        return span / s + 1;
     }
 }

@@ -48,9 +48,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * parameters.
  *
  * <p>Everything is checked while converting, before the network exists: an unsupported op (named with its node and
- * the supported list), asymmetric padding, grouped convolutions other than depthwise, pooling whose {@code ceil_mode} changes the output
- * size, one initializer two nodes take as their parameter (tied weights; the exporter's Identity copies of
- * equal-valued tensors are parameters of their own, see {@link #origin}).
+ * the supported list), asymmetric padding, grouped convolutions other than depthwise, pooling whose {@code ceil_mode}
+ * changes the output size in a way DL4J's Same mode does not give, one initializer two nodes take as their parameter
+ * (tied weights; the exporter's Identity copies of equal-valued tensors are parameters of their own, see
+ * {@link #origin}).
  */
 final class OnnxImporter implements OnnxContext {
 

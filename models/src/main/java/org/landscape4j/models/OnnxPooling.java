@@ -24,9 +24,11 @@ import org.landscape4j.models.OnnxConversion.Act;
  * (PyTorch's {@code nn.AdaptiveAvgPool2d(1)}, {@code nn.AdaptiveMaxPool2d(1)}) as a {@link GlobalPoolingLayer}, and
  * {@code ReduceMean} over the height and width ({@code x.mean([2, 3])}) as the same average pooling.
  *
- * <p>DL4J pools with floor: {@code ceil_mode=True} is accepted where it gives the same size. Average pooling divides by
- * the whole window, padding included ({@code count_include_pad=True}); PyTorch's default of not counting it is
- * refused where there is padding.
+ * <p>DL4J pools with floor. {@code ceil_mode=True} (GoogLeNet's) is accepted where it gives the same size, and for max
+ * pooling without padding or dilation where it pads one cell at the end of an axis (a stride of 2, the common case):
+ * DL4J's Same mode pads exactly that, and max pooling ignores padded cells. Average pooling divides by the whole
+ * window, padding included ({@code count_include_pad=True}); PyTorch's default of not counting it is refused where
+ * there is padding.
  */
 final class OnnxPooling {
 
@@ -94,16 +96,57 @@ final class OnnxPooling {
             throw refuse(n, "pads " + Arrays.toString(p) + " without counting the padding (count_include_pad=0)"
                     + "; use AvgPool2d(count_include_pad=True) or no padding");
         }
+        long h = spatial(n, x.shape()[1], k[0], s[0], p[0], d[0]);
+        long w = spatial(n, x.shape()[2], k[1], s[1], p[1], d[1]);
         boolean ceil = attrInt(n, "ceil_mode", 0) != 0;
-        long h = spatial(n, x.shape()[1], k[0], s[0], p[0], d[0], ceil);
-        long w = spatial(n, x.shape()[2], k[1], s[1], p[1], d[1], ceil);
+        long hUp = ceil ? ceilSize(x.shape()[1], k[0], s[0], p[0], d[0]) : h;
+        long wUp = ceil ? ceilSize(x.shape()[2], k[1], s[1], p[1], d[1]) : w;
+        ConvolutionMode mode = ConvolutionMode.Truncate;
+        String converted = "SubsamplingLayer";
+        if (hUp != h || wUp != w) {
+            String sizes = "ceil_mode=1, which gives " + hUp + "x" + wUp + " outputs of " + x.shape()[1] + "x"
+                    + x.shape()[2] + " where floor gives " + h + "x" + w;
+            if (!max) {
+                throw refuse(n, "has " + sizes + "; DL4J's average pooling cannot pad the end only: use"
+                        + " ceil_mode=False or a size it divides");
+            }
+            if (p[0] != 0 || p[1] != 0 || d[0] != 1 || d[1] != 1 || !endPadded(x.shape()[1], k[0], s[0], hUp)
+                    || !endPadded(x.shape()[2], k[1], s[1], wUp)) {
+                throw refuse(n, "has " + sizes + " with padding " + Arrays.toString(p) + " and dilation "
+                        + Arrays.toString(d) + ", which DL4J's Same padding does not give; use ceil_mode=False or a"
+                        + " size it divides");
+            }
+            // PyTorch's ceil_mode pads one cell at the end, which max pooling ignores: DL4J's Same mode, exactly
+            mode = ConvolutionMode.Same;
+            converted = "SubsamplingLayer (ceil_mode=1 as Same padding at the end)";
+            h = hUp;
+            w = wUp;
+        }
         SubsamplingLayer.Builder b = new SubsamplingLayer.Builder(max ? PoolingType.MAX : PoolingType.AVG, k, s, p)
-                .dilation(d).convolutionMode(ConvolutionMode.Truncate).dataFormat(CNN2DFormat.NCHW);
+                .dilation(d).convolutionMode(mode).dataFormat(CNN2DFormat.NCHW);
         if (!max) {
             b.avgPoolIncludePadInDivisor(true);
         }
-        return OnnxConversion.layer(ctx.vertexName(n), b.build(), "SubsamplingLayer", x)
+        return OnnxConversion.layer(ctx.vertexName(n), b.build(), converted, x)
                 .withOutput(n.getOutput(0), new long[] {x.shape()[0], h, w});
+    }
+
+    /** The output size of PyTorch's {@code ceil_mode=True} along an axis (a last window in the padding dropped). */
+    static long ceilSize(long size, int k, int s, int p, int d) {
+        long span = size + 2L * p - (long) d * (k - 1) - 1;
+        long up = (span + s - 1) / s + 1;
+        return (up - 1) * s >= size + p ? up - 1 : up;
+    }
+
+    /**
+     * Whether DL4J's Same mode along an axis (out = ceil(size / s), padding {@code max((out - 1)·s + k - size, 0)},
+     * half of it, rounded down, before) gives {@code out} outputs with no padding before: the windows of PyTorch's
+     * ceil mode, whose extra cells at the end max pooling ignores.
+     */
+    static boolean endPadded(long size, int k, int s, long out) {
+        long same = (size + s - 1) / s;
+        long total = Math.max((same - 1) * s + k - size, 0);
+        return same == out && total / 2 == 0;
     }
 
     /** The {@code type} pooling of each channel of {@code x}: {@code [c, 1, 1]} in ONNX if {@code keep}, else [c]. */

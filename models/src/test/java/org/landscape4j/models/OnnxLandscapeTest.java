@@ -29,12 +29,14 @@ class OnnxLandscapeTest {
         "mnasnet, 10, FLOAT, 1e-5",
         "efficientnet, 10, FLOAT, 1e-5",
         "mobilenetv3, 10, FLOAT, 1e-5",
+        "googlenet, 10, FLOAT, 1e-5",
         "mlp, 5, DOUBLE, 1e-7",
         "cnn, 10, DOUBLE, 1e-7",
         "mobilenetv2, 10, DOUBLE, 1e-7",
         "mnasnet, 10, DOUBLE, 1e-7",
         "efficientnet, 10, DOUBLE, 1e-7",
         "mobilenetv3, 10, DOUBLE, 1e-7",
+        "googlenet, 10, DOUBLE, 1e-7",
     })
     void planeEqualsPyTorch(String name, int classes, DataType type, double tolerance) {
         ImportedModel m = Models.load(PyTorchFixtures.file(name + ".onnx"),

@@ -144,16 +144,33 @@ class RefusalTest {
     }
 
     @Test
-    void ceilModeThatChangesTheOutputSizeIsRefused() {
-        byte[] bytes = model(List.of(weight("fc.weight", 3, 9)),
+    void ceilModeIsAMaxPoolingPaddedAtTheEndAndRefusedWhereDl4jCannotPadSo() {
+        // 6x6, kernel 3, stride 2: PyTorch's ceil mode gives 3x3 (floor 2x2), one cell padded at the end: Same mode
+        byte[] max = model(List.of(weight("fc.weight", 3, 9)),
                 node("MaxPool", "/pool/MaxPool", in("x"), "p", ints("kernel_shape", 3, 3), ints("strides", 2, 2),
                         integer("ceil_mode", 1)),
                 node("Flatten", "/Flatten", in("p"), "f", integer("axis", 1)),
                 node("Gemm", "/fc/Gemm", in("f", "fc.weight"), "y", integer("transB", 1)));
-        assertThatThrownBy(() -> Models.load(stream(bytes), CE))
+        assertThat(Models.load(stream(max), CE).description())
+                .contains("MaxPool -> SubsamplingLayer (ceil_mode=1 as Same padding at the end)");
+        byte[] average = model(List.of(weight("fc.weight", 3, 9)),
+                node("AveragePool", "/pool/AveragePool", in("x"), "p", ints("kernel_shape", 3, 3),
+                        ints("strides", 2, 2), integer("ceil_mode", 1)),
+                node("Flatten", "/Flatten", in("p"), "f", integer("axis", 1)),
+                node("Gemm", "/fc/Gemm", in("f", "fc.weight"), "y", integer("transB", 1)));
+        assertThatThrownBy(() -> Models.load(stream(average), CE))
                 .isInstanceOf(ModelImportException.class)
-                .hasMessageContaining("'/pool/MaxPool' (MaxPool) has ceil_mode=1, which gives 3 outputs along an axis"
-                        + " of 6 where DL4J's pooling gives 2");
+                .hasMessageContaining("'/pool/AveragePool' (AveragePool) has ceil_mode=1, which gives 3x3 outputs of"
+                        + " 6x6 where floor gives 2x2; DL4J's average pooling cannot pad the end only");
+        // kernel 3, stride 3, padding 1 over 6: ceil gives 3 (floor 2) with padding on both sides, not Same's
+        byte[] wide = model(List.of(weight("fc.weight", 3, 9)),
+                node("MaxPool", "/pool/MaxPool", in("x"), "p", ints("kernel_shape", 3, 3), ints("strides", 3, 3),
+                        ints("pads", 1, 1, 1, 1), integer("ceil_mode", 1)),
+                node("Flatten", "/Flatten", in("p"), "f", integer("axis", 1)),
+                node("Gemm", "/fc/Gemm", in("f", "fc.weight"), "y", integer("transB", 1)));
+        assertThatThrownBy(() -> Models.load(stream(wide), CE))
+                .isInstanceOf(ModelImportException.class)
+                .hasMessageContaining("which DL4J's Same padding does not give");
     }
 
     @Test

@@ -25,7 +25,6 @@ import org.landscape4j.engine.geometry.Curve;
 import org.landscape4j.engine.geometry.CurveTrainer;
 import org.landscape4j.engine.geometry.PolygonalChain;
 import org.landscape4j.models.ImportedModel;
-import org.landscape4j.models.Loss;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import picocli.CommandLine.Command;
@@ -49,15 +48,8 @@ final class ConnectCommand implements Callable<Integer> {
     @Mixin
     ComputeOptions compute;
 
-    @Option(names = "--from", required = true, paramLabel = "FILE", description = "model A (t = 0)")
-    Path from;
-
-    @Option(names = "--to", required = true, paramLabel = "FILE", description = "model B (t = 1)")
-    Path to;
-
-    @Option(names = "--loss", paramLabel = "cross-entropy|mse",
-            description = "the loss of ONNX or uncompiled Keras models (required for those, refused for DL4J zips)")
-    String loss;
+    @Mixin
+    TwoModelOptions models;
 
     @Option(names = "--curve", defaultValue = "bezier", paramLabel = "bezier|chain",
             description = "a quadratic Bezier curve or a polygonal chain with one bend (default: ${DEFAULT-VALUE})")
@@ -95,17 +87,16 @@ final class ConnectCommand implements Callable<Integer> {
         if (points < 2 || points > 10_000) {
             throw new BadInput("--points must be between 2 and 10000, was " + points);
         }
-        Loss lossFunction = loss();
+        models.lossFunction();
         return compute.run(() -> {
-            ImportedModel a = ModelFile.imported(from, "--from", lossFunction);
-            ImportedModel b = ModelFile.imported(to, "--to", lossFunction);
+            ImportedModel a = models.from();
+            ImportedModel b = models.to();
             if (a.model().numParams() != b.model().numParams()) {
-                throw new BadInput("--from " + from + " and --to " + to + " are not one architecture: "
+                throw new BadInput(models + " are not one architecture: "
                         + a.model().numParams() + " and " + b.model().numParams() + " parameters");
             }
             if (a.model().params().equals(b.model().params())) {
-                throw new BadInput("--from " + from + " and --to " + to + " hold the same parameters: there is"
-                        + " nothing to connect");
+                throw new BadInput(models + " hold the same parameters: there is nothing to connect");
             }
             DataSet train = compute.trainingData(a.model());
             List<INDArray> anchors = train(shape, a.model(), b.model(), train, options);
@@ -142,7 +133,7 @@ final class ConnectCommand implements Callable<Integer> {
                     }).blockLast();
             anchors = last.anchors();
         } catch (IllegalArgumentException e) {
-            throw new BadInput("--from " + from + " and --to " + to + ": " + ModelFile.firstLine(e));
+            throw new BadInput(models + ": " + ModelFile.firstLine(e));
         }
         return anchors;
     }
@@ -162,7 +153,7 @@ final class ConnectCommand implements Callable<Integer> {
         Files.writeString(compute.out.resolve("connect.csv"), csv);
         Axis t = Axis.linear(0, 1, points);
         Profile profile = Profile.of(t, new MetricKeys(List.of("line", "curve"), List.of("loss")),
-                new double[][] {line, along}, new Provenance("connect " + from + " " + to, seed, List.of(t),
+                new double[][] {line, along}, new Provenance("connect " + models, seed, List.of(t),
                         shape.toString(), 0, "unknown", List.of()));
         ChartFiles.png(ProfileChart.of(profile, "loss along the straight line and the trained " + shape, false),
                 compute.out.resolve("connect.png"), 900, 540);
@@ -204,14 +195,6 @@ final class ConnectCommand implements Callable<Integer> {
             String option = m.startsWith("epochs") ? "--epochs" : m.startsWith("batchSize") ? "--batch-size"
                     : "--learning-rate";
             throw new BadInput(option + ": " + m);
-        }
-    }
-
-    private Loss loss() {
-        try {
-            return loss == null ? null : Loss.of(loss);
-        } catch (IllegalArgumentException e) {
-            throw new BadInput("--loss: " + e.getMessage());
         }
     }
 }

@@ -17,7 +17,6 @@ import org.landscape4j.engine.curvature.Eigenvalues;
 import org.landscape4j.engine.curvature.Hessian;
 import org.landscape4j.engine.curvature.PerLayer;
 import org.landscape4j.engine.curvature.Trace;
-import org.landscape4j.models.Loss;
 import org.nd4j.linalg.dataset.DataSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -96,7 +95,7 @@ final class HessianCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Hessian.Options options = options();
         RunDirectory.checkCanBeCreated(out);
-        Model net = ModelFile.imported(model, "--model", loss()).model();
+        Model net = ModelFile.imported(model, "--model", ModelFile.loss(loss)).model();
         DataSet examples = EvaluationData.load(data, idxPrefix, net, limit == null ? Integer.MAX_VALUE : limit);
         List<String> lines = new ArrayList<>();
         List<String> written = new ArrayList<>();
@@ -172,16 +171,8 @@ final class HessianCommand implements Callable<Integer> {
             case "all" -> Hessian.Parameters.ALL_TRAINABLE;
             default -> throw new BadInput("--parameters must be weights or all, was '" + parameters + "'");
         };
-        loss();
+        ModelFile.loss(loss);
         return Hessian.Options.DEFAULT.withParameters(p).withSeed(seed);
-    }
-
-    private Loss loss() {
-        try {
-            return loss == null ? null : Loss.of(loss);
-        } catch (IllegalArgumentException e) {
-            throw new BadInput("--loss: " + e.getMessage());
-        }
     }
 
     private String write(String name, String text) throws IOException {

@@ -1,14 +1,12 @@
 package org.landscape4j.cli;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.deeplearning4j.nn.api.Model;
 import org.landscape4j.engine.Axis;
 import org.landscape4j.engine.Directions;
-import org.landscape4j.models.Loss;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,15 +22,8 @@ final class InterpolateCommand implements Callable<Integer> {
     @Mixin
     ComputeOptions compute;
 
-    @Option(names = "--from", required = true, paramLabel = "FILE", description = "model A (t = 0)")
-    Path from;
-
-    @Option(names = "--to", required = true, paramLabel = "FILE", description = "model B (t = 1)")
-    Path to;
-
-    @Option(names = "--loss", paramLabel = "cross-entropy|mse",
-            description = "the loss of ONNX or uncompiled Keras models (required for those, refused for DL4J zips)")
-    String loss;
+    @Mixin
+    TwoModelOptions models;
 
     @Option(names = "--grid", defaultValue = "-0.5:1.5:41", paramLabel = "MIN:MAX:N",
             description = "values of t, inclusive (default: ${DEFAULT-VALUE})")
@@ -40,19 +31,14 @@ final class InterpolateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Loss lossFunction;
-        try {
-            lossFunction = loss == null ? null : Loss.of(loss);
-        } catch (IllegalArgumentException e) {
-            throw new BadInput("--loss: " + e.getMessage());
-        }
+        models.lossFunction();
         return compute.run(() -> {
-            Model a = ModelFile.imported(from, "--from", lossFunction).model();
-            Model b = ModelFile.imported(to, "--to", lossFunction).model();
+            Model a = models.from().model();
+            Model b = models.to().model();
             try {
                 return new ComputeOptions.Subject(a, Directions.interpolation(a, b), 0, List.of(grid));
             } catch (IllegalArgumentException e) {
-                throw new BadInput("--from " + from + " and --to " + to + ": " + ModelFile.firstLine(e));
+                throw new BadInput(models + ": " + ModelFile.firstLine(e));
             }
         });
     }

@@ -86,6 +86,19 @@ final class ModelFile {
         }
     }
 
+    /**
+     * The loss a {@code --loss} value names, {@code null} for none.
+     *
+     * @throws BadInput naming the value and the known losses
+     */
+    static Loss loss(String value) {
+        try {
+            return value == null ? null : Loss.of(value);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput("--loss: " + e.getMessage());
+        }
+    }
+
     static String firstLine(Throwable e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int nl = m.indexOf('\n');

@@ -325,14 +325,7 @@ final class RandomDirectionOptions {
 
     /** {@code --loss} as a {@link Loss}, or {@code null}. */
     Loss loss() {
-        if (loss == null) {
-            return null;
-        }
-        try {
-            return Loss.of(loss);
-        } catch (IllegalArgumentException e) {
-            throw new BadInput("--loss: " + e.getMessage());
-        }
+        return ModelFile.loss(loss);
     }
 
     /** The random directions named by {@code --norm} and {@code --bias-bn}. */

@@ -248,7 +248,8 @@ class HostileFilesTest {
         return withEntry(seed, name, mutate(entries(seed).get(name), random));
     }
 
-    private static Map<String, byte[]> entries(byte[] zip) throws IOException {
+    /** The entries of {@code zip}, by name, in order. */
+    static Map<String, byte[]> entries(byte[] zip) throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
             for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
@@ -263,7 +264,7 @@ class HostileFilesTest {
     }
 
     /** {@code zip} with the entry {@code name} replaced, written again. */
-    private static byte[] withEntry(byte[] zip, String name, byte[] content) throws IOException {
+    static byte[] withEntry(byte[] zip, String name, byte[] content) throws IOException {
         Map<String, byte[]> entries = entries(zip);
         entries.put(name, content);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

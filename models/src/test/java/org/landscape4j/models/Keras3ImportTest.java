@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
@@ -148,24 +143,9 @@ class Keras3ImportTest {
     /** The archive with its config.json rewritten. */
     private static byte[] withConfig(byte[] archive, java.util.function.UnaryOperator<String> edit)
             throws IOException {
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(archive))) {
-            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-                entries.put(e.getName(), in.readAllBytes());
-            }
-        }
-        String config = new String(entries.get("config.json"), StandardCharsets.UTF_8);
+        String config = new String(HostileFilesTest.entries(archive).get("config.json"), StandardCharsets.UTF_8);
         String edited = edit.apply(config);
         assertThat(edited).as("the edit applies").isNotEqualTo(config);
-        entries.put("config.json", edited.getBytes(StandardCharsets.UTF_8));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipOutputStream z = new ZipOutputStream(out)) {
-            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                z.putNextEntry(new ZipEntry(e.getKey()));
-                z.write(e.getValue());
-                z.closeEntry();
-            }
-        }
-        return out.toByteArray();
+        return HostileFilesTest.withEntry(archive, "config.json", edited.getBytes(StandardCharsets.UTF_8));
     }
 }

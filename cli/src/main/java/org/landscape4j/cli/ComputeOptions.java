@@ -85,6 +85,11 @@ final class ComputeOptions {
                     + " 64 points each)")
     Integer pointsPerTask;
 
+    @Option(names = "--normalize", paramLabel = "MEAN,STD",
+            description = "normalize the features as torchvision's Normalize: (x - MEAN) / STD, one value each or one"
+                    + " per channel separated by / (e.g. 0.485/0.456/0.406,0.229/0.224/0.225)")
+    String normalize;
+
     @Option(names = "--save-directions", defaultValue = "h5", paramLabel = "h5|npy|none",
             description = "how the directions are saved, once, in float32: h5 (loss-landscape's direction file,"
                     + " directions.h5), npy (directions.npy, [k, parameters]) or none (default: ${DEFAULT-VALUE})")
@@ -270,6 +275,7 @@ final class ComputeOptions {
             throw new BadInput("--points-per-task must be >= 1, was " + pointsPerTask + "; leave it out for the"
                     + " default (about 4 tasks per core, at most 64 points each)");
         }
+        FeatureNormalization.parse(normalize);
         if (!List.of("h5", "npy", "none").contains(saveDirections)) {
             throw new BadInput("--save-directions must be h5, npy or none, was '" + saveDirections + "'");
         }
@@ -298,19 +304,26 @@ final class ComputeOptions {
 
     /** The {@code --data} set as the run evaluates it (for directions computed from the data, e.g. the Hessian). */
     DataSet trainingData(Model model) {
-        return EvaluationData.load(data, idxPrefix, model, limit == null ? Integer.MAX_VALUE : limit);
+        return normalized(EvaluationData.load(data, idxPrefix, model, limit == null ? Integer.MAX_VALUE : limit),
+                "--data");
     }
 
     private List<EvaluationSet> evaluationSets(Model model) {
         int examples = limit == null ? Integer.MAX_VALUE : limit;
         List<EvaluationSet> sets = new ArrayList<>();
-        sets.add(EvaluationSet.of("train", EvaluationData.load(data, idxPrefix, model, examples)));
+        sets.add(EvaluationSet.of("train", trainingData(model)));
         if (testData != null) {
             DataSet test = EvaluationData.load("--test-data", testData, idxPrefix.equals("train") ? "t10k"
                     : idxPrefix, model, examples);
-            sets.add(EvaluationSet.of("test", test));
+            sets.add(EvaluationSet.of("test", normalized(test, "--test-data")));
         }
         return sets;
+    }
+
+    /** {@code data} as {@code --normalize} asks. */
+    private DataSet normalized(DataSet data, String option) {
+        FeatureNormalization n = FeatureNormalization.parse(normalize);
+        return n == null ? data : n.apply(data, option);
     }
 
     /**

@@ -64,6 +64,11 @@ final class HessianCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "use the first N examples only")
     Integer limit;
 
+    @Option(names = "--normalize", paramLabel = "MEAN,STD",
+            description = "normalize the features as torchvision's Normalize: (x - MEAN) / STD, one value each or one"
+                    + " per channel separated by /")
+    String normalize;
+
     @Option(names = "--top", defaultValue = "5", paramLabel = "K",
             description = "the top K eigenvalues, 1 to " + MAX_TOP + " (default: ${DEFAULT-VALUE})")
     int top;
@@ -94,9 +99,13 @@ final class HessianCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Hessian.Options options = options();
+        FeatureNormalization normalization = FeatureNormalization.parse(normalize);
         RunDirectory.checkCanBeCreated(out);
         Model net = ModelFile.imported(model, "--model", ModelFile.loss(loss)).model();
         DataSet examples = EvaluationData.load(data, idxPrefix, net, limit == null ? Integer.MAX_VALUE : limit);
+        if (normalization != null) {
+            examples = normalization.apply(examples, "--data");
+        }
         List<String> lines = new ArrayList<>();
         List<String> written = new ArrayList<>();
         Files.createDirectories(out);

@@ -180,6 +180,14 @@ class BadInputTest {
                 row("surface " + M + " --model_file2 {model}", "--model_file2 alone is loss-landscape's interpolation"
                         + " between two models: use `landscape interpolate --from A --to B`"),
                 row("surface " + M + " --model_file3 {model}", "--model_file3 needs --model_file2"),
+                // --normalize
+                row("line " + M + " --normalize 0.5", "--normalize takes MEAN,STD (each one number, or one per channel"
+                        + " separated by /), was '0.5'"),
+                row("line " + M + " --normalize 0.5,0", "--normalize: a standard deviation must be > 0, was 0.0"),
+                row("line " + M + " --normalize 0.1/0.2,0.3", "--normalize has 2 means and 1 standard deviations"),
+                row("line " + M + " --normalize mean,1", "--normalize: 'mean' is not a number (in 'mean,1')"),
+                row("line " + M + " --normalize 0/0/0,1/1/1", "--normalize gives 3 channels but the --data features"
+                        + " [60, 4] have no image axis of 3"),
                 // --save-directions
                 row("line " + M + " --save-directions json", "--save-directions must be h5, npy or none, was 'json'"),
                 // connect

@@ -219,6 +219,35 @@ class LandscapeCommandTest {
     }
 
     @Test
+    void normalizeGivesTheSurfaceOfDataNormalizedBeforehand() throws IOException {
+        List<String> rows = Files.readAllLines(csv);
+        StringBuilder normalized = new StringBuilder(rows.get(0)).append('\n');
+        for (String row : rows.subList(1, rows.size())) {
+            String[] cells = row.split(",");
+            for (int c = 0; c < 4; c++) {
+                normalized.append((Float.parseFloat(cells[c]) - 0.25f) / 2f).append(',');
+            }
+            normalized.append(cells[4]).append('\n');
+        }
+        Path pre = Files.writeString(dir.resolve("normalized.csv"), normalized);
+        Result a = run("line", "--model", model.toString(), "--data", csv.toString(), "--normalize", "0.25,2",
+                "--grid", "-1:1:5", "--out", dir.resolve("a").toString());
+        Result b = run("line", "--model", model.toString(), "--data", pre.toString(), "--grid", "-1:1:5", "--out",
+                dir.resolve("b").toString());
+        assertThat(a.code()).as(a.err()).isZero();
+        assertThat(b.code()).as(b.err()).isZero();
+        double[] got = NpyFile.read(dir.resolve("a").resolve("train_loss.npy")).values();
+        double[] want = NpyFile.read(dir.resolve("b").resolve("train_loss.npy")).values();
+        double[] plain = NpyFile.read(run("line", "--model", model.toString(), "--data", csv.toString(), "--grid",
+                "-1:1:5", "--out", dir.resolve("c").toString()).code() == 0 ? dir.resolve("c").resolve(
+                "train_loss.npy") : null).values();
+        for (int i = 0; i < got.length; i++) {
+            assertThat(got[i]).isCloseTo(want[i], org.assertj.core.api.Assertions.within(1e-5 * Math.abs(want[i])));
+        }
+        assertThat(got).as("the normalization changes the losses").isNotEqualTo(plain);
+    }
+
+    @Test
     void csvWithAHeaderQuotedCellsAndSemicolonsReads() throws IOException {     // bad lines: BadInputTest
         Path quoted = Files.writeString(dir.resolve("quoted.csv"),
                 "\"f1\";\"f2\";\"f3\";\"f4\";\"class\"\n\"1.5\"; 2; 3; 4; 0\n1; 2; 3; 4; 1\n");

@@ -131,8 +131,13 @@ class NumpyArraysTest {
     }
 
     @Test
-    void npyFileStillReadsOnlyFloat64() throws IOException {
+    void npyFileReadsFloat64AndFloat32Only() throws IOException {
         Path f = Files.write(dir.resolve("f4.npy"), npy("<f4", false, "1,", floats(ByteOrder.LITTLE_ENDIAN, 1)));
-        assertThatThrownBy(() -> NpyFile.read(f)).hasMessageContaining("dtype <f4, expected <f8");
+        NpyFile read = NpyFile.read(f);
+        assertThat(read.shape()).containsExactly(1);
+        Path written = new NpyFile(new long[] {3}, new double[] {0.5, -2, 1e-3}).write(dir.resolve("w4.npy"), true);
+        assertThat(NpyFile.read(written).values()).containsExactly(0.5, -2, (double) 1e-3f);
+        Path i4 = Files.write(dir.resolve("i4.npy"), npy("<i4", false, "1,", new byte[4]));
+        assertThatThrownBy(() -> NpyFile.read(i4)).hasMessageContaining("dtype <i4, expected <f8 or <f4");
     }
 }

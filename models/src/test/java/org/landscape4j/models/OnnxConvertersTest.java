@@ -43,6 +43,41 @@ class OnnxConvertersTest {
         return model(List.of(weight("fc.weight", 36, 3), weight("fc.bias", 3)), nodes.toArray(Onnx.NodeProto[]::new));
     }
 
+    /**
+     * GoogLeNet's {@code MaxPool2d(3, 2, ceil_mode=True)} over 6: PyTorch's third window starts at 4 and is clipped to
+     * the input ([4, 6)); DL4J's Same mode pads one cell at the end, which max pooling must ignore, not read as 0: the
+     * input is negative everywhere, so a zero read would show.
+     */
+    @Test
+    void aMaxPoolWhoseCeilAddsAWindowPoolsAsPyTorchClippingTheLastWindow() {
+        byte[] bytes = model(List.of(weight("fc.weight", 9, 3)),
+                node("MaxPool", "/pool/MaxPool", in("x"), "p", ints("kernel_shape", 3, 3), ints("strides", 2, 2),
+                        integer("ceil_mode", 1)),
+                node("Flatten", "/Flatten", in("p"), "f", integer("axis", 1)),
+                node("MatMul", "/fc/MatMul", in("f", "fc.weight"), "y"));
+        ImportedModel m = Models.load(stream(bytes), CE64);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 1, 6, 6).addi(0.5).negi();
+        INDArray pooled = Nd4j.zeros(DataType.DOUBLE, 2, 9);
+        for (int b = 0; b < 2; b++) {
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 3; j++) {
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int r = 2 * i; r < Math.min(2 * i + 3, 6); r++) {
+                        for (int c = 2 * j; c < Math.min(2 * j + 3, 6); c++) {
+                            max = Math.max(max, x.getDouble(b, 0, r, c));
+                        }
+                    }
+                    pooled.putScalar(b, 3 * i + j, max);
+                }
+            }
+        }
+        INDArray w = Nd4j.create(weight("fc.weight", 9, 3).getFloatDataList().stream().mapToDouble(v -> v)
+                .toArray(), new long[] {9, 3}, DataType.DOUBLE);
+        INDArray want = Transforms.softmax(pooled.mmul(w));
+        assertThat(m.description()).contains("1 MaxPool -> SubsamplingLayer");
+        assertThat(m.graph().outputSingle(x).sub(want).amaxNumber().doubleValue()).isLessThan(1e-6);
+    }
+
     @Test
     void aMatMulAndTheAddOfItsBiasBecomeOneDenseLayerEqualToGemm() {
         ImportedModel folded = Models.load(stream(linear(

@@ -2,6 +2,7 @@ package org.landscape4j.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.landscape4j.models.OnnxGraphs.integer;
 import static org.landscape4j.models.OnnxGraphs.ints;
 import static org.landscape4j.models.OnnxGraphs.longs;
@@ -15,10 +16,13 @@ import java.util.List;
 
 import onnx.Onnx;
 import org.junit.jupiter.api.Test;
+import org.landscape4j.engine.Directions;
+import org.landscape4j.engine.Landscape;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -76,6 +80,17 @@ class OnnxConvertersTest {
         INDArray want = Transforms.softmax(pooled.mmul(w));
         assertThat(m.description()).contains("1 MaxPool -> SubsamplingLayer");
         assertThat(m.graph().outputSingle(x).sub(want).amaxNumber().doubleValue()).isLessThan(1e-6);
+
+        // and the engine's inference plan (its own pooling step) gives the same loss at the centre
+        INDArray labels = Nd4j.zeros(DataType.DOUBLE, 2, 3);
+        labels.putScalar(0, 0, 1.0);
+        labels.putScalar(1, 2, 1.0);
+        double loss = -(Math.log(want.getDouble(0, 0)) + Math.log(want.getDouble(1, 2))) / 2;
+        INDArray d = Nd4j.rand(DataType.DOUBLE, 1, m.model().numParams());
+        Landscape l = Landscape.builder().model(m.model()).directions(Directions.of("random", d, d.mul(-0.5)))
+                .grid(-1, 1, 3).evaluateOn("train", new DataSet(x, labels)).workers(1).build();
+        assertThat(l.evaluationPlan()).startsWith("inference plan");
+        assertThat(l.surface().values("train", "loss")[1][1]).isCloseTo(loss, within(1e-9 * loss));
     }
 
     @Test

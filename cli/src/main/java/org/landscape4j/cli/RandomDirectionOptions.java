@@ -38,8 +38,9 @@ final class RandomDirectionOptions {
                     + " zips): cross-entropy = PyTorch's CrossEntropyLoss on the logits, mse = MSELoss")
     String loss;
 
-    @Option(names = "--norm", defaultValue = "filter", paramLabel = "filter|layer|model|none",
-            description = "direction normalization (default: ${DEFAULT-VALUE})")
+    // no picocli default: null tells a --norm left out from an explicit "--norm filter", which --xnorm layer contradicts
+    @Option(names = "--norm", paramLabel = "filter|layer|model|none",
+            description = "direction normalization (default: filter)")
     String norm;
 
     @Option(names = "--bias-bn", description = "move biases and batch-norm gamma/beta too (random and --pca)")
@@ -100,7 +101,7 @@ final class RandomDirectionOptions {
                 throw new BadInput("--xnorm " + first + " has no equivalent here: use filter or layer, or --norm"
                         + " none / model");
             }
-            if (!norm.equals("filter") && !norm.equals(first)) {
+            if (norm != null && !norm.equals(first)) {
                 throw new BadInput("--norm " + norm + " and --xnorm " + first + " contradict each other");
             }
             norm = first;
@@ -330,7 +331,7 @@ final class RandomDirectionOptions {
 
     /** The random directions named by {@code --norm} and {@code --bias-bn}. */
     private Directions directions() {
-        Normalization n = switch (norm) {
+        Normalization n = switch (norm == null ? "filter" : norm) {
             case "filter" -> Normalization.FILTER;
             case "layer" -> Normalization.LAYER;
             case "model" -> Normalization.MODEL;

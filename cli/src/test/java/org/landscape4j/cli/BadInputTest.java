@@ -171,6 +171,8 @@ class BadInputTest {
                         + " or --norm none / model"),
                 row("surface " + M + " --norm layer --xnorm filter", "--norm layer and --xnorm filter contradict each"
                         + " other"),
+                row("surface " + M + " --norm filter --xnorm layer", "--norm filter and --xnorm layer contradict each"
+                        + " other"),
                 row("surface " + M + " --xignore bn", "--xignore takes biasbn (loss-landscape's only value), was 'bn'"),
                 row("surface " + M + " --xignore biasbn --bias-bn", "--xignore biasbn and --bias-bn contradict each"
                         + " other"),

@@ -10,10 +10,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code landscape line}: a 1D profile around a saved model along one random direction. */
+/** {@code landscape line}: a 1D profile through a model along one direction. */
 @Command(name = "line", mixinStandardHelpOptions = true,
-        description = "Computes the loss along one random direction through a saved model and writes line.h5, "
-                + "directions.h5, line.csv, .npy and profile.png.")
+        description = "Computes the loss along one direction (random, or --directions, --pca, --hessian) through a"
+                + " model file (DL4J zip, Keras .keras/.h5, ONNX) and writes line.h5, the direction"
+                + " (--save-directions), line.csv, .npy and profile.png.")
 final class LineCommand implements Callable<Integer> {
 
     @Mixin

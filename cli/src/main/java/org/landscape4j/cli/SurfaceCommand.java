@@ -22,10 +22,10 @@ import picocli.CommandLine.Option;
 
 /** {@code landscape surface}: a 2D surface around a saved model along two random directions. */
 @Command(name = "surface", mixinStandardHelpOptions = true,
-        description = "Computes the loss surface of a model file (DL4J zip, Keras .h5, ONNX) on a plane of two directions "
-                + "(random, or --directions, --plane-through, --pca, --hessian) and writes "
-                + "surface.h5 (reference layout), directions.h5, surface.csv, .npy, .vtp and PNG charts; --window then"
-                + " opens the Explorer on it.")
+        description = "Computes the loss surface of a model file (DL4J zip, Keras .keras/.h5, ONNX) on a plane of two"
+                + " directions (random, or --directions, --plane-through, --pca, --hessian) and writes surface.h5"
+                + " (reference layout), the directions (--save-directions), surface.csv, .npy, .vtp and PNG charts;"
+                + " --window then opens the Explorer on it.")
 final class SurfaceCommand implements Callable<Integer> {
 
     @Mixin

@@ -37,8 +37,11 @@ public final class SpectralDensityChart {
         return Math.sqrt(1e-5 * Math.max(1, r[1] - r[0]));
     }
 
-    /** PyHessian's grid: {@code points} values from the smallest Ritz value − 0.01 to the largest + 0.01. */
-    static double[] grid(Density density, int points) {
+    /**
+     * PyHessian's grid: {@code points} values from the smallest Ritz value − 0.01 to the largest + 0.01, where
+     * {@link #of} draws the density (for writing it beside the chart: {@code density.at(grid, sigma)}).
+     */
+    public static double[] grid(Density density, int points) {
         double[] range = density.range();
         double lo = range[0] - 0.01;
         double hi = range[1] + 0.01;

@@ -22,6 +22,7 @@ import org.landscape4j.engine.Precision;
 import org.landscape4j.engine.RandomDirections;
 import org.landscape4j.spark.SparkExecutor;
 import org.nd4j.linalg.dataset.DataSet;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,21 +38,11 @@ final class ComputeOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
-    @Option(names = "--data", required = true, paramLabel = "PATH",
-            description = "evaluation data: a NumPy .npz (np.savez(f, x=features, y=labels)), an IDX directory (MNIST"
-                    + " layout, .gz or not), a .csv file (features, then the class index) or a saved DL4J DataSet")
-    Path data;
+    @Mixin
+    DataOptions dataOptions;
 
     @Option(names = "--test-data", paramLabel = "PATH", description = "a second evaluation set, named test")
     Path testData;
-
-    @Option(names = "--idx-prefix", defaultValue = "train", paramLabel = "PREFIX",
-            description = "IDX file prefix in a data directory: train or t10k (default: ${DEFAULT-VALUE})")
-    String idxPrefix;
-
-    @Option(names = "--limit", paramLabel = "N",
-            description = "evaluate on the first N examples only, N >= 1 (default: all examples)")
-    Integer limit;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
             description = "output directory; a matching checkpoint in it is resumed")
@@ -84,11 +75,6 @@ final class ComputeOptions {
             description = "with --master: grid points per Spark task, N >= 1 (default: about 4 tasks per core, at most"
                     + " 64 points each)")
     Integer pointsPerTask;
-
-    @Option(names = "--normalize", paramLabel = "MEAN,STD",
-            description = "normalize the features as torchvision's Normalize: (x - MEAN) / STD, one value each or one"
-                    + " per channel separated by / (e.g. 0.485/0.456/0.406,0.229/0.224/0.225)")
-    String normalize;
 
     @Option(names = "--save-directions", defaultValue = "h5", paramLabel = "h5|npy|none",
             description = "how the directions are saved, once, in float32: h5 (loss-landscape's direction file,"
@@ -252,9 +238,7 @@ final class ComputeOptions {
      * created.
      */
     private void checkOptions() {
-        if (limit != null && limit < 1) {
-            throw new BadInput("--limit must be >= 1, was " + limit + " (leave it out to evaluate on all examples)");
-        }
+        dataOptions.check();
         if (workers != null && workers < 1) {
             throw new BadInput("--workers must be >= 1, was " + workers + "; leave it out for the default (cores /"
                     + " ND4J threads per op, at most 8)");
@@ -275,7 +259,6 @@ final class ComputeOptions {
             throw new BadInput("--points-per-task must be >= 1, was " + pointsPerTask + "; leave it out for the"
                     + " default (about 4 tasks per core, at most 64 points each)");
         }
-        FeatureNormalization.parse(normalize);
         if (!List.of("h5", "npy", "none").contains(saveDirections)) {
             throw new BadInput("--save-directions must be h5, npy or none, was '" + saveDirections + "'");
         }
@@ -304,26 +287,17 @@ final class ComputeOptions {
 
     /** The {@code --data} set as the run evaluates it (for directions computed from the data, e.g. the Hessian). */
     DataSet trainingData(Model model) {
-        return normalized(EvaluationData.load(data, idxPrefix, model, limit == null ? Integer.MAX_VALUE : limit),
-                "--data");
+        return dataOptions.load(model);
     }
 
     private List<EvaluationSet> evaluationSets(Model model) {
-        int examples = limit == null ? Integer.MAX_VALUE : limit;
         List<EvaluationSet> sets = new ArrayList<>();
         sets.add(EvaluationSet.of("train", trainingData(model)));
         if (testData != null) {
-            DataSet test = EvaluationData.load("--test-data", testData, idxPrefix.equals("train") ? "t10k"
-                    : idxPrefix, model, examples);
-            sets.add(EvaluationSet.of("test", normalized(test, "--test-data")));
+            String prefix = dataOptions.idxPrefix.equals("train") ? "t10k" : dataOptions.idxPrefix;
+            sets.add(EvaluationSet.of("test", dataOptions.load("--test-data", testData, prefix, model)));
         }
         return sets;
-    }
-
-    /** {@code data} as {@code --normalize} asks. */
-    private DataSet normalized(DataSet data, String option) {
-        FeatureNormalization n = FeatureNormalization.parse(normalize);
-        return n == null ? data : n.apply(data, option);
     }
 
     /**

@@ -19,6 +19,7 @@ import org.landscape4j.engine.curvature.PerLayer;
 import org.landscape4j.engine.curvature.Trace;
 import org.nd4j.linalg.dataset.DataSet;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,21 +54,8 @@ final class HessianCommand implements Callable<Integer> {
             description = "the loss of an ONNX or uncompiled Keras model (required for those, refused for DL4J zips)")
     String loss;
 
-    @Option(names = "--data", required = true, paramLabel = "PATH",
-            description = "the examples the loss is averaged over: a .npz, .csv, IDX directory or saved DataSet")
-    Path data;
-
-    @Option(names = "--idx-prefix", defaultValue = "train", paramLabel = "PREFIX",
-            description = "the IDX file prefix in a --data directory (default: ${DEFAULT-VALUE})")
-    String idxPrefix;
-
-    @Option(names = "--limit", paramLabel = "N", description = "use the first N examples only")
-    Integer limit;
-
-    @Option(names = "--normalize", paramLabel = "MEAN,STD",
-            description = "normalize the features as torchvision's Normalize: (x - MEAN) / STD, one value each or one"
-                    + " per channel separated by /")
-    String normalize;
+    @Mixin
+    DataOptions data;
 
     @Option(names = "--top", defaultValue = "5", paramLabel = "K",
             description = "the top K eigenvalues, 1 to " + MAX_TOP + " (default: ${DEFAULT-VALUE})")
@@ -99,19 +87,15 @@ final class HessianCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Hessian.Options options = options();
-        FeatureNormalization normalization = FeatureNormalization.parse(normalize);
         RunDirectory.checkCanBeCreated(out);
         Model net = ModelFile.imported(model, "--model", ModelFile.loss(loss)).model();
-        DataSet examples = EvaluationData.load(data, idxPrefix, net, limit == null ? Integer.MAX_VALUE : limit);
-        if (normalization != null) {
-            examples = normalization.apply(examples, "--data");
-        }
+        DataSet examples = data.load(net);
         List<String> lines = new ArrayList<>();
         List<String> written = new ArrayList<>();
         Files.createDirectories(out);
         try (Hessian h = Hessian.of(net, examples, options)) {
             lines.add(h.toString());
-            lines.add("examples: " + examples.numExamples() + " of " + data);
+            lines.add("examples: " + examples.numExamples() + " of " + data.data);
             Eigenvalues e = h.eigenvalues(top);
             lines.add(e.toString());
             StringBuilder csv = new StringBuilder("rank,eigenvalue,residual_norm,relative_residual,converged\n");
@@ -137,12 +121,8 @@ final class HessianCommand implements Callable<Integer> {
                 Density d = h.density(DENSITY_STEPS, DENSITY_PROBES);
                 lines.add(d.toString());
                 double sigma = SpectralDensityChart.defaultSigma(d);
-                double[] range = d.range();
                 int points = 1000;
-                double[] x = new double[points];
-                for (int i = 0; i < points; i++) {
-                    x[i] = range[0] - 0.01 + (range[1] - range[0] + 0.02) * i / (points - 1);
-                }
+                double[] x = SpectralDensityChart.grid(d, points);
                 double[] y = d.at(x, sigma);
                 StringBuilder t = new StringBuilder("eigenvalue,density\n");
                 for (int i = 0; i < points; i++) {
@@ -172,9 +152,7 @@ final class HessianCommand implements Callable<Integer> {
         if (probes < 2) {
             throw new BadInput("--probes must be >= 2, was " + probes);
         }
-        if (limit != null && limit < 1) {
-            throw new BadInput("--limit must be >= 1, was " + limit);
-        }
+        data.check();
         Hessian.Parameters p = switch (parameters.toLowerCase(Locale.ROOT)) {
             case "weights" -> Hessian.Parameters.WEIGHTS;
             case "all" -> Hessian.Parameters.ALL_TRAINABLE;

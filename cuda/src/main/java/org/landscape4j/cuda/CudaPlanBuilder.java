@@ -110,7 +110,8 @@ final class CudaPlanBuilder {
             case DROPOUT -> ViewRule.identity(this, node, in, act);
             case PREPROCESSOR -> ViewRule.reshape(this, node, in, act);
             case OUTPUT, LOSS, CNN_LOSS -> throw refusal(node.source() + " is a loss layer inside the network");
-            case CONVOLUTION_1D, DEPTHWISE_CONVOLUTION_2D, SUBSAMPLING_1D, UPSAMPLING_2D, CHANNEL_GATE ->
+            case CONVOLUTION_1D, DEPTHWISE_CONVOLUTION_2D, GROUPED_CONVOLUTION_2D, SUBSAMPLING_1D, UPSAMPLING_2D,
+                 CHANNEL_GATE ->
                     throw refusal(node.source() + " has no CUDA-plan rule yet" + RUNS);
             case LOCAL_RESPONSE_NORMALIZATION, OTHER_VERTEX ->
                     throw refusal(node.source() + " has no CUDA-plan rule" + RUNS);

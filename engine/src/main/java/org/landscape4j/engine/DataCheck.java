@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.landscape4j.engine.graph.GroupedConvolution2D;
 import org.landscape4j.engine.graph.LayerKind;
 import org.landscape4j.engine.graph.NetworkGraph;
 import org.landscape4j.engine.internal.Batch;
@@ -126,6 +127,11 @@ final class DataCheck {
                     takes = nchw ? "[examples, " + c.getNIn() + ", height, width] (NCHW)"
                             : "[examples, height, width, " + c.getNIn() + "] (NHWC)";
                     fits = shape.length == 4 && shape[nchw ? 1 : 3] == c.getNIn();
+                }
+                case GROUPED_CONVOLUTION_2D -> {
+                    long nIn = ((GroupedConvolution2D) first).getNIn();
+                    takes = "[examples, " + nIn + ", height, width] (NCHW)";
+                    fits = shape.length == 4 && shape[1] == nIn;
                 }
                 case SUBSAMPLING_1D -> {
                     takes = "[examples, channels, length]";

@@ -36,6 +36,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
 import org.landscape4j.engine.graph.ChannelGateVertex;
+import org.landscape4j.engine.graph.GroupedConvolution2D;
 import org.landscape4j.engine.graph.TorchHardSigmoid;
 import org.landscape4j.engine.graph.TorchHardSwish;
 import org.landscape4j.engine.parameters.ParameterLayout;
@@ -289,6 +290,31 @@ class InferencePlanTest {
                 .addVertex("scale", new ChannelGateVertex(), "dw", "hs")
                 .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "scale");
         assertTrainedImageGraphMatchesDl4j(conf, false, "channel-gate");
+    }
+
+    /**
+     * A ResNeXt-style block: grouped convolutions ({@code GroupedConvolution2D}; 8 to 8 channels in 4 groups without
+     * bias, batch norm, ReLU; 8 to 8 in 2 groups, strided, with bias) and a skip connection. The plan runs each as
+     * one oneDNN grouped convolution in float, and ND4J's conv2d per group in double.
+     */
+    @Test
+    void groupedConvolutionsInAResNeXtBlock() {
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            ComputationGraphConfiguration.GraphBuilder conf = new NeuralNetConfiguration.Builder().seed(23)
+                    .dataType(type).weightInit(WeightInit.XAVIER).updater(new Adam(0.01)).graphBuilder()
+                    .addInputs("in")
+                    .addLayer("c0", new ConvolutionLayer.Builder(1, 1).nIn(2).nOut(8).activation(Activation.RELU)
+                            .build(), "in")
+                    .addLayer("g1", new GroupedConvolution2D(8, 8, 4, new int[] {3, 3}, new int[] {1, 1},
+                            new int[] {1, 1}, new int[] {1, 1}, false), "c0")
+                    .addLayer("bn1", new BatchNormalization.Builder().build(), "g1")
+                    .addLayer("r1", new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn1")
+                    .addVertex("skip", new ElementWiseVertex(ElementWiseVertex.Op.Add), "c0", "r1")
+                    .addLayer("g2", new GroupedConvolution2D(8, 8, 2, new int[] {3, 3}, new int[] {2, 2},
+                            new int[] {1, 1}, new int[] {1, 1}, true), "skip")
+                    .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "g2");
+            assertTrainedImageGraphMatchesDl4j(conf, true, "grouped-conv2d");
+        }
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
+import org.landscape4j.engine.graph.GroupedConvolution2D;
 import org.landscape4j.models.OnnxConversion.Act;
 import org.landscape4j.models.OnnxTensors.Constant;
 import org.nd4j.linalg.activations.Activation;
@@ -23,7 +24,8 @@ import org.nd4j.linalg.activations.Activation;
  * Convolution: {@code Conv}, PyTorch's {@code nn.Conv2d} with {@code groups=1}, as a DL4J {@link ConvolutionLayer}
  * (NCHW, {@code Truncate} mode, identity activation), the weight {@code [out, in, kH, kW]} DL4J's layout as it is;
  * with {@code groups} equal to its input channels (MobileNet's, MnasNet's depthwise convolutions) as a
- * {@link DepthwiseConvolution2D}. Other group counts (ResNeXt's, RegNet's) are refused.
+ * {@link DepthwiseConvolution2D}; with other group counts (ResNeXt's, RegNet's) as the engine's
+ * {@link GroupedConvolution2D}, the weight {@code [out, in / group, kH, kW]} its layout as it is.
  * Also the window geometry the pooling family shares: explicit symmetric padding and the output size.
  */
 final class OnnxConvolution {
@@ -32,8 +34,8 @@ final class OnnxConvolution {
     }
 
     /**
-     * {@code Conv(x, W[, b])}: strides, dilations, symmetric pads; {@code group} 1 or the input's channels
-     * (depthwise); refuses other groups, 1D/3D and asymmetric pads.
+     * {@code Conv(x, W[, b])}: strides, dilations, symmetric pads; any {@code group} dividing the input and output
+     * channels (1, depthwise, grouped); refuses 1D/3D and asymmetric pads.
      */
     static OnnxConversion conv(Onnx.NodeProto n, OnnxContext ctx) {
         Act x = ctx.activation(n, 0, 4);
@@ -43,11 +45,7 @@ final class OnnxConvolution {
         }
         long group = attrInt(n, "group", 1);
         long channels = x.shape()[0];
-        if (group != 1 && group != channels) {
-            throw refuse(n, "is a grouped convolution (group=" + group + ") of " + channels + " input channels;"
-                    + " only group=1 and depthwise convolutions (group = input channels) are supported");
-        }
-        if (w.shape()[1] * group != channels || w.shape()[0] % group != 0) {
+        if (group < 1 || w.shape()[1] * group != channels || w.shape()[0] % group != 0) {
             throw refuse(n, "has a weight " + shapeText(w.shape()) + " for " + channels + " input channels in "
                     + group + " group(s)");
         }
@@ -64,7 +62,9 @@ final class OnnxConvolution {
                         .stride(s).padding(p).dilation(d).convolutionMode(ConvolutionMode.Truncate)
                         .activation(Activation.IDENTITY).hasBias(b != null).dataFormat(CNN2DFormat.NCHW).build(),
                         "ConvolutionLayer", x).withParam("W", w, 0, 1, 2, 3)
-                : depthwise(n, ctx, x, w, b != null, k, s, p, d);
+                : group == channels ? depthwise(n, ctx, x, w, b != null, k, s, p, d)
+                : OnnxConversion.layer(ctx.vertexName(n), new GroupedConvolution2D(channels, out, (int) group, k, s, p,
+                        d, b != null), "GroupedConvolution2D", x).withParam("W", w, 0, 1, 2, 3);
         if (b != null) {
             c = c.withParam("b", b, 0);
         }

@@ -244,6 +244,41 @@ class OnnxConvertersTest {
         assertThat(m.graph().outputSingle(x).sub(want).amaxNumber().doubleValue()).isLessThan(1e-12);
     }
 
+    /**
+     * A grouped Conv (4 channels to 6 in 2 groups, ResNeXt's and RegNet's kind) computes what a plain Conv computes
+     * with the block-diagonal weight: output channels 0-2 read input channels 0-1, 3-5 read 2-3. It imports as the
+     * engine's {@code GroupedConvolution2D} with PyTorch's weight layout.
+     */
+    @Test
+    void aGroupedConvolutionEqualsAPlainOneWithItsBlockDiagonalWeight() {
+        float[] grouped = ramp(6 * 2 * 9, 0.03f);
+        float[] full = new float[6 * 4 * 9];
+        for (int o = 0; o < 6; o++) {
+            System.arraycopy(grouped, o * 18, full, (o * 4 + o / 3 * 2) * 9, 18);
+        }
+        Onnx.TensorProto c1 = tensor("c1.weight", ramp(4 * 9, 0.05f), 4, 1, 3, 3);
+        Onnx.TensorProto bias = tensor("c2.bias", ramp(6, 0.1f), 6);
+        byte[] groupedModel = model(List.of(c1, tensor("c2.weight", grouped, 6, 2, 3, 3), bias,
+                        weight("fc.weight", 3, 6 * 9)),
+                node("Conv", "/c1/Conv", in("x", "c1.weight"), "a"),
+                node("Conv", "/c2/Conv", in("a", "c2.weight", "c2.bias"), "b", integer("group", 2),
+                        ints("strides", 2, 2), ints("pads", 1, 1, 1, 1)),
+                node("Flatten", "/Flatten", in("b"), "f", integer("axis", 1)),
+                node("Gemm", "/fc/Gemm", in("f", "fc.weight"), "y", integer("transB", 1)));
+        byte[] plain = model(List.of(c1, tensor("c2.weight", full, 6, 4, 3, 3), bias, weight("fc.weight", 3, 6 * 9)),
+                node("Conv", "/c1/Conv", in("x", "c1.weight"), "a"),
+                node("Conv", "/c2/Conv", in("a", "c2.weight", "c2.bias"), "b", ints("strides", 2, 2),
+                        ints("pads", 1, 1, 1, 1)),
+                node("Flatten", "/Flatten", in("b"), "f", integer("axis", 1)),
+                node("Gemm", "/fc/Gemm", in("f", "fc.weight"), "y", integer("transB", 1)));
+        ImportedModel m = Models.load(stream(groupedModel), CE64);
+        assertThat(m.description()).contains("1 Conv -> GroupedConvolution2D");
+        assertThat(m.parameters().parameter("c2.weight").segment().shape()).containsExactly(6, 2, 3, 3);
+        INDArray x = Nd4j.linspace(-1, 1, 2 * 36, DataType.DOUBLE).reshape(2, 1, 6, 6);
+        INDArray want = Models.load(stream(plain), CE64).graph().outputSingle(x);
+        assertThat(m.graph().outputSingle(x).sub(want).amaxNumber().doubleValue()).isLessThan(1e-12);
+    }
+
     /** Clip to [0, 6] (ReLU6): its bounds are attributes before opset 11 and inputs from 11. */
     @ParameterizedTest(name = "opset {0}, bounds as {1}")
     @CsvSource({

@@ -66,6 +66,12 @@ public enum LayerKind {
      * MnasNet's) is one output channel, and otherwise the {@code multiplier} output channels of one input channel.
      */
     DEPTHWISE_CONVOLUTION_2D(2, DepthwiseConvolution2D.class),
+    /**
+     * A grouped 2D convolution (PyTorch's {@code Conv2d} with {@code groups} between 1 and its input channels:
+     * ResNeXt's, RegNet's): the project's own {@link GroupedConvolution2D}, a DL4J SameDiff layer. Weights
+     * {@code [out, in / groups, kH, kW]}, a filter is one index of axis 0.
+     */
+    GROUPED_CONVOLUTION_2D(0, GroupedConvolution2D.class),
     /** Max, average or p-norm pooling over images. */
     SUBSAMPLING_2D(-1, SubsamplingLayer.class),
     /** Max, average or p-norm pooling over {@code [n, c, w]}. */

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.landscape4j.engine.curvature.Eigenvalues;
 import org.landscape4j.engine.curvature.Extremes;
 import org.landscape4j.engine.curvature.Hessian;
+import org.landscape4j.engine.graph.GroupedConvolution2D;
 import org.landscape4j.engine.internal.FlatVectors;
 import org.landscape4j.engine.internal.SymmetricEigen;
 import org.landscape4j.engine.internal.hessian.ExactHessian;
@@ -425,6 +426,34 @@ class ExactHessianTest {
         DataSet data = classes(12, 4, 3, 2, 5, 5);
         data.getFeatures().muli(6);
         proveOn("depthwise+relu6", net, data, false);
+        double dl4j = net.score(data, false);
+        assertThat(compile(net, data).loss(net.params().toDoubleVector())).isCloseTo(dl4j,
+                org.assertj.core.api.Assertions.within(1e-12 * dl4j));
+    }
+
+    /**
+     * Grouped convolutions (ResNeXt's and RegNet's kind, {@code GroupedConvolution2D}): 4 to 6 channels in 2 groups with
+     * a bias, batch norm and softplus, then 6 to 6 in 3 groups, strided, without bias. (DL4J's own gradient of the
+     * layer is checked against central differences in {@code GroupedConvolutionTest}.)
+     */
+    @Test
+    void groupedConvolutionsBatchNormAndRelu() {
+        MultiLayerNetwork net = init(base().list()
+                .layer(new ConvolutionLayer.Builder(1, 1).nIn(2).nOut(4).activation(Activation.TANH).build())
+                .layer(new GroupedConvolution2D(4, 6, 2, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
+                        new int[] {1, 1}, true))
+                .layer(new BatchNormalization.Builder().build())
+                .layer(new ActivationLayer.Builder().activation(Activation.SOFTPLUS).build())
+                .layer(new GroupedConvolution2D(6, 6, 3, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0},
+                        new int[] {1, 1}, false))
+                .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(5, 5, 2))
+                .build());
+        randomizeBatchNorm(net, 13);
+        DataSet data = classes(14, 4, 3, 2, 5, 5);
+        proveOn("grouped-conv2d", net, data, false); // DL4J differentiates batch norm in training mode
         double dl4j = net.score(data, false);
         assertThat(compile(net, data).loss(net.params().toDoubleVector())).isCloseTo(dl4j,
                 org.assertj.core.api.Assertions.within(1e-12 * dl4j));

@@ -44,6 +44,7 @@ final class HessianBuilder extends BackEndBuilder<Node> {
         return switch (node.kind()) {
             case DENSE -> Dense.rule(this, node, in[0], act);
             case CONVOLUTION_2D, DEPTHWISE_CONVOLUTION_2D -> Convolution.rule(this, node, in[0], act);
+            case GROUPED_CONVOLUTION_2D -> Convolution.groupedRule(this, node, in[0], act);
             case SUBSAMPLING_2D -> Pooling.rule(this, node, in[0], act);
             case BATCH_NORMALIZATION -> BatchNorm.rule(this, node, in[0], act);
             case DROPOUT -> Reshape.identityRule(this, node, in[0], act);

@@ -38,6 +38,8 @@ final class OneDnnConvolution extends OneDnnKernel {
     private final Conv2DConfig config;
     private final boolean relu;
     private final boolean bf16;
+    /** The group count: 1, or a grouped convolution's weights {@code [out, in / groups, kH, kW]}. */
+    private final int groups;
     private final Map<Long, Primitive> byRows = new HashMap<>();
     /** Incremented by every {@link #prepare()}: a primitive reorders its weights when its copy is older. */
     private long point;
@@ -51,6 +53,15 @@ final class OneDnnConvolution extends OneDnnKernel {
      * @param bf16    source and weights in bfloat16
      */
     OneDnnConvolution(INDArray weights, INDArray bias, Conv2DConfig config, boolean relu, boolean bf16) {
+        this(weights, bias, config, relu, bf16, 1);
+    }
+
+    /**
+     * A grouped convolution ({@code groups > 1}): weights {@code [out, in / groups, kH, kW]}, which is oneDNN's
+     * {@code goihw} read in row-major order; the other arguments as above.
+     */
+    OneDnnConvolution(INDArray weights, INDArray bias, Conv2DConfig config, boolean relu, boolean bf16, int groups) {
+        this.groups = groups;
         this.weights = weights;
         this.bias = bias;
         this.config = config;
@@ -121,12 +132,13 @@ final class OneDnnConvolution extends OneDnnKernel {
             long[] strides = {config.getSH(), config.getSW()};
             long[] dilation = {dh - 1, dw - 1}; // oneDNN counts the gaps: 0 is a dense kernel
             long[] srcDims = {n, c, h, w};
-            long[] weightDims = {oc, c, kh, kw};
+            long[] weightDims = groups == 1 ? new long[] {oc, c, kh, kw}
+                    : new long[] {groups, oc / groups, c / groups, kh, kw};
             long[] dstDims = {n, oc, oh, ow};
             memory.data_type arithmetic = bf16 ? memory.data_type.bf16 : memory.data_type.f32;
             memory.desc userSourceDesc = own(new memory.desc(srcDims, memory.data_type.f32, memory.format_tag.nhwc));
             memory.desc userWeightsDesc = own(new memory.desc(weightDims, memory.data_type.f32,
-                    memory.format_tag.oihw));
+                    groups == 1 ? memory.format_tag.oihw : memory.format_tag.goihw));
             memory.desc dstDesc = own(new memory.desc(dstDims, memory.data_type.f32, memory.format_tag.nhwc));
             memory.desc biasDesc = bias == null ? null
                     : own(new memory.desc(new long[] {oc}, memory.data_type.f32, memory.format_tag.x));

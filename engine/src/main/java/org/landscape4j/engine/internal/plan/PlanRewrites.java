@@ -50,7 +50,7 @@ final class PlanRewrites {
         }
         boolean convolves = plan.steps().stream().anyMatch(s -> s.touches(image) && (s instanceof FusedConvolutionStep
                 || s instanceof ConvolutionStep c && c.kind().equals("conv2d")
-                || s instanceof DepthwiseConvolutionStep));
+                || s instanceof DepthwiseConvolutionStep || s instanceof GroupedConvolutionStep));
         if (!convolves || plan.heads().stream().anyMatch(h -> image[h.input])) {
             return plan;
         }

@@ -1,11 +1,13 @@
 #!/usr/bin/python3
-"""Exports PyTorch Hessian-vector products of two tiny networks for ExactHessianTorchTest.
+"""Exports PyTorch Hessian-vector products of three tiny networks for ExactHessianTorchTest.
 
 Run from the repository root with Debian's python3-torch (1.13):  python3 engine/src/test/python/hvp_fixture.py
 Writes engine/src/test/resources/hvp/<net>/<name>.txt: line 1 the shape, line 2 the values (row-major, PyTorch's
 layout: Linear weights [out, in], Conv2d weights [out, in, kH, kW]). The Java test needs only these files.
 
   mlp: Linear(4,5) tanh  Linear(5,4) ReLU  Linear(4,3), cross-entropy (mean), 6 examples
+  grouped: Conv2d(4,6,3,padding=1,groups=2) tanh  Conv2d(6,6,2,stride=2,groups=3,bias=False)  flatten  Linear(24,3),
+       cross-entropy (mean), 5 examples 4x5x5
   cnn: Conv2d(1,2,3,padding=1)  BatchNorm2d(2) in eval mode (running statistics)  ReLU  MaxPool2d(2)
        flatten (C,H,W)  Linear(18,3), cross-entropy (mean), 5 examples 1x6x6
 
@@ -96,6 +98,26 @@ def cnn():
            {"bn_mean": mean, "bn_var": var})
 
 
+def grouped():
+    torch.manual_seed(3)
+    c1 = nn.Conv2d(4, 6, 3, padding=1, groups=2)
+    c2 = nn.Conv2d(6, 6, 2, stride=2, groups=3, bias=False)
+    fc = nn.Linear(6 * 2 * 2, 3)
+    model = nn.ModuleList([c1, c2, fc])
+    x = torch.randn(5, 4, 5, 5)
+    y = torch.tensor([0, 1, 2, 2, 1])
+
+    def f(x, ps):
+        w1, b1, w2, fw, fb = ps
+        h = torch.tanh(F.conv2d(x, w1, b1, padding=1, groups=2))
+        h = F.conv2d(h, w2, None, stride=2, groups=3)
+        return F.linear(h.flatten(1), fw, fb)
+
+    assert torch.allclose(f(x, tuple(model.parameters())), fc(c2(torch.tanh(c1(x))).flatten(1)))
+    export("grouped", model, x, y, ["c1_w", "c1_b", "c2_w", "fc_w", "fc_b"], f)
+
+
 if __name__ == "__main__":
     mlp()
     cnn()
+    grouped()

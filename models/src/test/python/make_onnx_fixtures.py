@@ -3,7 +3,7 @@
 
 Debian's python3-torch 1.13, python3-torchvision 0.14 and python3-onnx. For each network (an MLP, a residual CNN with
 batch norm, an MLP using the remaining activations, and width-reduced MobileNetV2, MNASNet, EfficientNet and
-MobileNetV3 and GoogLeNet made of torchvision's own blocks): trains it a little on a fixed batch (so batch-norm running statistics and accuracy
+MobileNetV3, GoogLeNet, ResNeXt and RegNet made of torchvision's own blocks): trains it a little on a fixed batch (so batch-norm running statistics and accuracy
 are not trivial), exports it with torch.onnx.export (eval mode), and writes
 
   <name>.onnx                the network
@@ -37,6 +37,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 import torchvision
 from torchvision.models import mnasnet
+from torchvision.models import regnet
+from torchvision.models import resnet
 from torchvision.models import mobilenetv3
 from torchvision.models.efficientnet import MBConv, MBConvConfig
 from torchvision.models.googlenet import BasicConv2d, Inception
@@ -216,7 +218,45 @@ class SmallGoogLeNet(nn.Module):
         return self.fc(self.dropout(torch.flatten(self.avgpool(x), 1)))
 
 
-TORCHVISION = (SmallMobileNetV2, SmallMnasNet, SmallEfficientNet, SmallMobileNetV3, SmallGoogLeNet)
+class SmallResNeXt(nn.Module):
+    """torchvision's ResNeXt at reduced width, from its own Bottleneck: a stem (3x3 convolution, batch norm, ReLU), two
+    bottlenecks with grouped 3x3 convolutions (4 groups of 2 channels; the first strided with a 1x1 downsampling
+    shortcut, the second of 8 groups of 1... no: of 4 groups of 4 channels), adaptive average pooling and the
+    classifier."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 16, 3, padding=1, bias=False), nn.BatchNorm2d(16), nn.ReLU(inplace=True))
+        down = nn.Sequential(nn.Conv2d(16, 32, 1, stride=2, bias=False), nn.BatchNorm2d(32))
+        self.layer = nn.Sequential(resnet.Bottleneck(16, 8, stride=2, downsample=down, groups=4, base_width=16),
+                                   resnet.Bottleneck(32, 8, groups=4, base_width=32))
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(32, 10)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(self.avgpool(self.layer(self.stem(x))), 1))
+
+
+class SmallRegNet(nn.Module):
+    """torchvision's RegNet at reduced width, from its own modules: SimpleStemIN, a RegNetX block (ResBottleneckBlock,
+    group width 8: grouped 3x3 convolution of 4 groups, strided, with a projection shortcut) and a RegNetY block (group
+    width 4 and squeeze-and-excitation), adaptive average pooling and the classifier."""
+
+    def __init__(self):
+        super().__init__()
+        bn = nn.BatchNorm2d
+        self.stem = regnet.SimpleStemIN(3, 16, bn, nn.ReLU)
+        self.trunk = nn.Sequential(regnet.ResBottleneckBlock(16, 32, 2, bn, nn.ReLU, group_width=8),
+                                   regnet.ResBottleneckBlock(32, 32, 1, bn, nn.ReLU, group_width=4, se_ratio=0.25))
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(32, 10)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(self.avgpool(self.trunk(self.stem(x))), 1))
+
+
+TORCHVISION = (SmallMobileNetV2, SmallMnasNet, SmallEfficientNet, SmallMobileNetV3, SmallGoogLeNet, SmallResNeXt,
+               SmallRegNet)
 
 
 def filter_normalized(model, gen):
@@ -364,6 +404,8 @@ def main():
         ("efficientnet", 5, SmallEfficientNet, (3, 16, 16), 10),
         ("mobilenetv3", 6, SmallMobileNetV3, (3, 16, 16), 10),
         ("googlenet", 7, SmallGoogLeNet, (3, 18, 18), 10),
+        ("resnext", 8, SmallResNeXt, (3, 16, 16), 10),
+        ("regnet", 9, SmallRegNet, (3, 16, 16), 10),
     ]
     for name, seed, network, shape, classes in networks:
         if not wanted or name in wanted:

@@ -259,13 +259,13 @@ class OnnxConvertersTest {
         Onnx.TensorProto c1 = tensor("c1.weight", ramp(4 * 9, 0.05f), 4, 1, 3, 3);
         Onnx.TensorProto bias = tensor("c2.bias", ramp(6, 0.1f), 6);
         byte[] groupedModel = model(List.of(c1, tensor("c2.weight", grouped, 6, 2, 3, 3), bias,
-                        weight("fc.weight", 3, 6 * 9)),
+                        weight("fc.weight", 3, 6 * 4)),
                 node("Conv", "/c1/Conv", in("x", "c1.weight"), "a"),
                 node("Conv", "/c2/Conv", in("a", "c2.weight", "c2.bias"), "b", integer("group", 2),
                         ints("strides", 2, 2), ints("pads", 1, 1, 1, 1)),
                 node("Flatten", "/Flatten", in("b"), "f", integer("axis", 1)),
                 node("Gemm", "/fc/Gemm", in("f", "fc.weight"), "y", integer("transB", 1)));
-        byte[] plain = model(List.of(c1, tensor("c2.weight", full, 6, 4, 3, 3), bias, weight("fc.weight", 3, 6 * 9)),
+        byte[] plain = model(List.of(c1, tensor("c2.weight", full, 6, 4, 3, 3), bias, weight("fc.weight", 3, 6 * 4)),
                 node("Conv", "/c1/Conv", in("x", "c1.weight"), "a"),
                 node("Conv", "/c2/Conv", in("a", "c2.weight", "c2.bias"), "b", ints("strides", 2, 2),
                         ints("pads", 1, 1, 1, 1)),

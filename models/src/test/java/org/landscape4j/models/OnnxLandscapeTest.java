@@ -30,6 +30,8 @@ class OnnxLandscapeTest {
         "efficientnet, 10, FLOAT, 1e-5",
         "mobilenetv3, 10, FLOAT, 1e-5",
         "googlenet, 10, FLOAT, 1e-5",
+        "resnext, 10, FLOAT, 1e-5",
+        "regnet, 10, FLOAT, 1e-5",
         "mlp, 5, DOUBLE, 1e-7",
         "cnn, 10, DOUBLE, 1e-7",
         "mobilenetv2, 10, DOUBLE, 1e-7",
@@ -37,6 +39,8 @@ class OnnxLandscapeTest {
         "efficientnet, 10, DOUBLE, 1e-7",
         "mobilenetv3, 10, DOUBLE, 1e-7",
         "googlenet, 10, DOUBLE, 1e-7",
+        "resnext, 10, DOUBLE, 1e-7",
+        "regnet, 10, DOUBLE, 1e-7",
     })
     void planeEqualsPyTorch(String name, int classes, DataType type, double tolerance) {
         ImportedModel m = Models.load(PyTorchFixtures.file(name + ".onnx"),

@@ -20,6 +20,7 @@ import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.landscape4j.engine.graph.GroupedConvolution2D;
 import org.landscape4j.engine.internal.hessian.ExactHessian;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -154,5 +155,34 @@ class ExactHessianTorchTest {
                 org.assertj.core.api.Assertions.within(1e-10));
         double worst = compare(net, "cnn", slots, h.times(theta, flat(net, "cnn", slots, "v_", true)));
         System.out.printf("fidelity: conv+bn+relu+maxpool Hv vs PyTorch, worst relative difference %.2g%n", worst);
+    }
+
+    /** Grouped convolutions ({@code GroupedConvolution2D}): 2 groups with bias, then 3 groups strided without. */
+    @Test
+    void groupedConvolutionHessianVectorProductEqualsPytorch() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE)
+                .list()
+                .layer(new GroupedConvolution2D(4, 6, 2, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
+                        new int[] {1, 1}, true))
+                .layer(new ActivationLayer.Builder().activation(Activation.TANH).build())
+                .layer(new GroupedConvolution2D(6, 6, 3, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0},
+                        new int[] {1, 1}, false))
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(5, 5, 4))
+                .build());
+        net.init();
+        List<Slot> slots = List.of(new Slot("c1_w", 0, "W", false), new Slot("c1_b", 0, "b", false),
+                new Slot("c2_w", 2, "W", false), new Slot("fc_w", 3, "W", true), new Slot("fc_b", 3, "b", false));
+        net.params().assign(Nd4j.create(flat(net, "grouped", slots, "", true), new long[] {1, net.numParams()}, 'c'));
+        DataSet data = data("grouped", 3);
+
+        ExactHessian h = ExactHessianTest.compile(net, data);
+        double[] theta = net.params().toDoubleVector();
+        assertThat(h.loss(theta)).isCloseTo(load("grouped", "loss").getDouble(0),
+                org.assertj.core.api.Assertions.within(1e-10));
+        double worst = compare(net, "grouped", slots, h.times(theta, flat(net, "grouped", slots, "v_", true)));
+        assertThat(worst).isLessThan(1e-8);
+        System.out.printf("fidelity: grouped conv Hv vs PyTorch, worst relative difference %.2g%n", worst);
     }
 }

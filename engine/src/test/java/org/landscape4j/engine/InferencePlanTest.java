@@ -36,6 +36,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
 import org.landscape4j.engine.graph.ChannelGateVertex;
+import org.landscape4j.engine.graph.ChannelShuffleVertex;
+import org.landscape4j.engine.graph.ChannelSliceVertex;
 import org.landscape4j.engine.graph.GroupedConvolution2D;
 import org.landscape4j.engine.graph.TorchHardSigmoid;
 import org.landscape4j.engine.graph.TorchHardSwish;
@@ -315,6 +317,29 @@ class InferencePlanTest {
                     .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "g2");
             assertTrainedImageGraphMatchesDl4j(conf, true, "grouped-conv2d");
         }
+    }
+
+    /**
+     * ShuffleNet V2's unit: the channels split in two ({@code ChannelSliceVertex}), one half through a branch,
+     * concatenated, then shuffled in 2 groups ({@code ChannelShuffleVertex}).
+     */
+    @Test
+    void shuffleNetUnitWithSlicesAndAChannelShuffle() {
+        ComputationGraphConfiguration.GraphBuilder conf = new NeuralNetConfiguration.Builder().seed(29)
+                .dataType(DataType.FLOAT).weightInit(WeightInit.XAVIER).updater(new Adam(0.01)).graphBuilder()
+                .addInputs("in")
+                .addLayer("c0", new ConvolutionLayer.Builder(3, 3).padding(1, 1).nIn(2).nOut(8)
+                        .activation(Activation.RELU).build(), "in")
+                .addVertex("x1", new ChannelSliceVertex(0, 4), "c0")
+                .addVertex("x2", new ChannelSliceVertex(4, 4), "c0")
+                .addLayer("branch", new ConvolutionLayer.Builder(1, 1).nIn(4).nOut(4).activation(Activation.TANH).build(),
+                        "x2")
+                .addVertex("cat", new MergeVertex(), "x1", "branch")
+                .addVertex("shuffle", new ChannelShuffleVertex(2), "cat")
+                .addLayer("c1", new ConvolutionLayer.Builder(1, 1).nOut(6).activation(Activation.RELU).build(),
+                        "shuffle")
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "c1");
+        assertTrainedImageGraphMatchesDl4j(conf, false, "channel-slice, channel-slice");
     }
 
     @Test

@@ -99,10 +99,14 @@ public enum LayerKind {
     CHANNEL_GATE(-1, ChannelGateVertex.class),
     /** A graph vertex concatenating its inputs along an axis. */
     MERGE(-1, MergeVertex.class),
+    /** A range of an image's channels (PyTorch's slice, {@code chunk}): the project's {@link ChannelSliceVertex}. */
+    CHANNEL_SLICE(-1, ChannelSliceVertex.class),
+    /** ShuffleNet's channel shuffle: the project's own {@link ChannelShuffleVertex}. */
+    CHANNEL_SHUFFLE(-1, ChannelShuffleVertex.class),
     /** An input preprocessor: of a layer (its own node before the layer) or as a graph vertex. */
     PREPROCESSOR(-1, PreprocessorVertex.class),
     /**
-     * Any other parameter-free graph vertex (scale, subset, stack...): no back end of the engine runs it, DL4J's own
+     * Any other parameter-free graph vertex (scale, shift, stack...): no back end of the engine runs it, DL4J's own
      * forward pass does.
      */
     OTHER_VERTEX(-1);

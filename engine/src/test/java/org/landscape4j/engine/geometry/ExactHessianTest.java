@@ -459,6 +459,29 @@ class ExactHessianTest {
                 org.assertj.core.api.Assertions.within(1e-12 * dl4j));
     }
 
+    /** ShuffleNet V2's unit: slices of the channels, a branch, their concatenation shuffled in 2 groups. */
+    @Test
+    void shuffleNetUnitWithSlicesAndAChannelShuffle() {
+        ComputationGraphConfiguration conf = base().graphBuilder().addInputs("in")
+                .addLayer("c0", new ConvolutionLayer.Builder(3, 3).padding(1, 1).nIn(2).nOut(4)
+                        .activation(Activation.TANH).build(), "in")
+                .addVertex("x1", new org.landscape4j.engine.graph.ChannelSliceVertex(0, 2), "c0")
+                .addVertex("x2", new org.landscape4j.engine.graph.ChannelSliceVertex(2, 2), "c0")
+                .addLayer("branch", new ConvolutionLayer.Builder(1, 1).nIn(2).nOut(2).activation(Activation.SOFTPLUS)
+                        .build(), "x2")
+                .addVertex("cat", new org.deeplearning4j.nn.conf.graph.MergeVertex(), "x1", "branch")
+                .addVertex("shuffle", new org.landscape4j.engine.graph.ChannelShuffleVertex(2), "cat")
+                .addLayer("c1", new ConvolutionLayer.Builder(1, 1).nOut(3).activation(Activation.TANH).build(),
+                        "shuffle")
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "c1")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build(), "pool")
+                .setOutputs("out").setInputTypes(InputType.convolutional(4, 4, 2)).build();
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        proveOn("channel-slice+channel-shuffle", graph, classes(33, 5, 3, 2, 4, 4), true);
+    }
+
     @Test
     void graphWithAddSubtractProductAverageAndMergeVertices() {
         DataSet data = classes(5, 6, 2, 4);

@@ -53,6 +53,8 @@ final class HessianBuilder extends BackEndBuilder<Node> {
             case ZERO_PADDING -> ZeroPadding.rule(this, node, in[0], act);
             case ELEMENT_WISE -> ElementWise.rule(this, node, in, act);
             case MERGE -> Merge.rule(this, node, in, act);
+            case CHANNEL_SLICE -> Channels.sliceRule(this, node, in[0], act);
+            case CHANNEL_SHUFFLE -> Channels.shuffleRule(this, node, in[0], act);
             case CHANNEL_GATE -> ChannelGate.rule(this, node, in, act);
             case PREPROCESSOR -> in.length == 1 ? Reshape.preprocessorRule(this, node, in[0], act)
                     : refuse(node.source() + " has no exact rule");

@@ -54,6 +54,8 @@ final class PlanBuilder extends BackEndBuilder<Step> {
             case UPSAMPLING_2D -> UpsamplingStep.rule(this, node, in[0], act);
             case ELEMENT_WISE -> ElementWiseStep.rule(this, node, in, act);
             case MERGE -> MergeStep.rule(this, node, in, act);
+            case CHANNEL_SLICE -> ChannelStep.sliceRule(this, node, in[0], act);
+            case CHANNEL_SHUFFLE -> ChannelStep.shuffleRule(this, node, in[0], act);
             case CHANNEL_GATE -> ChannelGateStep.rule(this, node, in, act);
             case PREPROCESSOR -> in.length == 1 ? ViewStep.reshapeRule(this, node, in[0], act)
                     : refuse(node.source() + " has no inference-plan step");

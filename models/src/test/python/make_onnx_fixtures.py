@@ -3,7 +3,7 @@
 
 Debian's python3-torch 1.13, python3-torchvision 0.14 and python3-onnx. For each network (an MLP, a residual CNN with
 batch norm, an MLP using the remaining activations, and width-reduced MobileNetV2, MNASNet, EfficientNet and
-MobileNetV3, GoogLeNet, ResNeXt and RegNet made of torchvision's own blocks): trains it a little on a fixed batch (so batch-norm running statistics and accuracy
+MobileNetV3, GoogLeNet, ResNeXt, RegNet and ShuffleNetV2 made of torchvision's own blocks): trains it a little on a fixed batch (so batch-norm running statistics and accuracy
 are not trivial), exports it with torch.onnx.export (eval mode), and writes
 
   <name>.onnx                the network
@@ -39,6 +39,7 @@ import torchvision
 from torchvision.models import mnasnet
 from torchvision.models import regnet
 from torchvision.models import resnet
+from torchvision.models import shufflenetv2
 from torchvision.models import mobilenetv3
 from torchvision.models.efficientnet import MBConv, MBConvConfig
 from torchvision.models.googlenet import BasicConv2d, Inception
@@ -255,8 +256,28 @@ class SmallRegNet(nn.Module):
         return self.fc(torch.flatten(self.avgpool(self.trunk(self.stem(x))), 1))
 
 
+class SmallShuffleNet(nn.Module):
+    """torchvision's ShuffleNetV2 at reduced width, from its own InvertedResidual: the stem (3x3 convolution, batch
+    norm, ReLU, max pooling), a strided unit (two branches concatenated) and two units that split the channels
+    (chunk) and pass one half on, each followed by the channel shuffle of 2 groups, a 1x1 convolution, the mean over
+    height and width and the classifier."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Sequential(nn.Conv2d(3, 8, 3, 2, 1, bias=False), nn.BatchNorm2d(8), nn.ReLU(inplace=True))
+        self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
+        self.stage = nn.Sequential(shufflenetv2.InvertedResidual(8, 16, 2), shufflenetv2.InvertedResidual(16, 16, 1),
+                                   shufflenetv2.InvertedResidual(16, 16, 1))
+        self.conv5 = nn.Sequential(nn.Conv2d(16, 24, 1, bias=False), nn.BatchNorm2d(24), nn.ReLU(inplace=True))
+        self.fc = nn.Linear(24, 10)
+
+    def forward(self, x):
+        x = self.conv5(self.stage(self.maxpool(self.conv1(x))))
+        return self.fc(x.mean([2, 3]))
+
+
 TORCHVISION = (SmallMobileNetV2, SmallMnasNet, SmallEfficientNet, SmallMobileNetV3, SmallGoogLeNet, SmallResNeXt,
-               SmallRegNet)
+               SmallRegNet, SmallShuffleNet)
 
 
 def filter_normalized(model, gen):
@@ -406,6 +427,7 @@ def main():
         ("googlenet", 7, SmallGoogLeNet, (3, 18, 18), 10),
         ("resnext", 8, SmallResNeXt, (3, 16, 16), 10),
         ("regnet", 9, SmallRegNet, (3, 16, 16), 10),
+        ("shufflenet", 10, SmallShuffleNet, (3, 32, 32), 10),
     ]
     for name, seed, network, shape, classes in networks:
         if not wanted or name in wanted:

@@ -17,7 +17,8 @@ import org.landscape4j.models.OnnxTensors.Constant;
  * Ops evaluated on constants, the shape computation {@code torch.onnx.export} writes for
  * {@code x.view(x.size(0), -1)}: {@code Shape} of an activation (the batch size kept symbolic, {@code NaN}),
  * {@code Gather} from a shape vector, {@code Unsqueeze}/{@code Squeeze} (their axes an attribute before opset 13, an
- * input from 13), {@code Cast} (values kept as doubles), {@code Constant}, and the {@code Concat} of shape vectors.
+ * input from 13), {@code Cast} (values kept as doubles), {@code Constant}, the {@code Concat} of shape vectors, and
+ * the arithmetic of ShuffleNet's channel split ({@code Add}, {@code Mul}, {@code Div} of constants).
  * Nothing here becomes a DL4J layer: the values feed a {@code Reshape} ({@link OnnxTensorOps#reshape}).
  */
 final class OnnxConstants {
@@ -109,6 +110,38 @@ final class OnnxConstants {
     static OnnxConversion cast(Onnx.NodeProto n, OnnxContext ctx) {
         Constant c = ctx.constantInput(n, 0);
         return OnnxConversion.constant(n.getOutput(0), c.shape(), c.values());
+    }
+
+    /** {@code Div(a, b)} of constants (shape arithmetic). */
+    static OnnxConversion div(Onnx.NodeProto n, OnnxContext ctx) {
+        return arithmetic(n, ctx);
+    }
+
+    /**
+     * {@code Add}, {@code Mul} or {@code Div} of two constants of one shape, or of a constant and a
+     * scalar: element by element, the symbolic batch ({@code NaN}) staying symbolic. A {@code Div} of integers
+     * truncates, as ONNX's integer division (PyTorch's {@code c // g} of shape values).
+     */
+    static OnnxConversion arithmetic(Onnx.NodeProto n, OnnxContext ctx) {
+        Constant a = ctx.constantInput(n, 0);
+        Constant b = ctx.constantInput(n, 1);
+        if (a.values().length != b.values().length && a.values().length != 1 && b.values().length != 1) {
+            throw refuse(n, "combines constants of shapes " + shapeText(a.shape()) + " and " + shapeText(b.shape())
+                    + "; only one shape, or a scalar");
+        }
+        Constant shaped = a.values().length >= b.values().length ? a : b;
+        double[] out = new double[shaped.values().length];
+        for (int i = 0; i < out.length; i++) {
+            double x = a.values()[a.values().length == 1 ? 0 : i];
+            double y = b.values()[b.values().length == 1 ? 0 : i];
+            out[i] = switch (n.getOpType()) {
+                case "Add" -> x + y;
+                case "Mul" -> x * y;
+                case "Div" -> x == Math.rint(x) && y == Math.rint(y) && y != 0 ? (double) ((long) x / (long) y) : x / y;
+                default -> throw refuse(n, "is no arithmetic op");
+            };
+        }
+        return OnnxConversion.constant(n.getOutput(0), shaped.shape(), out);
     }
 
     /** {@code Concat} of constant vectors (or scalars): one vector. */

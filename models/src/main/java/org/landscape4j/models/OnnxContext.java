@@ -79,6 +79,10 @@ interface OnnxContext {
      */
     default Act activation(Onnx.NodeProto n, int i, int rank) {
         Act a = anyActivation(n, i);
+        if (OnnxChannels.isGrouped(a)) {
+            throw refuse(n, "reads channels read as groups " + OnnxNodes.shapeText(a.shape()) + "; only the channel"
+                    + " shuffle's Transpose and Reshape may follow");
+        }
         if (a.shape().length != a.dl4j().length) {
             throw refuse(n, "reads the output of a global pooling " + OnnxNodes.shapeText(a.shape())
                     + " unflattened; only Flatten/Reshape may follow a global pooling");

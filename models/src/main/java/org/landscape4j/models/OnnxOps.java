@@ -18,7 +18,7 @@ import onnx.Onnx;
  * the list in docs/models.md (compared by {@code OnnxOpsTest}) are read from it, in the order registered here.
  *
  * <p>The families: {@link OnnxLinear}, {@link OnnxConvolution}, {@link OnnxPooling}, {@link OnnxActivations},
- * {@link OnnxNormalization}, {@link OnnxTensorOps}, {@link OnnxConstants}.
+ * {@link OnnxNormalization}, {@link OnnxTensorOps}, {@link OnnxChannels}, {@link OnnxConstants}.
  */
 final class OnnxOps {
 
@@ -67,6 +67,9 @@ final class OnnxOps {
         layer("Flatten", OnnxTensorOps::flatten);
         layer("Reshape", OnnxTensorOps::reshape);
         layer("Concat", OnnxTensorOps::concat);
+        layer("Slice", OnnxChannels::slice);
+        layer("Slice", 10, OnnxChannels::slice10);
+        layer("Transpose", OnnxChannels::transpose);
         layer("Pad", OnnxTensorOps::pad);
         layer("Pad", 11, OnnxTensorOps::pad11);
         layer("Dropout", OnnxTensorOps::dropout);
@@ -81,6 +84,7 @@ final class OnnxOps {
         shape("Squeeze", OnnxConstants::squeeze);
         shape("Squeeze", 13, OnnxConstants::squeeze13);
         shape("Cast", OnnxConstants::cast);
+        shape("Div", OnnxConstants::div);
     }
 
     private OnnxOps() {

@@ -45,10 +45,16 @@ final class OnnxTensorOps {
     private OnnxTensorOps() {
     }
 
-    /** {@code Add(a, b)} of two computed tensors of one shape; constants and broadcasting refused. */
+    /**
+     * {@code Add(a, b)} of two computed tensors of one shape; of two constants (shape arithmetic), evaluated; a
+     * constant and a computed tensor, and broadcasting, refused.
+     */
     static OnnxConversion add(Onnx.NodeProto n, OnnxContext ctx) {
         if (n.getInputCount() != 2) {
             throw refuse(n, "has " + n.getInputCount() + " inputs");
+        }
+        if (ctx.isConstant(n.getInput(0)) && ctx.isConstant(n.getInput(1))) {
+            return OnnxConstants.arithmetic(n, ctx);
         }
         if (ctx.isConstant(n.getInput(0)) || ctx.isConstant(n.getInput(1))) {
             throw refuse(n, "adds a constant tensor; only two computed tensors of one shape, or a MatMul's bias");
@@ -71,6 +77,9 @@ final class OnnxTensorOps {
     static OnnxConversion mul(Onnx.NodeProto n, OnnxContext ctx) {
         if (n.getInputCount() != 2) {
             throw refuse(n, "has " + n.getInputCount() + " inputs");
+        }
+        if (ctx.isConstant(n.getInput(0)) && ctx.isConstant(n.getInput(1))) {
+            return OnnxConstants.arithmetic(n, ctx);
         }
         if (ctx.isConstant(n.getInput(0)) || ctx.isConstant(n.getInput(1))) {
             throw refuse(n, "multiplies by a constant tensor; only two computed tensors of one shape, or an image"
@@ -109,7 +118,10 @@ final class OnnxTensorOps {
         return toFeatures(n, ctx, x);
     }
 
-    /** {@code Reshape(x, shape)} to a constant {@code [batch, -1]} (or {@code [batch, features]}): a flatten. */
+    /**
+     * {@code Reshape(x, shape)} to a constant {@code [batch, -1]} (or {@code [batch, features]}): a flatten; or the
+     * channel shuffle's reshapes ({@link OnnxChannels}).
+     */
     static OnnxConversion reshape(Onnx.NodeProto n, OnnxContext ctx) {
         Act x = ctx.anyActivation(n, 0);
         if (attrInt(n, "allowzero", 0) != 0) {
@@ -121,8 +133,14 @@ final class OnnxTensorOps {
         long[] target = ctx.constantOf(n.getInput(1)).longs();
         long features = features(x);
         long inBatch = ctx.fixedBatch();
-        boolean batchFirst = target.length == 2 && (target[0] == Long.MIN_VALUE || target[0] == 0
-                || target[0] == inBatch || target[0] == -1 && target[1] == features);
+        boolean batchLike = target.length > 0 && (target[0] == Long.MIN_VALUE || target[0] == 0
+                || target[0] == inBatch);
+        OnnxConversion channels = OnnxChannels.isGrouped(x) ? OnnxChannels.ungroup(n, x, target, batchLike)
+                : OnnxChannels.groups(n, x, target, batchLike);
+        if (channels != null) {
+            return channels;
+        }
+        boolean batchFirst = target.length == 2 && (batchLike || target[0] == -1 && target[1] == features);
         boolean flat = batchFirst && (target[1] == -1 || target[1] == features);
         if (!flat) {
             throw refuse(n, "reshapes " + shapeText(x.shape()) + " to " + Arrays.toString(target).replace(

@@ -32,6 +32,7 @@ class OnnxLandscapeTest {
         "googlenet, 10, FLOAT, 1e-5",
         "resnext, 10, FLOAT, 1e-5",
         "regnet, 10, FLOAT, 1e-5",
+        "shufflenet, 10, FLOAT, 1e-5",
         "mlp, 5, DOUBLE, 1e-7",
         "cnn, 10, DOUBLE, 1e-7",
         "mobilenetv2, 10, DOUBLE, 1e-7",
@@ -41,6 +42,7 @@ class OnnxLandscapeTest {
         "googlenet, 10, DOUBLE, 1e-7",
         "resnext, 10, DOUBLE, 1e-7",
         "regnet, 10, DOUBLE, 1e-7",
+        "shufflenet, 10, DOUBLE, 1e-7",
     })
     void planeEqualsPyTorch(String name, int classes, DataType type, double tolerance) {
         ImportedModel m = Models.load(PyTorchFixtures.file(name + ".onnx"),

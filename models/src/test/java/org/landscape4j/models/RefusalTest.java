@@ -97,6 +97,29 @@ class RefusalTest {
     }
 
     @Test
+    void aTransposeOtherThanTheChannelShuffleIsRefused() {
+        byte[] bytes = onFourChannels(weight("unused", 1),
+                node("Transpose", "/t", in("a"), "b", ints("perm", 0, 1, 3, 2)));
+        assertThatThrownBy(() -> Models.load(stream(bytes), CE))
+                .isInstanceOf(ModelImportException.class)
+                .hasMessage("ONNX node '/t' (Transpose) transposes [4, 4, 4] by [0, 1, 3, 2]; only ShuffleNet's channel"
+                        + " shuffle (channels read as groups [g, c / g, h, w], perm [0, 2, 1, 3, 4])");
+    }
+
+    @Test
+    void aSliceOfTheHeightIsRefused() {
+        byte[] bytes = model(9, List.of(weight("c1.weight", 4, 1, 3, 3), weight("fc.weight", 3, 4 * 8)),
+                node("Conv", "/c1/Conv", in("x", "c1.weight"), "a"),
+                node("Slice", "/s", in("a"), "b", ints("starts", 0), ints("ends", 2), ints("axes", 2)),
+                node("Flatten", "/Flatten", in("b"), "f", integer("axis", 1)),
+                node("Gemm", "/fc/Gemm", in("f", "fc.weight"), "y", integer("transB", 1)));
+        assertThatThrownBy(() -> Models.load(stream(bytes), CE))
+                .isInstanceOf(ModelImportException.class)
+                .hasMessage("ONNX node '/s' (Slice) slices axes [2] of [4, 4, 4]; only the channels (axis 1) of an"
+                        + " image");
+    }
+
+    @Test
     void aMulByAConstantIsRefused() {
         byte[] bytes = model(List.of(weight("k", 1), weight("fc.weight", 3, 36)),
                 node("Mul", "/scale/Mul", in("x", "k"), "m"),

@@ -7,9 +7,11 @@ import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.util.Convolution1DUtils;
 import org.deeplearning4j.util.ConvolutionUtils;
+import org.landscape4j.engine.graph.GroupedConvolution2D;
 import org.landscape4j.engine.graph.NetworkGraph;
 import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,12 +21,16 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv1DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A 2D convolution ({@code ConvolutionLayer}, NCHW) or 1D convolution ({@code Convolution1DLayer}, NCW) through ND4J's
  * native {@code conv2d}/{@code conv1d} ops, which reach oneDNN with the default natives, writing into the step's
  * buffer; bias and the fused activation follow in place. DL4J's own 2D layer runs a Java-side im2col + GEMM instead.
- * Weights stay in DL4J's {@code [out, in, kH, kW]} layout ({@code OIYX}), read as views of the parameter vector.
+ * Weights stay in DL4J's {@code [out, in, kH, kW]} layout ({@code OIYX}), read as views of the parameter vector. A
+ * grouped convolution ({@link #ruleGrouped}) is the same step with its group count: oneDNN runs it as one grouped
+ * primitive, ND4J per group.
  *
  * <p>Channels-last, with oneDNN's natives loaded ({@link OneDnn}), a 2D convolution calls oneDNN directly
  * ({@link OneDnnConvolution}: a primitive per shape made once, a ReLU fused into it) with ND4J's numbers; only there
@@ -40,17 +46,20 @@ final class ConvolutionStep extends Step {
     private final boolean bf16;
     /** Whether {@link #activation} is a ReLU layer's, fused into this step ({@link #withRelu}). */
     private final boolean fusedRelu;
+    /** 1, or a grouped convolution's group count (weights {@code [out, in / groups, kH, kW]}). */
+    private final int groups;
 
     private ConvolutionStep(String source, int input, int output, LayerRef layer, IActivation activation,
                             boolean hasBias, Conv2DConfig config2d, Conv1DConfig config1d, boolean bf16) {
-        this(source, input, output, layer, activation, hasBias, config2d, config1d, bf16, false);
+        this(source, input, output, layer, activation, hasBias, config2d, config1d, bf16, false, 1);
     }
 
     private ConvolutionStep(String source, int input, int output, LayerRef layer, IActivation activation,
                             boolean hasBias, Conv2DConfig config2d, Conv1DConfig config1d, boolean bf16,
-                            boolean fusedRelu) {
+                            boolean fusedRelu, int groups) {
         super(source, new int[] {input}, output);
         this.fusedRelu = fusedRelu;
+        this.groups = groups;
         this.layer = layer;
         this.activation = activation;
         this.hasBias = hasBias;
@@ -62,6 +71,16 @@ final class ConvolutionStep extends Step {
     /** The plan's rule for a 2D convolution (NCHW). */
     static int rule2d(PlanBuilder b, NetworkGraph.Node node, int in, INDArray act) {
         return b.add(of(node.source(), in, b.newSlot(act), b.ref(node), node.config(ConvolutionLayer.class)), act);
+    }
+
+    /**
+     * The plan's rule for a grouped 2D convolution ({@link GroupedConvolution2D}, NCHW): the same step with its group
+     * count, so batch norms fold into it and ReLUs fuse as into any convolution; never a factorized first layer.
+     */
+    static int ruleGrouped(PlanBuilder b, NetworkGraph.Node node, int in, INDArray act) {
+        GroupedConvolution2D conf = node.config(GroupedConvolution2D.class);
+        return b.add(new ConvolutionStep(node.source(), in, b.newSlot(act), b.ref(node), new ActivationIdentity(),
+                conf.hasBias(), conf.config(Conv2DConfig.NCHW), null, false, false, conf.getGroups()), act);
     }
 
     /** The plan's rule for a 1D convolution (NCW). */
@@ -100,7 +119,7 @@ final class ConvolutionStep extends Step {
     Kernel bind(Model copy) {
         INDArray w = layer.param(copy, "W");
         if (callsOneDnn(w.dataType()) && isPlainRelu(activation)) {
-            return new OneDnnConvolution(w, bias(copy), config2d, true, bf16);
+            return new OneDnnConvolution(w, bias(copy), config2d, true, bf16, groups);
         }
         return Activations.after(preActivation(copy), activation);
     }
@@ -129,11 +148,16 @@ final class ConvolutionStep extends Step {
             throw new IllegalStateException(source + ": bfloat16 needs a channels-last convolution run by oneDNN");
         }
         return new ConvolutionStep(source, inputs[0], output, layer, activation, hasBias, config2d, null, true,
-                fusedRelu);
+                fusedRelu, groups);
     }
 
     boolean isBf16() {
         return bf16;
+    }
+
+    /** Whether this is a grouped convolution ({@link #ruleGrouped}). */
+    boolean isGrouped() {
+        return groups > 1;
     }
 
     /**
@@ -143,7 +167,7 @@ final class ConvolutionStep extends Step {
      */
     ConvolutionStep withRelu(ActivationStep activation) {
         return new ConvolutionStep(source + " + " + activation.source, inputs[0], activation.output, layer,
-                new ActivationReLU(), hasBias, config2d, null, bf16, true);
+                new ActivationReLU(), hasBias, config2d, null, bf16, true, groups);
     }
 
     /** The kernel without the activation: the layer's pre-activation (used for first-layer products). */
@@ -171,10 +195,13 @@ final class ConvolutionStep extends Step {
      */
     Kernel kernelWith(INDArray kernel, INDArray bias, boolean relu) {
         if (callsOneDnn(kernel.dataType())) {
-            return new OneDnnConvolution(kernel, bias, config2d, relu, bf16);
+            return new OneDnnConvolution(kernel, bias, config2d, relu, bf16, groups);
         }
         if (relu) {
             return Activations.after(kernelWith(kernel, bias, false), new ActivationReLU());
+        }
+        if (groups > 1) {
+            return grouped(kernel, bias);
         }
         INDArray[] weights = bias == null ? new INDArray[] {kernel} : new INDArray[] {kernel, bias};
         return (in, out) -> {
@@ -196,7 +223,39 @@ final class ConvolutionStep extends Step {
         }
         // the weights stay DL4J's [out, in, kH, kW] (OIYX) as they are
         Conv2DConfig nhwc = inFormat(config2d, Conv2DConfig.NHWC);
-        return new ConvolutionStep(source, inputs[0], output, layer, activation, hasBias, nhwc, null, bf16);
+        return new ConvolutionStep(source, inputs[0], output, layer, activation, hasBias, nhwc, null, bf16, false,
+                groups);
+    }
+
+    /**
+     * A grouped convolution through ND4J (no oneDNN, or double): {@code conv2d} per group on a copy of the group's
+     * input channels, written into its output channels. The weights and bias are copied first: ND4J M2.1 slices some
+     * views of a parameter vector wrongly (an interval came out rank 0).
+     */
+    private Kernel grouped(INDArray kernel, INDArray bias) {
+        int axis = Conv2DConfig.NHWC.equals(config2d.getDataFormat()) ? 3 : 1;
+        long inPer = kernel.size(1);
+        long outPer = kernel.size(0) / groups;
+        return (in, out) -> {
+            INDArray w = kernel.dup('c');
+            INDArray b = bias == null ? null : bias.dup();
+            for (int g = 0; g < groups; g++) {
+                INDArray x = in[0].get(channels(axis, g * inPer, inPer)).dup('c');
+                INDArray wg = w.get(NDArrayIndex.interval(g * outPer, (g + 1) * outPer), NDArrayIndex.all(),
+                        NDArrayIndex.all(), NDArrayIndex.all());
+                INDArray[] inputs = b == null ? new INDArray[] {x, wg}
+                        : new INDArray[] {x, wg, b.get(NDArrayIndex.interval(g * outPer, (g + 1) * outPer))};
+                INDArray y = Nd4j.exec(new Conv2D(inputs, null, config2d))[0];
+                out.get(channels(axis, g * outPer, outPer)).assign(y);
+            }
+        };
+    }
+
+    /** The index of channels {@code [from, from + count)} along {@code axis} of a rank-4 image array. */
+    private static INDArrayIndex[] channels(int axis, long from, long count) {
+        INDArrayIndex[] index = {NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()};
+        index[axis] = NDArrayIndex.interval(from, from + count);
+        return index;
     }
 
     /** {@code c} on images in {@code format} ({@code NCHW} or {@code NHWC}), its weights' format kept. */
@@ -223,6 +282,7 @@ final class ConvolutionStep extends Step {
     @Override
     String kind() {
         String relu = fusedRelu ? "+relu" : "";
-        return config1d != null ? "conv1d" : bf16 ? "conv2d" + relu + " (bf16)" : "conv2d" + relu;
+        String conv = groups > 1 ? "grouped-conv2d" : "conv2d";
+        return config1d != null ? "conv1d" : bf16 ? conv + relu + " (bf16)" : conv + relu;
     }
 }

@@ -100,6 +100,7 @@ final class FusedConvolutionStep extends Step {
 
     @Override
     String kind() {
-        return "conv2d+batchnorm" + (relu ? "+relu" : "") + (convolution.isBf16() ? " (bf16)" : "");
+        return (convolution.isGrouped() ? "grouped-" : "") + "conv2d+batchnorm" + (relu ? "+relu" : "")
+                + (convolution.isBf16() ? " (bf16)" : "");
     }
 }

@@ -279,7 +279,8 @@ public final class InferencePlan {
                 slot = s.output;
                 continue;
             }
-            boolean linear = s instanceof DenseStep || s instanceof ConvolutionStep c && c.kind().startsWith("conv2d");
+            boolean linear = s instanceof DenseStep
+                    || s instanceof ConvolutionStep c && c.kind().startsWith("conv2d") && !c.isGrouped();
             return linear && consumers(slot) == 1 && consumers(0) == 1 ? i : -1;
         }
         return -1;

@@ -49,8 +49,8 @@ final class PlanRewrites {
             image[i] = plan.slotShapes()[i].length == 3;
         }
         boolean convolves = plan.steps().stream().anyMatch(s -> s.touches(image) && (s instanceof FusedConvolutionStep
-                || s instanceof ConvolutionStep c && c.kind().equals("conv2d")
-                || s instanceof DepthwiseConvolutionStep || s instanceof GroupedConvolutionStep));
+                || s instanceof ConvolutionStep c && (c.kind().equals("conv2d") || c.kind().equals("grouped-conv2d"))
+                || s instanceof DepthwiseConvolutionStep));
         if (!convolves || plan.heads().stream().anyMatch(h -> image[h.input])) {
             return plan;
         }

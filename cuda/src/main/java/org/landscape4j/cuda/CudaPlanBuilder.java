@@ -111,7 +111,7 @@ final class CudaPlanBuilder {
             case PREPROCESSOR -> ViewRule.reshape(this, node, in, act);
             case OUTPUT, LOSS, CNN_LOSS -> throw refusal(node.source() + " is a loss layer inside the network");
             case CONVOLUTION_1D, DEPTHWISE_CONVOLUTION_2D, GROUPED_CONVOLUTION_2D, SUBSAMPLING_1D, UPSAMPLING_2D,
-                 CHANNEL_GATE, CHANNEL_SLICE, CHANNEL_SHUFFLE ->
+                 CHANNEL_GATE, CHANNEL_SLICE, CHANNEL_SHUFFLE, CHANNEL_LAYER_NORM, CHANNEL_SCALE ->
                     throw refusal(node.source() + " has no CUDA-plan rule yet" + RUNS);
             case LOCAL_RESPONSE_NORMALIZATION, OTHER_VERTEX ->
                     throw refusal(node.source() + " has no CUDA-plan rule" + RUNS);

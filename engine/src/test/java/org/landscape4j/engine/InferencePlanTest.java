@@ -36,9 +36,12 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
 import org.landscape4j.engine.graph.ChannelGateVertex;
+import org.landscape4j.engine.graph.ChannelLayerNorm;
+import org.landscape4j.engine.graph.ChannelScale;
 import org.landscape4j.engine.graph.ChannelShuffleVertex;
 import org.landscape4j.engine.graph.ChannelSliceVertex;
 import org.landscape4j.engine.graph.GroupedConvolution2D;
+import org.landscape4j.engine.graph.TorchGelu;
 import org.landscape4j.engine.graph.TorchHardSigmoid;
 import org.landscape4j.engine.graph.TorchHardSwish;
 import org.landscape4j.engine.parameters.ParameterLayout;
@@ -340,6 +343,33 @@ class InferencePlanTest {
                         "shuffle")
                 .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "c1");
         assertTrainedImageGraphMatchesDl4j(conf, false, "channel-slice, channel-slice");
+    }
+
+    /**
+     * ConvNeXt's block: a depthwise 7x7 convolution, layer normalization over the channels ({@code ChannelLayerNorm}),
+     * two 1x1 convolutions (PyTorch's Linear on channels-last pixels) around PyTorch's exact GELU ({@code TorchGelu}),
+     * the layer scale ({@code ChannelScale}) and the residual add; a layer norm of the pooled features before the head.
+     */
+    @Test
+    void convNeXtBlockWithLayerNormGeluAndLayerScale() {
+        ComputationGraphConfiguration.GraphBuilder conf = new NeuralNetConfiguration.Builder().seed(31)
+                .dataType(DataType.FLOAT).weightInit(WeightInit.XAVIER).updater(new Adam(0.01)).graphBuilder()
+                .addInputs("in")
+                .addLayer("stem", new ConvolutionLayer.Builder(2, 2).stride(2, 2).nIn(2).nOut(8)
+                        .activation(Activation.IDENTITY).build(), "in")
+                .addLayer("dw", new DepthwiseConvolution2D.Builder(7, 7).padding(3, 3).nIn(8).nOut(8)
+                        .convolutionMode(ConvolutionMode.Truncate).activation(Activation.IDENTITY).build(), "stem")
+                .addLayer("norm", new ChannelLayerNorm(8, 1e-6), "dw")
+                .addLayer("pw1", new ConvolutionLayer.Builder(1, 1).nIn(8).nOut(16).activation(Activation.IDENTITY)
+                        .build(), "norm")
+                .addLayer("gelu", new ActivationLayer.Builder().activation(new TorchGelu()).build(), "pw1")
+                .addLayer("pw2", new ConvolutionLayer.Builder(1, 1).nIn(16).nOut(8).activation(Activation.IDENTITY)
+                        .build(), "gelu")
+                .addLayer("scale", new ChannelScale(8), "pw2")
+                .addVertex("skip", new ElementWiseVertex(ElementWiseVertex.Op.Add), "stem", "scale")
+                .addLayer("gap", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "skip")
+                .addLayer("pool", new ChannelLayerNorm(8, 1e-6), "gap");
+        assertTrainedImageGraphMatchesDl4j(conf, false, "layernorm, conv2d, activation, conv2d, channel-scale");
     }
 
     @Test

@@ -72,6 +72,13 @@ public enum LayerKind {
      * {@code [out, in / groups, kH, kW]}, a filter is one index of axis 0.
      */
     GROUPED_CONVOLUTION_2D(0, GroupedConvolution2D.class),
+    /**
+     * Layer normalization over the channels of images (NCHW) or features (ConvNeXt's): the project's own
+     * {@link ChannelLayerNorm}; parameters {@code gamma}, {@code beta}.
+     */
+    CHANNEL_LAYER_NORM(-1, ChannelLayerNorm.class),
+    /** A learned scale per channel (ConvNeXt's layer scale): the project's {@link ChannelScale}; weights {@code [c]}. */
+    CHANNEL_SCALE(0, ChannelScale.class),
     /** Max, average or p-norm pooling over images. */
     SUBSAMPLING_2D(-1, SubsamplingLayer.class),
     /** Max, average or p-norm pooling over {@code [n, c, w]}. */

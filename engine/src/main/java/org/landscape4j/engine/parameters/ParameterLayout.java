@@ -87,7 +87,7 @@ public final class ParameterLayout {
     }
 
     private static ParameterRole roleOf(LayerKind kind, String key) {
-        if (kind == LayerKind.BATCH_NORMALIZATION) {
+        if (kind == LayerKind.BATCH_NORMALIZATION || kind == LayerKind.CHANNEL_LAYER_NORM) {
             return switch (key) {
                 case "gamma" -> ParameterRole.BATCHNORM_GAMMA;
                 case "beta" -> ParameterRole.BATCHNORM_BETA;

@@ -8,9 +8,9 @@ public enum ParameterRole {
     WEIGHT,
     /** A bias vector. */
     BIAS,
-    /** Batch-normalization scale (gamma). */
+    /** Batch-normalization scale (gamma); also a layer normalization's ({@code ChannelLayerNorm}). */
     BATCHNORM_GAMMA,
-    /** Batch-normalization shift (beta). */
+    /** Batch-normalization shift (beta); also a layer normalization's. */
     BATCHNORM_BETA,
     /** Batch-normalization running mean or variance (or DL4J's log10 standard deviation): state, not trained. */
     BATCHNORM_RUNNING_STATISTIC,

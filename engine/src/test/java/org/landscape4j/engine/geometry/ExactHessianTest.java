@@ -482,6 +482,29 @@ class ExactHessianTest {
         proveOn("channel-slice+channel-shuffle", graph, classes(33, 5, 3, 2, 4, 4), true);
     }
 
+    /** PyTorch's exact GELU ({@code TorchGelu}) and the channel scale ({@code ChannelScale}) of ConvNeXt's blocks. */
+    @Test
+    void geluAndChannelScale() {
+        MultiLayerNetwork net = init(base().list()
+                .layer(new ConvolutionLayer.Builder(3, 3).padding(1, 1).nIn(2).nOut(3)
+                        .activation(new org.landscape4j.engine.graph.TorchGelu()).build())
+                .layer(new org.landscape4j.engine.graph.ChannelScale(3))
+                .layer(new ConvolutionLayer.Builder(1, 1).nIn(3).nOut(4).activation(Activation.IDENTITY).build())
+                .layer(new ActivationLayer.Builder().activation(new org.landscape4j.engine.graph.TorchGelu()).build())
+                .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
+                .layer(new org.landscape4j.engine.graph.ChannelScale(4))
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(3)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(4, 4, 2))
+                .build());
+        Nd4j.getRandom().setSeed(8);
+        net.getLayer(1).getParam("W").assign(Nd4j.randn(DataType.DOUBLE, 3));
+        net.getLayer(5).getParam("W").assign(Nd4j.randn(DataType.DOUBLE, 4));
+        DataSet data = classes(34, 5, 3, 2, 4, 4);
+        data.getFeatures().muli(2);
+        proveOn("gelu+channel-scale", net, data, true);
+    }
+
     @Test
     void graphWithAddSubtractProductAverageAndMergeVertices() {
         DataSet data = classes(5, 6, 2, 4);

@@ -1,5 +1,6 @@
 package org.landscape4j.engine.internal.hessian;
 
+import org.landscape4j.engine.graph.TorchGelu;
 import org.landscape4j.engine.graph.TorchHardSigmoid;
 import org.landscape4j.engine.graph.TorchHardSwish;
 import org.nd4j.linalg.activations.IActivation;
@@ -23,14 +24,16 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * An activation function with its value, first and second derivative; {@code alpha} for leaky ReLU and ELU, the
  * upper bound of a bounded ReLU ({@code min(max(z, 0), alpha)}: ReLU6, PyTorch's {@code Clip(0, alpha)}), and the
  * slope and offset of a hard sigmoid ({@code alpha}, {@code beta}); swish is {@code z σ(z)} (PyTorch's SiLU), hard
- * swish PyTorch's {@code z relu6(z + 3) / 6}. The
+ * swish PyTorch's {@code z relu6(z + 3) / 6}, GELU PyTorch's exact {@code z Φ(z)} (second derivative
+ * {@code φ(z) (2 − z²)}). The
  * functions with an exact rule are {@link Kind}'s; {@link #of} maps DL4J's activations to them.
  */
 record Function(Kind kind, double alpha, double beta) {
     /** The element-wise activations with an exact rule, and softmax over axis 1. */
     enum Kind {
         IDENTITY(false), RELU(false), BOUNDED_RELU(false), LEAKYRELU(false), ELU(true), TANH(true), SIGMOID(true),
-        SOFTPLUS(true), HARDTANH(false), SWISH(true), HARD_SIGMOID(false), HARD_SWISH(true), SOFTMAX(true);
+        SOFTPLUS(true), HARDTANH(false), SWISH(true), HARD_SIGMOID(false), HARD_SWISH(true), GELU(true),
+        SOFTMAX(true);
 
         final boolean curved;
 
@@ -68,6 +71,7 @@ record Function(Kind kind, double alpha, double beta) {
             case SWISH -> z.mul(Transforms.sigmoid(z, true));
             case HARD_SIGMOID -> hardSigmoid(z, alpha, beta);
             case HARD_SWISH -> z.mul(hardSigmoid(z, 1.0 / 6, 0.5));
+            case GELU -> z.mul(TorchGelu.cdf(z));
             case SOFTMAX -> softmax(z);
         };
     }
@@ -104,6 +108,7 @@ record Function(Kind kind, double alpha, double beta) {
                 INDArray middle = inside(z, -3, 3);
                 yield z.mul(2).addi(3).divi(6).muli(middle).addi(z.gte(3.0).castTo(DataType.DOUBLE));
             }
+            case GELU -> TorchGelu.cdf(z).addi(TorchGelu.density(z).muli(z));
             case SOFTMAX -> throw new IllegalStateException("softmax is not element-wise");
         };
     }
@@ -129,6 +134,7 @@ record Function(Kind kind, double alpha, double beta) {
                 yield s.mul(s.rsub(1)).muli(s.mul(-2).addi(1).muli(z).addi(2));
             }
             case HARD_SWISH -> inside(z, -3, 3).divi(3);
+            case GELU -> TorchGelu.density(z).muli(z.mul(z).rsubi(2));
             default -> Nd4j.zerosLike(z);
         };
     }
@@ -175,6 +181,7 @@ record Function(Kind kind, double alpha, double beta) {
         Kind kind = activation instanceof ActivationTanH ? Kind.TANH
                 : activation instanceof ActivationSwish ? Kind.SWISH
                 : activation instanceof TorchHardSwish ? Kind.HARD_SWISH
+                : activation instanceof TorchGelu ? Kind.GELU
                 : activation instanceof ActivationSigmoid ? Kind.SIGMOID
                 : activation instanceof ActivationSoftPlus ? Kind.SOFTPLUS
                 : activation instanceof ActivationHardTanH ? Kind.HARDTANH

@@ -45,6 +45,8 @@ final class PlanBuilder extends BackEndBuilder<Step> {
             case CONVOLUTION_1D -> ConvolutionStep.rule1d(this, node, in[0], act);
             case DEPTHWISE_CONVOLUTION_2D -> DepthwiseConvolutionStep.rule(this, node, in[0], act);
             case GROUPED_CONVOLUTION_2D -> ConvolutionStep.ruleGrouped(this, node, in[0], act);
+            case CHANNEL_LAYER_NORM -> ChannelNormStep.layerNormRule(this, node, in[0], act);
+            case CHANNEL_SCALE -> ChannelNormStep.scaleRule(this, node, in[0], act);
             case SUBSAMPLING_2D, SUBSAMPLING_1D -> PoolingStep.rule(this, node, in[0], act);
             case BATCH_NORMALIZATION -> BatchNormStep.rule(this, node, in[0], act);
             case DROPOUT -> ViewStep.identityRule(this, node, in[0], act);

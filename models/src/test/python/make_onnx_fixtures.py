@@ -3,7 +3,7 @@
 
 Debian's python3-torch 1.13, python3-torchvision 0.14 and python3-onnx. For each network (an MLP, a residual CNN with
 batch norm, an MLP using the remaining activations, and width-reduced MobileNetV2, MNASNet, EfficientNet and
-MobileNetV3, GoogLeNet, ResNeXt, RegNet and ShuffleNetV2 made of torchvision's own blocks): trains it a little on a fixed batch (so batch-norm running statistics and accuracy
+MobileNetV3, GoogLeNet, ResNeXt, RegNet, ShuffleNetV2 and ConvNeXt made of torchvision's own blocks): trains it a little on a fixed batch (so batch-norm running statistics and accuracy
 are not trivial), exports it with torch.onnx.export (eval mode), and writes
 
   <name>.onnx                the network
@@ -27,6 +27,7 @@ Usage: python3 make_onnx_fixtures.py OUTDIR [NAME...]   (only the networks named
            16 FashionMNIST test images (Debian's dataset-fashion-mnist) resized to 64x64 and repeated over 3 channels;
            no training. Checked by the examples module's TorchvisionZoo.
 """
+import functools
 import gzip
 import os
 import sys
@@ -36,6 +37,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import torchvision
+from torchvision.models import convnext
 from torchvision.models import mnasnet
 from torchvision.models import regnet
 from torchvision.models import resnet
@@ -276,8 +278,31 @@ class SmallShuffleNet(nn.Module):
         return self.fc(x.mean([2, 3]))
 
 
+class SmallConvNeXt(nn.Module):
+    """torchvision's ConvNeXt at reduced width and depth, from its own modules: the patchify stem (4x4 convolution of
+    stride 4, LayerNorm2d), two CNBlocks (depthwise 7x7 convolution, permute to channels-last, LayerNorm, Linear, exact
+    GELU, Linear, permute back, layer scale, residual), the downsampling (LayerNorm2d, 2x2 convolution of stride 2),
+    one more CNBlock, adaptive average pooling, and the classifier (LayerNorm2d, flatten, Linear). Layer scales start
+    at 0.1 (torchvision's 1e-6 would hide the blocks from a briefly trained fixture)."""
+
+    def __init__(self):
+        super().__init__()
+        norm = functools.partial(convnext.LayerNorm2d, eps=1e-6)
+        self.stem = Conv2dNormActivation(3, 16, kernel_size=4, stride=4, padding=0, norm_layer=norm,
+                                         activation_layer=None, bias=True)
+        self.stage1 = nn.Sequential(convnext.CNBlock(16, 0.1, 0.0), convnext.CNBlock(16, 0.1, 0.0))
+        self.down = nn.Sequential(norm(16), nn.Conv2d(16, 32, kernel_size=2, stride=2))
+        self.stage2 = convnext.CNBlock(32, 0.1, 0.0)
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.classifier = nn.Sequential(norm(32), nn.Flatten(1), nn.Linear(32, 10))
+
+    def forward(self, x):
+        x = self.stage2(self.down(self.stage1(self.stem(x))))
+        return self.classifier(self.avgpool(x))
+
+
 TORCHVISION = (SmallMobileNetV2, SmallMnasNet, SmallEfficientNet, SmallMobileNetV3, SmallGoogLeNet, SmallResNeXt,
-               SmallRegNet, SmallShuffleNet)
+               SmallRegNet, SmallShuffleNet, SmallConvNeXt)
 
 
 def filter_normalized(model, gen):
@@ -428,6 +453,7 @@ def main():
         ("resnext", 8, SmallResNeXt, (3, 16, 16), 10),
         ("regnet", 9, SmallRegNet, (3, 16, 16), 10),
         ("shufflenet", 10, SmallShuffleNet, (3, 32, 32), 10),
+        ("convnext", 11, SmallConvNeXt, (3, 16, 16), 10),
     ]
     for name, seed, network, shape, classes in networks:
         if not wanted or name in wanted:

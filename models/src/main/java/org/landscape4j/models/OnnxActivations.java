@@ -7,6 +7,7 @@ import static org.landscape4j.models.OnnxNodes.refuse;
 
 import onnx.Onnx;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.landscape4j.engine.graph.TorchGelu;
 import org.landscape4j.engine.graph.TorchHardSigmoid;
 import org.landscape4j.engine.graph.TorchHardSwish;
 import org.landscape4j.models.OnnxConversion.Act;
@@ -145,9 +146,22 @@ final class OnnxActivations {
         return attrInt(n, "axis", -1);
     }
 
+    /**
+     * {@code Gelu(x)} (ONNX's op from opset 20, or PyTorch's erf decomposition folded by
+     * {@link OnnxDecompositionFold}): PyTorch's exact GELU, the engine's {@link TorchGelu}; the tanh approximation is
+     * refused.
+     */
+    static OnnxConversion gelu(Onnx.NodeProto n, OnnxContext ctx) {
+        String approximate = OnnxNodes.attrString(n, "approximate", "none");
+        if (!approximate.equals("none")) {
+            throw refuse(n, "approximates GELU (" + approximate + "); only the exact (erf) GELU");
+        }
+        return activation(n, ctx, new TorchGelu());
+    }
+
     private static OnnxConversion activation(Onnx.NodeProto n, OnnxContext ctx, IActivation fn) {
-        Act x = ctx.activation(n, 0, -1);
+        Act x = ctx.elementwise(n, 0, -1);
         return OnnxConversion.layer(ctx.vertexName(n), new ActivationLayer.Builder().activation(fn).build(),
-                "ActivationLayer", x).withOutput(n.getOutput(0), x.shape(), x.dl4j());
+                "ActivationLayer", x).withOutputLike(n.getOutput(0), x);
     }
 }

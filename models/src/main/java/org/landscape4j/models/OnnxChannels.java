@@ -14,14 +14,15 @@ import org.landscape4j.models.OnnxConversion.Act;
 import org.landscape4j.models.OnnxTensors.Constant;
 
 /**
- * Channel moves, as ShuffleNet V2 exports them:
+ * Channel moves, as ShuffleNet V2 and ConvNeXt export them:
  * <ul>
  *   <li>{@code Slice} of an image's channels ({@code x.chunk(2, dim=1)}, {@code x[:, a:b]}) as the engine's
  *       {@link ChannelSliceVertex}; a {@code Slice} of a constant shape vector is evaluated;</li>
  *   <li>the channel shuffle, {@code x.view(n, g, c / g, h, w).transpose(1, 2).reshape(n, c, h, w)}: a {@code Reshape}
  *       that reads the channels as groups (nothing to compute: the output is the same DL4J tensor, its ONNX shape
  *       {@code [g, c / g, h, w]}), the {@code Transpose} of the two group axes as the engine's
- *       {@link ChannelShuffleVertex}, and the {@code Reshape} back to {@code [c, h, w]} (nothing again).</li>
+ *       {@link ChannelShuffleVertex}, and the {@code Reshape} back to {@code [c, h, w]} (nothing again);</li>
+ *   <li>ConvNeXt's {@code permute(0, 2, 3, 1)} to channels-last and back ({@link #transpose}).</li>
  * </ul>
  * Any other transpose, and a tensor of grouped channels read by another op, is refused.
  */
@@ -133,18 +134,33 @@ final class OnnxChannels {
 
     /** Whether {@code x} is an image's channels read as groups {@code [g, c / g, h, w]}. */
     static boolean isGrouped(Act x) {
-        return x.shape().length == 4 && x.dl4j().length == 3;
+        return x.shape().length == 4 && x.dl4j().length == 3 && !x.channelsLast();
     }
 
-    /** {@code Transpose(x)}: only of the two group axes of grouped channels (perm [0, 2, 1, 3, 4]), a shuffle. */
+    /**
+     * {@code Transpose(x)}: PyTorch's {@code permute(0, 2, 3, 1)} of an image (or of a global pooling's {@code [c, 1, 1]})
+     * to channels-last, and {@code permute(0, 3, 1, 2)} back, ConvNeXt's (nothing to compute: the DL4J tensor stays
+     * NCHW, the output is marked channels-last); the transpose of the two group axes of grouped channels (perm
+     * {@code [0, 2, 1, 3, 4]}), ShuffleNet's channel shuffle. Any other is refused.
+     */
     static OnnxConversion transpose(Onnx.NodeProto n, OnnxContext ctx) {
         Act x = ctx.anyActivation(n, 0);
         long[] perm = attrInts(n, "perm");
-        if (!isGrouped(x) || !Arrays.equals(perm, new long[] {0, 2, 1, 3, 4})) {
-            throw refuse(n, "transposes " + shapeText(x.shape()) + " by " + Arrays.toString(perm) + "; only"
-                    + " ShuffleNet's channel shuffle (channels read as groups [g, c / g, h, w], perm [0, 2, 1, 3, 4])");
-        }
         long[] s = x.shape();
+        boolean image = s.length == 3 && !x.channelsLast() && !isGrouped(x);
+        if (image && Arrays.equals(perm, new long[] {0, 2, 3, 1})) {
+            return OnnxConversion.nothing("nothing (channels-last)").withOutput(n.getOutput(0),
+                    new Act(x.vertex(), new long[] {s[1], s[2], s[0]}, x.dl4j(), true));
+        }
+        if (x.channelsLast() && Arrays.equals(perm, new long[] {0, 3, 1, 2})) {
+            return OnnxConversion.nothing("nothing (channels-first)").withOutput(n.getOutput(0),
+                    new Act(x.vertex(), new long[] {s[2], s[0], s[1]}, x.dl4j(), false));
+        }
+        if (!isGrouped(x) || !Arrays.equals(perm, new long[] {0, 2, 1, 3, 4})) {
+            throw refuse(n, "transposes " + shapeText(s) + " by " + Arrays.toString(perm) + "; only an image to"
+                    + " channels-last and back (perm [0, 2, 3, 1], [0, 3, 1, 2]) and ShuffleNet's channel shuffle"
+                    + " (channels read as groups [g, c / g, h, w], perm [0, 2, 1, 3, 4])");
+        }
         return OnnxConversion.vertex(ctx.vertexName(n), new ChannelShuffleVertex((int) s[0]), "ChannelShuffleVertex",
                 List.of(new Act(x.vertex(), x.dl4j(), x.dl4j())))
                 .withOutput(n.getOutput(0), new long[] {s[1], s[0], s[2], s[3]}, x.dl4j());

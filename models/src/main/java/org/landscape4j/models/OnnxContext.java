@@ -78,12 +78,26 @@ interface OnnxContext {
      * {@link #anyActivation}.
      */
     default Act activation(Onnx.NodeProto n, int i, int rank) {
+        Act a = elementwise(n, i, rank);
+        if (a.channelsLast()) {
+            throw refuse(n, "reads a channels-last tensor " + OnnxNodes.shapeText(a.shape()) + " (a Transpose"
+                    + " [0, 2, 3, 1] of an image); only element-wise ops, LayerNormalization, MatMul and the Transpose"
+                    + " back may read it");
+        }
+        return a;
+    }
+
+    /**
+     * Input {@code i} of {@code n} as an activation of {@code rank} (-1: any) for an op that works on any layout
+     * (element by element, or along the last axis of a channels-last tensor); otherwise as {@link #activation}.
+     */
+    default Act elementwise(Onnx.NodeProto n, int i, int rank) {
         Act a = anyActivation(n, i);
         if (OnnxChannels.isGrouped(a)) {
             throw refuse(n, "reads channels read as groups " + OnnxNodes.shapeText(a.shape()) + "; only the channel"
                     + " shuffle's Transpose and Reshape may follow");
         }
-        if (a.shape().length != a.dl4j().length) {
+        if (a.shape().length != a.dl4j().length && !a.channelsLast()) {
             throw refuse(n, "reads the output of a global pooling " + OnnxNodes.shapeText(a.shape())
                     + " unflattened; only Flatten/Reshape may follow a global pooling");
         }

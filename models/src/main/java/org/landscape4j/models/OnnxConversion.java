@@ -38,16 +38,24 @@ record OnnxConversion(String vertex, Layer layer, GraphVertex graphVertex, List<
 
     /**
      * An activation (a computed tensor): the DL4J vertex computing it, its ONNX shape and its DL4J shape (both
-     * without the batch; they differ only after a global pooling, {@code [c, 1, 1]} against {@code [c]}).
+     * without the batch; they differ after a global pooling, {@code [c, 1, 1]} against {@code [c]}, for channels read
+     * as groups ({@link OnnxChannels}), and for {@code channelsLast}: PyTorch's {@code x.permute(0, 2, 3, 1)} of an
+     * image, {@code [h, w, c]} in ONNX, the same NCHW tensor in DL4J).
      */
-    record Act(String vertex, long[] shape, long[] dl4j) {
+    record Act(String vertex, long[] shape, long[] dl4j, boolean channelsLast) {
+        /** A tensor in DL4J's layout (images NCHW). */
+        Act(String vertex, long[] shape, long[] dl4j) {
+            this(vertex, shape, dl4j, false);
+        }
+
         int rank() {
             return shape.length + 1;
         }
 
         @Override
         public String toString() {
-            return vertex + " " + Arrays.toString(shape) + " (DL4J " + Arrays.toString(dl4j) + ")";
+            return vertex + " " + Arrays.toString(shape) + " (DL4J " + Arrays.toString(dl4j) + ")"
+                    + (channelsLast ? " channels-last" : "");
         }
     }
 
@@ -110,6 +118,12 @@ record OnnxConversion(String vertex, Layer layer, GraphVertex graphVertex, List<
     /** With output {@code tensor} computed by this conversion's vertex: {@code shape} in ONNX, {@code dl4j} in DL4J. */
     OnnxConversion withOutput(String tensor, long[] shape, long[] dl4j) {
         return withOutput(tensor, new Act(vertex, shape, dl4j));
+    }
+
+    /** With output {@code tensor} computed by this conversion's vertex element by element from {@code x}: its shapes
+     * and layout. */
+    OnnxConversion withOutputLike(String tensor, Act x) {
+        return withOutput(tensor, new Act(vertex, x.shape(), x.dl4j(), x.channelsLast()));
     }
 
     /** With output {@code tensor} being {@code activation} (computed here or earlier: an op DL4J skips). */

@@ -133,9 +133,10 @@ final class OnnxImporter implements OnnxContext {
         String head = ending == null ? output : ending.getInput(0);
         Set<Onnx.NodeProto> needed = needed(head, producers);
         List<Onnx.NodeProto> used = g.getNodeList().stream().filter(needed::contains).toList();
-        checkOps(used);
-        OnnxMatMulAddFold.Result rewritten = OnnxMatMulAddFold.apply(used, initializers);
+        OnnxDecompositionFold.Result decompositions = OnnxDecompositionFold.apply(used, initializers);
+        OnnxMatMulAddFold.Result rewritten = OnnxMatMulAddFold.apply(decompositions.nodes(), initializers);
         OnnxSwishFold.Result swishes = OnnxSwishFold.apply(rewritten.nodes());
+        checkOps(swishes.nodes());
         for (Onnx.NodeProto n : swishes.nodes()) {
             consumed.addAll(n.getInputList());
             for (String input : n.getInputList()) {
@@ -198,7 +199,12 @@ final class OnnxImporter implements OnnxContext {
         }
         for (OnnxMatMulAddFold.Fold f : rewritten.folds()) {
             lines.add("MatMul '" + f.matMul().getName() + "' and Add '" + f.add().getName()
-                    + "' became one dense layer '" + acts.get(f.add().getOutput(0)).vertex() + "'");
+                    + "' became one layer '" + acts.get(f.add().getOutput(0)).vertex() + "'");
+        }
+        if (decompositions.layerNorms() + decompositions.gelus() > 0) {
+            lines.add("decompositions: " + decompositions.layerNorms() + " LayerNorm (ReduceMean, Sub, Pow, ReduceMean,"
+                    + " Add, Sqrt, Div, Mul, Add) and " + decompositions.gelus() + " GELU (Div, Erf, Add, Mul, Mul)"
+                    + " patterns became one layer each");
         }
         for (OnnxSwishFold.Fold f : swishes.folds()) {
             lines.add(f.gate().getOpType() + " '" + f.gate().getName() + "' and Mul '" + f.mul().getName()

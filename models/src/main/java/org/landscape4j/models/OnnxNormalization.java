@@ -6,6 +6,7 @@ import static org.landscape4j.models.OnnxNodes.refuse;
 
 import onnx.Onnx;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.landscape4j.engine.graph.ChannelLayerNorm;
 import org.landscape4j.models.OnnxConversion.Act;
 import org.landscape4j.models.OnnxTensors.Constant;
 
@@ -14,7 +15,7 @@ import org.landscape4j.models.OnnxTensors.Constant;
  * after {@code model.eval()}, as a DL4J {@link BatchNormalization} layer: scale, bias, running mean and running
  * variance as DL4J's {@code gamma}, {@code beta}, {@code mean}, {@code var} (the variance itself, not its log);
  * ONNX's {@code epsilon} and {@code momentum} (1 - PyTorch's {@code momentum}) as DL4J's {@code eps} and
- * {@code decay}.
+ * {@code decay}; {@code LayerNormalization} over the channels as the engine's {@link ChannelLayerNorm}.
  */
 final class OnnxNormalization {
 
@@ -54,5 +55,37 @@ final class OnnxNormalization {
             conversion = conversion.withParam(KEYS[i], new Constant(t[i].name(), new long[] {c}, t[i].values()), 0);
         }
         return conversion.withOutput(n.getOutput(0), x.shape(), x.dl4j());
+    }
+
+    /**
+     * {@code LayerNormalization(x, scale, B)} over the last axis (ONNX's op from opset 17, or PyTorch's decomposition
+     * folded by {@link OnnxDecompositionFold}): of a channels-last image or pooled image (ConvNeXt's), or of features
+     * {@code [batch, c]}, as the engine's {@link ChannelLayerNorm} (scale and bias as its {@code gamma} and
+     * {@code beta}). Other axes refused.
+     */
+    static OnnxConversion layerNormalization(Onnx.NodeProto n, OnnxContext ctx) {
+        Act x = ctx.elementwise(n, 0, -1);
+        long axis = attrInt(n, "axis", -1);
+        boolean last = axis == -1 || axis == x.rank() - 1;
+        if (!last || !(x.channelsLast() || x.shape().length == 1)) {
+            throw refuse(n, "normalizes axis " + axis + " of " + OnnxNodes.shapeText(x.shape()) + (x.channelsLast()
+                    ? " (channels-last)" : "") + "; only the last axis of a channels-last image or of features");
+        }
+        long c = x.shape()[x.shape().length - 1];
+        OnnxConversion conversion = OnnxConversion.layer(ctx.vertexName(n),
+                new ChannelLayerNorm(c, attrFloat(n, "epsilon", 1e-5)), "ChannelLayerNorm", x);
+        String[] keys = {"gamma", "beta"};
+        for (int i = 0; i < keys.length; i++) {
+            if (!OnnxNodes.hasInput(n, i + 1)) {
+                throw refuse(n, "has no " + (i == 0 ? "scale" : "bias") + "; only an affine layer normalization");
+            }
+            Constant t = ctx.weight(n, i + 1);
+            if (t.length() != c) {
+                throw refuse(n, "input " + (i + 1) + " '" + t.name() + "' has " + t.length() + " values for " + c
+                        + " channels");
+            }
+            conversion = conversion.withParam(keys[i], new Constant(t.name(), new long[] {c}, t.values()), 0);
+        }
+        return conversion.withOutputLike(n.getOutput(0), x);
     }
 }

@@ -49,12 +49,14 @@ final class OnnxOps {
         layer("Add", OnnxTensorOps::add);
         layer("Mul", OnnxTensorOps::mul);
         layer("BatchNormalization", OnnxNormalization::batchNormalization);
+        layer("LayerNormalization", OnnxNormalization::layerNormalization);
         layer("Relu", OnnxActivations::relu);
         layer("LeakyRelu", OnnxActivations::leakyRelu);
         layer("Elu", OnnxActivations::elu);
         layer("Sigmoid", OnnxActivations::sigmoid);
         layer("HardSigmoid", OnnxActivations::hardSigmoid);
         layer("HardSwish", OnnxActivations::hardSwish);
+        layer("Gelu", OnnxActivations::gelu);
         layer("Tanh", OnnxActivations::tanh);
         layer("Clip", OnnxActivations::clip);
         layer("Clip", 11, OnnxActivations::clip11);

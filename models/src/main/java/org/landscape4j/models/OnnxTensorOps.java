@@ -20,6 +20,7 @@ import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.landscape4j.engine.graph.ChannelGateVertex;
+import org.landscape4j.engine.graph.ChannelScale;
 import org.landscape4j.models.OnnxConversion.Act;
 import org.landscape4j.models.OnnxTensors.Constant;
 
@@ -29,7 +30,8 @@ import org.landscape4j.models.OnnxTensors.Constant;
  *   <li>{@code Add} of two computed tensors of one shape (a residual connection, {@code x + f(x)}) as an
  *       {@link ElementWiseVertex}; a bias {@code Add} after a {@code MatMul} is folded before conversion
  *       ({@link OnnxMatMulAddFold});</li>
- *   <li>{@code Mul} of two computed tensors of one shape, or of an image by a per-channel gate ({@link #mul});</li>
+ *   <li>{@code Mul} of two computed tensors of one shape, of an image by a per-channel gate, or of an image by a
+ *       stored per-channel scale ({@link #mul});</li>
  *   <li>{@code Flatten} from axis 1 ({@code torch.flatten(x, 1)}, {@code nn.Flatten()}) and a {@code Reshape} to
  *       {@code [batch, -1]} ({@code x.view(x.size(0), -1)}) as DL4J's {@link CnnToFeedForwardPreProcessor}: PyTorch
  *       flattens NCHW in (C, H, W) order, a row-major reshape, which is the preprocessor's order;</li>
@@ -59,20 +61,22 @@ final class OnnxTensorOps {
         if (ctx.isConstant(n.getInput(0)) || ctx.isConstant(n.getInput(1))) {
             throw refuse(n, "adds a constant tensor; only two computed tensors of one shape, or a MatMul's bias");
         }
-        Act a = ctx.activation(n, 0, -1);
-        Act b = ctx.activation(n, 1, -1);
-        if (!Arrays.equals(a.shape(), b.shape()) || !Arrays.equals(a.dl4j(), b.dl4j())) {
+        Act a = ctx.elementwise(n, 0, -1);
+        Act b = ctx.elementwise(n, 1, -1);
+        if (!Arrays.equals(a.shape(), b.shape()) || !Arrays.equals(a.dl4j(), b.dl4j())
+                || a.channelsLast() != b.channelsLast()) {
             throw refuse(n, "adds tensors of shapes " + shapeText(a.shape()) + " and " + shapeText(b.shape())
                     + "; broadcasting is not supported");
         }
         return OnnxConversion.vertex(ctx.vertexName(n), new ElementWiseVertex(ElementWiseVertex.Op.Add),
-                "ElementWiseVertex", List.of(a, b)).withOutput(n.getOutput(0), a.shape(), a.dl4j());
+                "ElementWiseVertex", List.of(a, b)).withOutputLike(n.getOutput(0), a);
     }
 
     /**
      * {@code Mul(a, b)} of two computed tensors: of one shape as an {@link ElementWiseVertex} product; an image
      * {@code [c, h, w]} by a per-channel gate {@code [c, 1, 1]} (either order: squeeze-and-excitation's
-     * {@code x * scale}) as the engine's {@link ChannelGateVertex}. Constants and other broadcasts are refused.
+     * {@code x * scale}) as the engine's {@link ChannelGateVertex}; an image by a stored {@code [c, 1, 1]} as the
+     * engine's {@link ChannelScale} ({@link #scale}). Other constants and broadcasts are refused.
      */
     static OnnxConversion mul(Onnx.NodeProto n, OnnxContext ctx) {
         if (n.getInputCount() != 2) {
@@ -81,16 +85,18 @@ final class OnnxTensorOps {
         if (ctx.isConstant(n.getInput(0)) && ctx.isConstant(n.getInput(1))) {
             return OnnxConstants.arithmetic(n, ctx);
         }
-        if (ctx.isConstant(n.getInput(0)) || ctx.isConstant(n.getInput(1))) {
-            throw refuse(n, "multiplies by a constant tensor; only two computed tensors of one shape, or an image"
-                    + " by a per-channel gate");
+        if (ctx.isConstant(n.getInput(0)) != ctx.isConstant(n.getInput(1))) {
+            return scale(n, ctx, ctx.isConstant(n.getInput(0)) ? 0 : 1);
         }
-        Act a = ctx.activation(n, 0, -1);
-        Act b = ctx.activation(n, 1, -1);
-        if (Arrays.equals(a.shape(), b.shape()) && Arrays.equals(a.dl4j(), b.dl4j())) {
+        Act a = ctx.elementwise(n, 0, -1);
+        Act b = ctx.elementwise(n, 1, -1);
+        if (Arrays.equals(a.shape(), b.shape()) && Arrays.equals(a.dl4j(), b.dl4j())
+                && a.channelsLast() == b.channelsLast()) {
             return OnnxConversion.vertex(ctx.vertexName(n), new ElementWiseVertex(ElementWiseVertex.Op.Product),
-                    "ElementWiseVertex", List.of(a, b)).withOutput(n.getOutput(0), a.shape(), a.dl4j());
+                    "ElementWiseVertex", List.of(a, b)).withOutputLike(n.getOutput(0), a);
         }
+        a = ctx.activation(n, 0, -1);
+        b = ctx.activation(n, 1, -1);
         Act x = isGateOf(b, a) ? a : isGateOf(a, b) ? b : null;
         if (x == null) {
             throw refuse(n, "multiplies tensors of shapes " + shapeText(a.shape()) + " and " + shapeText(b.shape())
@@ -100,6 +106,25 @@ final class OnnxTensorOps {
                 List.of(x, x == a ? b : a)).withOutput(n.getOutput(0), x.shape(), x.dl4j());
     }
 
+    /**
+     * {@code Mul} of an image {@code [c, h, w]} by a stored {@code [c, 1, 1]} tensor (ConvNeXt's layer scale,
+     * {@code layer_scale * x}) as the engine's {@link ChannelScale}, the tensor its weight {@code [c]}; other
+     * constants refused.
+     */
+    private static OnnxConversion scale(Onnx.NodeProto n, OnnxContext ctx, int constant) {
+        Act x = ctx.activation(n, 1 - constant, -1);
+        Constant w = ctx.constantOf(n.getInput(constant));
+        long c = x.shape()[0];
+        if (x.rank() != 4 || !Arrays.equals(w.shape(), new long[] {c, 1, 1})) {
+            throw refuse(n, "multiplies " + shapeText(x.shape()) + " by a constant " + shapeText(w.shape())
+                    + "; only an image [c, h, w] by a per-channel scale [c, 1, 1] (or two computed tensors of one"
+                    + " shape, or an image by a per-channel gate)");
+        }
+        w = ctx.weight(n, constant);
+        return OnnxConversion.layer(ctx.vertexName(n), new ChannelScale(c), "ChannelScale", x)
+                .withParam("W", w, 0, 1, 2).withOutput(n.getOutput(0), x.shape(), x.dl4j());
+    }
+
     private static boolean isGateOf(Act gate, Act x) {
         return x.shape().length == 3 && Arrays.equals(gate.shape(), new long[] {x.shape()[0], 1, 1})
                 && Arrays.equals(gate.dl4j(), gate.shape()) && Arrays.equals(x.dl4j(), x.shape());
@@ -107,7 +132,7 @@ final class OnnxTensorOps {
 
     /** {@code Flatten(x)} from axis 1 to {@code [batch, features]}. */
     static OnnxConversion flatten(Onnx.NodeProto n, OnnxContext ctx) {
-        Act x = ctx.anyActivation(n, 0);
+        Act x = notChannelsLast(n, ctx.anyActivation(n, 0));
         long axis = attrInt(n, "axis", 1);
         if (axis < 0) {
             axis += x.rank();
@@ -123,7 +148,7 @@ final class OnnxTensorOps {
      * channel shuffle's reshapes ({@link OnnxChannels}).
      */
     static OnnxConversion reshape(Onnx.NodeProto n, OnnxContext ctx) {
-        Act x = ctx.anyActivation(n, 0);
+        Act x = notChannelsLast(n, ctx.anyActivation(n, 0));
         if (attrInt(n, "allowzero", 0) != 0) {
             throw refuse(n, "has allowzero=1");
         }
@@ -215,6 +240,15 @@ final class OnnxTensorOps {
             return OnnxConversion.constant(n.getOutput(0), c.shape(), c.values());
         }
         return OnnxConversion.nothing("nothing").withOutput(n.getOutput(0), ctx.anyActivation(n, 0));
+    }
+
+    /** {@code x}, refusing {@code n} when {@code x} is channels-last (its flattened order would be PyTorch's HWC). */
+    private static Act notChannelsLast(Onnx.NodeProto n, Act x) {
+        if (x.channelsLast()) {
+            throw refuse(n, "flattens or reshapes a channels-last tensor " + shapeText(x.shape()) + "; only after the"
+                    + " Transpose back to [c, h, w]");
+        }
+        return x;
     }
 
     /** A flatten of {@code x} to {@code [batch, features]}: a reshape view (C, H, W order), or nothing to do. */

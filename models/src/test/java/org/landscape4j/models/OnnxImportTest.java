@@ -22,7 +22,8 @@ class OnnxImportTest {
     @ValueSource(strings = {"cnn.onnx", "cnn-folded.onnx", "mobilenetv2.onnx", "mobilenetv2-folded.onnx",
         "mnasnet.onnx", "mnasnet-folded.onnx", "efficientnet.onnx", "efficientnet-folded.onnx", "mobilenetv3.onnx",
         "mobilenetv3-folded.onnx", "googlenet.onnx", "googlenet-folded.onnx", "resnext.onnx", "resnext-folded.onnx",
-        "regnet.onnx", "regnet-folded.onnx", "shufflenet.onnx", "shufflenet-folded.onnx"})
+        "regnet.onnx", "regnet-folded.onnx", "shufflenet.onnx", "shufflenet-folded.onnx",
+        "convnext.onnx", "convnext-folded.onnx"})
     void probabilitiesEqualPyTorch(String file) {
         ImportedModel m = Models.load(PyTorchFixtures.file(file),
                 ImportOptions.withLoss(Loss.CROSS_ENTROPY).withDataType(DataType.DOUBLE));

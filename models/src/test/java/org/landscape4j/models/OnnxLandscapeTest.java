@@ -33,6 +33,7 @@ class OnnxLandscapeTest {
         "resnext, 10, FLOAT, 1e-5",
         "regnet, 10, FLOAT, 1e-5",
         "shufflenet, 10, FLOAT, 1e-5",
+        "convnext, 10, FLOAT, 1e-5",
         "mlp, 5, DOUBLE, 1e-7",
         "cnn, 10, DOUBLE, 1e-7",
         "mobilenetv2, 10, DOUBLE, 1e-7",
@@ -43,6 +44,7 @@ class OnnxLandscapeTest {
         "resnext, 10, DOUBLE, 1e-7",
         "regnet, 10, DOUBLE, 1e-7",
         "shufflenet, 10, DOUBLE, 1e-7",
+        "convnext, 10, DOUBLE, 1e-7",
     })
     void planeEqualsPyTorch(String name, int classes, DataType type, double tolerance) {
         ImportedModel m = Models.load(PyTorchFixtures.file(name + ".onnx"),

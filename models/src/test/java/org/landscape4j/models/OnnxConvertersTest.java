@@ -103,7 +103,7 @@ class OnnxConvertersTest {
 
         assertThat(folded.description()).contains("converted: 1 Flatten -> CnnToFeedForwardPreProcessor, "
                         + "1 MatMul -> DenseLayer\n")
-                .contains("\nMatMul '/fc/MatMul' and Add '/fc/Add' became one dense layer 'fc.MatMul'\n");
+                .contains("\nMatMul '/fc/MatMul' and Add '/fc/Add' became one layer 'fc.MatMul'\n");
         assertThat(folded.parameters().names()).containsExactly("fc.weight", "fc.bias");
         assertThat(folded.parameters().parameter("fc.weight").isPermuted()).isFalse();
         assertThat(folded.model().params()).isEqualTo(gemm.model().params());
@@ -131,7 +131,7 @@ class OnnxConvertersTest {
                 node("Relu", "/relu", in("m"), "r"),
                 node("Add", "/add", in("m", "r"), "y"));
         ImportedModel m = Models.load(stream(bytes), CE64);
-        assertThat(m.description()).contains("1 Add -> ElementWiseVertex").doesNotContain("became one dense layer");
+        assertThat(m.description()).contains("1 Add -> ElementWiseVertex").doesNotContain("became one layer");
     }
 
     /** Pads [0, 0, 1, 1, 0, 0, 1, 1] (one row and column of zeros around the image), as the opset reads them. */

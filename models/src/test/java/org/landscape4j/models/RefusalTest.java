@@ -97,13 +97,31 @@ class RefusalTest {
     }
 
     @Test
-    void aTransposeOtherThanTheChannelShuffleIsRefused() {
+    void aTransposeOtherThanChannelsLastOrTheChannelShuffleIsRefused() {
         byte[] bytes = onFourChannels(weight("unused", 1),
                 node("Transpose", "/t", in("a"), "b", ints("perm", 0, 1, 3, 2)));
         assertThatThrownBy(() -> Models.load(stream(bytes), CE))
                 .isInstanceOf(ModelImportException.class)
-                .hasMessage("ONNX node '/t' (Transpose) transposes [4, 4, 4] by [0, 1, 3, 2]; only ShuffleNet's channel"
-                        + " shuffle (channels read as groups [g, c / g, h, w], perm [0, 2, 1, 3, 4])");
+                .hasMessage("ONNX node '/t' (Transpose) transposes [4, 4, 4] by [0, 1, 3, 2]; only an image to"
+                        + " channels-last and back (perm [0, 2, 3, 1], [0, 3, 1, 2]) and ShuffleNet's channel shuffle"
+                        + " (channels read as groups [g, c / g, h, w], perm [0, 2, 1, 3, 4])");
+    }
+
+    /** A channels-last tensor (after Transpose [0, 2, 3, 1]) read by a convolution is refused, not misread. */
+    @Test
+    void aChannelsLastTensorReadByAConvolutionIsRefused() {
+        byte[] bytes = model(List.of(weight("c1.weight", 4, 1, 3, 3), weight("c2.weight", 4, 4, 1, 1),
+                        weight("fc.weight", 3, 4 * 16)),
+                node("Conv", "/c1/Conv", in("x", "c1.weight"), "a"),
+                node("Transpose", "/t", in("a"), "b", ints("perm", 0, 2, 3, 1)),
+                node("Conv", "/c2/Conv", in("b", "c2.weight"), "c"),
+                node("Flatten", "/Flatten", in("c"), "f", integer("axis", 1)),
+                node("Gemm", "/fc/Gemm", in("f", "fc.weight"), "y", integer("transB", 1)));
+        assertThatThrownBy(() -> Models.load(stream(bytes), CE))
+                .isInstanceOf(ModelImportException.class)
+                .hasMessage("ONNX node '/c2/Conv' (Conv) reads a channels-last tensor [4, 4, 4] (a Transpose [0, 2, 3,"
+                        + " 1] of an image); only element-wise ops, LayerNormalization, MatMul and the Transpose back"
+                        + " may read it");
     }
 
     @Test
@@ -127,8 +145,9 @@ class RefusalTest {
                 node("Gemm", "/fc/Gemm", in("f", "fc.weight"), "y", integer("transB", 1)));
         assertThatThrownBy(() -> Models.load(stream(bytes), CE))
                 .isInstanceOf(ModelImportException.class)
-                .hasMessage("ONNX node '/scale/Mul' (Mul) multiplies by a constant tensor; only two computed tensors of"
-                        + " one shape, or an image by a per-channel gate");
+                .hasMessage("ONNX node '/scale/Mul' (Mul) multiplies [1, 6, 6] by a constant [1]; only an image [c, h, w]"
+                        + " by a per-channel scale [c, 1, 1] (or two computed tensors of one shape, or an image by a"
+                        + " per-channel gate)");
     }
 
     /** A gate that is not per channel (an image by a smaller image) is no squeeze-and-excitation: refused. */

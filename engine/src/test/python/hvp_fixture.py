@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Exports PyTorch Hessian-vector products of three tiny networks for ExactHessianTorchTest.
+"""Exports PyTorch Hessian-vector products of four tiny networks for ExactHessianTorchTest.
 
 Run from the repository root with Debian's python3-torch (1.13):  python3 engine/src/test/python/hvp_fixture.py
 Writes engine/src/test/resources/hvp/<net>/<name>.txt: line 1 the shape, line 2 the values (row-major, PyTorch's
@@ -8,6 +8,9 @@ layout: Linear weights [out, in], Conv2d weights [out, in, kH, kW]). The Java te
   mlp: Linear(4,5) tanh  Linear(5,4) ReLU  Linear(4,3), cross-entropy (mean), 6 examples
   grouped: Conv2d(4,6,3,padding=1,groups=2) tanh  Conv2d(6,6,2,stride=2,groups=3,bias=False)  flatten  Linear(24,3),
        cross-entropy (mean), 5 examples 4x5x5
+  convnext: Conv2d(2,4,3,padding=1)  permute to channels-last  LayerNorm(4, eps 1e-6)  Linear(4,8)  GELU (exact)
+       Linear(8,4)  permute back  times a layer scale [4,1,1]  mean over height and width  Linear(4,3),
+       cross-entropy (mean), 5 examples 2x4x4
   cnn: Conv2d(1,2,3,padding=1)  BatchNorm2d(2) in eval mode (running statistics)  ReLU  MaxPool2d(2)
        flatten (C,H,W)  Linear(18,3), cross-entropy (mean), 5 examples 1x6x6
 
@@ -117,7 +120,35 @@ def grouped():
     export("grouped", model, x, y, ["c1_w", "c1_b", "c2_w", "fc_w", "fc_b"], f)
 
 
+def convnext():
+    torch.manual_seed(4)
+    conv = nn.Conv2d(2, 4, 3, padding=1)
+    norm = nn.LayerNorm(4, eps=1e-6)
+    fc1 = nn.Linear(4, 8)
+    fc2 = nn.Linear(8, 4)
+    scale = nn.Parameter(0.5 + torch.rand(4, 1, 1))
+    head = nn.Linear(4, 3)
+    with torch.no_grad():
+        norm.weight.copy_(0.5 + torch.rand(4))
+        norm.bias.copy_(0.3 * torch.randn(4))
+    model = nn.ModuleList([conv, norm, fc1, fc2, head])
+    model.register_parameter("scale", scale)
+    x = torch.randn(5, 2, 4, 4)
+    y = torch.tensor([0, 1, 2, 2, 1])
+
+    def f(x, ps):
+        ls, cw, cb, nw, nb, w1, b1, w2, b2, hw, hb = ps  # the ModuleList's own parameter first
+        h = F.conv2d(x, cw, cb, padding=1).permute(0, 2, 3, 1)
+        h = F.linear(F.gelu(F.linear(F.layer_norm(h, (4,), nw, nb, 1e-6), w1, b1)), w2, b2)
+        h = ls * h.permute(0, 3, 1, 2)
+        return F.linear(h.mean([2, 3]), hw, hb)
+
+    export("convnext", model, x, y, ["scale", "conv_w", "conv_b", "norm_w", "norm_b", "fc1_w", "fc1_b", "fc2_w",
+                                     "fc2_b", "head_w", "head_b"], f)
+
+
 if __name__ == "__main__":
     mlp()
     cnn()
     grouped()
+    convnext()

@@ -505,6 +505,27 @@ class ExactHessianTest {
         proveOn("gelu+channel-scale", net, data, true);
     }
 
+    /** Layer normalization over the channels of images and of pooled features ({@code ChannelLayerNorm}). */
+    @Test
+    void layerNormOverChannels() {
+        MultiLayerNetwork net = init(base().list()
+                .layer(new ConvolutionLayer.Builder(3, 3).padding(1, 1).nIn(2).nOut(4).activation(Activation.IDENTITY)
+                        .build())
+                .layer(new org.landscape4j.engine.graph.ChannelLayerNorm(4, 1e-6))
+                .layer(new ActivationLayer.Builder().activation(new org.landscape4j.engine.graph.TorchGelu()).build())
+                .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
+                .layer(new org.landscape4j.engine.graph.ChannelLayerNorm(4, 1e-5))
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(3)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(4, 4, 2))
+                .build());
+        Nd4j.getRandom().setSeed(9);
+        net.getLayer(1).getParam("gamma").assign(Nd4j.rand(DataType.DOUBLE, 4).addi(0.5));
+        net.getLayer(1).getParam("beta").assign(Nd4j.randn(DataType.DOUBLE, 4).muli(0.3));
+        net.getLayer(4).getParam("gamma").assign(Nd4j.rand(DataType.DOUBLE, 4).addi(0.5));
+        proveOn("layernorm", net, classes(35, 5, 3, 2, 4, 4), true);
+    }
+
     @Test
     void graphWithAddSubtractProductAverageAndMergeVertices() {
         DataSet data = classes(5, 6, 2, 4);

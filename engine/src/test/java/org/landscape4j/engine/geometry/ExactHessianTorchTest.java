@@ -15,12 +15,16 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.landscape4j.engine.graph.ChannelLayerNorm;
+import org.landscape4j.engine.graph.ChannelScale;
 import org.landscape4j.engine.graph.GroupedConvolution2D;
+import org.landscape4j.engine.graph.TorchGelu;
 import org.landscape4j.engine.internal.hessian.ExactHessian;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -184,5 +188,43 @@ class ExactHessianTorchTest {
         double worst = compare(net, "grouped", slots, h.times(theta, flat(net, "grouped", slots, "v_", true)));
         assertThat(worst).isLessThan(1e-8);
         System.out.printf("fidelity: grouped conv Hv vs PyTorch, worst relative difference %.2g%n", worst);
+    }
+
+    /**
+     * ConvNeXt's pieces: layer normalization over channels ({@code ChannelLayerNorm}), the Linear layers on
+     * channels-last pixels as 1x1 convolutions, PyTorch's exact GELU, the layer scale ({@code ChannelScale}).
+     */
+    @Test
+    void convNeXtPiecesHessianVectorProductEqualsPytorch() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE)
+                .list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nIn(2).nOut(4).padding(1, 1)
+                        .convolutionMode(ConvolutionMode.Truncate).activation(Activation.IDENTITY).build())
+                .layer(new ChannelLayerNorm(4, 1e-6))
+                .layer(new ConvolutionLayer.Builder(1, 1).nIn(4).nOut(8).activation(new TorchGelu()).build())
+                .layer(new ConvolutionLayer.Builder(1, 1).nIn(8).nOut(4).activation(Activation.IDENTITY).build())
+                .layer(new ChannelScale(4))
+                .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(3)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(4, 4, 2))
+                .build());
+        net.init();
+        List<Slot> slots = List.of(new Slot("conv_w", 0, "W", false), new Slot("conv_b", 0, "b", false),
+                new Slot("norm_w", 1, "gamma", false), new Slot("norm_b", 1, "beta", false),
+                new Slot("fc1_w", 2, "W", false), new Slot("fc1_b", 2, "b", false),
+                new Slot("fc2_w", 3, "W", false), new Slot("fc2_b", 3, "b", false),
+                new Slot("scale", 4, "W", false), new Slot("head_w", 6, "W", true), new Slot("head_b", 6, "b", false));
+        net.params().assign(Nd4j.create(flat(net, "convnext", slots, "", true), new long[] {1, net.numParams()}, 'c'));
+        DataSet data = data("convnext", 3);
+
+        ExactHessian h = ExactHessianTest.compile(net, data);
+        double[] theta = net.params().toDoubleVector();
+        assertThat(h.loss(theta)).isCloseTo(load("convnext", "loss").getDouble(0),
+                org.assertj.core.api.Assertions.within(1e-10));
+        double worst = compare(net, "convnext", slots, h.times(theta, flat(net, "convnext", slots, "v_", true)));
+        assertThat(worst).isLessThan(1e-8);
+        System.out.printf("fidelity: layer norm + GELU + layer scale Hv vs PyTorch, worst relative difference %.2g%n",
+                worst);
     }
 }

@@ -46,6 +46,7 @@ final class HessianBuilder extends BackEndBuilder<Node> {
             case CONVOLUTION_2D, DEPTHWISE_CONVOLUTION_2D -> Convolution.rule(this, node, in[0], act);
             case GROUPED_CONVOLUTION_2D -> Convolution.groupedRule(this, node, in[0], act);
             case CHANNEL_SCALE -> ChannelScaling.rule(this, node, in[0], act);
+            case CHANNEL_LAYER_NORM -> LayerNorm.rule(this, node, in[0], act);
             case SUBSAMPLING_2D -> Pooling.rule(this, node, in[0], act);
             case BATCH_NORMALIZATION -> BatchNorm.rule(this, node, in[0], act);
             case DROPOUT -> Reshape.identityRule(this, node, in[0], act);
@@ -60,7 +61,6 @@ final class HessianBuilder extends BackEndBuilder<Node> {
             case PREPROCESSOR -> in.length == 1 ? Reshape.preprocessorRule(this, node, in[0], act)
                     : refuse(node.source() + " has no exact rule");
             case OUTPUT, LOSS, CNN_LOSS, CONVOLUTION_1D, SUBSAMPLING_1D, UPSAMPLING_2D, LOCAL_RESPONSE_NORMALIZATION,
-                 CHANNEL_LAYER_NORM,
                  OTHER_VERTEX -> refuse(node.source() + " has no exact rule");
         };
     }

@@ -24,7 +24,8 @@ Usage: python3 make_onnx_fixtures.py OUTDIR [NAME...]   (only the networks named
            the same files for torchvision 0.14's full architectures (not fixtures: too large to commit): random
            initialisation with batch-norm statistics, affine parameters and convolution biases drawn away from their
            defaults, 10 classes,
-           16 FashionMNIST test images (Debian's dataset-fashion-mnist) resized to 64x64 and repeated over 3 channels;
+           16 FashionMNIST test images (Debian's dataset-fashion-mnist) resized to 64x64 (inception_v3: 96x96) and
+           repeated over 3 channels; the vision transformers built for 64x64;
            no training. Checked by the examples module's TorchvisionZoo.
 """
 import functools
@@ -412,11 +413,14 @@ def fashion_mnist(n, size):
 def full_width(out_dir, names):
     """torchvision's architectures at full width, randomly initialised, as the --full usage says."""
     os.makedirs(out_dir, exist_ok=True)
-    x, y = fashion_mnist(16, 64)
     for name in names:
+        # inception_v3 needs 75x75 at least; 96x96 for it, 64x64 for the others
+        x, y = fashion_mnist(16, 96 if name == "inception_v3" else 64)
         torch.manual_seed(0)
         # googlenet: without its auxiliary classifiers, which only training uses (not in the eval-mode export)
-        extra = {"aux_logits": False, "init_weights": True} if name == "googlenet" else {}
+        extra = {"aux_logits": False, "init_weights": True} if name in ("googlenet", "inception_v3") else {}
+        if name.startswith("vit_"):
+            extra = {"image_size": 64}  # the vision transformers take the image size they are built for
         model = getattr(torchvision.models, name)(num_classes=10, **extra)
         gen = torch.Generator().manual_seed(1)
         with torch.no_grad():

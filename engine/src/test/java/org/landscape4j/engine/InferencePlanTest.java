@@ -335,8 +335,8 @@ class InferencePlanTest {
                         .activation(Activation.RELU).build(), "in")
                 .addVertex("x1", new ChannelSliceVertex(0, 4), "c0")
                 .addVertex("x2", new ChannelSliceVertex(4, 4), "c0")
-                .addLayer("branch", new ConvolutionLayer.Builder(1, 1).nIn(4).nOut(4).activation(Activation.TANH).build(),
-                        "x2")
+                .addLayer("branch", new ConvolutionLayer.Builder(1, 1).nIn(4).nOut(4).activation(Activation.TANH)
+                        .build(), "x2")
                 .addVertex("cat", new MergeVertex(), "x1", "branch")
                 .addVertex("shuffle", new ChannelShuffleVertex(2), "cat")
                 .addLayer("c1", new ConvolutionLayer.Builder(1, 1).nOut(6).activation(Activation.RELU).build(),

@@ -138,8 +138,8 @@ final class OnnxChannels {
     }
 
     /**
-     * {@code Transpose(x)}: PyTorch's {@code permute(0, 2, 3, 1)} of an image (or of a global pooling's {@code [c, 1, 1]})
-     * to channels-last, and {@code permute(0, 3, 1, 2)} back, ConvNeXt's (nothing to compute: the DL4J tensor stays
+     * {@code Transpose(x)}: PyTorch's {@code permute(0, 2, 3, 1)} of an image (or of a global pooling's
+     * {@code [c, 1, 1]}) to channels-last, and {@code permute(0, 3, 1, 2)} back, ConvNeXt's (nothing to compute: the DL4J tensor stays
      * NCHW, the output is marked channels-last); the transpose of the two group axes of grouped channels (perm
      * {@code [0, 2, 1, 3, 4]}), ShuffleNet's channel shuffle. Any other is refused.
      */

@@ -91,8 +91,8 @@ final class OnnxLinear {
         }
         OnnxConversion c = OnnxConversion.layer(ctx.vertexName(n), new ConvolutionLayer.Builder(1, 1).nIn(nIn)
                 .nOut(nOut).convolutionMode(ConvolutionMode.Truncate).activation(Activation.IDENTITY)
-                .hasBias(b != null).dataFormat(CNN2DFormat.NCHW).build(), "ConvolutionLayer (1x1, channels-last Linear)",
-                new Act(x.vertex(), x.dl4j(), x.dl4j())).withParam("W", w, transposed ? new int[] {0, 1}
+                .hasBias(b != null).dataFormat(CNN2DFormat.NCHW).build(),
+                "ConvolutionLayer (1x1, channels-last Linear)", new Act(x.vertex(), x.dl4j(), x.dl4j())).withParam("W", w, transposed ? new int[] {0, 1}
                 : new int[] {1, 0});
         if (b != null) {
             c = c.withParam("b", new Constant(b.name(), new long[] {nOut}, b.values()), 0);

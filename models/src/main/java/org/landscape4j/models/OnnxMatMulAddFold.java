@@ -107,7 +107,8 @@ final class OnnxMatMulAddFold {
      * {@code null} when {@code tensor} is computed or its value is unreadable.
      */
     private static long[] storedShape(String tensor, Map<String, Onnx.TensorProto> initializers,
-                                      Map<String, Onnx.NodeProto> constantNodes, Map<String, Onnx.NodeProto> producers) {
+                                      Map<String, Onnx.NodeProto> constantNodes,
+                                      Map<String, Onnx.NodeProto> producers) {
         Onnx.NodeProto copy = producers.get(tensor);
         if (copy != null && copy.getOpType().equals("Identity") && copy.getInputCount() == 1
                 && initializers.containsKey(copy.getInput(0))) {

@@ -73,7 +73,8 @@ class HostileFilesTest {
     @Test
     void onnxMutantsAreImportedOrRefusedInOneLine() throws Exception {
         List<byte[]> seeds = List.of(resource("onnx/mlp.onnx"), resource("onnx/cnn.onnx"),
-                resource("onnx/activations.onnx"), resource("onnx/mobilenetv3-folded.onnx"));
+                resource("onnx/activations.onnx"), resource("onnx/mobilenetv3-folded.onnx"),
+                resource("onnx/shufflenet.onnx"), resource("onnx/convnext.onnx"));
         report("ONNX", run("onnx", seeds, ImportOptions.withLoss(Loss.CROSS_ENTROPY), false));
     }
 

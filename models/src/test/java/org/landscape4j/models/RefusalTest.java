@@ -145,9 +145,9 @@ class RefusalTest {
                 node("Gemm", "/fc/Gemm", in("f", "fc.weight"), "y", integer("transB", 1)));
         assertThatThrownBy(() -> Models.load(stream(bytes), CE))
                 .isInstanceOf(ModelImportException.class)
-                .hasMessage("ONNX node '/scale/Mul' (Mul) multiplies [1, 6, 6] by a constant [1]; only an image [c, h, w]"
-                        + " by a per-channel scale [c, 1, 1] (or two computed tensors of one shape, or an image by a"
-                        + " per-channel gate)");
+                .hasMessage("ONNX node '/scale/Mul' (Mul) multiplies [1, 6, 6] by a constant [1]; only an image"
+                        + " [c, h, w] by a per-channel scale [c, 1, 1] (or two computed tensors of one shape, or an"
+                        + " image by a per-channel gate)");
     }
 
     /** A gate that is not per channel (an image by a smaller image) is no squeeze-and-excitation: refused. */

@@ -16,8 +16,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A learned scale per channel, {@code y = x · W[c]}: ConvNeXt's layer scale ({@code layer_scale [c, 1, 1] * x}) on NCHW
- * images or features {@code [n, c]}. Parameter {@code W [c]} (PyTorch's {@code [c, 1, 1]} in row-major order; a filter
+ * A learned scale per channel, {@code y = x · W[c]}: ConvNeXt's layer scale ({@code layer_scale [c, 1, 1] * x}) on
+ * NCHW images or features {@code [n, c]}. Parameter {@code W [c]} (PyTorch's {@code [c, 1, 1]} in row-major order; a filter
  * is one channel, as Li et al.'s filter normalization treats that tensor); no bias, no activation. DL4J has none.
  * DL4J runs it through {@link ChannelScaleLayer}. It is {@link LayerKind#CHANNEL_SCALE}.
  */

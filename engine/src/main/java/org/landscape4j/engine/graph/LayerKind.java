@@ -77,7 +77,7 @@ public enum LayerKind {
      * {@link ChannelLayerNorm}; parameters {@code gamma}, {@code beta}.
      */
     CHANNEL_LAYER_NORM(-1, ChannelLayerNorm.class),
-    /** A learned scale per channel (ConvNeXt's layer scale): the project's {@link ChannelScale}; weights {@code [c]}. */
+    /** A learned scale per channel (ConvNeXt's layer scale): the project's {@link ChannelScale}, weights [c]. */
     CHANNEL_SCALE(0, ChannelScale.class),
     /** Max, average or p-norm pooling over images. */
     SUBSAMPLING_2D(-1, SubsamplingLayer.class),

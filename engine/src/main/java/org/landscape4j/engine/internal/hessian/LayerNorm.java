@@ -92,7 +92,8 @@ final class LayerNorm extends Node {
         }
         p.accumulate(gamma, gy.mul(xhat).sum(others(rank)), rgGamma == null ? null : rgGamma.sum(others(rank)));
         p.accumulate(beta, gy.sum(others(rank)), rgy == null ? null : rgy.sum(others(rank)));
-        // R{u} = R{g} γ + g v_γ; R{gx} = R{1/σ} σ gx + (R{u} − mean R{u} − R{x̂} mean(u x̂) − x̂ mean(R{u} x̂ + u R{x̂})) / σ
+        // R{u} = R{g} γ + g v_γ;
+        // R{gx} = R{1/σ} σ gx + (R{u} − mean R{u} − R{x̂} mean(u x̂) − x̂ mean(R{u} x̂ + u R{x̂})) / σ
         INDArray ru = gy.mul(along(p.direction(gamma), rank));
         if (rgy != null) {
             ru.addi(rgy.mul(g));

@@ -11,7 +11,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * The steps that move channels without arithmetic (ShuffleNet's): a channel slice, a range of channels copied out
  * ({@link ChannelSliceVertex}: {@code x[:, from:to]}, PyTorch's {@code chunk}); a channel shuffle
- * ({@link ChannelShuffleVertex#shuffle}, the same function DL4J's vertex runs). Both work along the channel axis of either layout.
+ * ({@link ChannelShuffleVertex#shuffle}, the same function DL4J's vertex runs). Both work along the channel axis of
+ * either layout.
  */
 final class ChannelStep extends Step {
 

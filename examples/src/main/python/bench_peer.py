@@ -7,15 +7,20 @@ the evaluation images, cross-entropy and accuracy (.item(), so the work is finis
 compared, not numbers. The layer shapes are Bench.java's (Bench's FLOP count per example is checked against the one
 printed here). Each network runs plain (NCHW) and channels_last (NHWC; not for the MLP).
 
+torchvision 0.14's full mobilenet_v2 and efficientnet_b0 (10 classes) are the imported rows: --export NAME PATH writes
+the seeded network as ONNX, the models module's way (make_onnx_fixtures.py), and exits; Bench.java imports that file,
+and this script measures the same network (same seed, same weights).
+
 Timing, the protocol of Bench.java: a warm-up of at least --warmup seconds and 2 points, then points over the grid
 in raster order, repeated, until at least --seconds seconds and --min-points points; the rate is
 (points - 1) / (time of the last point - time of the first point), the points' completion times.
 
 Prints one JSON object per line: {"status": "torch-missing", ...} when PyTorch is not installed (exit code 0; install
 it with `apt-get install python3-torch` on Debian/Ubuntu, or `pip install torch`), {"status": "ok", ...} for --probe,
-and one {"status": "result", ...} per (network, layout).
+one {"status": "result", ...} per (network, layout), and {"status": "exported", ...} for --export.
 
     /usr/bin/python3 bench_peer.py --models lenet,vgg --seconds 10 --threads 2
+    /usr/bin/python3 bench_peer.py --export mobilenet_v2 /tmp/mobilenet_v2.onnx
 """
 
 import argparse
@@ -28,7 +33,10 @@ import sys
 import time
 
 INSTALL = "apt-get install python3-torch"
-MODELS = ("mlp", "lenet", "vgg", "resnet", "resnet20")
+MODELS = ("mlp", "lenet", "vgg", "resnet", "resnet20", "mobilenet_v2", "efficientnet_b0")
+IMPORTED = ("mobilenet_v2", "efficientnet_b0")   # torchvision's, imported through ONNX on the Java side
+PADDED_RGB = ("resnet20",) + IMPORTED             # on FashionMNIST padded to 32x32, 3 channels
+OPSET = 13
 
 
 def emit(**fields):
@@ -124,7 +132,49 @@ def resnet20():
     return ResNet(3, (16, 32, 64), 3, bias=False)
 
 
-BUILDERS = {"mlp": mlp, "lenet": lenet, "vgg": vgg, "resnet": resnet, "resnet20": resnet20}
+def torchvision_model(name):
+    """torchvision 0.14's `name` (mobilenet_v2, efficientnet_b0) with 10 classes, its own random initialisation, then
+    batch-norm running statistics and affine parameters, and convolution biases, drawn away from their defaults with
+    a seeded generator (make_onnx_fixtures.py's full_width): the imported networks are not trained."""
+    import torchvision  # only these two networks need it
+    model = getattr(torchvision.models, name)(num_classes=10)
+    gen = torch.Generator().manual_seed(1)
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                c = m.num_features
+                m.running_mean.copy_(0.2 * torch.randn(c, generator=gen))
+                m.running_var.copy_(0.5 + torch.rand(c, generator=gen))
+                m.weight.copy_(0.5 + torch.rand(c, generator=gen))
+                m.bias.copy_(0.2 * torch.randn(c, generator=gen))
+            elif isinstance(m, nn.Conv2d) and m.bias is not None:
+                m.bias.copy_(0.2 * torch.randn(m.bias.shape, generator=gen))
+    return model
+
+
+BUILDERS = {"mlp": mlp, "lenet": lenet, "vgg": vgg, "resnet": resnet, "resnet20": resnet20,
+            "mobilenet_v2": lambda: torchvision_model("mobilenet_v2"),
+            "efficientnet_b0": lambda: torchvision_model("efficientnet_b0")}
+
+
+def build(name):
+    """The seeded network `name` in eval mode: the same weights for the measurement and the export."""
+    torch.manual_seed(1)
+    model = BUILDERS[name]()
+    model.eval()
+    return model
+
+
+def export(name, path):
+    """Writes `name` (one of IMPORTED) as ONNX the way the models module's README says (make_onnx_fixtures.py's
+    `make`): opset 13, no constant folding, TrainingMode.PRESERVE of the eval-mode model (batch norms stay nodes, the
+    tensors keep their PyTorch names), input "input", output "output", a dynamic batch axis; on 3x32x32 inputs."""
+    model = build(name)
+    torch.onnx.export(model, torch.zeros(1, 3, 32, 32), path, opset_version=OPSET, do_constant_folding=False,
+                      training=torch.onnx.TrainingMode.PRESERVE, input_names=["input"], output_names=["output"],
+                      dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+    emit(status="exported", model=name, path=path, torch=torch.__version__,
+         parameters=sum(p.numel() for p in model.parameters()))
 
 
 def blas_library():
@@ -161,8 +211,8 @@ def idx(path, limit):
 
 
 def data(directory, samples, model):
-    """The first `samples` FashionMNIST test images as [n, 1, 28, 28] in [0, 1] (resnet20: zero-padded to 32x32 and
-    replicated to 3 channels), and their labels; random images of that shape when the files are missing."""
+    """The first `samples` FashionMNIST test images as [n, 1, 28, 28] in [0, 1] (resnet20 and the imported networks:
+    zero-padded to 32x32 and replicated to 3 channels), and their labels; random images when the files are missing."""
     images = os.path.join(directory, "t10k-images-idx3-ubyte.gz")
     labels = os.path.join(directory, "t10k-labels-idx1-ubyte.gz")
     if os.path.isfile(images) and os.path.isfile(labels):
@@ -174,7 +224,7 @@ def data(directory, samples, model):
         x = torch.rand(samples, 1, 28, 28, generator=g)
         y = torch.randint(0, 10, (samples,), generator=g)
         source = "random (FashionMNIST not found in %s)" % directory
-    if model == "resnet20":
+    if model in PADDED_RGB:
         x = F.pad(x, (2, 2, 2, 2)).repeat(1, 3, 1, 1)
     return x.contiguous(), y, source
 
@@ -202,7 +252,8 @@ def directions(model, seed, channels_last):
 
 
 def flops_per_example(model, x):
-    """2 x multiply-accumulates of the convolutions and dense layers for one example."""
+    """2 x multiply-accumulates of the convolutions and dense layers for one example; a convolution's are
+    k·k·(Cin/groups)·Cout·H·W (a depthwise one's k·k·Cout·H·W), as Bench's Flops counts them."""
     total = [0]
 
     def conv(m, inp, out):
@@ -221,9 +272,7 @@ def flops_per_example(model, x):
 
 
 def measure(name, layout, x, y, args):
-    torch.manual_seed(1)
-    model = BUILDERS[name]()
-    model.eval()
+    model = build(name)
     if layout == "channels_last":
         model = model.to(memory_format=torch.channels_last)
         x = x.to(memory_format=torch.channels_last)
@@ -272,7 +321,7 @@ def measure(name, layout, x, y, args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--models", default="mlp,lenet,vgg,resnet,resnet20")
+    parser.add_argument("--models", default=",".join(MODELS))
     parser.add_argument("--layouts", default="plain,channels_last")
     parser.add_argument("--seconds", type=float, default=10, help="measure at least this long (default 10)")
     parser.add_argument("--min-points", type=int, default=30, help="and at least this many points (default 30)")
@@ -284,12 +333,28 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     parser.add_argument("--probe", action="store_true", help="print the versions and exit")
+    parser.add_argument("--export", nargs=2, metavar=("NAME", "PATH"),
+                        help="write NAME (%s) as ONNX to PATH and exit" % ", ".join(IMPORTED))
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     args.blas = blas_library()
     if args.probe:
         emit(status="ok", python=sys.executable, torch=torch.__version__, threads=torch.get_num_threads(),
              mkldnn=torch.backends.mkldnn.is_available(), blas=args.blas, machine=platform.machine())
+        return
+    if args.export:
+        name, path = args.export
+        if name not in IMPORTED:
+            emit(status="error", message="cannot export %r; exported networks: %s" % (name, ", ".join(IMPORTED)))
+            sys.exit(2)
+        try:
+            import torchvision  # noqa: F401
+        except ImportError as e:
+            emit(status="torchvision-missing", reason=str(e),
+                 message="torchvision is not installed for %s: install it with `apt-get install python3-torchvision`"
+                         " (Debian/Ubuntu) or `pip install torchvision`" % sys.executable)
+            sys.exit(0)
+        export(name, path)
         return
     for name in args.models.split(","):
         if name not in BUILDERS:

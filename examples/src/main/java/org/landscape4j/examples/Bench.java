@@ -26,6 +26,7 @@ import org.landscape4j.engine.LandscapeBuilder;
 import org.landscape4j.engine.LandscapePoint;
 import org.landscape4j.engine.Metric;
 import org.landscape4j.engine.Precision;
+import org.landscape4j.models.ImportedModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -44,7 +45,10 @@ import org.nd4j.linalg.factory.Nd4j;
  *   "not measured" when no Python with PyTorch is found.</li>
  * </ul>
  * Networks: an MLP 784-128-10, the LeNet-like CNN of the speed issue, a VGG-like network with batch norm, a ResNet-like
- * graph, and ResNet-20 (CIFAR-shaped, on FashionMNIST padded to 32x32 and replicated to 3 channels). Protocol, the
+ * graph, and ResNet-20 (CIFAR-shaped, on FashionMNIST padded to 32x32 and replicated to 3 channels), built here and
+ * trained briefly; torchvision's MobileNetV2 and EfficientNet-B0 on the same 3x32x32 images, which the peer writes as
+ * ONNX and the models module imports ({@link BenchNetworks#imported}; not trained; "not measured", with the reason,
+ * when no Python with PyTorch and torchvision is found, and never in the way of the other rows). Protocol, the
  * same on both sides: a warm-up of at least S/2 seconds and 2 points, then points over the grid, repeated, until at
  * least S seconds ({@code --seconds}, default 10) and N points ({@code --min-points}, default 30); the rate is points
  * per second between the first and last point of each pass over the grid, so one-off set-up (network copies,
@@ -53,7 +57,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * by part and by step ({@link PlanProfile}), workers x ND4J threads, and memory against grid size. Prints the tables
  * and writes {@code bench.md} and {@code bench.csv}.
  *
- * <pre>Bench [--out DIR] [--seconds S] [--min-points N] [--models mlp,lenet,vgg,resnet,resnet20]
+ * <pre>Bench [--out DIR] [--seconds S] [--min-points N]
+ *       [--models mlp,lenet,vgg,resnet,resnet20,mobilenet_v2,efficientnet_b0]
  *       [--sections summary,profile,threads,memory] [--python PYTHON] [--peer-batches 2000,250] [--no-peer]</pre>
  */
 public final class Bench {
@@ -65,7 +70,10 @@ public final class Bench {
     private final Options options;
     private final BenchReport report = new BenchReport("landscape4j benchmark", true);
     private MachinePeak peak;
+    /** The peer that measures, or {@code null} with {@code --no-peer}. */
     private PyTorchPeer peer;
+    /** The peer's Python, which writes the imported networks' ONNX files (also with {@code --no-peer}). */
+    private PyTorchPeer python;
 
     /** The command line, validated. */
     record Options(Path out, double seconds, int minPoints, Set<String> models, Set<String> sections, String python,
@@ -140,6 +148,8 @@ public final class Bench {
             case "vgg" -> "VGG-like + batch norm (16-32-64, 28x28)";
             case "resnet" -> "ResNet-like graph (8 layers, 16 channels, 28x28)";
             case "resnet20" -> "ResNet-20 (16/32/64 x 3 blocks, 1x1 projections, 3x32x32)";
+            case "mobilenet_v2" -> "MobileNetV2 (torchvision, imported through ONNX, untrained, 3x32x32)";
+            case "efficientnet_b0" -> "EfficientNet-B0 (torchvision, imported through ONNX, untrained, 3x32x32)";
             default -> throw new IllegalArgumentException(BenchNetworks.checkModel(model));
         };
     }
@@ -156,9 +166,12 @@ public final class Bench {
             BenchReport.Table groups = report.table(PlanProfile.GROUPS_TITLE, PlanProfile.GROUP_COLUMNS);
             BenchReport.Table steps = report.table(PlanProfile.STEPS_TITLE, PlanProfile.STEP_COLUMNS);
             for (String m : models) {
-                if (!m.equals("mlp")) {
+                if (!m.equals("mlp") && !BenchNetworks.isImported(m)) {
                     PlanProfile.inChild(m, SAMPLES).addTo(groups, steps);
                 }
+            }
+            if (models.stream().anyMatch(BenchNetworks::isImported)) {
+                groups.note("the imported networks are not profiled (PlanProfile builds its networks itself)");
             }
         }
         if (options.sections().contains("threads") || options.sections().contains("memory")) {
@@ -202,8 +215,11 @@ public final class Bench {
         if (options.sections().contains("summary")) {
             peak = MachinePeak.measure(2048, 4, 3);
             report.header(peak.describe());
-            peer = options.peerOn() ? PyTorchPeer.find(PyTorchPeer.candidates(options.python()), options.out())
-                    : null;
+            // the imported networks need the peer's Python for their ONNX files, also with --no-peer
+            boolean exports = options.models().stream().anyMatch(BenchNetworks::isImported);
+            python = options.peerOn() || exports
+                    ? PyTorchPeer.find(PyTorchPeer.candidates(options.python()), options.out()) : null;
+            peer = options.peerOn() ? python : null;
             report.header(peer == null ? "PyTorch peer: not measured (--no-peer)" : peer.describe());
         }
     }
@@ -226,35 +242,29 @@ public final class Bench {
         bf16Table.note("the float and BF16 rates are the steady-state protocol's, each in its own passes; the losses are"
                 + " compared on the grid named, computed in both precisions");
         List<NetworkSummary> rows = new ArrayList<>();
+        List<String> notMeasured = new ArrayList<>();
         for (String m : options.models()) {
-            Model net = BenchNetworks.trained(m, train);
-            DataSet data = BenchNetworks.evaluationData(m, SAMPLES);
-            java.util.Map<String, Long> layers = Flops.perLayer(net, data.getFeatures());
-            long flops = layers.values().stream().mapToLong(Long::longValue).sum();
-            Compared c = compare(methods, title(m), net, data);
-            long hereFlops = flops - layers.getOrDefault(factorizedLayer(c.plan()), 0L);
-            List<PyTorchPeer.Result> results = peer == null ? List.of()
-                    : peer.measure(m, options.seconds(), options.seconds() / 2, options.minPoints(),
-                            Runtime.getRuntime().availableProcessors(), options.peerBatches());
-            for (PyTorchPeer.Result r : results) {
-                peers.row(m, r.layout(), Integer.toString(r.batch()), Integer.toString(r.points()),
-                        sig3(r.pointsPerSecond()), sig3(r.flopsPerExample() * (double) SAMPLES / 1e9),
-                        Integer.toString(r.threads()), r.torch(), r.blas());
-                if (r.flopsPerExample() != flops) {
-                    peers.note("ARCHITECTURE MISMATCH: " + m + " counts " + flops + " FLOP per example here, "
-                            + r.flopsPerExample() + " in the peer");
-                }
+            if (!BenchNetworks.isImported(m)) {
+                rows.add(network(m, BenchNetworks.trained(m, train), methods, peers));
+                continue;
             }
-            NetworkSummary s = new NetworkSummary(title(m), flops, hereFlops, SAMPLES, c.here(), c.naive(),
-                    PyTorchPeer.best(results, "plain"), PyTorchPeer.best(results, "channels_last"), !results.isEmpty(),
-                    c.maxRelDiff());
-            rows.add(s);
+            try {   // an imported network never breaks the other rows: it is "not measured", with the reason
+                ImportedModel imported = BenchNetworks.imported(m, python, options.out());
+                methods.note(m + " imported (" + imported.model().numParams() + " parameters): "
+                        + conversions(imported.description()));
+                rows.add(network(m, imported.model(), methods, peers));
+            } catch (RuntimeException e) {
+                System.out.println(m + " not measured: " + e);
+                notMeasured.add(m);
+                summary.note(title(m) + " not measured: " + e.getMessage());
+            }
         }
         // the peak again after the networks: a busy machine shows as two different numbers; the higher one counts
         MachinePeak end = MachinePeak.measure(2048, 4, 3);
         report.header("after the networks, " + end.describe());
         double gflops = Math.max(peak.gflops(), end.gflops());
         rows.forEach(r -> summary.row(r.cells(gflops)));
+        notMeasured.forEach(m -> summary.row(NetworkSummary.notMeasured(title(m))));
         for (NetworkSummary r : rows) {
             Double rate = bf16Rates.get(r.network());
             PyTorchPeer.Result best = r.bestPeer();
@@ -275,6 +285,44 @@ public final class Bench {
         }
         summary.note("ResNet-20 shortcuts: 1x1 convolution + batch norm where a block strides or widens "
                 + "(projection, 'option B', as Li et al.'s reference code), identity elsewhere");
+        if (options.models().stream().anyMatch(BenchNetworks::isImported)) {
+            summary.note("MobileNetV2, EfficientNet-B0: torchvision 0.14's, 10 classes, written as ONNX by the peer "
+                    + "(bench_peer.py --export: seeded, batch-norm statistics drawn, not trained) and imported with "
+                    + "Models.load; the peer measures the same network");
+        }
+    }
+
+    /**
+     * One network's rows: its FLOP count, the Java methods ({@link #compare}), the peer's measurements with an
+     * architecture check (the peer's FLOP count against {@link Flops}'), and its summary row.
+     */
+    private NetworkSummary network(String m, Model net, BenchReport.Table methods, BenchReport.Table peers) {
+        DataSet data = BenchNetworks.evaluationData(m, SAMPLES);
+        java.util.Map<String, Long> layers = Flops.perLayer(net, data.getFeatures());
+        long flops = layers.values().stream().mapToLong(Long::longValue).sum();
+        Compared c = compare(methods, title(m), net, data);
+        long hereFlops = flops - layers.getOrDefault(factorizedLayer(c.plan()), 0L);
+        List<PyTorchPeer.Result> results = peer == null ? List.of()
+                : peer.measure(m, options.seconds(), options.seconds() / 2, options.minPoints(),
+                        Runtime.getRuntime().availableProcessors(), options.peerBatches());
+        for (PyTorchPeer.Result r : results) {
+            peers.row(m, r.layout(), Integer.toString(r.batch()), Integer.toString(r.points()),
+                    sig3(r.pointsPerSecond()), sig3(r.flopsPerExample() * (double) SAMPLES / 1e9),
+                    Integer.toString(r.threads()), r.torch(), r.blas());
+            if (r.flopsPerExample() != flops) {
+                peers.note("ARCHITECTURE MISMATCH: " + m + " counts " + flops + " FLOP per example here, "
+                        + r.flopsPerExample() + " in the peer");
+            }
+        }
+        return new NetworkSummary(title(m), flops, hereFlops, SAMPLES, c.here(), c.naive(),
+                PyTorchPeer.best(results, "plain"), PyTorchPeer.best(results, "channels_last"), !results.isEmpty(),
+                c.maxRelDiff());
+    }
+
+    /** The {@code converted: ...} line of an import's description: which ONNX ops became which DL4J layers. */
+    static String conversions(String description) {
+        return description.lines().filter(l -> l.startsWith("converted: ")).findFirst()
+                .orElse(description.lines().findFirst().orElse(""));
     }
 
     /** The BF16 rows: the engine with {@code precision(BF16)}, against its float run; filled by {@link #compare}. */

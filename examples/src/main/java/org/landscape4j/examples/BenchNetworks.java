@@ -1,6 +1,8 @@
 package org.landscape4j.examples;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -20,6 +22,10 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.landscape4j.models.ImportOptions;
+import org.landscape4j.models.ImportedModel;
+import org.landscape4j.models.Loss;
+import org.landscape4j.models.Models;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -30,13 +36,20 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The benchmark's networks ({@link Bench}, {@link PlanProfile}, {@link PlanBits}): an MLP 784-128-10, the LeNet-like
- * CNN, a VGG-like network with batch norm, a ResNet-like graph and ResNet-20 (CIFAR-shaped), each seeded, and their
- * evaluation data (FashionMNIST test images, or the stand-in without them).
+ * CNN, a VGG-like network with batch norm, a ResNet-like graph and ResNet-20 (CIFAR-shaped), each built here and
+ * seeded; torchvision's MobileNetV2 and EfficientNet-B0, which the PyTorch peer writes as ONNX and {@link Models}
+ * imports ({@link #imported}); and their evaluation data (FashionMNIST test images, or the stand-in without them).
  */
 public final class BenchNetworks {
 
+    /** The networks built here with DL4J's configuration builders. */
+    static final List<String> BUILT = List.of("mlp", "lenet", "vgg", "resnet", "resnet20");
+
+    /** torchvision 0.14's networks (10 classes), imported from PyTorch through ONNX; not trained. */
+    static final List<String> IMPORTED = List.of("mobilenet_v2", "efficientnet_b0");
+
     /** The networks, by the names of {@code --models}. */
-    static final List<String> MODELS = List.of("mlp", "lenet", "vgg", "resnet", "resnet20");
+    static final List<String> MODELS = Stream.concat(BUILT.stream(), IMPORTED.stream()).toList();
 
     private BenchNetworks() {
     }
@@ -49,13 +62,46 @@ public final class BenchNetworks {
         return name;
     }
 
+    /** {@code name} if it is one of {@link #BUILT}: the imported networks exist only once the peer exported them. */
+    static String checkBuilt(String name) {
+        if (IMPORTED.contains(checkModel(name))) {
+            throw new IllegalArgumentException("'" + name + "' is imported from PyTorch through ONNX, which only Bench "
+                    + "does; networks built here: " + String.join(", ", BUILT));
+        }
+        return name;
+    }
+
+    /** Whether {@code model} is one of {@link #IMPORTED}. */
+    static boolean isImported(String model) {
+        return IMPORTED.contains(model);
+    }
+
+    /**
+     * {@code model}, one of {@link #IMPORTED}, as the PyTorch peer builds it (seeded; batch-norm statistics and
+     * affine parameters drawn away from their defaults; not trained): {@code bench_peer.py --export} writes it to
+     * {@code dir/MODEL.onnx} the way the models module's README says, then {@link Models#load} imports it with
+     * cross-entropy.
+     *
+     * @throws IllegalStateException    when the peer cannot write it (no Python with PyTorch and torchvision)
+     * @throws IllegalArgumentException when the import refuses the file ({@code ModelImportException})
+     */
+    static ImportedModel imported(String model, PyTorchPeer python, Path dir) {
+        if (!isImported(model)) {
+            throw new IllegalArgumentException("'" + model + "' is built here; imported networks: "
+                    + String.join(", ", IMPORTED));
+        }
+        Path file = python.export(model, dir.resolve(model + ".onnx"));
+        return Models.load(file, ImportOptions.withLoss(Loss.CROSS_ENTROPY));
+    }
+
     static DataSet trainingData(boolean real) {
         return real ? FashionMnist.load(FashionMnist.Split.TRAIN, 10_000) : ExampleData.standIn(10_000, 1);
     }
 
     /**
      * The first {@code samples} FashionMNIST test images (the stand-in without them) shaped for {@code model}:
-     * {@code [n, 784]} for the MLP, {@code [n, 1, 28, 28]}, or {@code [n, 3, 32, 32]} for ResNet-20.
+     * {@code [n, 784]} for the MLP, {@code [n, 1, 28, 28]}, or {@code [n, 3, 32, 32]} for ResNet-20 and the imported
+     * networks.
      */
     static DataSet evaluationData(String model, int samples) {
         DataSet flat = FashionMnist.available() ? FashionMnist.load(FashionMnist.Split.TEST, samples)
@@ -66,7 +112,7 @@ public final class BenchNetworks {
     private static DataSet shaped(String model, DataSet flat) {
         return switch (checkModel(model)) {
             case "mlp" -> flat;
-            case "resnet20" -> paddedRgb(flat);
+            case "resnet20", "mobilenet_v2", "efficientnet_b0" -> paddedRgb(flat);
             default -> ExampleData.images(flat, 28);
         };
     }
@@ -84,9 +130,9 @@ public final class BenchNetworks {
         return new DataSet(x, flat.getLabels());
     }
 
-    /** {@code model}, initialised and not trained. */
+    /** {@code model}, one of {@link #BUILT}, initialised and not trained. */
     static Model untrained(String model) {
-        Model net = switch (checkModel(model)) {
+        Model net = switch (checkBuilt(model)) {
             case "mlp" -> new MultiLayerNetwork(mlp(128));
             case "lenet" -> new MultiLayerNetwork(leNet());
             case "vgg" -> new MultiLayerNetwork(vgg());

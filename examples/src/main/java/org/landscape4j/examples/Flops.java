@@ -11,18 +11,23 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.landscape4j.engine.graph.GroupedConvolution2D;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The floating-point operations of one example's forward pass, counted from the layer configurations: 2 x the
- * multiply-accumulates of the 2D convolutions ({@code outH·outW·nOut · nIn·kH·kW}) and of the dense and output
- * layers ({@code nIn·nOut}). Batch norm, activations, pooling, additions and the loss are not counted (they are a
- * few operations per activation, not per weight), as the usual FLOP counts of CNNs do. For the benchmark's GFLOP/s;
- * the PyTorch peer counts its own networks the same way, so a mismatch shows the architectures differ.
+ * multiply-accumulates of the 2D convolutions ({@code outH·outW·nOut · (nIn / groups)·kH·kW}: a plain
+ * {@link ConvolutionLayer} has one group, a {@link DepthwiseConvolution2D} as many as its input channels, the
+ * engine's {@link GroupedConvolution2D} its own) and of the dense and output layers ({@code nIn·nOut}). Batch norm,
+ * activations, pooling, additions, squeeze-and-excitation gates and the loss are not counted (they are a few
+ * operations per activation, not per weight), as the usual FLOP counts of CNNs do. For the benchmark's GFLOP/s; the
+ * PyTorch peer counts its own networks the same way (a convolution's {@code groups} included), so a mismatch shows the
+ * architectures differ.
  */
 final class Flops {
 
@@ -33,8 +38,7 @@ final class Flops {
      * FLOPs per example of {@code net} on inputs shaped like {@code features} ({@code [n, size]} or NCHW
      * {@code [n, c, h, w]}).
      *
-     * @throws IllegalArgumentException for a convolution kind it does not count (1D, 3D, depthwise, separable,
-     *                                  transposed)
+     * @throws IllegalArgumentException for a convolution kind it does not count (1D, 3D, separable, transposed)
      */
     static long perExample(Model net, INDArray features) {
         return perLayer(net, features).values().stream().mapToLong(Long::longValue).sum();
@@ -71,21 +75,35 @@ final class Flops {
         }
     }
 
+    /** The multiply-accumulates per example of {@code layer}, whose output is {@code output}; 0 for other layers. */
     private static long macs(Layer layer, InputType output) {
+        if (layer instanceof GroupedConvolution2D g) {
+            return convolution(g.getKernelSize(), g.getNIn() / g.getGroups(), g.getNOut(), output);
+        }
+        if (layer instanceof DepthwiseConvolution2D d) {
+            // each output channel reads one input channel
+            return convolution(d.getKernelSize(), 1, d.getNOut(), output);
+        }
         if (layer instanceof ConvolutionLayer conv) {
-            if (conv.getClass() != ConvolutionLayer.class
-                    || !(output instanceof InputType.InputTypeConvolutional out)) {
+            if (conv.getClass() != ConvolutionLayer.class) {
                 throw new IllegalArgumentException("FLOP count: layer '" + layer.getLayerName() + "' is a "
-                        + layer.getClass().getSimpleName() + "; only 2D ConvolutionLayer, DenseLayer and output "
-                        + "layers are counted");
+                        + layer.getClass().getSimpleName() + "; only 2D ConvolutionLayer, DepthwiseConvolution2D, "
+                        + "GroupedConvolution2D, DenseLayer and output layers are counted");
             }
-            int[] k = conv.getKernelSize();
-            return out.getHeight() * out.getWidth() * conv.getNOut() * conv.getNIn() * k[0] * k[1];
+            return convolution(conv.getKernelSize(), conv.getNIn(), conv.getNOut(), output);
         }
         if (layer instanceof DenseLayer || layer instanceof BaseOutputLayer) {
             FeedForwardLayer ff = (FeedForwardLayer) layer;
             return ff.getNIn() * ff.getNOut();
         }
         return 0;
+    }
+
+    /** {@code outH·outW·nOut · inPerGroup·kH·kW}: each output value reads {@code inPerGroup} channels' windows. */
+    private static long convolution(int[] k, long inPerGroup, long nOut, InputType output) {
+        if (!(output instanceof InputType.InputTypeConvolutional out)) {
+            throw new IllegalArgumentException("FLOP count: a 2D convolution with a " + output.getType() + " output");
+        }
+        return out.getHeight() * out.getWidth() * nOut * inPerGroup * k[0] * k[1];
     }
 }

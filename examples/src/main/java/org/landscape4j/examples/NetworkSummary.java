@@ -33,6 +33,14 @@ record NetworkSummary(String network, long flopsPerExample, long hereFlops, long
         "PyTorch plain points/s", "PyTorch channels_last points/s", "here / best PyTorch", "here GFLOP/s",
         "here % of peak", "best PyTorch GFLOP/s", "best PyTorch % of peak", "max rel |Δloss| vs DL4J score"};
 
+    /** The cells of a network that could not be measured at all (an imported one without its ONNX file). */
+    static String[] notMeasured(String network) {
+        String[] cells = new String[COLUMNS.length];
+        java.util.Arrays.fill(cells, NOT_MEASURED);
+        cells[0] = network;
+        return cells;
+    }
+
     /** The peer's faster layout, or {@code null}. */
     PyTorchPeer.Result bestPeer() {
         if (plain == null || channelsLast == null) {

@@ -29,7 +29,7 @@ public final class PlanBits {
     }
 
     public static void main(String[] args) throws NoSuchAlgorithmException {
-        List<String> models = args.length > 0 ? List.of(args) : BenchNetworks.MODELS;
+        List<String> models = args.length > 0 ? List.of(args) : BenchNetworks.BUILT;
         MessageDigest all = MessageDigest.getInstance("SHA-256");
         for (String model : models) {
             Model net = BenchNetworks.untrained(model);

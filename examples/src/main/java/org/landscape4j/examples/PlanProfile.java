@@ -50,11 +50,11 @@ public final class PlanProfile {
                 case "--samples" -> samples = Integer.parseInt(args[++i]);
                 case "--child" -> child = true;
                 case "--bf16" -> bf16 = true;
-                default -> models.add(BenchNetworks.checkModel(args[i]));
+                default -> models.add(BenchNetworks.checkBuilt(args[i]));
             }
         }
         if (models.isEmpty()) {
-            throw new IllegalArgumentException("name a model to profile: " + String.join(", ", BenchNetworks.MODELS));
+            throw new IllegalArgumentException("name a model to profile: " + String.join(", ", BenchNetworks.BUILT));
         }
         if (child) {
             for (String m : models) {

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * The benchmark's PyTorch peer: {@code bench_peer.py} (a resource of this module, from {@code src/main/python}) run
  * with a Python that has PyTorch, in the same invocation as the Java measurements, on the same networks, input shapes,
  * grid, evaluation images and timing protocol. The peer draws its own random directions (speed is compared, not
- * numbers). Without a Python with PyTorch nothing fails: {@link #unavailable()} says why and how to install it.
+ * numbers). Without a Python with PyTorch nothing fails: {@link #unavailable()} says why and how to install it. It
+ * also writes the imported networks' ONNX files ({@link #export}), so the Java side imports what the peer measures.
  */
 final class PyTorchPeer {
 
@@ -113,6 +114,31 @@ final class PyTorchPeer {
             }
         }
         return results;
+    }
+
+    /**
+     * Writes {@code model}, one of {@link BenchNetworks#IMPORTED}, as ONNX to {@code file}: {@code bench_peer.py
+     * --export}, the network its measurement builds (same seed, same weights), exported the models module's way.
+     *
+     * @return {@code file}
+     * @throws IllegalStateException why it could not: the peer is {@link #unavailable()}, torchvision is missing, or
+     *                               the export failed (its output is printed)
+     */
+    Path export(String model, Path file) {
+        if (unavailable != null) {
+            throw new IllegalStateException(unavailable);
+        }
+        for (Map<String, String> r : run(List.of(python, script.toString(), "--export", model, file.toString()),
+                Map.of())) {
+            if ("exported".equals(r.get("status")) && Files.isRegularFile(file)) {
+                return file;
+            }
+            if (r.containsKey("message")) {
+                throw new IllegalStateException(r.get("message"));
+            }
+        }
+        throw new IllegalStateException(SCRIPT + " --export " + model + " wrote no ONNX file with " + python
+                + " (its output is above)");
     }
 
     /** The fastest result of {@code layout}, or {@code null}. */

@@ -3,17 +3,30 @@ package org.landscape4j.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.landscape4j.engine.graph.GroupedConvolution2D;
 import org.landscape4j.engine.Landscape;
 import org.landscape4j.engine.LandscapePoint;
 import org.landscape4j.engine.Metric;
 import org.landscape4j.engine.RandomDirections;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** The benchmark's logic that does not time anything: FLOP counts, tables, the summary row, the peer's and profile's output. */
 class BenchTest {
@@ -46,6 +59,47 @@ class BenchTest {
         assertThat(Flops.perExample(BenchNetworks.untrained("resnet20"), images("resnet20", 1).getFeatures()))
                 .isEqualTo(2 * expected)
                 .isEqualTo(81_626_368L);                      // bench_peer.py's count of its ResNet-20
+    }
+
+    @Test
+    void depthwiseAndGroupedConvolutionsCountTheirInputChannelsPerGroupAsThePeersConv2dHookDoes() {
+        // MobileNetV2's and EfficientNet-B0's imports: 1x1 convolutions, depthwise 3x3 (DL4J), grouped (the engine's)
+        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
+                .convolutionMode(ConvolutionMode.Truncate).graphBuilder().addInputs("in")
+                .addLayer("expand", new ConvolutionLayer.Builder(1, 1).nIn(3).nOut(8).build(), "in")
+                .addLayer("depthwise", new DepthwiseConvolution2D.Builder(3, 3).nIn(8).nOut(16).depthMultiplier(2)
+                        .stride(2, 2).padding(1, 1).build(), "expand")
+                .addLayer("grouped", new GroupedConvolution2D(16, 8, 4, new int[] {3, 3}, new int[] {1, 1},
+                        new int[] {1, 1}, new int[] {1, 1}, false), "depthwise")
+                .addLayer("dense", new DenseLayer.Builder().nOut(10).build(), "grouped")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).build(), "dense")
+                .setOutputs("out").setInputTypes(InputType.convolutional(8, 8, 3)).build());
+        g.init();
+
+        // torch: out.numel() · (in_channels / groups) · k·k per example, out.numel() = Cout·H·W
+        assertThat(Flops.perLayer(g, Nd4j.zeros(DataType.FLOAT, 1, 3, 8, 8))).containsExactly(
+                Map.entry("expand", 2L * 8 * 8 * 8 * 3),
+                Map.entry("depthwise", 2L * 4 * 4 * 16 * 9),         // 8 -> 4 by stride 2, one input channel each
+                Map.entry("grouped", 2L * 4 * 4 * 8 * (16 / 4) * 9),
+                Map.entry("dense", 2L * 8 * 4 * 4 * 10),
+                Map.entry("out", 2L * 10 * 10));
+    }
+
+    @Test
+    void anImportedNetworkWithoutAPythonWithPyTorchSaysWhy(@TempDir Path dir) throws Exception {
+        PyTorchPeer none = PyTorchPeer.find(List.of(dir.resolve("no-python").toString()), dir);
+
+        assertThat(BenchNetworks.isImported("mobilenet_v2")).isTrue();
+        assertThat(BenchNetworks.evaluationData("efficientnet_b0", 2).getFeatures().shape())
+                .containsExactly(2, 3, 32, 32);
+        assertThatThrownBy(() -> BenchNetworks.imported("mobilenet_v2", none, dir))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no Python found");
+        assertThatThrownBy(() -> BenchNetworks.untrained("efficientnet_b0"))
+                .hasMessageStartingWith("'efficientnet_b0' is imported from PyTorch through ONNX");
+        assertThat(NetworkSummary.notMeasured("MobileNetV2")).hasSize(NetworkSummary.COLUMNS.length)
+                .startsWith("MobileNetV2", "not measured").endsWith("not measured");
+        assertThat(Bench.conversions("ONNX ir 7\nconverted: 35 Conv -> ConvolutionLayer\nparameters: 262"))
+                .isEqualTo("converted: 35 Conv -> ConvolutionLayer");
     }
 
     @Test
@@ -185,7 +239,8 @@ class BenchTest {
         assertThat(Bench.Options.parse("--models", "mlp,resnet20", "--seconds", "3").models())
                 .containsExactly("mlp", "resnet20");
         assertThatThrownBy(() -> Bench.Options.parse("--models", "mlp,alexnet"))
-                .hasMessage("unknown model 'alexnet'; models: mlp, lenet, vgg, resnet, resnet20");
+                .hasMessage("unknown model 'alexnet'; models: mlp, lenet, vgg, resnet, resnet20, mobilenet_v2, "
+                        + "efficientnet_b0");
         assertThatThrownBy(() -> Bench.Options.parse("--min-points", "1"))
                 .hasMessage("--min-points must be >= 2, was 1");
         assertThatThrownBy(() -> Bench.Options.parse("--sections", "summary,gpu"))

@@ -24,8 +24,8 @@ Usage: python3 make_onnx_fixtures.py OUTDIR [NAME...]   (only the networks named
            the same files for torchvision 0.14's full architectures (not fixtures: too large to commit): random
            initialisation with batch-norm statistics, affine parameters and convolution biases drawn away from their
            defaults, 10 classes,
-           16 FashionMNIST test images (Debian's dataset-fashion-mnist) resized to 64x64 (inception_v3: 96x96) and
-           repeated over 3 channels; the vision transformers built for 64x64;
+           16 FashionMNIST test images (Debian's dataset-fashion-mnist) resized to 64x64 (inception_v3: 96x96; alexnet
+           and vgg: 224x224) and repeated over 3 channels; the vision transformers built for 64x64;
            no training. Checked by the examples module's TorchvisionZoo.
 """
 import functools
@@ -414,8 +414,10 @@ def full_width(out_dir, names):
     """torchvision's architectures at full width, randomly initialised, as the --full usage says."""
     os.makedirs(out_dir, exist_ok=True)
     for name in names:
-        # inception_v3 needs 75x75 at least; 96x96 for it, 64x64 for the others
-        x, y = fashion_mnist(16, 96 if name == "inception_v3" else 64)
+        # inception_v3 needs 75x75 at least; AlexNet's and VGG's adaptive pooling to 6x6 / 7x7 exports only where
+        # it pools (224x224); 64x64 for the others
+        size = 224 if name.startswith(("alexnet", "vgg")) else 96 if name == "inception_v3" else 64
+        x, y = fashion_mnist(16, size)
         torch.manual_seed(0)
         # googlenet: without its auxiliary classifiers, which only training uses (not in the eval-mode export)
         extra = {"aux_logits": False, "init_weights": True} if name in ("googlenet", "inception_v3") else {}

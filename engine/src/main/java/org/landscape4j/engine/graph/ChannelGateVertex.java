@@ -1,15 +1,10 @@
 package org.landscape4j.engine.graph;
 
-import org.deeplearning4j.nn.api.MaskState;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -30,7 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * is {@link LayerKind#CHANNEL_GATE}: the inference plan runs it as one broadcasting multiply, the exact Hessian has a
  * rule for it.
  */
-public final class ChannelGateVertex extends GraphVertex {
+public final class ChannelGateVertex extends ParameterFreeVertex {
 
     @Override
     public ChannelGateVertex clone() {
@@ -45,11 +40,6 @@ public final class ChannelGateVertex extends GraphVertex {
     @Override
     public int hashCode() {
         return ChannelGateVertex.class.hashCode();
-    }
-
-    @Override
-    public long numParams(boolean backprop) {
-        return 0;
     }
 
     @Override
@@ -82,31 +72,15 @@ public final class ChannelGateVertex extends GraphVertex {
     }
 
     @Override
-    public MemoryReport getMemoryReport(InputType... inputTypes) {
-        return new LayerMemoryReport.Builder(null, ChannelGateVertex.class, inputTypes[0], inputTypes[0])
-                .standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
-    }
-
-    @Override
     public String toString() {
         return "ChannelGateVertex()";
     }
 
     /** DL4J's runtime vertex: the product and its gradients. */
-    private static final class Gate extends BaseGraphVertex {
+    private static final class Gate extends Runtime {
 
         Gate(ComputationGraph graph, String name, int index, DataType dataType) {
-            super(graph, name, index, null, null, dataType);
-        }
-
-        @Override
-        public boolean hasLayer() {
-            return false;
-        }
-
-        @Override
-        public org.deeplearning4j.nn.api.Layer getLayer() {
-            return null;
+            super(graph, name, index, dataType);
         }
 
         @Override
@@ -126,24 +100,6 @@ public final class ChannelGateVertex extends GraphVertex {
             INDArray ds = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, s.dataType(), s.shape(), 'c');
             ds.assign(epsilon.mul(x).sum(true, 2, 3));
             return new Pair<>(new DefaultGradient(), new INDArray[] {dx, ds});
-        }
-
-        @Override
-        public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-            if (backpropGradientsViewArray != null) {
-                throw new IllegalArgumentException("a channel gate has no parameters");
-            }
-        }
-
-        @Override
-        public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState,
-                                                               int minibatchSize) {
-            return new Pair<>(maskArrays == null ? null : maskArrays[0], currentMaskState);
-        }
-
-        @Override
-        public String toString() {
-            return "ChannelGateVertex(" + vertexName + ")";
         }
     }
 }

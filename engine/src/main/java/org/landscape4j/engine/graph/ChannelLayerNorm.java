@@ -84,13 +84,8 @@ public final class ChannelLayerNorm extends FeedForwardLayer {
                                                        Collection<TrainingListener> listeners, int layerIndex,
                                                        INDArray paramsView, boolean initializeParams,
                                                        DataType dataType) {
-        ChannelLayerNormLayer layer = new ChannelLayerNormLayer(conf, dataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(paramsView);
-        layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        layer.setConf(conf);
-        return layer;
+        return OwnLayers.instantiate(new ChannelLayerNormLayer(conf, dataType), conf, listeners, layerIndex, paramsView,
+                initializeParams);
     }
 
     @Override
@@ -148,22 +143,12 @@ public final class ChannelLayerNorm extends FeedForwardLayer {
     }
 
     /** The parameters: {@code gamma [c]} (1 when initialised), then {@code beta [c]} (0). */
-    private enum Parameters implements ParamInitializer {
-        INSTANCE;
-
-        @Override
-        public long numParams(NeuralNetConfiguration conf) {
-            return numParams(conf.getLayer());
-        }
+    private static final class Parameters extends OwnLayers.Parameters {
+        static final Parameters INSTANCE = new Parameters();
 
         @Override
         public long numParams(org.deeplearning4j.nn.conf.layers.Layer layer) {
             return 2 * ((ChannelLayerNorm) layer).nIn;
-        }
-
-        @Override
-        public List<String> paramKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            return List.of("gamma", "beta");
         }
 
         @Override
@@ -177,36 +162,18 @@ public final class ChannelLayerNorm extends FeedForwardLayer {
         }
 
         @Override
-        public boolean isWeightParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
-            return "gamma".equals(key);
-        }
-
-        @Override
-        public boolean isBiasParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
-            return "beta".equals(key);
-        }
-
-        @Override
-        public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray view, boolean initialize) {
-            Map<String, INDArray> params = views((ChannelLayerNorm) conf.getLayer(), view);
-            if (initialize) {
-                params.get("gamma").assign(1);
-                params.get("beta").assign(0);
-            }
-            return params;
-        }
-
-        @Override
-        public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray view) {
-            return views((ChannelLayerNorm) conf.getLayer(), view);
-        }
-
-        private static Map<String, INDArray> views(ChannelLayerNorm n, INDArray flat) {
-            INDArray v = flat.reshape(flat.length());
+        Map<String, INDArray> views(org.deeplearning4j.nn.conf.layers.Layer layer, INDArray flat) {
+            long c = ((ChannelLayerNorm) layer).nIn;
             Map<String, INDArray> m = new LinkedHashMap<>();
-            m.put("gamma", v.get(NDArrayIndex.interval(0, n.nIn)));
-            m.put("beta", v.get(NDArrayIndex.interval(n.nIn, 2 * n.nIn)));
+            m.put("gamma", flat.get(NDArrayIndex.interval(0, c)));
+            m.put("beta", flat.get(NDArrayIndex.interval(c, 2 * c)));
             return m;
+        }
+
+        @Override
+        void initialize(org.deeplearning4j.nn.conf.layers.Layer layer, Map<String, INDArray> params) {
+            params.get("gamma").assign(1);
+            params.get("beta").assign(0);
         }
     }
 }

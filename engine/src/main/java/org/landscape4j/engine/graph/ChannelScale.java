@@ -1,6 +1,7 @@
 package org.landscape4j.engine.graph;
 
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -45,13 +46,8 @@ public final class ChannelScale extends FeedForwardLayer {
                                                        Collection<TrainingListener> listeners, int layerIndex,
                                                        INDArray paramsView, boolean initializeParams,
                                                        DataType dataType) {
-        ChannelScaleLayer layer = new ChannelScaleLayer(conf, dataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(paramsView);
-        layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        layer.setConf(conf);
-        return layer;
+        return OwnLayers.instantiate(new ChannelScaleLayer(conf, dataType), conf, listeners, layerIndex, paramsView,
+                initializeParams);
     }
 
     @Override
@@ -109,22 +105,12 @@ public final class ChannelScale extends FeedForwardLayer {
     }
 
     /** The parameter: {@code W [c]}, 1 when initialised. */
-    private enum Parameters implements ParamInitializer {
-        INSTANCE;
-
-        @Override
-        public long numParams(NeuralNetConfiguration conf) {
-            return numParams(conf.getLayer());
-        }
+    private static final class Parameters extends OwnLayers.Parameters {
+        static final Parameters INSTANCE = new Parameters();
 
         @Override
         public long numParams(org.deeplearning4j.nn.conf.layers.Layer layer) {
             return ((ChannelScale) layer).nIn;
-        }
-
-        @Override
-        public List<String> paramKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            return List.of("W");
         }
 
         @Override
@@ -138,27 +124,13 @@ public final class ChannelScale extends FeedForwardLayer {
         }
 
         @Override
-        public boolean isWeightParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
-            return "W".equals(key);
+        Map<String, INDArray> views(org.deeplearning4j.nn.conf.layers.Layer layer, INDArray flat) {
+            return new LinkedHashMap<>(Map.of("W", flat));
         }
 
         @Override
-        public boolean isBiasParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
-            return false;
-        }
-
-        @Override
-        public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray view, boolean initialize) {
-            INDArray w = view.reshape(view.length());
-            if (initialize) {
-                w.assign(1);
-            }
-            return new java.util.LinkedHashMap<>(Map.of("W", w));
-        }
-
-        @Override
-        public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray view) {
-            return new java.util.LinkedHashMap<>(Map.of("W", view.reshape(view.length())));
+        void initialize(org.deeplearning4j.nn.conf.layers.Layer layer, Map<String, INDArray> params) {
+            params.get("W").assign(1);
         }
     }
 }

@@ -1,15 +1,10 @@
 package org.landscape4j.engine.graph;
 
-import org.deeplearning4j.nn.api.MaskState;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -24,7 +19,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * gradient is the inverse shuffle, the one of {@code c / groups} groups. DL4J has no such vertex; it is
  * {@link LayerKind#CHANNEL_SHUFFLE}: the inference plan and the exact Hessian run {@link #shuffle} too.
  */
-public final class ChannelShuffleVertex extends GraphVertex {
+public final class ChannelShuffleVertex extends ParameterFreeVertex {
 
     @JsonProperty("groups")
     private int groups;
@@ -92,11 +87,6 @@ public final class ChannelShuffleVertex extends GraphVertex {
     }
 
     @Override
-    public long numParams(boolean backprop) {
-        return 0;
-    }
-
-    @Override
     public int minVertexInputs() {
         return 1;
     }
@@ -125,33 +115,17 @@ public final class ChannelShuffleVertex extends GraphVertex {
     }
 
     @Override
-    public MemoryReport getMemoryReport(InputType... inputTypes) {
-        return new LayerMemoryReport.Builder(null, ChannelShuffleVertex.class, inputTypes[0], inputTypes[0])
-                .standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
-    }
-
-    @Override
     public String toString() {
         return "ChannelShuffleVertex(groups=" + groups + ")";
     }
 
     /** DL4J's runtime vertex: the shuffle, and the inverse shuffle of the gradient. */
-    private static final class Shuffle extends BaseGraphVertex {
+    private static final class Shuffle extends Runtime {
         private final int groups;
 
         Shuffle(ComputationGraph graph, String name, int index, DataType dataType, int groups) {
-            super(graph, name, index, null, null, dataType);
+            super(graph, name, index, dataType);
             this.groups = groups;
-        }
-
-        @Override
-        public boolean hasLayer() {
-            return false;
-        }
-
-        @Override
-        public org.deeplearning4j.nn.api.Layer getLayer() {
-            return null;
         }
 
         @Override
@@ -168,24 +142,6 @@ public final class ChannelShuffleVertex extends GraphVertex {
                     epsilon.shape(), 'c');
             dx.assign(shuffle(epsilon, (int) (c / groups), 1));
             return new Pair<>(new DefaultGradient(), new INDArray[] {dx});
-        }
-
-        @Override
-        public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-            if (backpropGradientsViewArray != null) {
-                throw new IllegalArgumentException("a channel shuffle has no parameters");
-            }
-        }
-
-        @Override
-        public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState,
-                                                               int minibatchSize) {
-            return new Pair<>(maskArrays == null ? null : maskArrays[0], currentMaskState);
-        }
-
-        @Override
-        public String toString() {
-            return "ChannelShuffleVertex(" + vertexName + ")";
         }
     }
 }

@@ -1,15 +1,10 @@
 package org.landscape4j.engine.graph;
 
-import org.deeplearning4j.nn.api.MaskState;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -25,7 +20,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * {@code SubsetVertex} selects channels too, but in 1.0.0-M2.1 its output type leaves the next layer with
  * {@code nIn=0} on images. It is {@link LayerKind#CHANNEL_SLICE}.
  */
-public final class ChannelSliceVertex extends GraphVertex {
+public final class ChannelSliceVertex extends ParameterFreeVertex {
 
     @JsonProperty("from")
     private long from;
@@ -83,11 +78,6 @@ public final class ChannelSliceVertex extends GraphVertex {
     }
 
     @Override
-    public long numParams(boolean backprop) {
-        return 0;
-    }
-
-    @Override
     public int minVertexInputs() {
         return 1;
     }
@@ -116,34 +106,17 @@ public final class ChannelSliceVertex extends GraphVertex {
     }
 
     @Override
-    public MemoryReport getMemoryReport(InputType... inputTypes) {
-        InputType out = getOutputType(-1, inputTypes);
-        return new LayerMemoryReport.Builder(null, ChannelSliceVertex.class, inputTypes[0], out)
-                .standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
-    }
-
-    @Override
     public String toString() {
         return "ChannelSliceVertex(from=" + from + ", count=" + count + ")";
     }
 
     /** DL4J's runtime vertex: the slice, and its gradient in zeros. */
-    private static final class Slice extends BaseGraphVertex {
+    private static final class Slice extends Runtime {
         private final ChannelSliceVertex conf;
 
         Slice(ComputationGraph graph, String name, int index, DataType dataType, ChannelSliceVertex conf) {
-            super(graph, name, index, null, null, dataType);
+            super(graph, name, index, dataType);
             this.conf = conf;
-        }
-
-        @Override
-        public boolean hasLayer() {
-            return false;
-        }
-
-        @Override
-        public org.deeplearning4j.nn.api.Layer getLayer() {
-            return null;
         }
 
         @Override
@@ -159,24 +132,6 @@ public final class ChannelSliceVertex extends GraphVertex {
             INDArray dx = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, epsilon.dataType(), x.shape(), 'c');
             dx.get(conf.index(x.rank(), 1)).assign(epsilon);
             return new Pair<>(new DefaultGradient(), new INDArray[] {dx});
-        }
-
-        @Override
-        public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-            if (backpropGradientsViewArray != null) {
-                throw new IllegalArgumentException("a channel slice has no parameters");
-            }
-        }
-
-        @Override
-        public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState,
-                                                               int minibatchSize) {
-            return new Pair<>(maskArrays == null ? null : maskArrays[0], currentMaskState);
-        }
-
-        @Override
-        public String toString() {
-            return "ChannelSliceVertex(" + vertexName + ")";
         }
     }
 }

@@ -21,6 +21,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
@@ -146,13 +147,8 @@ public final class GroupedConvolution2D extends FeedForwardLayer {
                                                        Collection<TrainingListener> listeners, int layerIndex,
                                                        INDArray paramsView, boolean initializeParams,
                                                        DataType dataType) {
-        GroupedConvolutionLayer layer = new GroupedConvolutionLayer(conf, dataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(paramsView);
-        layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        layer.setConf(conf);
-        return layer;
+        return OwnLayers.instantiate(new GroupedConvolutionLayer(conf, dataType), conf, listeners, layerIndex,
+                paramsView, initializeParams);
     }
 
     @Override
@@ -228,8 +224,8 @@ public final class GroupedConvolution2D extends FeedForwardLayer {
     }
 
     /** The parameters: {@code W [out, in / groups, kH, kW]}, then {@code b [out]} when the layer has a bias. */
-    private enum Parameters implements ParamInitializer {
-        INSTANCE;
+    private static final class Parameters extends OwnLayers.Parameters {
+        static final Parameters INSTANCE = new Parameters();
 
         private static GroupedConvolution2D of(org.deeplearning4j.nn.conf.layers.Layer layer) {
             return (GroupedConvolution2D) layer;
@@ -240,19 +236,9 @@ public final class GroupedConvolution2D extends FeedForwardLayer {
         }
 
         @Override
-        public long numParams(NeuralNetConfiguration conf) {
-            return numParams(conf.getLayer());
-        }
-
-        @Override
         public long numParams(org.deeplearning4j.nn.conf.layers.Layer layer) {
             GroupedConvolution2D g = of(layer);
             return weights(g) + (g.hasBias ? g.nOut : 0);
-        }
-
-        @Override
-        public List<String> paramKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            return of(layer).hasBias ? List.of("W", "b") : List.of("W");
         }
 
         @Override
@@ -266,49 +252,30 @@ public final class GroupedConvolution2D extends FeedForwardLayer {
         }
 
         @Override
-        public boolean isWeightParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
-            return "W".equals(key);
-        }
-
-        @Override
-        public boolean isBiasParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
-            return "b".equals(key);
-        }
-
-        @Override
-        public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray view, boolean initialize) {
-            GroupedConvolution2D g = of(conf.getLayer());
-            Map<String, INDArray> params = views(g, view);
-            if (initialize) {
-                long[] shape = params.get("W").shape();
-                double fanIn = shape[1] * shape[2] * shape[3];
-                double fanOut = shape[0] / g.groups * shape[2] * shape[3];
-                (g.weightInitFn == null ? new WeightInitRelu() : g.weightInitFn)
-                        .init(fanIn, fanOut, shape, 'c', params.get("W"));
-                if (g.hasBias) {
-                    params.get("b").assign(g.biasInit);
-                }
-            }
-            return params;
-        }
-
-        @Override
-        public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray view) {
-            return views(of(conf.getLayer()), view);
-        }
-
-        private static Map<String, INDArray> views(GroupedConvolution2D g, INDArray flat) {
-            INDArray v = flat.reshape(flat.length());
+        Map<String, INDArray> views(org.deeplearning4j.nn.conf.layers.Layer layer, INDArray flat) {
+            GroupedConvolution2D g = of(layer);
             long n = weights(g);
-            INDArray w = v.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n))
-                    .reshape('c', g.nOut, g.nIn / g.groups, g.kernelSize[0], g.kernelSize[1]);
-            if (!g.hasBias) {
-                return new java.util.LinkedHashMap<>(Map.of("W", w));
-            }
             Map<String, INDArray> m = new java.util.LinkedHashMap<>();
-            m.put("W", w);
-            m.put("b", v.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(n, n + g.nOut)));
+            m.put("W", flat.get(NDArrayIndex.interval(0, n)).reshape('c', g.nOut, g.nIn / g.groups, g.kernelSize[0],
+                    g.kernelSize[1]));
+            if (g.hasBias) {
+                m.put("b", flat.get(NDArrayIndex.interval(n, n + g.nOut)));
+            }
             return m;
+        }
+
+        /** The weights by the layer's weight initialisation (He's when none is set), fan-in of one group; bias 0. */
+        @Override
+        void initialize(org.deeplearning4j.nn.conf.layers.Layer layer, Map<String, INDArray> params) {
+            GroupedConvolution2D g = of(layer);
+            long[] shape = params.get("W").shape();
+            double fanIn = shape[1] * shape[2] * shape[3];
+            double fanOut = shape[0] / g.groups * shape[2] * shape[3];
+            (g.weightInitFn == null ? new WeightInitRelu() : g.weightInitFn)
+                    .init(fanIn, fanOut, shape, 'c', params.get("W"));
+            if (g.hasBias) {
+                params.get("b").assign(g.biasInit);
+            }
         }
     }
 }

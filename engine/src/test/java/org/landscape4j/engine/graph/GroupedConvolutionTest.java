@@ -96,29 +96,7 @@ class GroupedConvolutionTest {
                 .setInputType(InputType.convolutional(5, 5, 2)).build());
         net.init();
         Nd4j.getRandom().setSeed(14);
-        INDArray x = Nd4j.randn(DataType.DOUBLE, 4, 2, 5, 5);
-        INDArray y = Nd4j.zeros(DataType.DOUBLE, 4, 3);
-        for (int i = 0; i < 4; i++) {
-            y.putScalar(i, i % 3, 1);
-        }
-        org.nd4j.linalg.dataset.DataSet data = new org.nd4j.linalg.dataset.DataSet(x, y);
-        net.setInput(x);
-        net.setLabels(y);
-        net.computeGradientAndScore();
-        double[] gradient = net.gradient().gradient().toDoubleVector();
-        double[] theta = net.params().toDoubleVector();
-        double worst = 0;
-        for (int i = 0; i < theta.length; i++) {
-            MultiLayerNetwork c = net.clone();
-            theta[i] += 1e-6;
-            c.setParams(Nd4j.createFromArray(theta).reshape(1, theta.length));
-            double plus = c.score(data, false);
-            theta[i] -= 2e-6;
-            c.setParams(Nd4j.createFromArray(theta).reshape(1, theta.length));
-            double minus = c.score(data, false);
-            theta[i] += 1e-6;
-            worst = Math.max(worst, Math.abs((plus - minus) / 2e-6 - gradient[i] / 4)); // DL4J's: summed over examples
-        }
+        double worst = CentralDifferences.worstGradientError(net, CentralDifferences.data(14, 4, 3, 2, 5, 5));
         assertThat(worst).as("largest difference to central differences").isLessThan(1e-8);
     }
 

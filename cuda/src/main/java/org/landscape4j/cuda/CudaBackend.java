@@ -45,11 +45,13 @@ import org.landscape4j.engine.internal.Batch;
  * Curvature metrics (exact Hessian-vector products), custom metrics, point maps, recomputed batch-norm statistics,
  * {@code Precision.BF16} and Spark executors ({@code PointExecutor}) are refused with {@code Backend.CUDA} in one line
  * (the engine's {@code DeviceCheck}): Spark's executors compute on their own JVMs' CPU back end. Images are resident NHWC
- * (permuted once when uploaded): 2D convolutions by cuDNN with their weights reordered to KRSC once per point and a
- * batch norm that only the convolution feeds folded in and a ReLU fused, max/average and global pooling by cuDNN;
- * two-input adds (+ ReLU), zero padding, merge vertices and DL4J's flattening by NVRTC kernels; a plan that convolves
- * also needs cuDNN 9 ({@code libcudnn.so.9}). Not yet on the GPU, refused by name: upsampling, 1D and depthwise
- * convolutions, batch norm that no convolution feeds alone, the per-label accuracy, other losses.
+ * (permuted once when uploaded): 2D, depthwise and grouped convolutions by cuDNN (group count) with their weights
+ * reordered to KRSC once per point and a batch norm that only the convolution feeds folded in and a ReLU fused,
+ * max/average and global pooling by cuDNN; two-input adds (+ ReLU), zero padding, merge vertices, DL4J's flattening,
+ * a batch norm of its own, channel scales and gates (squeeze-excitation), channel layer norm (ConvNeXt), channel
+ * slices and shuffles and nearest upsampling by NVRTC kernels ({@link ChannelOps}); a plan that convolves also needs
+ * cuDNN 9 ({@code libcudnn.so.9}). Not yet on the GPU, refused by name: 1D convolutions and pooling, local response
+ * normalization, the per-label accuracy, other losses.
  */
 public final class CudaBackend implements DeviceBackend {
 

@@ -63,6 +63,11 @@ final class CudaDevice implements Device {
     private final CUfunc_st toChannelsFirst;
     private final CUfunc_st zeroPad;
     private final CUfunc_st copyChannels;
+    private final CUfunc_st bnAffine;
+    private final CUfunc_st channelAffine;
+    private final CUfunc_st layerNorm;
+    private final CUfunc_st gatherChannels;
+    private final CUfunc_st upsample;
     /** cuDNN, made on the first convolution or pooling (a dense plan never loads it). */
     private Cudnn cudnn;
     private final FloatPointer one = new FloatPointer(1f);
@@ -108,6 +113,11 @@ final class CudaDevice implements Device {
             toChannelsFirst = function("to_channels_first");
             zeroPad = function("zero_pad");
             copyChannels = function("copy_channels");
+            bnAffine = function("bn_affine");
+            channelAffine = function("channel_affine");
+            layerNorm = function("layer_norm");
+            gatherChannels = function("gather_channels");
+            upsample = function("upsample");
             ok = true;
         } finally {
             if (!ok) {
@@ -233,13 +243,78 @@ final class CudaDevice implements Device {
         boolean fold = bn != null;
         try (PointerScope scope = new PointerScope()) {
             launch(convWeights, blocks(g.weights()), THREADS, new IntPointer(1).put(g.outC()),
-                    new IntPointer(1).put(g.inC()), new IntPointer(1).put(g.kh()), new IntPointer(1).put(g.kw()),
-                    arg(theta), new LongPointer(1).put(w), new LongPointer(1).put(bias),
+                    new IntPointer(1).put(g.groupC()), new IntPointer(1).put(g.kh()), new IntPointer(1).put(g.kw()),
+                    new IntPointer(1).put(g.depthwiseWeights() ? 1 : 0), arg(theta), new LongPointer(1).put(w), new LongPointer(1).put(bias),
                     new IntPointer(1).put(fold ? 1 : 0), new LongPointer(1).put(fold ? bn.gamma() : -1),
                     new LongPointer(1).put(fold ? bn.beta() : -1), new LongPointer(1).put(fold ? bn.mean() : 0),
                     new LongPointer(1).put(fold ? bn.var() : 0), new IntPointer(1).put(fold && bn.logStd() ? 1 : 0),
                     new DoublePointer(1).put(fold ? bn.eps() : 0), new FloatPointer(1).put(fold ? bn.fixedGamma() : 1),
                     new FloatPointer(1).put(fold ? bn.fixedBeta() : 0), arg(wOut), arg(bOut));
+        }
+    }
+
+    @Override
+    public void batchNormAffine(Fold bn, int c, Buffer theta, Buffer scaleOut, Buffer shiftOut) {
+        current();
+        try (PointerScope scope = new PointerScope()) {
+            launch(bnAffine, blocks(c), THREADS, new IntPointer(1).put(c), arg(theta),
+                    new LongPointer(1).put(bn.gamma()), new LongPointer(1).put(bn.beta()),
+                    new LongPointer(1).put(bn.mean()), new LongPointer(1).put(bn.var()),
+                    new IntPointer(1).put(bn.logStd() ? 1 : 0), new DoublePointer(1).put(bn.eps()),
+                    new FloatPointer(1).put(bn.fixedGamma()), new FloatPointer(1).put(bn.fixedBeta()), arg(scaleOut),
+                    arg(shiftOut));
+        }
+    }
+
+    @Override
+    public void channelAffine(Buffer x, Buffer y, int rows, long pixels, int c, Buffer scale, long scaleOffset,
+                              long scaleRowStride, Buffer shift, long shiftOffset) {
+        current();
+        long n = rows * pixels * c;
+        try (PointerScope scope = new PointerScope()) {
+            launch(channelAffine, blocks(n), THREADS, new LongPointer(1).put(n), new IntPointer(1).put(c),
+                    new LongPointer(1).put(pixels * c), arg(x), arg(y), arg(scale), new LongPointer(1).put(scaleOffset),
+                    new LongPointer(1).put(scaleRowStride), arg(shift == null ? scale : shift),
+                    new LongPointer(1).put(shiftOffset), new IntPointer(1).put(shift == null ? 0 : 1));
+        }
+    }
+
+    @Override
+    public void layerNorm(Buffer x, Buffer y, long pixels, int c, Buffer theta, long gamma, long beta, double eps) {
+        current();
+        try (PointerScope scope = new PointerScope()) {
+            launch(layerNorm, blocks(pixels), THREADS, new LongPointer(1).put(pixels), new IntPointer(1).put(c),
+                    arg(x), arg(y), arg(theta), new LongPointer(1).put(gamma), new LongPointer(1).put(beta),
+                    new DoublePointer(1).put(eps));
+        }
+    }
+
+    @Override
+    public void sliceChannels(Buffer x, Buffer y, long pixels, int cIn, int from, int count) {
+        gather(x, y, pixels, cIn, count, from, 0);
+    }
+
+    @Override
+    public void shuffleChannels(Buffer x, Buffer y, long pixels, int c, int groups) {
+        gather(x, y, pixels, c, c, 0, groups);
+    }
+
+    private void gather(Buffer x, Buffer y, long pixels, int cIn, int cOut, int from, int groups) {
+        current();
+        try (PointerScope scope = new PointerScope()) {
+            launch(gatherChannels, blocks(pixels * cOut), THREADS, new LongPointer(1).put(pixels),
+                    new IntPointer(1).put(cIn), new IntPointer(1).put(cOut), new IntPointer(1).put(from),
+                    new IntPointer(1).put(groups), arg(x), arg(y));
+        }
+    }
+
+    @Override
+    public void upsample(Buffer x, Buffer y, int rows, int c, int inH, int inW, int sh, int sw) {
+        current();
+        try (PointerScope scope = new PointerScope()) {
+            launch(upsample, blocks((long) rows * inH * sh * inW * sw * c), THREADS, new IntPointer(1).put(rows),
+                    new IntPointer(1).put(c), new IntPointer(1).put(inH), new IntPointer(1).put(inW),
+                    new IntPointer(1).put(sh), new IntPointer(1).put(sw), arg(x), arg(y));
         }
     }
 

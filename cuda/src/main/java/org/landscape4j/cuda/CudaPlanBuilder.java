@@ -27,8 +27,9 @@ final class CudaPlanBuilder {
     static final String HEAD = "CUDA asked for, but ";
     static final String TAIL = "; run this network on the CPU (Backend.AUTO)";
     private static final String RUNS = " (the CUDA plan runs dense, output and loss layers, activations, dropout,"
-            + " reshaping and flattening preprocessors, 2D convolutions, max and average pooling, global pooling,"
-            + " batch norm folded into a convolution, two-input element-wise adds, zero padding and merge vertices)";
+            + " reshaping and flattening preprocessors, 2D convolutions (grouped and depthwise too), max and average"
+            + " pooling, global pooling, batch norm, two-input element-wise adds, zero padding, upsampling, merge"
+            + " vertices, and the engine's channel slice, shuffle, gate, scale and layer norm)";
 
     final DeviceRequest request;
     final List<DeviceOp> ops = new ArrayList<>();
@@ -74,7 +75,9 @@ final class CudaPlanBuilder {
                 consumers[v]++;
             }
             images |= switch (node.kind()) {
-                case CONVOLUTION_2D, SUBSAMPLING_2D, GLOBAL_POOLING, BATCH_NORMALIZATION, ZERO_PADDING -> true;
+                case CONVOLUTION_2D, DEPTHWISE_CONVOLUTION_2D, GROUPED_CONVOLUTION_2D, SUBSAMPLING_2D, GLOBAL_POOLING,
+                     BATCH_NORMALIZATION, ZERO_PADDING, UPSAMPLING_2D, CHANNEL_GATE, CHANNEL_SLICE, CHANNEL_SHUFFLE,
+                     CHANNEL_LAYER_NORM, CHANNEL_SCALE -> true;
                 default -> false;
             };
         }
@@ -99,20 +102,25 @@ final class CudaPlanBuilder {
     private int rule(NetworkGraph.Node node, int in, INDArray act) {
         return switch (node.kind()) {
             case DENSE -> DenseOp.rule(this, node, in, act);
-            case CONVOLUTION_2D -> ConvOp.rule(this, node, in, act);
+            case CONVOLUTION_2D, DEPTHWISE_CONVOLUTION_2D -> ConvOp.rule(this, node, in, act);
+            case GROUPED_CONVOLUTION_2D -> ConvOp.groupedRule(this, node, in, act);
             case BATCH_NORMALIZATION -> ConvOp.foldBatchNorm(this, node, in, act);
             case SUBSAMPLING_2D -> PoolOp.subsampling(this, node, in, act);
             case GLOBAL_POOLING -> PoolOp.global(this, node, in, act);
             case ELEMENT_WISE -> AddOp.rule(this, node, act);
             case ZERO_PADDING -> ShapeOps.pad(this, node, in, act);
             case MERGE -> ShapeOps.merge(this, node, act);
+            case UPSAMPLING_2D -> ChannelOps.upsample(this, node, in, act);
+            case CHANNEL_GATE -> ChannelOps.gate(this, node, act);
+            case CHANNEL_SCALE -> ChannelOps.scale(this, node, in, act);
+            case CHANNEL_LAYER_NORM -> ChannelOps.layerNorm(this, node, in, act);
+            case CHANNEL_SLICE -> ChannelOps.slice(this, node, in, act);
+            case CHANNEL_SHUFFLE -> ChannelOps.shuffle(this, node, in, act);
             case ACTIVATION -> ActivationOp.rule(this, node, in, act);
             case DROPOUT -> ViewRule.identity(this, node, in, act);
             case PREPROCESSOR -> ViewRule.reshape(this, node, in, act);
             case OUTPUT, LOSS, CNN_LOSS -> throw refusal(node.source() + " is a loss layer inside the network");
-            case CONVOLUTION_1D, DEPTHWISE_CONVOLUTION_2D, GROUPED_CONVOLUTION_2D, SUBSAMPLING_1D, UPSAMPLING_2D,
-                 CHANNEL_GATE, CHANNEL_SLICE, CHANNEL_SHUFFLE, CHANNEL_LAYER_NORM, CHANNEL_SCALE ->
-                    throw refusal(node.source() + " has no CUDA-plan rule yet" + RUNS);
+            case CONVOLUTION_1D, SUBSAMPLING_1D -> throw refusal(node.source() + " has no CUDA-plan rule yet" + RUNS);
             case LOCAL_RESPONSE_NORMALIZATION, OTHER_VERTEX ->
                     throw refusal(node.source() + " has no CUDA-plan rule" + RUNS);
         };

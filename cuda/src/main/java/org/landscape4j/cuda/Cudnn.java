@@ -33,6 +33,7 @@ import static org.bytedeco.cuda.global.cudnn.cudnnPoolingForward;
 import static org.bytedeco.cuda.global.cudnn.cudnnSetActivationDescriptor;
 import static org.bytedeco.cuda.global.cudnn.cudnnSetConvolution2dDescriptor;
 import static org.bytedeco.cuda.global.cudnn.cudnnSetConvolutionMathType;
+import static org.bytedeco.cuda.global.cudnn.cudnnSetConvolutionGroupCount;
 import static org.bytedeco.cuda.global.cudnn.cudnnSetFilter4dDescriptor;
 import static org.bytedeco.cuda.global.cudnn.cudnnSetPooling2dDescriptor;
 import static org.bytedeco.cuda.global.cudnn.cudnnSetStream;
@@ -160,14 +161,17 @@ final class Cudnn implements AutoCloseable {
         cudnnFilterStruct w = new cudnnFilterStruct();
         check(cudnnCreateFilterDescriptor(w), "cudnnCreateFilterDescriptor");
         destroy.add(() -> cudnnDestroyFilterDescriptor(w));
-        check(cudnnSetFilter4dDescriptor(w, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NHWC, g.outC(), g.inC(), g.kh(), g.kw()),
-                "cudnnSetFilter4dDescriptor");
+        check(cudnnSetFilter4dDescriptor(w, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NHWC, g.outC(), g.groupC(), g.kh(),
+                g.kw()), "cudnnSetFilter4dDescriptor");
         cudnnConvolutionStruct conv = new cudnnConvolutionStruct();
         check(cudnnCreateConvolutionDescriptor(conv), "cudnnCreateConvolutionDescriptor");
         destroy.add(() -> cudnnDestroyConvolutionDescriptor(conv));
         check(cudnnSetConvolution2dDescriptor(conv, g.ph(), g.pw(), g.sh(), g.sw(), g.dh(), g.dw(),
                 CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT), "cudnnSetConvolution2dDescriptor");
         check(cudnnSetConvolutionMathType(conv, CUDNN_FMA_MATH), "cudnnSetConvolutionMathType(CUDNN_FMA_MATH)");
+        if (g.groups() > 1) {
+            check(cudnnSetConvolutionGroupCount(conv, g.groups()), "cudnnSetConvolutionGroupCount");
+        }
         int wanted = 8;
         int algo = -1;
         try (IntPointer count = new IntPointer(1);

@@ -63,13 +63,22 @@ interface Device extends AutoCloseable {
 
     /**
      * A 2D convolution's geometry over NHWC images: per example {@code [inH, inW, inC]} to {@code [outH, outW, outC]},
-     * symmetric padding {@code ph, pw}; its weights as the device reads them are KRSC ({@code [outC, kh, kw, inC]}).
+     * symmetric padding {@code ph, pw}, in {@code groups} groups (1: a plain convolution; {@code inC}: depthwise),
+     * output channel {@code k} reading the {@code inC / groups} input channels of group {@code k / (outC / groups)};
+     * its weights as the device reads them are KRSC ({@code [outC, kh, kw, inC / groups]}). In θ they are DL4J's
+     * {@code [outC, inC / groups, kh, kw]} ('c' order), or with {@code depthwiseWeights} DL4J's depthwise
+     * {@code [kh, kw, inC, outC / inC]}, whose output channel {@code c · multiplier + m} reads input channel {@code c}.
      */
     record Conv(int inC, int inH, int inW, int outC, int outH, int outW, int kh, int kw, int sh, int sw, int ph, int pw,
-                int dh, int dw) {
+                int dh, int dw, int groups, boolean depthwiseWeights) {
+        /** The input channels each filter reads. */
+        int groupC() {
+            return inC / groups;
+        }
+
         /** The floats of its KRSC weights. */
         long weights() {
-            return (long) outC * kh * kw * inC;
+            return (long) outC * kh * kw * groupC();
         }
     }
 
@@ -91,7 +100,7 @@ interface Device extends AutoCloseable {
     }
 
     /**
-     * The convolution's weights for this point: DL4J's {@code [outC, inC, kh, kw]} ('c' order) at {@code w} in θ,
+     * The convolution's weights for this point: its DL4J layout ({@link Conv}) at {@code w} in θ,
      * reordered to KRSC into {@code wOut}, and its bias at {@code bias} in θ ({@code -1}: none, zero) into
      * {@code bOut}; with {@code bn} (or {@code null}) folded in: weights scaled by γ / sqrt(var + eps) per output
      * channel, bias {@code (b − mean)·scale + β}.
@@ -103,6 +112,48 @@ interface Device extends AutoCloseable {
      * the GPU.
      */
     void convolution(Conv g, int rows, Buffer x, Buffer w, Buffer bias, Buffer y, DeviceActivation act, float alpha);
+
+    /**
+     * A batch norm that no convolution absorbs, as a per-channel affine map for this point: {@code scale[k] =
+     * γ / sqrt(var + eps)}, {@code shift[k] = β − mean · scale} over {@code c} channels, into the first {@code c}
+     * floats of {@code scaleOut} and {@code shiftOut} (the fold's formula, {@link #convolutionWeights}).
+     */
+    void batchNormAffine(Fold bn, int c, Buffer theta, Buffer scaleOut, Buffer shiftOut);
+
+    /**
+     * {@code y = x · scale + shift} per channel over {@code rows} examples of {@code pixels} pixels of {@code c}
+     * channels (NHWC images, or rows of features): channel {@code k} of example {@code n} is scaled by
+     * {@code scale[scaleOffset + n · scaleRowStride + k]} (stride 0: the same scale for every example, a batch norm's
+     * or a layer scale's; {@code c}: a per-example gate) and shifted by {@code shift[shiftOffset + k]}
+     * ({@code shift null}: none). {@code y} may be {@code x}.
+     */
+    void channelAffine(Buffer x, Buffer y, int rows, long pixels, int c, Buffer scale, long scaleOffset,
+                       long scaleRowStride, Buffer shift, long shiftOffset);
+
+    /**
+     * Layer normalization over the {@code c} channels of each of {@code pixels} pixels (or rows of features):
+     * {@code y = (x − mean) / sqrt(var + eps) · γ + β}, the biased variance, γ and β at {@code gamma}, {@code beta}
+     * in θ.
+     */
+    void layerNorm(Buffer x, Buffer y, long pixels, int c, Buffer theta, long gamma, long beta, double eps);
+
+    /**
+     * Channels {@code from .. from + count - 1} of the {@code cIn} of each of {@code pixels} pixels of {@code x} into
+     * {@code y} (a channel slice).
+     */
+    void sliceChannels(Buffer x, Buffer y, long pixels, int cIn, int from, int count);
+
+    /**
+     * ShuffleNet's channel shuffle of {@code pixels} pixels of {@code c} channels in {@code groups} groups: output
+     * channel {@code a · groups + b} is input channel {@code b · (c / groups) + a}.
+     */
+    void shuffleChannels(Buffer x, Buffer y, long pixels, int c, int groups);
+
+    /**
+     * Nearest-neighbour upsampling of {@code rows} NHWC examples {@code [inH, inW, c]} by {@code sh × sw} (DL4J's
+     * {@code Upsampling2D}).
+     */
+    void upsample(Buffer x, Buffer y, int rows, int c, int inH, int inW, int sh, int sw);
 
     /** Pooling of {@code rows} NHWC examples from {@code x} into {@code y}: cuDNN on the GPU. */
     void pooling(Pool p, int rows, Buffer x, Buffer y);

@@ -1,5 +1,8 @@
 package org.landscape4j.cuda;
 
+import org.landscape4j.engine.graph.TorchGelu;
+import org.landscape4j.engine.graph.TorchHardSigmoid;
+import org.landscape4j.engine.graph.TorchHardSwish;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationELU;
 import org.nd4j.linalg.activations.impl.ActivationHardTanH;
@@ -9,6 +12,7 @@ import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationReLU6;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftPlus;
+import org.nd4j.linalg.activations.impl.ActivationSwish;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 
 /**
@@ -33,7 +37,15 @@ enum DeviceActivation {
     /** {@code min(max(x, -1), 1)}. */
     HARD_TANH(7),
     /** {@code min(max(x, 0), 6)}. */
-    RELU6(8);
+    RELU6(8),
+    /** {@code x / (1 + e^-x)}: DL4J's swish, PyTorch's SiLU. */
+    SWISH(9),
+    /** {@code x Φ(x) = x (1 + erf(x / √2)) / 2}: PyTorch's exact GELU ({@code TorchGelu}). */
+    GELU(10),
+    /** {@code min(max(x / 6 + 1/2, 0), 1)}: PyTorch's hard sigmoid ({@code TorchHardSigmoid} with its defaults). */
+    HARD_SIGMOID(11),
+    /** {@code x · min(max(x / 6 + 1/2, 0), 1)}: PyTorch's hard swish ({@code TorchHardSwish}). */
+    HARD_SWISH(12);
 
     final int code;
 
@@ -79,8 +91,20 @@ enum DeviceActivation {
         if (a instanceof ActivationReLU6) {
             return new Use(RELU6, 0);
         }
+        if (a instanceof ActivationSwish) {
+            return new Use(SWISH, 0);
+        }
+        if (a instanceof TorchGelu) {
+            return new Use(GELU, 0);
+        }
+        if (a instanceof TorchHardSigmoid h && h.equals(new TorchHardSigmoid())) {
+            return new Use(HARD_SIGMOID, 0);
+        }
+        if (a instanceof TorchHardSwish) {
+            return new Use(HARD_SWISH, 0);
+        }
         throw new IllegalArgumentException(CudaPlanBuilder.HEAD + source + " uses the activation " + a
-                + ", which has no CUDA kernel yet (identity, ReLU, leaky ReLU, tanh, sigmoid, ELU, softplus, hard tanh"
-                + " and ReLU6 have)" + CudaPlanBuilder.TAIL);
+                + ", which has no CUDA kernel yet (identity, ReLU, leaky ReLU, tanh, sigmoid, ELU, softplus, hard tanh,"
+                + " ReLU6, swish, PyTorch's GELU, hard sigmoid and hard swish have)" + CudaPlanBuilder.TAIL);
     }
 }

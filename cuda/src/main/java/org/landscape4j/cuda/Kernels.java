@@ -39,6 +39,10 @@ final class Kernels {
                 case 6: return logf(1.f + expf(v));
                 case 7: return fminf(1.f, fmaxf(-1.f, v));
                 case 8: return fminf(6.f, fmaxf(0.f, v));
+                case 9: return v / (1.f + expf(-v));
+                case 10: return 0.5f * v * (1.f + erff(v * 0.70710678118654752f));
+                case 11: return fminf(1.f, fmaxf(0.f, v / 6.f + 0.5f));
+                case 12: return v * fminf(1.f, fmaxf(0.f, v / 6.f + 0.5f));
                 default: return __int_as_float(0x7fc00000);
               }
             }
@@ -61,33 +65,110 @@ final class Kernels {
               }
             }
 
-            extern "C" __global__ void conv_weights(int outC, int inC, int kh, int kw, const float* theta,
-                long long w, long long bias, int fold, long long gamma, long long beta, long long mean, long long var,
-                int logStd, double eps, float fixedGamma, float fixedBeta, float* wOut, float* bOut) {
-              long long per = (long long) inC * kh * kw;
+            __device__ void bn_scale_shift(const float* theta, int k, long long gamma, long long beta,
+                long long mean, long long var, int logStd, double eps, float fixedGamma, float fixedBeta,
+                double* scale, double* shift) {
+              double g = gamma < 0 ? (double) fixedGamma : (double) theta[gamma + k];
+              double b = beta < 0 ? (double) fixedBeta : (double) theta[beta + k];
+              double v = theta[var + k];
+              double variance = logStd ? pow(pow(10.0, v), 2.0) : v;
+              *scale = g / sqrt(variance + eps);
+              *shift = b - (double) theta[mean + k] * *scale;
+            }
+
+            // groupC: the input channels of one filter; depthwise: DL4J's [kh, kw, inC, multiplier] weights
+            extern "C" __global__ void conv_weights(int outC, int groupC, int kh, int kw, int depthwise,
+                const float* theta, long long w, long long bias, int fold, long long gamma, long long beta,
+                long long mean, long long var, int logStd, double eps, float fixedGamma, float fixedBeta, float* wOut,
+                float* bOut) {
+              long long per = (long long) groupC * kh * kw;
               long long n = outC * per;
               for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n;
                    i += (long long) gridDim.x * blockDim.x) {
-                int c = (int) (i % inC);
-                long long t = i / inC;
+                int c = (int) (i % groupC);
+                long long t = i / groupC;
                 int q = (int) (t % kw);
                 t /= kw;
                 int r = (int) (t % kh);
                 int k = (int) (t / kh);
                 double scale = 1.0, shift = 0.0;
-                if (fold) {
-                  double g = gamma < 0 ? (double) fixedGamma : (double) theta[gamma + k];
-                  double b = beta < 0 ? (double) fixedBeta : (double) theta[beta + k];
-                  double v = theta[var + k];
-                  double variance = logStd ? pow(pow(10.0, v), 2.0) : v;
-                  scale = g / sqrt(variance + eps);
-                  shift = b - (double) theta[mean + k] * scale;
-                }
-                wOut[i] = (float) ((double) theta[w + k * per + ((long long) c * kh + r) * kw + q] * scale);
+                if (fold) bn_scale_shift(theta, k, gamma, beta, mean, var, logStd, eps, fixedGamma, fixedBeta,
+                    &scale, &shift);
+                long long from = depthwise ? w + ((long long) r * kw + q) * outC + k
+                    : w + k * per + ((long long) c * kh + r) * kw + q;
+                wOut[i] = (float) ((double) theta[from] * scale);
                 if (c == 0 && r == 0 && q == 0) {
                   double b0 = bias < 0 ? 0.0 : (double) theta[bias + k];
                   bOut[k] = (float) (b0 * scale + shift);
                 }
+              }
+            }
+
+            extern "C" __global__ void bn_affine(int c, const float* theta, long long gamma, long long beta,
+                long long mean, long long var, int logStd, double eps, float fixedGamma, float fixedBeta,
+                float* scaleOut, float* shiftOut) {
+              for (int k = blockIdx.x * blockDim.x + threadIdx.x; k < c; k += gridDim.x * blockDim.x) {
+                double scale, shift;
+                bn_scale_shift(theta, k, gamma, beta, mean, var, logStd, eps, fixedGamma, fixedBeta, &scale, &shift);
+                scaleOut[k] = (float) scale;
+                shiftOut[k] = (float) shift;
+              }
+            }
+
+            extern "C" __global__ void channel_affine(long long n, int c, long long perRow, const float* x, float* y,
+                const float* scale, long long scaleOffset, long long scaleRowStride, const float* shift,
+                long long shiftOffset, int hasShift) {
+              for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n;
+                   i += (long long) gridDim.x * blockDim.x) {
+                int k = (int) (i % c);
+                float v = x[i] * scale[scaleOffset + (i / perRow) * scaleRowStride + k];
+                if (hasShift) v += shift[shiftOffset + k];
+                y[i] = v;
+              }
+            }
+
+            // one thread per pixel: mean and biased variance over its c channels in double
+            extern "C" __global__ void layer_norm(long long pixels, int c, const float* x, float* y,
+                const float* theta, long long gamma, long long beta, double eps) {
+              for (long long p = blockIdx.x * (long long) blockDim.x + threadIdx.x; p < pixels;
+                   p += (long long) gridDim.x * blockDim.x) {
+                const float* xp = x + p * c;
+                double mean = 0, var = 0;
+                for (int k = 0; k < c; k++) mean += xp[k];
+                mean /= c;
+                for (int k = 0; k < c; k++) var += ((double) xp[k] - mean) * ((double) xp[k] - mean);
+                double inv = 1.0 / sqrt(var / c + eps);
+                for (int k = 0; k < c; k++) {
+                  y[p * c + k] = (float) (((double) xp[k] - mean) * inv * theta[gamma + k] + theta[beta + k]);
+                }
+              }
+            }
+
+            // groups > 0: ShuffleNet's shuffle of cIn = cOut channels; else the slice from .. from + cOut - 1
+            extern "C" __global__ void gather_channels(long long pixels, int cIn, int cOut, int from, int groups,
+                const float* x, float* y) {
+              long long n = pixels * cOut;
+              for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n;
+                   i += (long long) gridDim.x * blockDim.x) {
+                int j = (int) (i % cOut);
+                int src = groups > 0 ? (j % groups) * (cIn / groups) + j / groups : from + j;
+                y[i] = x[(i / cOut) * cIn + src];
+              }
+            }
+
+            extern "C" __global__ void upsample(int rows, int c, int inH, int inW, int sh, int sw, const float* x,
+                float* y) {
+              int outH = inH * sh, outW = inW * sw;
+              long long n = (long long) rows * outH * outW * c;
+              for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n;
+                   i += (long long) gridDim.x * blockDim.x) {
+                int k = (int) (i % c);
+                long long t = i / c;
+                int w = (int) (t % outW);
+                t /= outW;
+                int h = (int) (t % outH);
+                long long e = t / outH;
+                y[i] = x[((e * inH + h / sh) * inW + w / sw) * c + k];
               }
             }
 

@@ -30,7 +30,10 @@ import reactor.core.Disposable;
  *   <li>{@code conv}: the bench's convolutional networks (LeNet-like, VGG-like + batch norm on 28×28×1 images,
  *       ResNet-20 on 32×32×3), FP32 GPU points against the CPU plan on 2,000 images, 5×5 planes, as {@code fidelity};</li>
  *   <li>{@code conv-bench}: the same networks on 10,000 images, points/s on the GPU (1, 2 workers, 11×11) against the
- *       CPU plan (5×5).</li>
+ *       CPU plan (5×5);</li>
+ *   <li>{@code zoo}: the blocks of torchvision's newer classifiers ({@link ZooNetworks}: MobileNet/EfficientNet,
+ *       ShuffleNet/ResNeXt, ConvNeXt) on 32×32 images, FP32 GPU points against the CPU plan on 2,000 images, as
+ *       {@code fidelity}.</li>
  * </ul>
  * Prints one line per finding and writes them to {@code $OUT/cuda-check.txt}; exit status 0 when every check passed,
  * 1 when one failed, 2 when CUDA cannot run here (the refusal is printed).
@@ -44,7 +47,8 @@ public final class CudaCheck {
     }
 
     public static void main(String[] args) throws Exception {
-        List<String> modes = args.length == 0 ? List.of("fidelity", "stress", "bench", "conv", "conv-bench")
+        List<String> modes = args.length == 0 ? List.of("fidelity", "stress", "bench", "conv", "conv-bench",
+                "zoo")
                 : List.of(args);
         String why = CudaFacts.machine().refusal(false);
         say("machine", why == null ? CudaFacts.machine().describe() : "CUDA cannot run here: " + why);
@@ -59,8 +63,9 @@ public final class CudaCheck {
                         case "bench" -> bench();
                         case "conv" -> convolutions();
                         case "conv-bench" -> convolutionBench();
-                        default -> throw new IllegalArgumentException("mode must be fidelity, stress, bench, conv or"
-                                + " conv-bench");
+                        case "zoo" -> zoo();
+                        default -> throw new IllegalArgumentException("mode must be fidelity, stress, bench, conv,"
+                                + " conv-bench or zoo");
                     }
                 } catch (Throwable t) {
                     failed++;
@@ -105,6 +110,14 @@ public final class CudaCheck {
         for (Map.Entry<String, Model> e : convolutional()) {
             compare(e.getKey(), e.getValue(), imagesFor(e.getKey(), 2_000));
         }
+    }
+
+    private static void zoo() {
+        compare("mobilenet/efficientnet blocks 32x32x3", ZooNetworks.mobile(32), ConvNetworks.images(2_000, 3, 32, 10,
+                23));
+        compare("shufflenet/resnext blocks 32x32x2", ZooNetworks.shuffled(32), ConvNetworks.images(2_000, 2, 32, 10,
+                24));
+        compare("convnext block 32x32x3", ZooNetworks.convNeXt(32), ConvNetworks.images(2_000, 3, 32, 10, 25));
     }
 
     private static void convolutionBench() {

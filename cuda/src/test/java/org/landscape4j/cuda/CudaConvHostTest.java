@@ -1,7 +1,6 @@
 package org.landscape4j.cuda;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -11,7 +10,6 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
-import org.landscape4j.engine.device.DeviceRequest;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
@@ -64,7 +62,7 @@ class CudaConvHostTest {
     }
 
     @Test
-    void aBatchNormThatNoConvolutionFeedsAloneIsRefusedByName() {
+    void aBatchNormThatNoConvolutionFeedsRunsAsItsOwnAffineStepAndEqualsDl4j() {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(2).dataType(DataType.FLOAT).list()
                 .layer(new DenseLayer.Builder().name("d").nOut(6).activation(Activation.RELU).build())
                 .layer(new BatchNormalization.Builder().name("bn").build())
@@ -74,11 +72,7 @@ class CudaConvHostTest {
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
-        DataSet data = ConvNetworks.images(6, 1, 4, 3, 1);
-        DeviceRequest r = Networks.request(net, data, 6, DeviceRequest.Accuracy.ARG_MAX);
-        assertThatThrownBy(() -> new CudaPlanBuilder(r, r.batches().get(0).get(0).head(2).features()))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'bn' (BatchNormalization) does not follow a convolution without activation")
-                .hasMessageNotContaining("\n");
+        CudaPlan plan = CudaPlanHostTest.agreesOnAPlane(net, ConvNetworks.images(30, 1, 4, 3, 1), 16);
+        assertThat(plan.description()).contains("dense+relu, batchnorm, output softmax-cross-entropy");
     }
 }

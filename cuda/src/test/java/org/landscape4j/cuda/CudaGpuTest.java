@@ -74,12 +74,12 @@ class CudaGpuTest {
     }
 
     @Test
-    void onAGpuAnUpsamplingIsRefusedByName() {
+    void onAGpuAOneDimensionalConvolutionIsRefusedByName() {
         assumeTrue(WHY == null, "no usable GPU here: " + WHY);
-        DataSet data = new DataSet(org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 8, 1,
-                6, 6), Networks.data(8, 3, 3, 1).getLabels());
-        assertThatThrownBy(() -> plane(Networks.upsampled(1), data, Backend.CUDA, 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'up' (Upsampling2D) has no"
-                        + " CUDA-plan rule yet");
+        DataSet data = new DataSet(org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 8, 2,
+                6), Networks.data(8, 3, 3, 1).getLabels());
+        assertThatThrownBy(() -> plane(Networks.sequences(1), data, Backend.CUDA, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'conv1d' (Convolution1DLayer)"
+                        + " has no CUDA-plan rule yet");
     }
 }

@@ -109,15 +109,15 @@ class CudaPlanHostTest {
     }
 
     @Test
-    void anUpsamplingIsRefusedByNameBeforeAnyWork() {
-        MultiLayerNetwork net = Networks.upsampled(1);
-        DataSet data = new DataSet(org.nd4j.linalg.factory.Nd4j.rand(DataType.FLOAT, 8, 1, 6, 6),
+    void aOneDimensionalConvolutionIsRefusedByNameBeforeAnyWork() {
+        MultiLayerNetwork net = Networks.sequences(1);
+        DataSet data = new DataSet(org.nd4j.linalg.factory.Nd4j.rand(DataType.FLOAT, 8, 2, 6),
                 Networks.data(8, 3, 3, 1).getLabels());
         DeviceRequest r = Networks.request(net, data, 8, DeviceRequest.Accuracy.ARG_MAX);
         assertThatThrownBy(() -> new CudaPlanBuilder(r, r.batches().get(0).get(0).head(2).features()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("CUDA asked for, but layer 0 'up' (Upsampling2D) has no CUDA-plan rule"
-                        + " yet (the CUDA plan runs dense, output and loss layers")
+                .hasMessageStartingWith("CUDA asked for, but layer 0 'conv1d' (Convolution1DLayer) has no"
+                        + " CUDA-plan rule yet (the CUDA plan runs dense, output and loss layers")
                 .hasMessageEndingWith("; run this network on the CPU (Backend.AUTO)")
                 .hasMessageNotContaining("\n");
     }

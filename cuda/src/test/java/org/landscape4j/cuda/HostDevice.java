@@ -109,6 +109,10 @@ final class HostDevice implements Device {
             case SOFTPLUS -> (float) Math.log(1 + Math.exp(v));
             case HARD_TANH -> Math.min(1f, Math.max(-1f, v));
             case RELU6 -> Math.min(6f, Math.max(0f, v));
+            case SWISH -> (float) (v / (1 + Math.exp(-v)));
+            case GELU -> (float) (0.5 * v * (1 + org.apache.commons.math3.special.Erf.erf(v / Math.sqrt(2))));
+            case HARD_SIGMOID -> Math.min(1f, Math.max(0f, v / 6f + 0.5f));
+            case HARD_SWISH -> v * Math.min(1f, Math.max(0f, v / 6f + 0.5f));
         };
     }
 
@@ -176,30 +180,33 @@ final class HostDevice implements Device {
         d(results)[2 * index + 1] = correct;
     }
 
+    /** {scale, shift} of batch norm {@code bn}'s channel {@code k}, the kernel's formula. */
+    private static double[] scaleShift(Fold bn, float[] t, int k) {
+        double gamma = bn.gamma() < 0 ? bn.fixedGamma() : t[Math.toIntExact(bn.gamma() + k)];
+        double beta = bn.beta() < 0 ? bn.fixedBeta() : t[Math.toIntExact(bn.beta() + k)];
+        double v = t[Math.toIntExact(bn.var() + k)];
+        double var = bn.logStd() ? Math.pow(Math.pow(10, v), 2) : v;
+        double scale = gamma / Math.sqrt(var + bn.eps());
+        return new double[] {scale, beta - t[Math.toIntExact(bn.mean() + k)] * scale};
+    }
+
     @Override
     public void convolutionWeights(Conv g, Buffer theta, long w, long bias, Fold bn, Buffer wOut, Buffer bOut) {
         float[] t = f(theta);
         float[] wo = f(wOut);
         float[] bo = f(bOut);
-        int per = g.inC() * g.kh() * g.kw();
+        int gc = g.groupC();
+        int per = gc * g.kh() * g.kw();
         for (int k = 0; k < g.outC(); k++) {
-            double scale = 1;
-            double shift = 0;
-            if (bn != null) {
-                double gamma = bn.gamma() < 0 ? bn.fixedGamma() : t[Math.toIntExact(bn.gamma() + k)];
-                double beta = bn.beta() < 0 ? bn.fixedBeta() : t[Math.toIntExact(bn.beta() + k)];
-                double v = t[Math.toIntExact(bn.var() + k)];
-                double var = bn.logStd() ? Math.pow(Math.pow(10, v), 2) : v;
-                scale = gamma / Math.sqrt(var + bn.eps());
-                shift = beta - t[Math.toIntExact(bn.mean() + k)] * scale;
-            }
+            double[] ss = bn == null ? new double[] {1, 0} : scaleShift(bn, t, k);
             double b = bias < 0 ? 0 : t[Math.toIntExact(bias + k)];
-            bo[k] = (float) (b * scale + shift);
-            for (int c = 0; c < g.inC(); c++) {
+            bo[k] = (float) (b * ss[0] + ss[1]);
+            for (int c = 0; c < gc; c++) {
                 for (int r = 0; r < g.kh(); r++) {
                     for (int q = 0; q < g.kw(); q++) {
-                        float v = t[Math.toIntExact(w + (long) k * per + (c * g.kh() + r) * g.kw() + q)];
-                        wo[((k * g.kh() + r) * g.kw() + q) * g.inC() + c] = (float) (v * scale);
+                        long from = g.depthwiseWeights() ? w + ((long) r * g.kw() + q) * g.outC() + k
+                                : w + (long) k * per + (c * g.kh() + r) * g.kw() + q;
+                        wo[((k * g.kh() + r) * g.kw() + q) * gc + c] = (float) (t[Math.toIntExact(from)] * ss[0]);
                     }
                 }
             }
@@ -213,12 +220,15 @@ final class HostDevice implements Device {
         float[] wv = f(w);
         float[] bv = f(bias);
         float[] yv = f(y);
+        int gc = g.groupC();
+        int perGroup = g.outC() / g.groups();
         int inPer = g.inH() * g.inW() * g.inC();
         int outPer = g.outH() * g.outW() * g.outC();
         for (int n = 0; n < rows; n++) {
             for (int oh = 0; oh < g.outH(); oh++) {
                 for (int ow = 0; ow < g.outW(); ow++) {
                     for (int k = 0; k < g.outC(); k++) {
+                        int first = (k / perGroup) * gc;
                         double s = 0;
                         for (int r = 0; r < g.kh(); r++) {
                             int ih = oh * g.sh() - g.ph() + r * g.dh();
@@ -230,15 +240,94 @@ final class HostDevice implements Device {
                                 if (iw < 0 || iw >= g.inW()) {
                                     continue;
                                 }
-                                int xo = n * inPer + (ih * g.inW() + iw) * g.inC();
-                                int wo = ((k * g.kh() + r) * g.kw() + q) * g.inC();
-                                for (int c = 0; c < g.inC(); c++) {
+                                int xo = n * inPer + (ih * g.inW() + iw) * g.inC() + first;
+                                int wo = ((k * g.kh() + r) * g.kw() + q) * gc;
+                                for (int c = 0; c < gc; c++) {
                                     s += xv[xo + c] * wv[wo + c];
                                 }
                             }
                         }
                         yv[n * outPer + (oh * g.outW() + ow) * g.outC() + k] = activate((float) s + bv[k], act, alpha);
                     }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void batchNormAffine(Fold bn, int c, Buffer theta, Buffer scaleOut, Buffer shiftOut) {
+        for (int k = 0; k < c; k++) {
+            double[] ss = scaleShift(bn, f(theta), k);
+            f(scaleOut)[k] = (float) ss[0];
+            f(shiftOut)[k] = (float) ss[1];
+        }
+    }
+
+    @Override
+    public void channelAffine(Buffer x, Buffer y, int rows, long pixels, int c, Buffer scale, long scaleOffset,
+                              long scaleRowStride, Buffer shift, long shiftOffset) {
+        float[] xv = f(x);
+        float[] yv = f(y);
+        float[] sv = f(scale);
+        long n = rows * pixels * c;
+        for (int i = 0; i < n; i++) {
+            int k = i % c;
+            float v = xv[i] * sv[Math.toIntExact(scaleOffset + i / (pixels * c) * scaleRowStride + k)];
+            if (shift != null) {
+                v += f(shift)[Math.toIntExact(shiftOffset + k)];
+            }
+            yv[i] = v;
+        }
+    }
+
+    @Override
+    public void layerNorm(Buffer x, Buffer y, long pixels, int c, Buffer theta, long gamma, long beta, double eps) {
+        float[] xv = f(x);
+        float[] yv = f(y);
+        float[] t = f(theta);
+        for (int p = 0; p < pixels; p++) {
+            double mean = 0;
+            double var = 0;
+            for (int k = 0; k < c; k++) {
+                mean += xv[p * c + k];
+            }
+            mean /= c;
+            for (int k = 0; k < c; k++) {
+                var += (xv[p * c + k] - mean) * (xv[p * c + k] - mean);
+            }
+            double inv = 1 / Math.sqrt(var / c + eps);
+            for (int k = 0; k < c; k++) {
+                yv[p * c + k] = (float) ((xv[p * c + k] - mean) * inv * t[Math.toIntExact(gamma + k)]
+                        + t[Math.toIntExact(beta + k)]);
+            }
+        }
+    }
+
+    @Override
+    public void sliceChannels(Buffer x, Buffer y, long pixels, int cIn, int from, int count) {
+        for (int p = 0; p < pixels; p++) {
+            System.arraycopy(f(x), p * cIn + from, f(y), p * count, count);
+        }
+    }
+
+    @Override
+    public void shuffleChannels(Buffer x, Buffer y, long pixels, int c, int groups) {
+        for (int p = 0; p < pixels; p++) {
+            for (int j = 0; j < c; j++) {
+                f(y)[p * c + j] = f(x)[p * c + (j % groups) * (c / groups) + j / groups];
+            }
+        }
+    }
+
+    @Override
+    public void upsample(Buffer x, Buffer y, int rows, int c, int inH, int inW, int sh, int sw) {
+        int outH = inH * sh;
+        int outW = inW * sw;
+        for (int n = 0; n < rows; n++) {
+            for (int h = 0; h < outH; h++) {
+                for (int w = 0; w < outW; w++) {
+                    System.arraycopy(f(x), ((n * inH + h / sh) * inW + w / sw) * c, f(y),
+                            ((n * outH + h) * outW + w) * c, c);
                 }
             }
         }

@@ -28,7 +28,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /**
  * Seeded networks and data for this module's tests and its device check: the dense shapes the CUDA plan runs (every
  * activation of its kernel, dropout, an activation layer, a flattening preprocessor, softmax cross-entropy and MSE
- * heads) and an upsampling it refuses. Built by code, the same on every machine.
+ * heads) and a 1D convolution it refuses. Built by code, the same on every machine.
  */
 final class Networks {
 
@@ -97,14 +97,16 @@ final class Networks {
         return net;
     }
 
-    /** An upsampling before a convolution: the upsampling has no CUDA-plan rule yet. */
-    static MultiLayerNetwork upsampled(long seed) {
+    /** A 1D convolution over sequences {@code [n, 2, 6]}: it has no CUDA-plan rule yet. */
+    static MultiLayerNetwork sequences(long seed) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT).list()
-                .layer(new org.deeplearning4j.nn.conf.layers.Upsampling2D.Builder(2).name("up").build())
-                .layer(new ConvolutionLayer.Builder(3, 3).name("conv").nOut(4).activation(Activation.RELU).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.Convolution1DLayer.Builder(3).name("conv1d").nOut(4)
+                        .activation(Activation.RELU).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer.Builder(
+                        org.deeplearning4j.nn.conf.layers.PoolingType.MAX).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out").nOut(3)
                         .activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.convolutional(6, 6, 1))
+                .setInputType(InputType.recurrent(2, 6))
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();

@@ -57,8 +57,9 @@ final class ComputeOptions {
     Integer workers;
 
     @Option(names = "--precision", paramLabel = "P",
-            description = "the convolutions' arithmetic: float (default, DL4J's numbers) or bf16 (bfloat16 with float"
-                    + " accumulation, about 2x on a CPU with AVX512-BF16; its error at the centre is printed)")
+            description = "the arithmetic: float (default, DL4J's numbers), bf16 (CPU: bfloat16 convolutions with float"
+                    + " accumulation, about 2x on a CPU with AVX512-BF16) or tf32 (with --device cuda: tensor-core"
+                    + " GEMMs and convolutions); an opt-in's error at the centre is printed")
     String precision;
 
     @Option(names = "--device", paramLabel = "D",
@@ -152,7 +153,7 @@ final class ComputeOptions {
             stdout.println("model: " + what.modelDescription().replace("\n", "\n  "));
         }
         stdout.println(result);
-        if (precision() == Precision.BF16) { // how far bfloat16 is from float, measured at the centre
+        if (precision() != Precision.FLOAT) { // how far the opt-in is from float, measured at the centre
             stdout.println("evaluation: " + landscape.evaluationPlan());
         }
         stdout.println(dir.summary());
@@ -233,8 +234,8 @@ final class ComputeOptions {
     /**
      * Checks the options that need no file read, before any work: {@code --limit}, {@code --workers} and
      * {@code --points-per-task} in range (left out for their defaults; none takes 0 for "default"),
-     * {@code --points-per-task} only with {@code --master}, {@code --precision} float or bf16 (bf16 not with
-     * {@code --master}), and an {@code --out} directory that exists or can be
+     * {@code --points-per-task} only with {@code --master}, {@code --precision} float, bf16 or tf32 (no opt-in
+     * with {@code --master}; tf32 only with {@code --device cuda}), and an {@code --out} directory that exists or can be
      * created.
      */
     private void checkOptions() {
@@ -252,8 +253,12 @@ final class ComputeOptions {
         if (device != null) {
             device();
         }
-        if (precision() == Precision.BF16 && master != null) {
-            throw new BadInput("--precision bf16 runs on this JVM's workers only, not with --master");
+        if (precision() != Precision.FLOAT && master != null) {
+            throw new BadInput("--precision " + precision + " runs on this JVM's workers only, not with --master");
+        }
+        if (precision() == Precision.TF32 && (device == null || device() != Backend.CUDA)) {
+            throw new BadInput("--precision tf32 is the tensor-core float of NVIDIA GPUs: it needs --device cuda (on"
+                    + " the CPU: --precision bf16)");
         }
         if (pointsPerTask != null && pointsPerTask < 1) {
             throw new BadInput("--points-per-task must be >= 1, was " + pointsPerTask + "; leave it out for the"
@@ -282,7 +287,10 @@ final class ComputeOptions {
         if (precision.equalsIgnoreCase("bf16")) {
             return Precision.BF16;
         }
-        throw new BadInput("--precision must be float or bf16, was " + precision);
+        if (precision.equalsIgnoreCase("tf32")) {
+            return Precision.TF32;
+        }
+        throw new BadInput("--precision must be float, bf16 or tf32, was " + precision);
     }
 
     /** The {@code --data} set as the run evaluates it (for directions computed from the data, e.g. the Hessian). */

@@ -100,7 +100,11 @@ class BadInputTest {
                 row("surface " + M + " --workers 1000", "--workers must be <= 256, was 1000"),
                 row("surface " + M + " --workers two", "Invalid value for option '--workers': 'two' is not an int"),
                 // --precision
-                row("surface " + M + " --precision half", "--precision must be float or bf16, was half"),
+                row("surface " + M + " --precision half", "--precision must be float, bf16 or tf32, was half"),
+                row("surface " + M + " --precision tf32", "--precision tf32 is the tensor-core float of NVIDIA GPUs: it"
+                        + " needs --device cuda (on the CPU: --precision bf16)"),
+                row("surface " + M + " --precision tf32 --device cuda --master local[2]",
+                        "--precision tf32 runs on this JVM's workers only, not with --master"),
                 row("surface " + M + " --precision bf16 --master local[2]",
                         "--precision bf16 runs on this JVM's workers only, not with --master"),
                 row("surface " + M + " --precision bf16", "precision BF16 cannot run: "),

@@ -1,5 +1,6 @@
 package org.landscape4j.cuda;
 
+import org.landscape4j.engine.Precision;
 import org.landscape4j.engine.device.DeviceBackend;
 import org.landscape4j.engine.device.DevicePlan;
 import org.landscape4j.engine.device.DeviceRequest;
@@ -41,6 +42,15 @@ import org.landscape4j.engine.internal.Batch;
  * cancels; more workers mean more streams. Every buffer, handle and module is freed by the worker's {@code close()}
  * after its last point.
  *
+ * <h2>Precision</h2>
+ * Float with TF32 off by default (cuBLAS {@code CUBLAS_DEFAULT_MATH}, cuDNN {@code CUDNN_FMA_MATH}): the CPU plan's
+ * numbers to float rounding. {@code Precision.TF32} opts in to the tensor cores: cuBLAS
+ * {@code CUBLAS_TF32_TENSOR_OP_MATH} and cuDNN {@code CUDNN_TENSOR_OP_MATH}, operands read with 10 bits of mantissa,
+ * float accumulation, every other step in float; compile measures the loss at the centre on the first batch in TF32
+ * and in float on the same GPU and states both in the plan's description. {@code Precision.BF16} (the CPU's oneDNN
+ * convolutions) is refused: cuDNN's legacy API convolves bfloat16 only as bfloat16 tensors
+ * ({@code PSEUDO_BFLOAT16_CONFIG}), which this back end does not keep.
+ *
  * <h2>What stays on the CPU</h2>
  * Curvature metrics (exact Hessian-vector products), custom metrics, point maps, recomputed batch-norm statistics,
  * {@code Precision.BF16} and Spark executors ({@code PointExecutor}) are refused with {@code Backend.CUDA} in one line
@@ -76,6 +86,10 @@ public final class CudaBackend implements DeviceBackend {
 
     @Override
     public DevicePlan compile(DeviceRequest request) {
+        if (request.precision() == Precision.BF16) {
+            throw new IllegalArgumentException("precision BF16 is the CPU's oneDNN convolutions; the GPU back end"
+                    + " computes in Precision.FLOAT or the opt-in Precision.TF32");
+        }
         CudaFacts facts = CudaFacts.machine();
         String why = facts.refusal(false);
         if (why != null) {
@@ -89,11 +103,12 @@ public final class CudaBackend implements DeviceBackend {
             throw new IllegalStateException(cudnn);
         }
         int arch = facts.arch();
-        CudaPlan plan = new CudaPlan(b, () -> new CudaDevice(arch));
+        CudaPlan plan = new CudaPlan(b, precision -> new CudaDevice(arch, precision == Precision.TF32));
         String disagreement = plan.check(request.prototype(), probe, b.expected);
         if (disagreement != null) {
             throw b.refusal(disagreement);
         }
+        plan.statePrecision(request.prototype(), first);
         return plan;
     }
 }

@@ -3,6 +3,7 @@ package org.landscape4j.cuda;
 import static org.bytedeco.cuda.global.cublas.CUBLAS_DEFAULT_MATH;
 import static org.bytedeco.cuda.global.cublas.CUBLAS_OP_N;
 import static org.bytedeco.cuda.global.cublas.CUBLAS_OP_T;
+import static org.bytedeco.cuda.global.cublas.CUBLAS_TF32_TENSOR_OP_MATH;
 import static org.bytedeco.cuda.global.cublas.cublasCreate_v2;
 import static org.bytedeco.cuda.global.cublas.cublasDestroy_v2;
 import static org.bytedeco.cuda.global.cublas.cublasSetMathMode;
@@ -40,8 +41,8 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.javacpp.SizeTPointer;
 
 /**
- * GPU 0 as one worker sees it: its own stream, cuBLAS handle (TF32 off: {@code CUBLAS_DEFAULT_MATH} never uses it for
- * SGEMM) and kernel module, all on the device's primary context. Every call first makes GPU 0 current on the calling
+ * GPU 0 as one worker sees it: its own stream, cuBLAS handle (in float TF32 is off: {@code CUBLAS_DEFAULT_MATH} never
+ * uses it for SGEMM; in {@code Precision.TF32}, {@code CUBLAS_TF32_TENSOR_OP_MATH}) and kernel module, all on the device's primary context. Every call first makes GPU 0 current on the calling
  * thread (a stream's worker may change threads between points). Calls only functions of CUDA 13.0 and older: the
  * bindings are for 13.1, and a function missing from the machine's 13.0 libraries would end the JVM.
  */
@@ -89,11 +90,17 @@ final class CudaDevice implements Device {
         }
     }
 
+    /** Whether GEMMs and convolutions run on the tensor cores in TF32 ({@code Precision.TF32}). */
+    private final boolean tf32;
+
     /**
      * Opens GPU 0 for one worker: stream, cuBLAS handle, and the kernels compiled for {@code arch} loaded as its
      * module. What was made before a failure is freed.
+     *
+     * @param tf32 GEMMs and convolutions in TF32 on the tensor cores ({@code Precision.TF32}); float otherwise
      */
-    CudaDevice(int arch) {
+    CudaDevice(int arch, boolean tf32) {
+        this.tf32 = tf32;
         cuda(cudaSetDevice(0), "cudaSetDevice(0)");
         cuda(cudaFree(null), "cudaFree(null), which creates the primary context");
         boolean ok = false;
@@ -101,7 +108,8 @@ final class CudaDevice implements Device {
             cuda(cudaStreamCreate(stream), "cudaStreamCreate");
             check(cublasCreate_v2(blas), "cublasCreate");
             check(cublasSetStream_v2(blas, stream), "cublasSetStream");
-            check(cublasSetMathMode(blas, CUBLAS_DEFAULT_MATH), "cublasSetMathMode(CUBLAS_DEFAULT_MATH)");
+            check(cublasSetMathMode(blas, tf32 ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH),
+                    "cublasSetMathMode");
             byte[] cubin = Kernels.cubin(arch);
             check(cuModuleLoadData(module, new BytePointer(cubin)), "cuModuleLoadData");
             biasActivation = function("bias_activation");
@@ -375,7 +383,7 @@ final class CudaDevice implements Device {
 
     private Cudnn cudnn() {
         if (cudnn == null) {
-            cudnn = new Cudnn(stream, bytes -> ((CudaBuffer) allocate((bytes + 3) / 4, 4)).pointer(),
+            cudnn = new Cudnn(stream, tf32, bytes -> ((CudaBuffer) allocate((bytes + 3) / 4, 4)).pointer(),
                     p -> cuda(cudaFree(p), "cudaFree of cuDNN's workspace"));
         }
         return cudnn;

@@ -3,9 +3,10 @@ package org.landscape4j.cuda;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 import org.deeplearning4j.nn.api.Model;
+import org.landscape4j.engine.Precision;
 import org.landscape4j.engine.device.DevicePlan;
 import org.landscape4j.engine.device.DeviceWorker;
 import org.landscape4j.engine.internal.Batch;
@@ -21,6 +22,12 @@ final class CudaPlan implements DevicePlan {
 
     /** Relative agreement with DL4J's forward pass required on the probe (as the CPU plan's). */
     static final double PROBE_TOLERANCE = 1e-3;
+    /**
+     * The same in {@link Precision#TF32}: rounding to 10 bits of mantissa moves a step's output by up to a few 1e-3 of
+     * its scale, while a wrong offset, layout or transpose moves it by its scale; the error that matters, the loss's at
+     * the centre, is measured and stated ({@link #statePrecision}).
+     */
+    static final double TF32_PROBE_TOLERANCE = 3e-2;
 
     private final List<DeviceOp> ops;
     private final OutputHead head;
@@ -29,13 +36,17 @@ final class CudaPlan implements DevicePlan {
     private final boolean channelsLast;
     private final long numParams;
     private final List<List<Batch>> batches;
-    private final Supplier<Device> devices;
+    private final Function<Precision, Device> devices;
+    private final Precision precision;
     private final String description;
+    /** In an opt-in precision, its loss at the centre against float ({@link #statePrecision}); "" until then. */
+    private String precisionError = "";
 
     /**
-     * @param devices opens a device for a worker ({@link CudaDevice} on GPU 0; a plain-Java one in tests)
+     * @param devices opens a device for a worker in a precision ({@link CudaDevice} on GPU 0; a plain-Java one in
+     *                tests)
      */
-    CudaPlan(CudaPlanBuilder b, Supplier<Device> devices) {
+    CudaPlan(CudaPlanBuilder b, Function<Precision, Device> devices) {
         this.ops = List.copyOf(b.ops);
         this.head = b.head();
         this.widths = List.copyOf(b.widths);
@@ -44,15 +55,18 @@ final class CudaPlan implements DevicePlan {
         this.numParams = b.request.layout().numParams();
         this.batches = b.request.batches();
         this.devices = devices;
+        this.precision = b.request.precision();
         long maxRows = batches.stream().flatMap(List::stream).mapToLong(Batch::size).max().orElse(1);
         List<String> kinds = new ArrayList<>();
         for (DeviceOp op : ops) {
             kinds.add(op.kind());
         }
         kinds.add(head.kind());
-        this.description = String.format(Locale.ROOT, "CUDA plan, %d steps (%s), SGEMM in float (TF32 off)%s, device"
-                + " memory %.0f MB per worker with a plane's 3 anchors", kinds.size(), String.join(", ", kinds),
-                b.needsCudnn ? ", cuDNN convolutions and pooling over NHWC images in float (TF32 off)" : "",
+        String arithmetic = precision == Precision.TF32 ? "TF32 (tensor cores, float accumulation)"
+                : "float (TF32 off)";
+        this.description = String.format(Locale.ROOT, "CUDA plan, %d steps (%s), SGEMM in %s%s, device memory %.0f MB"
+                + " per worker with a plane's 3 anchors", kinds.size(), String.join(", ", kinds), arithmetic,
+                b.needsCudnn ? ", cuDNN convolutions and pooling over NHWC images in " + arithmetic : "",
                 deviceBytes(3, batches, maxRows) / 1e6);
     }
 
@@ -98,12 +112,34 @@ final class CudaPlan implements DevicePlan {
 
     @Override
     public String description() {
-        return description;
+        return description + precisionError;
     }
 
     @Override
     public DeviceWorker newWorker(INDArray[] anchors) {
-        return new CudaWorker(this, devices.get(), anchors, batches);
+        return new CudaWorker(this, devices.apply(precision), anchors, batches);
+    }
+
+    /**
+     * In an opt-in precision: measures the loss at the centre on {@code first} (the first batch) in this precision and
+     * in float, on the same device, and states both in {@link #description()}, as the CPU plan states bfloat16's. Does
+     * nothing in float.
+     */
+    void statePrecision(Model prototype, Batch first) {
+        if (precision == Precision.FLOAT) {
+            return;
+        }
+        double[] loss = new double[2];
+        Precision[] arithmetic = {Precision.FLOAT, precision};
+        for (int i = 0; i < 2; i++) {
+            try (CudaWorker w = new CudaWorker(this, devices.apply(arithmetic[i]),
+                    new INDArray[] {prototype.params()}, List.of(List.of(first)))) {
+                loss[i] = w.evaluate(new double[] {1})[0][0][0];
+            }
+        }
+        precisionError = String.format(Locale.ROOT, ", %s: loss at the centre on %d examples %.6g against %.6g in"
+                + " float on the same device (relative difference %.2g, measured)", precision, first.size(), loss[1],
+                loss[0], Math.abs(loss[1] - loss[0]) / Math.max(Math.abs(loss[0]), 1e-30));
     }
 
     /**
@@ -114,7 +150,8 @@ final class CudaPlan implements DevicePlan {
      */
     String check(Model prototype, Batch probe, java.util.Map<Integer, INDArray> expected) {
         int rows = Math.toIntExact(probe.size());
-        try (CudaWorker w = new CudaWorker(this, devices.get(), new INDArray[] {prototype.params()},
+        double tolerance = precision == Precision.FLOAT ? PROBE_TOLERANCE : TF32_PROBE_TOLERANCE;
+        try (CudaWorker w = new CudaWorker(this, devices.apply(precision), new INDArray[] {prototype.params()},
                 List.of(List.of(probe)))) {
             double loss = w.evaluate(new double[] {1})[0][0][0];
             for (DeviceOp op : ops) {
@@ -123,14 +160,14 @@ final class CudaPlan implements DevicePlan {
                     continue;
                 }
                 double diff = relativeDifference(want.dup('c').data().asFloat(), w.read(op.output(), rows));
-                if (!(diff <= PROBE_TOLERANCE)) {
+                if (!(diff <= tolerance)) {
                     return op.source() + " disagrees with DL4J's forward pass on a probe of the data (relative"
                             + " difference " + String.format(Locale.ROOT, "%.2g", diff) + ")";
                 }
             }
             double want = NetworkEvaluator.over(NetworkEvaluator.copyOf(prototype)).forwardLoss(probe);
             double diff = Math.abs(want - loss) / Math.max(1e-6, Math.abs(want));
-            if (!(diff <= PROBE_TOLERANCE) && Double.isFinite(want)) {
+            if (!(diff <= tolerance) && Double.isFinite(want)) {
                 return "the loss of the CUDA plan disagrees with DL4J's score on a probe of the data (" + loss + " vs "
                         + want + ")";
             }

@@ -6,6 +6,7 @@ import static org.bytedeco.cuda.global.cudnn.CUDNN_CROSS_CORRELATION;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_DATA_FLOAT;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_DEFAULT_MATH;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_FMA_MATH;
+import static org.bytedeco.cuda.global.cudnn.CUDNN_TENSOR_OP_MATH;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_NOT_PROPAGATE_NAN;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_POOLING_MAX;
@@ -61,10 +62,12 @@ import org.bytedeco.javacpp.SizeTPointer;
 /**
  * One worker's cuDNN: its handle on the worker's stream, the descriptors of each convolution and pooling per row count
  * (made on first use), and one workspace grown to the largest convolution's need; all of it owned here and freed by
- * {@link #close()}, which its {@link CudaDevice} calls. Tensors are NHWC floats, filters KRSC; convolutions compute
- * with {@code CUDNN_FMA_MATH} (no tensor cores, so no TF32: {@code CUDNN_DEFAULT_MATH} permits TF32 for floats on
- * Ampere and newer) by the first algorithm cuDNN's heuristics ({@code cudnnGetConvolutionForwardAlgorithm_v7}) rank
- * that asks for no tensor cores ({@code IMPLICIT_PRECOMP_GEMM} if none does); with a ReLU, bias and activation
+ * {@link #close()}, which its {@link CudaDevice} calls. Tensors are NHWC floats, filters KRSC; in float, convolutions
+ * compute with {@code CUDNN_FMA_MATH} (no tensor cores, so no TF32: {@code CUDNN_DEFAULT_MATH} permits TF32 for floats
+ * on Ampere and newer) by the first algorithm cuDNN's heuristics ({@code cudnnGetConvolutionForwardAlgorithm_v7}) rank
+ * that asks for no tensor cores ({@code IMPLICIT_PRECOMP_GEMM} if none does); in {@code Precision.TF32} with
+ * {@code CUDNN_TENSOR_OP_MATH} (as PyTorch's {@code allow_tf32}) by the first algorithm ranked, in the math type it
+ * was ranked for; with a ReLU, bias and activation
  * fused ({@code cudnnConvolutionBiasActivationForward}) where cuDNN supports it. Only functions of cuDNN 8 and 9.0 are
  * called (the legacy API: descriptors, {@code _v7} heuristics), none newer than the machine's libraries.
  */
@@ -92,11 +95,16 @@ final class Cudnn implements AutoCloseable {
     private record PoolPlan(cudnnTensorStruct x, cudnnPoolingStruct pool, cudnnTensorStruct y) {
     }
 
+    /** Whether convolutions may run on the tensor cores in TF32. */
+    private final boolean tf32;
+
     /**
+     * @param tf32     convolutions in TF32 on the tensor cores ({@code Precision.TF32}); FMA math in float otherwise
      * @param allocate device memory of so many bytes (the workspace)
      * @param free     frees what {@code allocate} gave
      */
-    Cudnn(CUstream_st stream, LongFunction<Pointer> allocate, java.util.function.Consumer<Pointer> free) {
+    Cudnn(CUstream_st stream, boolean tf32, LongFunction<Pointer> allocate, java.util.function.Consumer<Pointer> free) {
+        this.tf32 = tf32;
         this.allocate = allocate;
         this.free = free;
         boolean ok = false;
@@ -168,7 +176,8 @@ final class Cudnn implements AutoCloseable {
         destroy.add(() -> cudnnDestroyConvolutionDescriptor(conv));
         check(cudnnSetConvolution2dDescriptor(conv, g.ph(), g.pw(), g.sh(), g.sw(), g.dh(), g.dw(),
                 CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT), "cudnnSetConvolution2dDescriptor");
-        check(cudnnSetConvolutionMathType(conv, CUDNN_FMA_MATH), "cudnnSetConvolutionMathType(CUDNN_FMA_MATH)");
+        int math = tf32 ? CUDNN_TENSOR_OP_MATH : CUDNN_FMA_MATH;
+        check(cudnnSetConvolutionMathType(conv, math), "cudnnSetConvolutionMathType");
         if (g.groups() > 1) {
             check(cudnnSetConvolutionGroupCount(conv, g.groups()), "cudnnSetConvolutionGroupCount");
         }
@@ -180,10 +189,14 @@ final class Cudnn implements AutoCloseable {
                     "cudnnGetConvolutionForwardAlgorithm_v7");
             for (int i = 0; i < count.get() && algo < 0; i++) {
                 cudnnConvolutionFwdAlgoPerf_t r = perf.getPointer(i);
-                // the descriptor's FMA math governs the run; an entry asking for tensor cores is passed over
-                if (r.status() == CUDNN_STATUS_SUCCESS && (r.mathType() == CUDNN_FMA_MATH
+                // in float the descriptor's FMA math governs the run and an entry asking for tensor cores is passed
+                // over; in TF32 the first entry runs in the math type it was ranked for
+                if (r.status() == CUDNN_STATUS_SUCCESS && (tf32 || r.mathType() == CUDNN_FMA_MATH
                         || r.mathType() == CUDNN_DEFAULT_MATH)) {
                     algo = r.algo();
+                    if (tf32 && r.mathType() != math) {
+                        check(cudnnSetConvolutionMathType(conv, r.mathType()), "cudnnSetConvolutionMathType");
+                    }
                 }
             }
         }

@@ -35,7 +35,8 @@ interface Device extends AutoCloseable {
 
     /**
      * {@code C = op(A) · op(B)} in float, column-major ({@code m × n}, inner dimension {@code k}), {@code A} starting at
-     * element {@code aOffset} of {@code a}: cuBLAS's SGEMM with alpha 1 and beta 0, no TF32.
+     * element {@code aOffset} of {@code a}: cuBLAS's SGEMM with alpha 1 and beta 0, in the device's precision (no
+     * TF32 unless the device was opened for {@code Precision.TF32}).
      */
     void gemm(boolean transA, boolean transB, int m, int n, int k, Buffer a, long aOffset, int lda, Buffer b, int ldb,
               Buffer c, int ldc);
@@ -108,8 +109,8 @@ interface Device extends AutoCloseable {
     void convolutionWeights(Conv g, Buffer theta, long w, long bias, Fold bn, Buffer wOut, Buffer bOut);
 
     /**
-     * {@code y = act(conv(x, w) + bias)} over {@code rows} NHWC examples, KRSC weights, in float (no TF32): cuDNN on
-     * the GPU.
+     * {@code y = act(conv(x, w) + bias)} over {@code rows} NHWC examples, KRSC weights, in float (no TF32 unless the
+     * device was opened for {@code Precision.TF32}): cuDNN on the GPU.
      */
     void convolution(Conv g, int rows, Buffer x, Buffer w, Buffer bias, Buffer y, DeviceActivation act, float alpha);
 

@@ -10,6 +10,8 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.landscape4j.engine.Precision;
+import org.landscape4j.engine.device.DeviceRequest;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
@@ -74,5 +76,36 @@ class CudaConvHostTest {
         net.init();
         CudaPlan plan = CudaPlanHostTest.agreesOnAPlane(net, ConvNetworks.images(30, 1, 4, 3, 1), 16);
         assertThat(plan.description()).contains("dense+relu, batchnorm, output softmax-cross-entropy");
+    }
+
+    @Test
+    void tf32ReadsTheOperandsOfGemmsAndConvolutionsRoundedAndStatesItsErrorAtTheCentre() {
+        org.deeplearning4j.nn.api.Model net = ConvNetworks.vgg(8, new int[] {4, 6}, 12);
+        DataSet data = ConvNetworks.images(40, 1, 8, 10, 4);
+        CudaPlan tf32 = CudaPlanHostTest.plan(Networks.request(net, data, 40, DeviceRequest.Accuracy.ARG_MAX,
+                Precision.TF32));
+        CudaPlan fp32 = CudaPlanHostTest.plan(Networks.request(net, data, 40, DeviceRequest.Accuracy.ARG_MAX));
+        assertThat(tf32.description()).contains("SGEMM in TF32 (tensor cores, float accumulation), cuDNN convolutions"
+                + " and pooling over NHWC images in TF32 (tensor cores, float accumulation)");
+
+        org.landscape4j.engine.internal.Batch first = Networks.request(net, data, 40,
+                DeviceRequest.Accuracy.ARG_MAX).batches().get(0).get(0);
+        fp32.statePrecision(net, first);
+        assertThat(fp32.description()).doesNotContain("measured");
+        tf32.statePrecision(net, first);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(", TF32: loss at the centre on 40 examples (\\S+)"
+                + " against (\\S+) in float on the same device \\(relative difference (\\S+), measured\\)$")
+                .matcher(tf32.description());
+        assertThat(m.find()).as(tf32.description()).isTrue();
+        double relative = Double.parseDouble(m.group(3));
+        assertThat(relative).as("TF32 rounds, and only by its 10 bits of mantissa").isGreaterThan(0).isLessThan(5e-3);
+
+        org.nd4j.linalg.api.ndarray.INDArray d = Networks.direction(net, 0.5, 1);
+        try (var a = tf32.newWorker(new org.nd4j.linalg.api.ndarray.INDArray[] {net.params(), d});
+             var b = fp32.newWorker(new org.nd4j.linalg.api.ndarray.INDArray[] {net.params(), d})) {
+            double have = a.evaluate(new double[] {1, 0.5})[0][0][0];
+            double want = b.evaluate(new double[] {1, 0.5})[0][0][0];
+            assertThat(have).isNotEqualTo(want).isCloseTo(want, org.assertj.core.data.Percentage.withPercentage(0.5));
+        }
     }
 }

@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.landscape4j.engine.Precision;
 import org.landscape4j.engine.device.DeviceRequest;
 import org.landscape4j.engine.internal.Batch;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -24,7 +25,7 @@ class CudaPlanHostTest {
         Batch first = r.batches().get(0).get(0);
         Batch probe = first.head(2);
         CudaPlanBuilder b = new CudaPlanBuilder(r, probe.features());
-        CudaPlan plan = new CudaPlan(b, HostDevice::new);
+        CudaPlan plan = new CudaPlan(b, precision -> new HostDevice(precision == Precision.TF32));
         assertThat(plan.check(r.prototype(), probe, b.expected)).isNull();
         return plan;
     }

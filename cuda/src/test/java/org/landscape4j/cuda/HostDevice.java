@@ -25,6 +25,30 @@ final class HostDevice implements Device {
 
     boolean closed;
 
+    /** Whether GEMM and convolution operands are rounded to TF32 first, as the tensor cores read them. */
+    private final boolean tf32;
+
+    /** A device in float. */
+    HostDevice() {
+        this(false);
+    }
+
+    /** @param tf32 GEMMs and convolutions read their operands rounded to TF32 ({@code Precision.TF32}) */
+    HostDevice(boolean tf32) {
+        this.tf32 = tf32;
+    }
+
+    /**
+     * {@code v} as a TF32 tensor core reads it: rounded to 10 bits of mantissa, to nearest with ties away from zero
+     * (PTX's {@code cvt.rna.tf32.f32}), in float {@code v} itself.
+     */
+    private float operand(float v) {
+        if (!tf32 || !Float.isFinite(v)) {
+            return v;
+        }
+        return Float.intBitsToFloat((Float.floatToRawIntBits(v) + 0x1000) & 0xFFFFE000);
+    }
+
     @Override
     public Buffer floats(long n) {
         LIVE.incrementAndGet();
@@ -73,8 +97,8 @@ final class HostDevice implements Device {
             for (int i = 0; i < m; i++) {
                 float s = 0;
                 for (int p = 0; p < k; p++) {
-                    float x = transA ? av[ao + p + i * lda] : av[ao + i + p * lda];
-                    float y = transB ? bv[j + p * ldb] : bv[p + j * ldb];
+                    float x = operand(transA ? av[ao + p + i * lda] : av[ao + i + p * lda]);
+                    float y = operand(transB ? bv[j + p * ldb] : bv[p + j * ldb]);
                     s += x * y;
                 }
                 cv[i + j * ldc] = s;
@@ -243,7 +267,7 @@ final class HostDevice implements Device {
                                 int xo = n * inPer + (ih * g.inW() + iw) * g.inC() + first;
                                 int wo = ((k * g.kh() + r) * g.kw() + q) * gc;
                                 for (int c = 0; c < gc; c++) {
-                                    s += xv[xo + c] * wv[wo + c];
+                                    s += operand(xv[xo + c]) * operand(wv[wo + c]);
                                 }
                             }
                         }

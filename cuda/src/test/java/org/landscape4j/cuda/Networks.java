@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.landscape4j.engine.Precision;
 import org.landscape4j.engine.device.DeviceRequest;
 import org.landscape4j.engine.graph.NetworkGraph;
 import org.landscape4j.engine.internal.Batch;
@@ -121,10 +122,16 @@ final class Networks {
 
     /** The request the engine would make for {@code model} on {@code data} in batches of {@code batch}. */
     static DeviceRequest request(Model model, DataSet data, int batch, DeviceRequest.Accuracy accuracy) {
+        return request(model, data, batch, accuracy, Precision.FLOAT);
+    }
+
+    /** The same in {@code precision}. */
+    static DeviceRequest request(Model model, DataSet data, int batch, DeviceRequest.Accuracy accuracy,
+                                 Precision precision) {
         List<Batch> batches = Batch.split(new INDArray[] {data.getFeatures()}, new INDArray[] {data.getLabels()},
                 batch);
         NetworkGraph graph = NetworkGraph.of(model);
-        return new DeviceRequest(model, graph, ParameterLayout.of(graph), List.of(batches), accuracy);
+        return new DeviceRequest(model, graph, ParameterLayout.of(graph), List.of(batches), accuracy, precision);
     }
 
     /** A random direction shaped like {@code model}'s parameters, scaled to {@code fraction} of their norm. */

@@ -272,9 +272,10 @@ class LandscapeScope internal constructor() : LandscapeTerms {
     fun backend(value: Backend) = update { it.backend(value) }
 
     /**
-     * The arithmetic of the convolutions: [Precision.FLOAT] (default, DL4J's numbers) or the opt-in [Precision.BF16]
-     * (bfloat16 convolutions, about 2x on AVX512-BF16; its error is stated in `evaluationPlan()`), refused at build
-     * where it cannot run.
+     * The arithmetic of the convolutions: [Precision.FLOAT] (default, DL4J's numbers), the CPU's opt-in
+     * [Precision.BF16] (bfloat16 convolutions, about 2x on AVX512-BF16) or the GPU's [Precision.TF32] (with
+     * `backend(Backend.CUDA)`: tensor-core GEMMs and convolutions); an opt-in's error is stated in `evaluationPlan()`,
+     * and it is refused at build where it cannot run.
      */
     fun precision(value: Precision) = update { it.precision(value) }
 

@@ -83,9 +83,9 @@ final class DeviceCheck {
             throw new IllegalArgumentException(head + "the points are computed by " + e.executor() + ", whose executors"
                     + " run the CPU back end: drop backend(" + wanted + ") or the executor");
         }
-        if (e.precision() != Precision.FLOAT) {
-            throw new IllegalArgumentException(head + "precision " + e.precision() + " is the CPU's oneDNN"
-                    + " convolutions; the GPU back end computes in float (Precision.FLOAT)");
+        if (e.precision() == Precision.BF16) {
+            throw new IllegalArgumentException(head + "precision BF16 is the CPU's oneDNN convolutions; the GPU back"
+                    + " end computes in Precision.FLOAT or the opt-in Precision.TF32");
         }
         for (Metric m : metrics) {
             if (m instanceof Metric.Curvature || m instanceof Metric.HessianTrace) {
@@ -116,9 +116,9 @@ final class DeviceCheck {
 
     /** The strategy of a device run: the device's plan, compiled and checked there. */
     static EvaluationStrategy compile(DeviceBackend device, Model prototype, ParameterLayout layout,
-                                      List<List<Batch>> batches, List<Metric> metrics) {
+                                      List<List<Batch>> batches, List<Metric> metrics, Precision precision) {
         DevicePlan plan = device.compile(new DeviceRequest(prototype, NetworkGraph.of(prototype), layout, batches,
-                accuracy(metrics)));
+                accuracy(metrics), precision));
         return new EvaluationStrategy(null, -1, 0, 0, plan.description(), plan);
     }
 

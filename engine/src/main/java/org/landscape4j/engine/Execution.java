@@ -23,9 +23,9 @@ package org.landscape4j.engine;
  *                            backend. {@code Landscape.compile} refuses, before any work, one that cannot run here (see
  *                            {@link Backend}); CUDA with an {@link #executor()} is refused (Spark's executors run the
  *                            CPU back end), the others are checked on this JVM only
- * @param precision           the arithmetic of the convolutions: {@link Precision#FLOAT} (the default) or the opt-in
- *                            {@link Precision#BF16}, which {@code Landscape.compile} refuses, before any work, where it
- *                            cannot run
+ * @param precision           the arithmetic of the convolutions: {@link Precision#FLOAT} (the default) or an opt-in,
+ *                            {@link Precision#BF16} on the CPU or {@link Precision#TF32} on the GPU, which
+ *                            {@code Landscape.compile} refuses, before any work, where it cannot run
  */
 public record Execution(Order order, int workers, boolean factorizeFirstLayer, long firstLayerMemory,
                         PointExecutor executor, Backend backend, Precision precision) {

@@ -89,7 +89,8 @@ public final class Landscape {
         ModelCheck.checkCurvature(prototype, metrics);
         if (device != null) {
             this.floatPlan = null;
-            this.strategy = DeviceCheck.compile(device, prototype, layout, batches, metrics);
+            this.strategy = DeviceCheck.compile(device, prototype, layout, batches, metrics,
+                    spec.execution().precision());
         } else {
             this.floatPlan = InferencePlan.compile(prototype, batches.get(0).get(0));
             this.strategy = EvaluationStrategy.choose(inPrecision(floatPlan, spec.execution(),
@@ -243,6 +244,10 @@ public final class Landscape {
     private static InferencePlan inPrecision(InferencePlan plan, Execution e, boolean batchNormRecompute) {
         if (e.precision() == Precision.FLOAT) {
             return plan;
+        }
+        if (e.precision() == Precision.TF32) {
+            throw new IllegalArgumentException("precision TF32 cannot run: it is the tensor-core float of NVIDIA GPUs,"
+                    + " add backend(Backend.CUDA); on the CPU the opt-in is Precision.BF16");
         }
         String reason = e.executor() != null ? "it runs on this JVM's workers only, not on " + e.executor()
                 : batchNormRecompute ? "batch-norm statistics recomputed per point use DL4J's forward pass"

@@ -243,8 +243,10 @@ public final class LandscapeBuilder {
     /**
      * The arithmetic of the convolutions (default {@link Precision#FLOAT}, DL4J's numbers). {@code
      * precision(Precision.BF16)} runs the inference plan's 2D convolutions in bfloat16, about twice as fast on a CPU
-     * with AVX512-BF16, with an error against float that {@link Landscape#evaluationPlan()} states; {@link #build()}
-     * refuses it, before any work and saying why, where it cannot run (see {@link Precision}).
+     * with AVX512-BF16, with an error against float that {@link Landscape#evaluationPlan()} states; with
+     * {@code backend(Backend.CUDA)}, {@code precision(Precision.TF32)} runs the GPU's GEMMs and convolutions on its
+     * tensor cores, its error stated the same way. {@link #build()} refuses either, before any work and saying why,
+     * where it cannot run (see {@link Precision}).
      */
     public LandscapeBuilder precision(Precision value) {
         if (value == null) {

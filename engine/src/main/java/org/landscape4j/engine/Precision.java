@@ -18,10 +18,19 @@ package org.landscape4j.engine;
  * images, oneDNN's natives ({@code org.bytedeco:dnnl}, in the default build), a CPU with native bfloat16, and this
  * JVM's workers (not a {@link PointExecutor} elsewhere); {@code Landscape.compile} refuses it otherwise. The same
  * command gives the same numbers in BF16 too, with any number of workers.
+ *
+ * <p>{@link #TF32} is the GPU's opt-in ({@code backend(Backend.CUDA)} only): cuBLAS's GEMMs and cuDNN's
+ * convolutions on the tensor cores with their inputs rounded to TensorFloat-32 (10 bits of mantissa, float's
+ * exponent) and float accumulation, several times the float rate of an Ampere or Hopper GPU; every other step stays in
+ * float. The CUDA back end measures its loss at the centre against the same plan in float on the same GPU and states
+ * it in {@link Landscape#evaluationPlan()}. On the CPU, and BF16 on the GPU, {@code Landscape.compile} refuses, before
+ * any work and in one line, naming the precision that runs there.
  */
 public enum Precision {
     /** The network's own type: DL4J's numbers (the default). */
     FLOAT,
-    /** Convolutions in bfloat16 with float accumulation; opt-in, see the class. */
-    BF16
+    /** Convolutions in bfloat16 with float accumulation, on the CPU; opt-in, see the class. */
+    BF16,
+    /** GEMMs and convolutions in TensorFloat-32 with float accumulation, on the GPU ({@code Backend.CUDA}). */
+    TF32
 }

@@ -78,7 +78,10 @@ class DeviceCheckTest {
                 o.meanNumber().doubleValue())), false, false))
                 .hasMessageContaining("the custom metric 'mean' reads the output activations on the host");
         assertThatThrownBy(() -> DeviceCheck.requireSettings(Backend.CUDA, e.withPrecision(Precision.BF16),
-                List.of(Metric.loss()), false, false)).hasMessageContaining("precision BF16");
+                List.of(Metric.loss()), false, false)).hasMessage("CUDA asked for, but precision BF16 is the CPU's"
+                + " oneDNN convolutions; the GPU back end computes in Precision.FLOAT or the opt-in Precision.TF32");
+        DeviceCheck.requireSettings(Backend.CUDA, e.withPrecision(Precision.TF32), List.of(Metric.loss()), false,
+                false);
         assertThatThrownBy(() -> DeviceCheck.requireSettings(Backend.CUDA, e, List.of(Metric.loss()), true, false))
                 .hasMessageContaining("point map");
         assertThatThrownBy(() -> DeviceCheck.requireSettings(Backend.CUDA, e, List.of(Metric.loss()), false, true))

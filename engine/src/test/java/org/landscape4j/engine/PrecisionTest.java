@@ -104,4 +104,12 @@ class PrecisionTest {
         assertThatThrownBy(() -> Execution.DEFAULT.withPrecision(null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("precision must not be null");
     }
+
+    @Test
+    void tf32IsTheGpusOptInAndRefusedOnTheCpuBeforeWork() {
+        assertThatThrownBy(() -> landscape(CNN, IMAGES, Execution.DEFAULT.withPrecision(Precision.TF32)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("precision TF32 cannot run: it is the tensor-core float of NVIDIA GPUs, add"
+                        + " backend(Backend.CUDA); on the CPU the opt-in is Precision.BF16");
+    }
 }

@@ -184,6 +184,34 @@ final class ConvNetworks {
         return net;
     }
 
+    /**
+     * The Julia/Flux write-up's 13-layer VGG on 28×28×1 images (the GPU bench's {@code vgg13} in bench_peer.py):
+     * stages of 2, 2, 3, 3 convolutions 3×3 (padding 1) of 64, 128, 256, 512 channels, each ReLU then batch norm
+     * (Flux's order: the norm after the activation, so it runs as its own step on the GPU), a 2×2 max pool after each
+     * stage (28, 14, 7, 3 to 1), dense 512-4096 ReLU, 4096-4096 ReLU, dropout 0.5 (identity in inference), softmax 10.
+     * 0.43 GFLOP per example.
+     */
+    static MultiLayerNetwork fluxVgg13() {
+        NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder().seed(13).dataType(DataType.FLOAT)
+                .weightInit(WeightInit.RELU).convolutionMode(ConvolutionMode.Truncate).list();
+        for (int[] stage : new int[][] {{64, 64}, {128, 128}, {256, 256, 256}, {512, 512, 512}}) {
+            for (int width : stage) {
+                b.layer(new ConvolutionLayer.Builder(3, 3).padding(1, 1).nOut(width).activation(Activation.RELU)
+                                .build())
+                        .layer(new BatchNormalization.Builder().build());
+            }
+            b.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                    .build());
+        }
+        MultiLayerConfiguration conf = b.layer(new DenseLayer.Builder().nOut(4096).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder().nOut(4096).activation(Activation.RELU).dropOut(0.5).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(28, 28, 1))
+                .build();
+        return init(new MultiLayerNetwork(conf));
+    }
+
     private static MultiLayerNetwork init(MultiLayerNetwork net) {
         net.init();
         for (int i = 0; i < net.getLayers().length; i++) {

@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.landscape4j.engine.Backend;
 import org.landscape4j.engine.Landscape;
+import org.landscape4j.engine.Precision;
 import org.landscape4j.engine.LandscapePoint;
 import org.landscape4j.engine.RandomDirections;
 import org.landscape4j.engine.Surface;
@@ -31,6 +32,9 @@ import reactor.core.Disposable;
  *       ResNet-20 on 32×32×3), FP32 GPU points against the CPU plan on 2,000 images, 5×5 planes, as {@code fidelity};</li>
  *   <li>{@code conv-bench}: the same networks on 10,000 images, points/s on the GPU (1, 2 workers, 11×11) against the
  *       CPU plan (5×5);</li>
+ *   <li>{@code flux}: the Julia/Flux write-up's VGG-13 ({@link ConvNetworks#fluxVgg13}) on 10,000 FashionMNIST test
+ *       images, a 51×51 plane through the public API with its defaults: the wall time in {@code Precision.TF32}, and
+ *       in float the time of the first 90 seconds' points, extrapolated to the plane (said so);</li>
  *   <li>{@code zoo}: the blocks of torchvision's newer classifiers ({@link ZooNetworks}: MobileNet/EfficientNet,
  *       ShuffleNet/ResNeXt, ConvNeXt) on 32×32 images, FP32 GPU points against the CPU plan on 2,000 images, as
  *       {@code fidelity}.</li>
@@ -64,8 +68,9 @@ public final class CudaCheck {
                         case "conv" -> convolutions();
                         case "conv-bench" -> convolutionBench();
                         case "zoo" -> zoo();
+                        case "flux" -> flux();
                         default -> throw new IllegalArgumentException("mode must be fidelity, stress, bench, conv,"
-                                + " conv-bench or zoo");
+                                + " conv-bench, zoo or flux");
                     }
                 } catch (Throwable t) {
                     failed++;
@@ -118,6 +123,52 @@ public final class CudaCheck {
         compare("shufflenet/resnext blocks 32x32x2", ZooNetworks.shuffled(32), ConvNetworks.images(2_000, 2, 32, 10,
                 24));
         compare("convnext block 32x32x3", ZooNetworks.convNeXt(32), ConvNetworks.images(2_000, 3, 32, 10, 25));
+    }
+
+    /**
+     * FashionMNIST's first {@code n} test images as {@code [n, 1, 28, 28]}, from {@code $L4J_FASHION_MNIST},
+     * {@code .gpu/data} (where docs/gpu-check.md has the payload carry them) or Debian's
+     * {@code /usr/share/datasets/fashion-mnist}; random images of that shape when none has them (said so: the times
+     * do not depend on the pixels).
+     */
+    private static DataSet fashionMnist(int n) {
+        List<Path> dirs = new ArrayList<>();
+        if (System.getenv("L4J_FASHION_MNIST") != null) {
+            dirs.add(Path.of(System.getenv("L4J_FASHION_MNIST")));
+        }
+        dirs.add(Path.of(".gpu/data"));
+        dirs.add(Path.of("/usr/share/datasets/fashion-mnist"));
+        for (Path dir : dirs) {
+            if (Files.isRegularFile(dir.resolve("t10k-images-idx3-ubyte.gz"))) {
+                DataSet d = org.landscape4j.io.IdxFiles.read(dir, "t10k", 10, n);
+                say("flux", "FashionMNIST from " + dir.toAbsolutePath());
+                return new DataSet(d.getFeatures().reshape('c', n, 1, 28, 28), d.getLabels());
+            }
+        }
+        say("flux", "FashionMNIST not found in " + dirs + ": random images of the same shape");
+        return ConvNetworks.images(n, 1, 28, 10, 26);
+    }
+
+    private static void flux() {
+        MultiLayerNetwork net = ConvNetworks.fluxVgg13();
+        DataSet data = fashionMnist(10_000);
+        for (Precision precision : new Precision[] {Precision.TF32, Precision.FLOAT}) {
+            long t0 = System.nanoTime();
+            Landscape l = Landscape.builder().model(net).directions(RandomDirections.FILTER_NORMALIZED, 2).seed(11)
+                    .grid(-1, 1, 51).evaluateOn("test", data).backend(Backend.CUDA).precision(precision).build();
+            double compile = (System.nanoTime() - t0) / 1e9;
+            say("flux", precision + ": " + l.evaluationPlan());
+            long t1 = System.nanoTime();
+            long points = precision == Precision.FLOAT
+                    ? l.points().take(java.time.Duration.ofSeconds(90)).count().blockOptional().orElse(0L)
+                    : l.points().count().blockOptional().orElse(0L);
+            double s = (System.nanoTime() - t1) / 1e9;
+            l.idle().block();
+            double plane = s * l.totalPoints() / Math.max(points, 1);
+            say("flux", String.format(Locale.ROOT, "VGG-13 (Flux write-up), 10000 images, 51x51 plane in %s: %s %.1f s"
+                    + " (%d points in %.1f s, %.2f points/s; compile %.1f s)", precision, points == l.totalPoints()
+                    ? "wall time" : "extrapolated", plane, points, s, points / s, compile));
+        }
     }
 
     private static void convolutionBench() {

@@ -108,4 +108,13 @@ class CudaConvHostTest {
             assertThat(have).isNotEqualTo(want).isCloseTo(want, org.assertj.core.data.Percentage.withPercentage(0.5));
         }
     }
+
+    @Test
+    void theDeviceChecksFluxVgg13HasARuleForEveryLayerAndAgreesWithDl4jOnAProbe() {
+        MultiLayerNetwork net = ConvNetworks.fluxVgg13();
+        CudaPlan plan = CudaPlanHostTest.plan(Networks.request(net, ConvNetworks.images(2, 1, 28, 10, 8), 2,
+                DeviceRequest.Accuracy.ARG_MAX));
+        assertThat(plan.description()).contains("(conv+relu, batchnorm, conv+relu, batchnorm, max-pool, conv+relu,")
+                .contains("max-pool, nchw, dense+relu, dense+relu, output softmax-cross-entropy)");
+    }
 }

@@ -86,10 +86,6 @@ public final class CudaBackend implements DeviceBackend {
 
     @Override
     public DevicePlan compile(DeviceRequest request) {
-        if (request.precision() == Precision.BF16) {
-            throw new IllegalArgumentException("precision BF16 is the CPU's oneDNN convolutions; the GPU back end"
-                    + " computes in Precision.FLOAT or the opt-in Precision.TF32");
-        }
         CudaFacts facts = CudaFacts.machine();
         String why = facts.refusal(false);
         if (why != null) {

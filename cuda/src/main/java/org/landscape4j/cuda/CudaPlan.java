@@ -55,7 +55,7 @@ final class CudaPlan implements DevicePlan {
         this.numParams = b.request.layout().numParams();
         this.batches = b.request.batches();
         this.devices = devices;
-        this.precision = b.request.precision();
+        this.precision = b.request.tf32() ? Precision.TF32 : Precision.FLOAT;
         long maxRows = batches.stream().flatMap(List::stream).mapToLong(Batch::size).max().orElse(1);
         List<String> kinds = new ArrayList<>();
         for (DeviceOp op : ops) {

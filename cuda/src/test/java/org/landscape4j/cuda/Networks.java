@@ -131,7 +131,8 @@ final class Networks {
         List<Batch> batches = Batch.split(new INDArray[] {data.getFeatures()}, new INDArray[] {data.getLabels()},
                 batch);
         NetworkGraph graph = NetworkGraph.of(model);
-        return new DeviceRequest(model, graph, ParameterLayout.of(graph), List.of(batches), accuracy, precision);
+        return new DeviceRequest(model, graph, ParameterLayout.of(graph), List.of(batches), accuracy,
+                precision == Precision.TF32);
     }
 
     /** A random direction shaped like {@code model}'s parameters, scaled to {@code fraction} of their norm. */

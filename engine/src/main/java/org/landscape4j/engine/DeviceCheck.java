@@ -118,7 +118,7 @@ final class DeviceCheck {
     static EvaluationStrategy compile(DeviceBackend device, Model prototype, ParameterLayout layout,
                                       List<List<Batch>> batches, List<Metric> metrics, Precision precision) {
         DevicePlan plan = device.compile(new DeviceRequest(prototype, NetworkGraph.of(prototype), layout, batches,
-                accuracy(metrics), precision));
+                accuracy(metrics), precision == Precision.TF32));
         return new EvaluationStrategy(null, -1, 0, 0, plan.description(), plan);
     }
 

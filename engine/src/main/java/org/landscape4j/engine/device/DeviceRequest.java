@@ -3,7 +3,6 @@ package org.landscape4j.engine.device;
 import java.util.List;
 
 import org.deeplearning4j.nn.api.Model;
-import org.landscape4j.engine.Precision;
 import org.landscape4j.engine.graph.NetworkGraph;
 import org.landscape4j.engine.internal.Batch;
 import org.landscape4j.engine.parameters.ParameterLayout;
@@ -17,11 +16,13 @@ import org.landscape4j.engine.parameters.ParameterLayout;
  * @param layout    where each parameter tensor lies in the flat vector the anchors are shaped like
  * @param batches   per evaluation set, its batches (the engine's copies)
  * @param accuracy  the accuracy the metrics need
- * @param precision {@link Precision#FLOAT}, or an opt-in the back end computes in ({@link Precision#TF32} on the GPU);
- *                  the back end states its error at the centre in its plan's description
+ * @param tf32      GEMMs and convolutions on the tensor cores in TF32 (the API's {@code Precision.TF32}) instead of
+ *                  float; the back end states its error at the centre in its plan's description. (A flag, not the
+ *                  API's enum: this package sits below the API and never reads it; the engine refuses the CPU's
+ *                  {@code Precision.BF16} on a device before it asks.)
  */
 public record DeviceRequest(Model prototype, NetworkGraph graph, ParameterLayout layout, List<List<Batch>> batches,
-                            Accuracy accuracy, Precision precision) {
+                            Accuracy accuracy, boolean tf32) {
 
     /** The accuracy a point must report besides the loss. */
     public enum Accuracy {
@@ -34,10 +35,9 @@ public record DeviceRequest(Model prototype, NetworkGraph graph, ParameterLayout
     }
 
     public DeviceRequest {
-        if (prototype == null || graph == null || layout == null || batches == null || accuracy == null
-                || precision == null) {
-            throw new IllegalArgumentException("a device request needs the model, its graph and layout, the batches,"
-                    + " the accuracy kind and the precision");
+        if (prototype == null || graph == null || layout == null || batches == null || accuracy == null) {
+            throw new IllegalArgumentException("a device request needs the model, its graph and layout, the batches"
+                    + " and the accuracy kind");
         }
         batches = List.copyOf(batches);
     }

@@ -26,7 +26,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 record ConvOp(String source, int input, int output, Device.Conv geometry, long weights, long bias, Device.Fold bn,
               int krsc, int biasBuffer, DeviceActivation.Use activation) implements DeviceOp {
 
-    /** The CUDA plan's rule for a 2D convolution, or DL4J's depthwise one (NCHW, dilated or not, symmetric padding). */
+    /** The CUDA plan's rule for a 2D convolution, or DL4J's depthwise one (NCHW images, dilated or not). */
     static int rule(CudaPlanBuilder b, NetworkGraph.Node node, int in, INDArray act) {
         ConvolutionLayer c = node.config(ConvolutionLayer.class);
         if (c.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
@@ -53,8 +53,12 @@ record ConvOp(String source, int input, int output, Device.Conv geometry, long w
             throw b.refusal(node.source() + " does not convolve images (the CUDA plan's convolutions read DL4J's"
                     + " NCHW images)");
         }
+        int[] pad = padding(b, node, mode, padding, b.shape(in), act.shape(), k, s, d);
+        if (!symmetric(pad)) {
+            in = ShapeOps.padBefore(b, node, in, pad, 0f);
+            pad = new int[4];
+        }
         long[] inShape = b.shape(in);
-        int[] pad = padding(b, node, mode, padding, inShape, act.shape(), k, s, d);
         Device.Conv g = new Device.Conv((int) inShape[1], (int) inShape[2], (int) inShape[3], (int) act.size(1),
                 (int) act.size(2), (int) act.size(3), k[0], k[1], s[0], s[1], pad[0], pad[1], d[0], d[1], groups,
                 depthwise);
@@ -73,31 +77,36 @@ record ConvOp(String source, int input, int output, Device.Conv geometry, long w
     }
 
     /**
-     * The padding {@code {ph, pw}} of a window over {@code in} giving {@code out} (NCHW shapes), checked against the
-     * sizes DL4J computed: the configured one, or in Same mode the symmetric one; asymmetric padding is refused.
+     * The padding {@code {top, left, bottom, right}} of a window over {@code in} giving {@code out} (NCHW shapes),
+     * checked against the sizes DL4J computed: the configured one on both sides, or in Same mode DL4J's (half the
+     * total at the top and left, rounded down, the rest at the bottom and right, as TensorFlow pads too).
      */
     static int[] padding(CudaPlanBuilder b, NetworkGraph.Node node, ConvolutionMode mode, int[] configured, long[] in,
                          long[] out, int[] k, int[] s, int[] d) {
-        int[] pad = new int[2];
+        int[] pad = new int[4];
         for (int i = 0; i < 2; i++) {
             long size = in[2 + i];
             long effective = (long) (k[i] - 1) * d[i] + 1;
             if (mode == ConvolutionMode.Same) {
                 long total = Math.max(0, (out[2 + i] - 1) * s[i] + effective - size);
-                if (total % 2 != 0) {
-                    throw b.refusal(node.source() + " pads asymmetrically in Same mode (the CUDA plan pads"
-                            + " symmetrically)");
-                }
                 pad[i] = (int) (total / 2);
+                pad[2 + i] = (int) (total - total / 2);
             } else {
                 pad[i] = configured[i];
+                pad[2 + i] = configured[i];
             }
-            if ((size + 2L * pad[i] - effective) / s[i] + 1 != out[2 + i]) {
+            if ((size + pad[i] + pad[2 + i] - effective) / s[i] + 1 != out[2 + i]) {
                 throw b.refusal(node.source() + ": a window of " + k[i] + " stride " + s[i] + " padding " + pad[i]
-                        + " over " + size + " does not give DL4J's " + out[2 + i]);
+                        + (pad[i] == pad[2 + i] ? "" : "+" + pad[2 + i]) + " over " + size + " does not give DL4J's "
+                        + out[2 + i]);
             }
         }
         return pad;
+    }
+
+    /** Whether {@code pad = {top, left, bottom, right}} is the same on both sides, as cuDNN pads. */
+    static boolean symmetric(int[] pad) {
+        return pad[0] == pad[2] && pad[1] == pad[3];
     }
 
     /**

@@ -62,7 +62,7 @@ final class CudaDevice implements Device {
     private final CUfunc_st convWeights;
     private final CUfunc_st addActivation;
     private final CUfunc_st toChannelsFirst;
-    private final CUfunc_st zeroPad;
+    private final CUfunc_st pad;
     private final CUfunc_st copyChannels;
     private final CUfunc_st bnAffine;
     private final CUfunc_st channelAffine;
@@ -119,7 +119,7 @@ final class CudaDevice implements Device {
             convWeights = function("conv_weights");
             addActivation = function("add_activation");
             toChannelsFirst = function("to_channels_first");
-            zeroPad = function("zero_pad");
+            pad = function("pad");
             copyChannels = function("copy_channels");
             bnAffine = function("bn_affine");
             channelAffine = function("channel_affine");
@@ -361,13 +361,14 @@ final class CudaDevice implements Device {
     }
 
     @Override
-    public void zeroPad(Buffer x, Buffer y, int rows, int c, int inH, int inW, int outH, int outW, int top, int left) {
+    public void pad(Buffer x, Buffer y, int rows, int c, int inH, int inW, int outH, int outW, int top, int left,
+                    float fill) {
         current();
         try (PointerScope scope = new PointerScope()) {
-            launch(zeroPad, blocks((long) rows * outH * outW * c), THREADS, new IntPointer(1).put(rows),
+            launch(pad, blocks((long) rows * outH * outW * c), THREADS, new IntPointer(1).put(rows),
                     new IntPointer(1).put(c), new IntPointer(1).put(inH), new IntPointer(1).put(inW),
                     new IntPointer(1).put(outH), new IntPointer(1).put(outW), new IntPointer(1).put(top),
-                    new IntPointer(1).put(left), arg(x), arg(y));
+                    new IntPointer(1).put(left), new FloatPointer(1).put(fill), arg(x), arg(y));
         }
     }
 

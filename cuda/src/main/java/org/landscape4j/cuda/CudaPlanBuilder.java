@@ -139,9 +139,18 @@ final class CudaPlanBuilder {
 
     /** A new slot with a buffer of its own, shaped like {@code like} (with the examples). */
     int newSlot(INDArray like) {
-        widths.add(like.length() / like.size(0));
+        return newSlot(like.shape());
+    }
+
+    /** A new slot with a buffer of its own, of DL4J shape {@code shape} (the probe's rows first). */
+    int newSlot(long[] shape) {
+        long width = 1;
+        for (int i = 1; i < shape.length; i++) {
+            width *= shape[i];
+        }
+        widths.add(width);
         fixed.add(0L);
-        return slot(widths.size() - 1, like.shape());
+        return slot(widths.size() - 1, shape);
     }
 
     /** A new rank-2 slot with a buffer of its own, {@code width} floats per example. */
@@ -230,6 +239,15 @@ final class CudaPlanBuilder {
     int add(DeviceOp op, int slot, INDArray act) {
         ops.add(op);
         expected.put(op.output(), layout(act));
+        return slot;
+    }
+
+    /**
+     * Adds {@code op}, which writes {@code slot}'s buffer: a step of the plan's own, such as the padding before a
+     * window that pads asymmetrically, which no DL4J activation matches (the step after it is checked).
+     */
+    int addStep(DeviceOp op, int slot) {
+        ops.add(op);
         return slot;
     }
 

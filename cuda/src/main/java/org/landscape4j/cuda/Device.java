@@ -163,10 +163,11 @@ interface Device extends AutoCloseable {
     void add(Buffer a, Buffer b, Buffer y, long n, DeviceActivation act);
 
     /**
-     * Zero padding of {@code rows} NHWC examples {@code [inH, inW, c]} into {@code [outH, outW, c]}, the input's
-     * first pixel at {@code (top, left)}.
+     * Padding of {@code rows} NHWC examples {@code [inH, inW, c]} into {@code [outH, outW, c]}, the input's first
+     * pixel at {@code (top, left)}, every other value {@code fill} (0 for a zero padding layer or a convolution,
+     * -∞ before a max pooling).
      */
-    void zeroPad(Buffer x, Buffer y, int rows, int c, int inH, int inW, int outH, int outW, int top, int left);
+    void pad(Buffer x, Buffer y, int rows, int c, int inH, int inW, int outH, int outW, int top, int left, float fill);
 
     /**
      * The {@code cIn} channels of {@code pixels} pixels of {@code x} (NHWC images, or rows of features) into

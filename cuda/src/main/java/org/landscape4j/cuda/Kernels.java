@@ -190,8 +190,8 @@ final class Kernels {
               }
             }
 
-            extern "C" __global__ void zero_pad(int rows, int c, int inH, int inW, int outH, int outW, int top,
-                int left, const float* x, float* y) {
+            extern "C" __global__ void pad(int rows, int c, int inH, int inW, int outH, int outW, int top,
+                int left, float fill, const float* x, float* y) {
               long long n = (long long) rows * outH * outW * c;
               for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n;
                    i += (long long) gridDim.x * blockDim.x) {
@@ -201,7 +201,7 @@ final class Kernels {
                 t /= outW;
                 int h = (int) (t % outH) - top;
                 long long e = t / outH;
-                y[i] = h < 0 || h >= inH || w < 0 || w >= inW ? 0.f : x[((e * inH + h) * inW + w) * c + k];
+                y[i] = h < 0 || h >= inH || w < 0 || w >= inW ? fill : x[((e * inH + h) * inW + w) * c + k];
               }
             }
 

@@ -10,7 +10,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /** Max or average pooling of NHWC images, and global pooling (the window is the whole image): cuDNN's. */
 record PoolOp(String source, int input, int output, Device.Pool pool, boolean global) implements DeviceOp {
 
-    /** The CUDA plan's rule for a 2D subsampling layer: max, or average without padding. */
+    /**
+     * The CUDA plan's rule for a 2D subsampling layer: max (padded symmetrically by cuDNN, or asymmetrically by the
+     * plan's own step of -∞ before it), or average without padding.
+     */
     static int subsampling(CudaPlanBuilder b, NetworkGraph.Node node, int in, INDArray act) {
         SubsamplingLayer s = node.config(SubsamplingLayer.class);
         if (s.getCnn2dDataFormat() != CNN2DFormat.NCHW || b.rank(in) != 4 || act.rank() != 4) {
@@ -24,14 +27,19 @@ record PoolOp(String source, int input, int output, Device.Pool pool, boolean gl
         if (d[0] != 1 || d[1] != 1) {
             throw b.refusal(node.source() + " is a dilated pooling, which has no CUDA-plan rule");
         }
-        long[] inShape = b.shape(in);
         int[] k = s.getKernelSize();
         int[] st = s.getStride();
-        int[] pad = ConvOp.padding(b, node, s.getConvolutionMode(), s.getPadding(), inShape, act.shape(), k, st, d);
-        if (!max && (pad[0] != 0 || pad[1] != 0)) {
+        int[] pad = ConvOp.padding(b, node, s.getConvolutionMode(), s.getPadding(), b.shape(in), act.shape(), k, st,
+                d);
+        if (!max && (pad[0] != 0 || pad[1] != 0 || pad[2] != 0 || pad[3] != 0)) {
             throw b.refusal(node.source() + " averages over a padded window (the CUDA plan's average pooling does not"
                     + " pad)");
         }
+        if (!ConvOp.symmetric(pad)) { // the padding never wins a max: -inf
+            in = ShapeOps.padBefore(b, node, in, pad, Float.NEGATIVE_INFINITY);
+            pad = new int[4];
+        }
+        long[] inShape = b.shape(in);
         Device.Pool p = new Device.Pool(max, (int) inShape[1], (int) inShape[2], (int) inShape[3], (int) act.size(2),
                 (int) act.size(3), k[0], k[1], st[0], st[1], pad[0], pad[1]);
         int out = b.newSlot(act);

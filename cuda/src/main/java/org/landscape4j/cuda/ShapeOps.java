@@ -6,24 +6,27 @@ import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.landscape4j.engine.graph.NetworkGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** The steps that only move values: zero padding of NHWC images and a merge vertex's concatenation of channels. */
+/**
+ * The steps that only move values: padding of NHWC images (a zero padding layer, or the plan's own step before a
+ * window DL4J pads asymmetrically) and a merge vertex's concatenation of channels.
+ */
 final class ShapeOps {
 
     private ShapeOps() {
     }
 
-    /** A zero padding layer: one kernel writing every output value. */
-    record Pad(String source, int input, int output, int c, int inH, int inW, int outH, int outW, int top, int left)
-            implements DeviceOp {
+    /** Padding with {@code fill}: one kernel writing every output value. */
+    record Pad(String source, int input, int output, int c, int inH, int inW, int outH, int outW, int top, int left,
+               float fill) implements DeviceOp {
 
         @Override
         public void run(Device d, Device.Buffer theta, Device.Buffer[] buffers, int rows) {
-            d.zeroPad(buffers[input], buffers[output], rows, c, inH, inW, outH, outW, top, left);
+            d.pad(buffers[input], buffers[output], rows, c, inH, inW, outH, outW, top, left, fill);
         }
 
         @Override
         public String kind() {
-            return "zero-pad";
+            return fill == 0f ? "zero-pad" : fill == Float.NEGATIVE_INFINITY ? "pad(-inf)" : "pad(" + fill + ")";
         }
     }
 
@@ -55,7 +58,20 @@ final class ShapeOps {
         int[] p = z.getPadding();                      // top, bottom, left, right
         int out = b.newSlot(act);
         return b.add(new Pad(node.source(), b.buffer(in), b.buffer(out), (int) s[1], (int) s[2], (int) s[3],
-                (int) act.size(2), (int) act.size(3), p[0], p[2]), out, act);
+                (int) act.size(2), (int) act.size(3), p[0], p[2], 0f), out, act);
+    }
+
+    /**
+     * The plan's own padding of slot {@code in} by {@code pad = {top, left, bottom, right}} with {@code fill}, before
+     * a window that DL4J pads asymmetrically (Same mode with an odd total: the extra row and column at the bottom and
+     * right) and cuDNN, which pads symmetrically, then runs unpadded: the padded slot.
+     */
+    static int padBefore(CudaPlanBuilder b, NetworkGraph.Node node, int in, int[] pad, float fill) {
+        long[] s = b.shape(in);
+        long[] padded = {s[0], s[1], s[2] + pad[0] + pad[2], s[3] + pad[1] + pad[3]};
+        int out = b.newSlot(padded);
+        return b.addStep(new Pad(node.source() + " (padding)", b.buffer(in), b.buffer(out), (int) s[1], (int) s[2],
+                (int) s[3], (int) padded[2], (int) padded[3], pad[0], pad[1], fill), out);
     }
 
     /** The CUDA plan's rule for a merge vertex along the channels (or features) of same-sized inputs. */

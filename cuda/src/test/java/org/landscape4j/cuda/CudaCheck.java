@@ -37,7 +37,11 @@ import reactor.core.Disposable;
  *       in float the time of the first 90 seconds' points, extrapolated to the plane (said so);</li>
  *   <li>{@code zoo}: the blocks of torchvision's newer classifiers ({@link ZooNetworks}: MobileNet/EfficientNet,
  *       ShuffleNet/ResNeXt, ConvNeXt) on 32×32 images, FP32 GPU points against the CPU plan on 2,000 images, as
- *       {@code fidelity}.</li>
+ *       {@code fidelity};</li>
+ *   <li>{@code imported}: the networks PyTorch exported through ONNX (the models module's fixtures: a CNN, MobileNet
+ *       V2/V3, MNASNet, EfficientNet, GoogLeNet, ResNeXt, RegNet, ShuffleNet, ConvNeXt, width-reduced) along
+ *       PyTorch's own directions ({@link ImportedCheck}): GPU planes against PyTorch's float64 ones and the CPU
+ *       plan's, as {@code fidelity}.</li>
  * </ul>
  * Prints one line per finding and writes them to {@code $OUT/cuda-check.txt}; exit status 0 when every check passed,
  * 1 when one failed, 2 when CUDA cannot run here (the refusal is printed).
@@ -52,7 +56,7 @@ public final class CudaCheck {
 
     public static void main(String[] args) throws Exception {
         List<String> modes = args.length == 0 ? List.of("fidelity", "stress", "bench", "conv", "conv-bench",
-                "zoo")
+                "zoo", "imported")
                 : List.of(args);
         String why = CudaFacts.machine().refusal(false);
         say("machine", why == null ? CudaFacts.machine().describe() : "CUDA cannot run here: " + why);
@@ -69,8 +73,9 @@ public final class CudaCheck {
                         case "conv-bench" -> convolutionBench();
                         case "zoo" -> zoo();
                         case "flux" -> flux();
+                        case "imported" -> ImportedCheck.run();
                         default -> throw new IllegalArgumentException("mode must be fidelity, stress, bench, conv,"
-                                + " conv-bench, zoo or flux");
+                                + " conv-bench, zoo, flux or imported");
                     }
                 } catch (Throwable t) {
                     failed++;
@@ -275,14 +280,14 @@ public final class CudaCheck {
         return l.totalPoints() / s;
     }
 
-    private static void verdict(String section, String text, boolean ok) {
+    static void verdict(String section, String text, boolean ok) {
         if (!ok) {
             failed++;
         }
         say(section, text + (ok ? " (ok)" : " (FAILED)"));
     }
 
-    private static void say(String section, String text) {
+    static void say(String section, String text) {
         String line = section + ": " + text;
         LINES.add(line);
         System.out.println(line);

@@ -2,12 +2,15 @@ package org.landscape4j.cuda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.landscape4j.engine.Precision;
@@ -116,5 +119,33 @@ class CudaConvHostTest {
                 DeviceRequest.Accuracy.ARG_MAX));
         assertThat(plan.description()).contains("(conv+relu, batchnorm, conv+relu, batchnorm, max-pool, conv+relu,")
                 .contains("max-pool, nchw, dense+relu, dense+relu, output softmax-cross-entropy)");
+    }
+
+    /**
+     * Same mode with an odd total padding (a stride-2 window over an even size: Keras's and TensorFlow's usual
+     * downsampling, GoogLeNet's ceil-mode pooling once imported) pads one row and column more at the bottom and right;
+     * cuDNN pads symmetrically, so the plan pads first (zeros before a convolution, -∞ before a max pooling) and the
+     * window runs unpadded.
+     */
+    @Test
+    void sameModeWindowsThatPadOneMoreAtTheBottomAndRightEqualDl4j() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
+                .convolutionMode(ConvolutionMode.Same).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).name("c1").stride(2, 2).nOut(4).activation(Activation.RELU)
+                        .build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).name("p").kernelSize(3, 3)
+                        .stride(2, 2).build())
+                .layer(new ConvolutionLayer.Builder(2, 2).name("c2").stride(1, 1).nOut(5)
+                        .activation(Activation.TANH).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out").nOut(3)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(12, 12, 2))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        // the max pooling's input is relu'd: a -∞ that won a window would show as a wrong (or infinite) loss
+        CudaPlan plan = CudaPlanHostTest.agreesOnAPlane(net, ConvNetworks.images(30, 2, 12, 3, 9), 16);
+        assertThat(plan.description()).contains("(zero-pad, conv+relu, pad(-inf), max-pool, zero-pad, conv+tanh, nchw,"
+                + " output softmax-cross-entropy)");
     }
 }

@@ -411,7 +411,8 @@ final class HostDevice implements Device {
     }
 
     @Override
-    public void zeroPad(Buffer x, Buffer y, int rows, int c, int inH, int inW, int outH, int outW, int top, int left) {
+    public void pad(Buffer x, Buffer y, int rows, int c, int inH, int inW, int outH, int outW, int top, int left,
+                    float fill) {
         float[] xv = f(x);
         float[] yv = f(y);
         for (int n = 0; n < rows; n++) {
@@ -420,7 +421,7 @@ final class HostDevice implements Device {
                     for (int k = 0; k < c; k++) {
                         int ih = h - top;
                         int iw = w - left;
-                        yv[((n * outH + h) * outW + w) * c + k] = ih < 0 || ih >= inH || iw < 0 || iw >= inW ? 0f
+                        yv[((n * outH + h) * outW + w) * c + k] = ih < 0 || ih >= inH || iw < 0 || iw >= inW ? fill
                                 : xv[((n * inH + ih) * inW + iw) * c + k];
                     }
                 }

@@ -15,14 +15,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** The fixtures src/test/python/make_onnx_fixtures.py wrote (see there what each holds). */
-final class PyTorchFixtures {
+/**
+ * The fixtures src/test/python/make_onnx_fixtures.py wrote (see there what each holds). Public for the cuda module's
+ * tests (this module's test jar), which compute the same planes on the GPU.
+ */
+public final class PyTorchFixtures {
 
     private PyTorchFixtures() {
     }
 
     /** A fixture file as a path (copied out of the test classpath). */
-    static Path file(String name) {
+    public static Path file(String name) {
         try (InputStream in = PyTorchFixtures.class.getResourceAsStream("onnx/" + name)) {
             if (in == null) {
                 throw new IllegalStateException("no fixture onnx/" + name);
@@ -37,7 +40,7 @@ final class PyTorchFixtures {
         }
     }
 
-    static Map<String, INDArray> npz(String name) {
+    public static Map<String, INDArray> npz(String name) {
         try {
             Map<String, INDArray> raw = Nd4j.createFromNpzFile(new File(file(name).toString()));
             Map<String, INDArray> out = new LinkedHashMap<>();
@@ -49,7 +52,7 @@ final class PyTorchFixtures {
     }
 
     /** The fixture's batch with one-hot labels of {@code classes}, in {@code type}. */
-    static DataSet data(String model, int classes, DataType type) {
+    public static DataSet data(String model, int classes, DataType type) {
         Map<String, INDArray> d = npz(model + "-data.npz");
         INDArray x = d.get("x").castTo(type);
         INDArray y = d.get("y");
@@ -61,7 +64,7 @@ final class PyTorchFixtures {
     }
 
     /** Direction {@code which} (1 or 2) by PyTorch parameter name. */
-    static Map<String, INDArray> direction(String model, int which) {
+    public static Map<String, INDArray> direction(String model, int which) {
         Map<String, INDArray> out = new LinkedHashMap<>();
         String prefix = "d" + which + "/";
         npz(model + "-directions.npz").forEach((k, v) -> {

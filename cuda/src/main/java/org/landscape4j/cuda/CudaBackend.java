@@ -36,7 +36,10 @@ import org.landscape4j.engine.internal.Batch;
  * <h2>What runs on the GPU</h2>
  * Per worker (one CUDA stream, cuBLAS handle and kernel module each): the anchors (θ and the directions, or a curve's
  * bends), the evaluation data and every activation buffer are resident; a point forms θ + Σ cᵢdᵢ there (one kernel per
- * anchor), runs dense layers by cuBLAS SGEMM in float with TF32 off, bias and activation by one NVRTC kernel (compiled
+ * anchor), runs dense layers by cuBLAS SGEMM in float with TF32 off (a first dense layer or convolution whose GEMM
+ * outweighs reading the products is factorized as on the CPU, {@link FirstLayer}: its products per anchor computed
+ * once per worker, per point their combination; {@code Execution.factorizeFirstLayer} and {@code firstLayerMemory}
+ * apply), bias and activation by one NVRTC kernel (compiled
  * once per process), and reduces softmax cross-entropy with accuracy, or the mean squared error, in one block in
  * double; two doubles per batch come back. Points flow into the engine's same {@code Flux}, orders, checkpoints and
  * cancels; more workers mean more streams. Every buffer, handle and module is freed by the worker's {@code close()}

@@ -189,9 +189,8 @@ final class CudaDevice implements Device {
     }
 
     @Override
-    public void combine(Buffer target, Buffer[] sources, double[] w) {
+    public void combine(Buffer target, Buffer[] sources, double[] w, long n) {
         current();
-        long n = target.length();
         try (PointerScope scope = new PointerScope()) {
             for (int k = 0; k < sources.length; k++) {
                 if (k > 0 && w[k] == 0.0) {

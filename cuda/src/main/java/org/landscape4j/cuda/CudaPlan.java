@@ -38,6 +38,8 @@ final class CudaPlan implements DevicePlan {
     private final List<List<Batch>> batches;
     private final Function<Precision, Device> devices;
     private final Precision precision;
+    /** The first step's factorization, or {@code null} when the step is not linear in its parameters. */
+    private final FirstLayer firstLayer;
     private final String description;
     /** In an opt-in precision, its loss at the centre against float ({@link #statePrecision}); "" until then. */
     private String precisionError = "";
@@ -56,6 +58,7 @@ final class CudaPlan implements DevicePlan {
         this.batches = b.request.batches();
         this.devices = devices;
         this.precision = b.request.tf32() ? Precision.TF32 : Precision.FLOAT;
+        this.firstLayer = FirstLayer.choose(ops, widths, b.request);
         long maxRows = batches.stream().flatMap(List::stream).mapToLong(Batch::size).max().orElse(1);
         List<String> kinds = new ArrayList<>();
         for (DeviceOp op : ops) {
@@ -64,10 +67,11 @@ final class CudaPlan implements DevicePlan {
         kinds.add(head.kind());
         String arithmetic = precision == Precision.TF32 ? "TF32 (tensor cores, float accumulation)"
                 : "float (TF32 off)";
+        int anchors = b.request.anchors();
         this.description = String.format(Locale.ROOT, "CUDA plan, %d steps (%s), SGEMM in %s%s, device memory %.0f MB"
-                + " per worker with a plane's 3 anchors", kinds.size(), String.join(", ", kinds), arithmetic,
+                + " per worker with %d anchors%s", kinds.size(), String.join(", ", kinds), arithmetic,
                 b.needsCudnn ? ", cuDNN convolutions and pooling over NHWC images in " + arithmetic : "",
-                deviceBytes(3, batches, maxRows) / 1e6);
+                deviceBytes(anchors, batches, maxRows) / 1e6, anchors, firstLayer == null ? "" : firstLayer.summary());
     }
 
     List<DeviceOp> ops() {
@@ -96,12 +100,23 @@ final class CudaPlan implements DevicePlan {
         return numParams;
     }
 
-    /** The device bytes of one worker: anchors and θ, data, activations for {@code maxRows}, results. */
+    /** The first step's products precomputed per worker, or {@code null} when that step runs per point. */
+    FirstLayer factorized() {
+        return firstLayer != null && firstLayer.factorized() ? firstLayer : null;
+    }
+
+    /**
+     * The device bytes of one worker: anchors and θ, data, the first layer's products if factorized, activations for
+     * {@code maxRows}, results.
+     */
     long deviceBytes(int anchors, List<List<Batch>> data, long maxRows) {
         long bytes = 4L * numParams * (anchors + 1);
         for (List<Batch> set : data) {
             for (Batch b : set) {
                 bytes += 4L * (b.features()[0].length() + b.labels()[0].length()) + 16;
+                if (factorized() != null) {
+                    bytes += 4L * anchors * b.size() * firstLayer.width();
+                }
             }
         }
         for (int i = 1; i < widths.size(); i++) {

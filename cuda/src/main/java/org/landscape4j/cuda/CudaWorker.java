@@ -12,7 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * One worker of a {@link CudaPlan} on its own {@link Device}: the anchors, every batch's features and labels, θ, the
  * activation buffers (sized for the largest batch, which runs at once) and the results, all resident and owned here,
  * freed by {@link #close()} with the device's stream, handle and module. A point forms θ = Σ w_k anchors[k] on the
- * device, queues every batch's steps and head, and reads back two doubles per batch.
+ * device, queues every batch's steps and head, and reads back two doubles per batch. With the first step factorized
+ * ({@link FirstLayer}) its products per anchor and batch are computed here once and that step is their combination.
  */
 final class CudaWorker implements DeviceWorker {
 
@@ -26,6 +27,9 @@ final class CudaWorker implements DeviceWorker {
     private final int[][] rows;
     private final Device.Buffer[] buffers;
     private final Device.Buffer results;
+    /** The factorized first step's products ({@code [set][batch][anchor]}), or {@code null}. */
+    private final FirstLayer first;
+    private final Device.Buffer[][][] products;
     private final int batchCount;
     private boolean closed;
 
@@ -76,6 +80,8 @@ final class CudaWorker implements DeviceWorker {
                 buffers[i] = own(device.floats(maxRows * plan.widths().get(i) + plan.fixed().get(i)));
             }
             results = own(device.doubles(2L * count));
+            first = plan.factorized();
+            products = first == null ? null : first.compute(device, anchors, features, rows, buffers, this::own);
             ok = true;
         } finally {
             if (!ok) {
@@ -101,16 +107,24 @@ final class CudaWorker implements DeviceWorker {
         if (closed) {
             throw new IllegalStateException("this CUDA worker is closed");
         }
-        device.combine(theta, anchors, w);
-        for (DeviceOp op : plan.ops()) {
-            op.prepare(device, theta, buffers);
+        device.combine(theta, anchors, w, plan.numParams());
+        List<DeviceOp> ops = plan.ops();
+        int factorized = first == null ? -1 : first.op();
+        for (int i = 0; i < ops.size(); i++) {
+            if (i != factorized) {
+                ops.get(i).prepare(device, theta, buffers);
+            }
         }
         int k = 0;
         for (int s = 0; s < features.length; s++) {
             for (int b = 0; b < features[s].length; b++) {
                 buffers[0] = features[s][b];
-                for (DeviceOp op : plan.ops()) {
-                    op.run(device, theta, buffers, rows[s][b]);
+                for (int i = 0; i < ops.size(); i++) {
+                    if (i == factorized) {
+                        first.run(device, products[s][b], w, buffers, rows[s][b]);
+                    } else {
+                        ops.get(i).run(device, theta, buffers, rows[s][b]);
+                    }
                 }
                 plan.head().run(device, theta, buffers, labels[s][b], rows[s][b], results, k++);
             }

@@ -28,10 +28,11 @@ interface Device extends AutoCloseable {
     void upload(Buffer dst, float[] src);
 
     /**
-     * {@code target = Σ w_k sources[k]} in float: {@code sources[0]} scaled by {@code w[0]} when it is not 1, then
-     * {@code w_k · sources[k]} added for every non-zero {@code w_k} (the order of the CPU's combination).
+     * {@code target = Σ w_k sources[k]} over the first {@code n} floats: {@code sources[0]} scaled by {@code w[0]} when
+     * it is not 1, then {@code w_k · sources[k]} added for every non-zero {@code w_k} (the order of the CPU's
+     * combination): a point's θ, or its first layer's pre-activation from the products.
      */
-    void combine(Buffer target, Buffer[] sources, double[] w);
+    void combine(Buffer target, Buffer[] sources, double[] w, long n);
 
     /**
      * {@code C = op(A) · op(B)} in float, column-major ({@code m × n}, inner dimension {@code k}), {@code A} starting at

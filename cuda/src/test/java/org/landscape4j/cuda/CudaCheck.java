@@ -27,7 +27,8 @@ import reactor.core.Disposable;
  *       (MLP classifier, MSE regression, flattened images); pass: relative loss ≤ 1e-5, accuracy within one example;</li>
  *   <li>{@code stress}: cancels after a few points, {@code System.gc()}, two landscapes at once, every point equal to
  *       a clean one-worker run's, device memory free before = after;</li>
- *   <li>{@code bench}: points/s on the GPU (1, 2, 4 workers) against the CPU plan, MNIST-sized MLP, 10,000 examples;</li>
+ *   <li>{@code bench}: points/s on the GPU (1, 2, 4 workers) against the CPU plan, MNIST-sized MLP, 10,000 examples;
+ *       and on one worker with the first layer factorized (the default, {@link FirstLayer}) and computed per point;</li>
  *   <li>{@code conv}: the bench's convolutional networks (LeNet-like, VGG-like + batch norm on 28×28×1 images,
  *       ResNet-20 on 32×32×3), FP32 GPU points against the CPU plan on 2,000 images, 5×5 planes, as {@code fidelity};</li>
  *   <li>{@code conv-bench}: the same networks on 10,000 images, points/s on the GPU (1, 2 workers, 11×11) against the
@@ -268,6 +269,13 @@ public final class CudaCheck {
             say("bench", String.format(Locale.ROOT, "mlp 784-1024-1024-10, 10000 examples: GPU %d workers %.1f"
                     + " points/s, CPU plan %.2f points/s (%.0fx)", workers, gpu, cpu, gpu / cpu));
         }
+        // whether the default first-layer factorization pays on this GPU (FirstLayer's rule is a data-sheet estimate)
+        double factorized = rate(plane(net, data, Backend.CUDA, 1, 11), "gpu 1 worker, first layer factorized");
+        double perPoint = rate(Landscape.builder().model(net).directions(RandomDirections.FILTER_NORMALIZED, 2)
+                .seed(11).grid(-1, 1, 11).evaluateOn("train", data).backend(Backend.CUDA).workers(1)
+                .factorizeFirstLayer(false).build(), "gpu 1 worker, first layer per point");
+        say("bench", String.format(Locale.ROOT, "mlp 784-1024-1024-10, 1 worker: first layer factorized %.1f points/s,"
+                + " per point %.1f points/s (factorization %.2fx)", factorized, perPoint, factorized / perPoint));
     }
 
     private static double rate(Landscape l, String what) {

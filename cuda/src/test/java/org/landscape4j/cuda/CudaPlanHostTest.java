@@ -67,7 +67,12 @@ class CudaPlanHostTest {
 
     /** The plan of {@code net} on the host device equals DL4J at five points of a random plane; it frees its buffers. */
     static CudaPlan agreesOnAPlane(Model net, DataSet data, int batch) {
-        DeviceRequest r = Networks.request(net, data, batch, DeviceRequest.Accuracy.ARG_MAX);
+        return agreesOnAPlane(Networks.request(net, data, batch, DeviceRequest.Accuracy.ARG_MAX), data);
+    }
+
+    /** The same for request {@code r} of its prototype on {@code data}. */
+    static CudaPlan agreesOnAPlane(DeviceRequest r, DataSet data) {
+        Model net = r.prototype();
         CudaPlan plan = plan(r);
         INDArray d1 = Networks.direction(net, 0.5, 1);
         INDArray d2 = Networks.direction(net, 0.5, 2);

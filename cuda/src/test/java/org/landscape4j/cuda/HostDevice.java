@@ -72,7 +72,7 @@ final class HostDevice implements Device {
     }
 
     @Override
-    public void combine(Buffer target, Buffer[] sources, double[] w) {
+    public void combine(Buffer target, Buffer[] sources, double[] w, long n) {
         float[] t = f(target);
         for (int k = 0; k < sources.length; k++) {
             if (k > 0 && w[k] == 0.0) {
@@ -80,7 +80,7 @@ final class HostDevice implements Device {
             }
             float[] s = f(sources[k]);
             float wk = (float) w[k];
-            for (int i = 0; i < t.length; i++) {
+            for (int i = 0; i < n; i++) {
                 t[i] = k == 0 ? (wk == 1f ? s[i] : s[i] * wk) : Math.fma(wk, s[i], t[i]);
             }
         }

@@ -128,11 +128,17 @@ final class Networks {
     /** The same in {@code precision}. */
     static DeviceRequest request(Model model, DataSet data, int batch, DeviceRequest.Accuracy accuracy,
                                  Precision precision) {
+        return request(model, data, batch, accuracy, precision, 0);
+    }
+
+    /** The same with first-layer factorization within {@code firstLayerMemory} bytes (0: off) for a plane. */
+    static DeviceRequest request(Model model, DataSet data, int batch, DeviceRequest.Accuracy accuracy,
+                                 Precision precision, long firstLayerMemory) {
         List<Batch> batches = Batch.split(new INDArray[] {data.getFeatures()}, new INDArray[] {data.getLabels()},
                 batch);
         NetworkGraph graph = NetworkGraph.of(model);
         return new DeviceRequest(model, graph, ParameterLayout.of(graph), List.of(batches), accuracy,
-                precision == Precision.TF32);
+                precision == Precision.TF32, 3, firstLayerMemory);
     }
 
     /** A random direction shaped like {@code model}'s parameters, scaled to {@code fraction} of their norm. */

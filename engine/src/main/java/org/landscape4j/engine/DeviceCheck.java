@@ -116,9 +116,11 @@ final class DeviceCheck {
 
     /** The strategy of a device run: the device's plan, compiled and checked there. */
     static EvaluationStrategy compile(DeviceBackend device, Model prototype, ParameterLayout layout,
-                                      List<List<Batch>> batches, List<Metric> metrics, Precision precision) {
+                                      List<List<Batch>> batches, List<Metric> metrics, Execution execution,
+                                      int anchors) {
         DevicePlan plan = device.compile(new DeviceRequest(prototype, NetworkGraph.of(prototype), layout, batches,
-                accuracy(metrics), precision == Precision.TF32));
+                accuracy(metrics), execution.precision() == Precision.TF32, anchors,
+                execution.factorizeFirstLayer() ? execution.firstLayerMemory() : 0));
         return new EvaluationStrategy(null, -1, 0, 0, plan.description(), plan);
     }
 

@@ -89,8 +89,8 @@ public final class Landscape {
         ModelCheck.checkCurvature(prototype, metrics);
         if (device != null) {
             this.floatPlan = null;
-            this.strategy = DeviceCheck.compile(device, prototype, layout, batches, metrics,
-                    spec.execution().precision());
+            this.strategy = DeviceCheck.compile(device, prototype, layout, batches, metrics, effectiveExecution(),
+                    vectors.anchorCount());
         } else {
             this.floatPlan = InferencePlan.compile(prototype, batches.get(0).get(0));
             this.strategy = EvaluationStrategy.choose(inPrecision(floatPlan, spec.execution(),

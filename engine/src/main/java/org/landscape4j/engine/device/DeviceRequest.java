@@ -20,9 +20,13 @@ import org.landscape4j.engine.parameters.ParameterLayout;
  *                  float; the back end states its error at the centre in its plan's description. (A flag, not the
  *                  API's enum: this package sits below the API and never reads it; the engine refuses the CPU's
  *                  {@code Precision.BF16} on a device before it asks.)
+ * @param anchors   how many anchor vectors the workers get (the centre and the directions, or a curve's bends)
+ * @param firstLayerMemory the most bytes the first layer's products may take on the device per worker (the API's
+ *                  {@code Execution.firstLayerMemory}); 0 when first-layer factorization is off
  */
 public record DeviceRequest(Model prototype, NetworkGraph graph, ParameterLayout layout, List<List<Batch>> batches,
-                            Accuracy accuracy, boolean tf32) {
+                            Accuracy accuracy, boolean tf32, int anchors,
+                            long firstLayerMemory) {
 
     /** The accuracy a point must report besides the loss. */
     public enum Accuracy {
@@ -38,6 +42,10 @@ public record DeviceRequest(Model prototype, NetworkGraph graph, ParameterLayout
         if (prototype == null || graph == null || layout == null || batches == null || accuracy == null) {
             throw new IllegalArgumentException("a device request needs the model, its graph and layout, the batches"
                     + " and the accuracy kind");
+        }
+        if (anchors < 1 || firstLayerMemory < 0) {
+            throw new IllegalArgumentException("a device request needs at least one anchor and a first-layer budget"
+                    + " >= 0, was " + anchors + " and " + firstLayerMemory);
         }
         batches = List.copyOf(batches);
     }

@@ -6,10 +6,12 @@ import java.util.Map;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.landscape4j.engine.Directions;
 import org.landscape4j.engine.device.DeviceRequest;
 import org.landscape4j.engine.device.DeviceWorker;
 import org.landscape4j.models.ImportedModel;
 import org.landscape4j.models.PyTorchFixtures;
+import org.landscape4j.models.ReferenceDirections;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -71,5 +73,33 @@ class CudaImportedHostTest {
         assertThat(HostDevice.LIVE.get()).as("buffers freed by close()").isEqualTo(live);
         System.out.printf("%s: worst relative loss difference to PyTorch float64 %.3g; %s%n", name, worst,
                 plan.description());
+    }
+
+    /**
+     * The residual CNN along loss-landscape's own direction files equals the surface its {@code plot_surface.crunch}
+     * computed (the models module's {@code ReferenceDirectionsTest} on the CPU plan).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"weights", "states"})
+    void lossLandscapesOwnSurfaceOnTheHostDevice(String kind) {
+        ImportedModel m = ImportedCheck.load("cnn");
+        DataSet data = PyTorchFixtures.data("cnn", 10, DataType.FLOAT);
+        Directions.Given d = ReferenceDirections.read(PyTorchFixtures.file("ll-" + kind + "-directions.h5"), m);
+        CudaPlan plan = CudaPlanHostTest.plan(Networks.request(m.model(), data, data.numExamples(),
+                DeviceRequest.Accuracy.ARG_MAX));
+        double[][][] ll = ImportedCheck.lossLandscapeSurface(kind);
+        double[] xs = {-1, -0.5, 0, 0.5, 1};
+        try (DeviceWorker w = plan.newWorker(new INDArray[] {m.model().params(), d.vectors().get(0),
+            d.vectors().get(1)})) {
+            for (int iy = 0; iy < 5; iy++) {
+                for (int ix = 0; ix < 5; ix++) {
+                    double[] have = w.evaluate(new double[] {1, xs[ix], xs[iy]})[0][0];
+                    assertThat(Math.abs(have[0] - ll[0][iy][ix]) / ll[0][iy][ix]).as("%s loss at (%d, %d)", kind, ix,
+                            iy).isLessThanOrEqualTo(1e-5);
+                    assertThat(Math.abs(have[1] * 100 - ll[1][iy][ix]) / 100 * data.numExamples())
+                            .as("%s accuracy at (%d, %d)", kind, ix, iy).isLessThanOrEqualTo(1.0);
+                }
+            }
+        }
     }
 }

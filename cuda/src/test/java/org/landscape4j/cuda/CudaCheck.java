@@ -158,6 +158,7 @@ public final class CudaCheck {
     private static void flux() {
         MultiLayerNetwork net = ConvNetworks.fluxVgg13();
         DataSet data = fashionMnist(10_000);
+        long flops = Roofline.flopsPerExample(net, data);
         for (Precision precision : new Precision[] {Precision.TF32, Precision.FLOAT}) {
             long t0 = System.nanoTime();
             Landscape l = Landscape.builder().model(net).directions(RandomDirections.FILTER_NORMALIZED, 2).seed(11)
@@ -172,8 +173,9 @@ public final class CudaCheck {
             l.idle().block();
             double plane = s * l.totalPoints() / Math.max(points, 1);
             say("flux", String.format(Locale.ROOT, "VGG-13 (Flux write-up), 10000 images, 51x51 plane in %s: %s %.1f s"
-                    + " (%d points in %.1f s, %.2f points/s; compile %.1f s)", precision, points == l.totalPoints()
-                    ? "wall time" : "extrapolated", plane, points, s, points / s, compile));
+                    + " (%d points in %.1f s, %.2f points/s, %s; compile %.1f s)", precision, points == l.totalPoints()
+                    ? "wall time" : "extrapolated", plane, points, s, points / s,
+                    Roofline.share(points / s, flops, data.numExamples(), precision), compile));
         }
     }
 
@@ -181,11 +183,13 @@ public final class CudaCheck {
         for (Map.Entry<String, Model> e : convolutional()) {
             DataSet data = imagesFor(e.getKey(), 10_000);
             double cpu = rate(plane(e.getValue(), data, Backend.AUTO, 0, 5), "cpu " + e.getKey());
+            long flops = Roofline.flopsPerExample(e.getValue(), data);
             for (int workers : new int[] {1, 2}) {
                 double gpu = rate(plane(e.getValue(), data, Backend.CUDA, workers, 11), "gpu " + e.getKey() + " "
                         + workers + " workers");
-                say("conv-bench", String.format(Locale.ROOT, "%s, 10000 images: GPU %d workers %.2f points/s, CPU"
-                        + " plan %.3f points/s (%.1fx)", e.getKey(), workers, gpu, cpu, gpu / cpu));
+                say("conv-bench", String.format(Locale.ROOT, "%s, 10000 images: GPU %d workers %.2f points/s (%s), CPU"
+                        + " plan %.3f points/s (%.1fx)", e.getKey(), workers, gpu,
+                        Roofline.share(gpu, flops, 10_000, Precision.FLOAT), cpu, gpu / cpu));
             }
         }
     }
@@ -264,10 +268,12 @@ public final class CudaCheck {
         MultiLayerNetwork net = Networks.classifier(784, 1024, 10, 1);
         DataSet data = Networks.data(10_000, 784, 10, 2);
         double cpu = rate(plane(net, data, Backend.AUTO, 0, 5), "cpu");
+        long flops = Roofline.flopsPerExample(net, data);
         for (int workers : new int[] {1, 2, 4}) {
             double gpu = rate(plane(net, data, Backend.CUDA, workers, 11), "gpu " + workers + " workers");
             say("bench", String.format(Locale.ROOT, "mlp 784-1024-1024-10, 10000 examples: GPU %d workers %.1f"
-                    + " points/s, CPU plan %.2f points/s (%.0fx)", workers, gpu, cpu, gpu / cpu));
+                    + " points/s (%s), CPU plan %.2f points/s (%.0fx)", workers, gpu,
+                    Roofline.share(gpu, flops, 10_000, Precision.FLOAT), cpu, gpu / cpu));
         }
         // whether the default first-layer factorization pays on this GPU (FirstLayer's rule is a data-sheet estimate)
         double factorized = rate(plane(net, data, Backend.CUDA, 1, 11), "gpu 1 worker, first layer factorized");

@@ -148,4 +148,14 @@ class CudaConvHostTest {
         assertThat(plan.description()).contains("(zero-pad, conv+relu, pad(-inf), max-pool, zero-pad, conv+tanh, nchw,"
                 + " output softmax-cross-entropy)");
     }
+
+    /** The device check's FLOPs: every multiply-add of the plan's convolutions and GEMMs, the output layer's too. */
+    @Test
+    void theRooflineCountsTwoFlopsPerMultiplyAddOfThePlansConvolutionsAndGemms() {
+        // conv 3x3 1->4 on 12x12 (10x10 out), pool, conv 3x3 4->6 (3x3 out), pool to 1x1, dense 6->16, output 16->10
+        assertThat(Roofline.flopsPerExample(ConvNetworks.leNet(12, 3, 4, 6, 16), ConvNetworks.images(3, 1, 12, 10, 3)))
+                .isEqualTo(2L * (10 * 10 * 4 * 9 + 3 * 3 * 6 * 9 * 4 + 6 * 16 + 16 * 10));
+        assertThat(Roofline.flopsPerExample(ConvNetworks.fluxVgg13(), ConvNetworks.images(2, 1, 28, 10, 8)) / 1e9)
+                .as("the Flux write-up's VGG-13, GFLOP per example").isBetween(0.42, 0.44);
+    }
 }

@@ -57,8 +57,8 @@ import org.landscape4j.engine.internal.Batch;
  * <h2>What stays on the CPU</h2>
  * Curvature metrics (exact Hessian-vector products), custom metrics, point maps, recomputed batch-norm statistics,
  * {@code Precision.BF16} and Spark executors ({@code PointExecutor}) are refused with {@code Backend.CUDA} in one line
- * (the engine's {@code DeviceCheck}): Spark's executors compute on their own JVMs' CPU back end. Images are resident NHWC
- * (permuted once when uploaded): 2D, depthwise and grouped convolutions by cuDNN (group count) with their weights
+ * (the engine's {@code DeviceCheck}): Spark's executors compute on their own JVMs' CPU back end. Images are resident
+ * NHWC (permuted once when uploaded): 2D, depthwise and grouped convolutions by cuDNN (group count) with their weights
  * reordered to KRSC once per point and a batch norm that only the convolution feeds folded in and a ReLU fused,
  * max/average and global pooling by cuDNN; two-input adds (+ ReLU), zero padding, merge vertices, DL4J's flattening,
  * a batch norm of its own, channel scales and gates (squeeze-excitation), channel layer norm (ConvNeXt), channel
@@ -103,6 +103,7 @@ public final class CudaBackend implements DeviceBackend {
         }
         int arch = facts.arch();
         CudaPlan plan = new CudaPlan(b, precision -> new CudaDevice(arch, precision == Precision.TF32));
+        plan.requireMemory(CudaDevice.memory()[0], request.anchors(), request.batches());
         String disagreement = plan.check(request.prototype(), probe, b.expected);
         if (disagreement != null) {
             throw b.refusal(disagreement);

@@ -42,9 +42,10 @@ import org.bytedeco.javacpp.SizeTPointer;
 
 /**
  * GPU 0 as one worker sees it: its own stream, cuBLAS handle (in float TF32 is off: {@code CUBLAS_DEFAULT_MATH} never
- * uses it for SGEMM; in {@code Precision.TF32}, {@code CUBLAS_TF32_TENSOR_OP_MATH}) and kernel module, all on the device's primary context. Every call first makes GPU 0 current on the calling
- * thread (a stream's worker may change threads between points). Calls only functions of CUDA 13.0 and older: the
- * bindings are for 13.1, and a function missing from the machine's 13.0 libraries would end the JVM.
+ * uses it for SGEMM; in {@code Precision.TF32}, {@code CUBLAS_TF32_TENSOR_OP_MATH}) and kernel module, all on the
+ * device's primary context. Every call first makes GPU 0 current on the calling thread (a stream's worker may change
+ * threads between points). Calls only functions of CUDA 13.0 and older: the bindings are for 13.1, and a function
+ * missing from the machine's 13.0 libraries would end the JVM.
  */
 final class CudaDevice implements Device {
 
@@ -251,8 +252,9 @@ final class CudaDevice implements Device {
         try (PointerScope scope = new PointerScope()) {
             launch(convWeights, blocks(g.weights()), THREADS, new IntPointer(1).put(g.outC()),
                     new IntPointer(1).put(g.groupC()), new IntPointer(1).put(g.kh()), new IntPointer(1).put(g.kw()),
-                    new IntPointer(1).put(g.depthwiseWeights() ? 1 : 0), arg(theta), new LongPointer(1).put(w), new LongPointer(1).put(bias),
-                    new IntPointer(1).put(fold ? 1 : 0), new LongPointer(1).put(fold ? bn.gamma() : -1),
+                    new IntPointer(1).put(g.depthwiseWeights() ? 1 : 0), arg(theta), new LongPointer(1).put(w),
+                    new LongPointer(1).put(bias), new IntPointer(1).put(fold ? 1 : 0),
+                    new LongPointer(1).put(fold ? bn.gamma() : -1),
                     new LongPointer(1).put(fold ? bn.beta() : -1), new LongPointer(1).put(fold ? bn.mean() : 0),
                     new LongPointer(1).put(fold ? bn.var() : 0), new IntPointer(1).put(fold && bn.logStd() ? 1 : 0),
                     new DoublePointer(1).put(fold ? bn.eps() : 0), new FloatPointer(1).put(fold ? bn.fixedGamma() : 1),

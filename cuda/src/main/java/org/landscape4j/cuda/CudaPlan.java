@@ -59,7 +59,6 @@ final class CudaPlan implements DevicePlan {
         this.devices = devices;
         this.precision = b.request.tf32() ? Precision.TF32 : Precision.FLOAT;
         this.firstLayer = FirstLayer.choose(ops, widths, b.request);
-        long maxRows = batches.stream().flatMap(List::stream).mapToLong(Batch::size).max().orElse(1);
         List<String> kinds = new ArrayList<>();
         for (DeviceOp op : ops) {
             kinds.add(op.kind());
@@ -71,7 +70,7 @@ final class CudaPlan implements DevicePlan {
         this.description = String.format(Locale.ROOT, "CUDA plan, %d steps (%s), SGEMM in %s%s, device memory %.0f MB"
                 + " per worker with %d anchors%s", kinds.size(), String.join(", ", kinds), arithmetic,
                 b.needsCudnn ? ", cuDNN convolutions and pooling over NHWC images in " + arithmetic : "",
-                deviceBytes(anchors, batches, maxRows) / 1e6, anchors, firstLayer == null ? "" : firstLayer.summary());
+                deviceBytes(anchors, batches) / 1e6, anchors, firstLayer == null ? "" : firstLayer.summary());
     }
 
     List<DeviceOp> ops() {
@@ -107,9 +106,10 @@ final class CudaPlan implements DevicePlan {
 
     /**
      * The device bytes of one worker: anchors and θ, data, the first layer's products if factorized, activations for
-     * {@code maxRows}, results.
+     * {@code data}'s largest batch, results.
      */
-    long deviceBytes(int anchors, List<List<Batch>> data, long maxRows) {
+    long deviceBytes(int anchors, List<List<Batch>> data) {
+        long maxRows = data.stream().flatMap(List::stream).mapToLong(Batch::size).max().orElse(1);
         long bytes = 4L * numParams * (anchors + 1);
         for (List<Batch> set : data) {
             for (Batch b : set) {
@@ -123,6 +123,20 @@ final class CudaPlan implements DevicePlan {
             bytes += 4L * (maxRows * widths.get(i) + fixed.get(i));
         }
         return bytes;
+    }
+
+    /**
+     * Refuses in one line a worker on {@code data} with {@code anchors} anchors that would not fit in {@code free}
+     * bytes of device memory: at compile for one worker (before any work), and again by each worker as it starts.
+     */
+    void requireMemory(long free, int anchors, List<List<Batch>> data) {
+        long need = deviceBytes(anchors, data);
+        if (need > free) {
+            throw new IllegalStateException(CudaPlanBuilder.HEAD + "a worker needs " + (need >> 20) + " MiB of device"
+                    + " memory (anchors, data, activations" + (factorized() != null ? ", the first layer's products"
+                    : "") + ") and GPU 0 has " + (free >> 20) + " MiB free: use fewer workers or less evaluation data"
+                    + (factorized() != null ? ", or a smaller Execution.firstLayerMemory" : ""));
+        }
     }
 
     @Override

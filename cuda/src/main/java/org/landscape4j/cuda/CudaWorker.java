@@ -44,14 +44,8 @@ final class CudaWorker implements DeviceWorker {
         this.device = device;
         boolean ok = false;
         try {
+            plan.requireMemory(device.freeBytes(), anchorVectors.length, batches);
             long maxRows = batches.stream().flatMap(List::stream).mapToLong(Batch::size).max().orElse(1);
-            long need = plan.deviceBytes(anchorVectors.length, batches, maxRows);
-            long free = device.freeBytes();
-            if (need > free) {
-                throw new IllegalStateException(CudaPlanBuilder.HEAD + "a worker needs " + (need >> 20) + " MiB of"
-                        + " device memory (anchors, data, activations) and GPU 0 has " + (free >> 20) + " MiB free:"
-                        + " use fewer workers or less evaluation data");
-            }
             anchors = new Device.Buffer[anchorVectors.length];
             for (int k = 0; k < anchors.length; k++) {
                 anchors[k] = upload(anchorVectors[k]);

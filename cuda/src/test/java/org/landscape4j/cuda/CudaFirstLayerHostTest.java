@@ -1,6 +1,7 @@
 package org.landscape4j.cuda;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -83,5 +84,21 @@ class CudaFirstLayerHostTest {
                 Precision.FLOAT));
         assertThat(off.factorized()).isNull();
         assertThat(off.description()).doesNotContain("first layer");
+    }
+
+    /** Checked at compile for one worker (before any work) and by each worker as it starts, products included. */
+    @Test
+    void aWorkerThatWouldNotFitTheFreeDeviceMemoryIsRefusedInOneLine() {
+        DataSet data = Networks.data(3000, 200, 5, 4);
+        DeviceRequest r = request(Networks.classifier(200, 32, 5, 3), data, 1000, BUDGET, Precision.FLOAT);
+        CudaPlan plan = CudaPlanHostTest.plan(r);
+        long need = plan.deviceBytes(3, r.batches());
+        plan.requireMemory(need, 3, r.batches());
+        assertThatThrownBy(() -> plan.requireMemory(need - 1, 3, r.batches()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("CUDA asked for, but a worker needs " + (need >> 20) + " MiB of device memory (anchors, data,"
+                        + " activations, the first layer's products) and GPU 0 has " + ((need - 1) >> 20) + " MiB free:"
+                        + " use fewer workers or less evaluation data, or a smaller Execution.firstLayerMemory");
+        assertThat(need).as("products: 3 anchors x 3000 examples x 32 floats").isGreaterThan(3L * 3000 * 32 * 4);
     }
 }

@@ -14,8 +14,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * A 2D convolution over NHWC images, cuDNN's, plain, grouped or depthwise (cuDNN's group count): once per point its
  * weights are reordered from DL4J's layout ({@link Device.Conv}) to KRSC into the worker's own buffer, with a batch
- * norm that only this convolution feeds folded in (the CPU plan's {@code PlanRewrites.foldBatchNorm}: weights scaled by γ / sqrt(var + eps) per output
- * channel, bias {@code (b − mean)·scale + β}); per batch one convolution with its bias and activation.
+ * norm that only this convolution feeds folded in (the CPU plan's {@code PlanRewrites.foldBatchNorm}: weights scaled
+ * by γ / sqrt(var + eps) per output channel, bias {@code (b − mean)·scale + β}); per batch one convolution with its
+ * bias and activation.
  *
  * @param weights     offset of DL4J's weights in θ
  * @param bias        offset of the bias in θ, or -1

@@ -39,9 +39,8 @@ import org.landscape4j.engine.internal.Batch;
  * anchor), runs dense layers by cuBLAS SGEMM in float with TF32 off (a first dense layer or convolution whose GEMM
  * outweighs reading the products is factorized as on the CPU, {@link FirstLayer}: its products per anchor computed
  * once per worker, per point their combination; {@code Execution.factorizeFirstLayer} and {@code firstLayerMemory}
- * apply), bias and activation by one NVRTC kernel (compiled
- * once per process), and reduces softmax cross-entropy with accuracy, or the mean squared error, in one block in
- * double; two doubles per batch come back. Points flow into the engine's same {@code Flux}, orders, checkpoints and
+ * apply), bias and activation by one NVRTC kernel (compiled once per process), and reduces softmax cross-entropy with
+ * accuracy, or the mean squared error, in one block in double; two doubles per batch come back. Points flow into the engine's same {@code Flux}, orders, checkpoints and
  * cancels; more workers mean more streams. Every buffer, handle and module is freed by the worker's {@code close()}
  * after its last point.
  *

@@ -115,7 +115,7 @@ final class CudaPlan implements DevicePlan {
             for (Batch b : set) {
                 bytes += 4L * (b.features()[0].length() + b.labels()[0].length()) + 16;
                 if (factorized() != null) {
-                    bytes += 4L * anchors * b.size() * firstLayer.width();
+                    bytes += firstLayer.productBytes(anchors, b.size());
                 }
             }
         }

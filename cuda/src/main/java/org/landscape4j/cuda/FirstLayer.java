@@ -25,10 +25,9 @@ import org.landscape4j.engine.internal.Batch;
  * @param linear     that step without its activation: what the products are computed by
  * @param activation the step's activation, applied after the combination
  * @param width      floats per example of the step's output
- * @param bytes      the products' device bytes per worker
  * @param summary    what the plan's description says about it
  */
-record FirstLayer(int op, DeviceOp linear, DeviceActivation.Use activation, long width, long bytes, String summary) {
+record FirstLayer(int op, DeviceOp linear, DeviceActivation.Use activation, long width, String summary) {
 
     /** Flops per byte of memory traffic at which the GPU's arithmetic and bandwidth balance: float, then TF32. */
     static final double[] FLOPS_PER_BYTE = {14, 103};
@@ -60,20 +59,29 @@ record FirstLayer(int op, DeviceOp linear, DeviceActivation.Use activation, long
         }
         long examples = request.batches().stream().flatMap(List::stream).mapToLong(Batch::size).sum();
         long width = widths.get(first.output());
-        long bytes = 4L * request.anchors() * examples * width;
+        long bytes = productBytes(request.anchors(), examples, width);
         double balance = FLOPS_PER_BYTE[request.tf32() ? 1 : 0];
         if (2.0 * fanIn <= 4.0 * (request.anchors() + 1) * balance) {
-            return new FirstLayer(-1, linear, activation, width, bytes, String.format(Locale.ROOT, ", first layer"
+            return new FirstLayer(-1, linear, activation, width, String.format(Locale.ROOT, ", first layer"
                     + " computed per point (%s: fan-in %d, its GEMM costs less than reading %d anchors' products)",
                     first.source(), fanIn, request.anchors()));
         }
         if (bytes > request.firstLayerMemory()) {
-            return new FirstLayer(-1, linear, activation, width, bytes, ", first layer computed per point: its"
+            return new FirstLayer(-1, linear, activation, width, ", first layer computed per point: its"
                     + " products would take " + size(bytes) + ", over the budget of "
                     + size(request.firstLayerMemory()) + " (Execution.firstLayerMemory)");
         }
-        return new FirstLayer(0, linear, activation, width, bytes, ", first layer factorized (" + first.source()
+        return new FirstLayer(0, linear, activation, width, ", first layer factorized (" + first.source()
                 + ", products " + size(bytes) + " per worker)");
+    }
+
+    /** The device bytes of the products of {@code anchors} anchors over {@code examples} examples. */
+    long productBytes(int anchors, long examples) {
+        return productBytes(anchors, examples, width);
+    }
+
+    private static long productBytes(int anchors, long examples, long width) {
+        return 4L * anchors * examples * width;
     }
 
     /** Bytes as the CPU plan's description gives them: kB below a megabyte. */

@@ -40,9 +40,9 @@ import org.landscape4j.engine.internal.Batch;
  * outweighs reading the products is factorized as on the CPU, {@link FirstLayer}: its products per anchor computed
  * once per worker, per point their combination; {@code Execution.factorizeFirstLayer} and {@code firstLayerMemory}
  * apply), bias and activation by one NVRTC kernel (compiled once per process), and reduces softmax cross-entropy with
- * accuracy, or the mean squared error, in one block in double; two doubles per batch come back. Points flow into the engine's same {@code Flux}, orders, checkpoints and
- * cancels; more workers mean more streams. Every buffer, handle and module is freed by the worker's {@code close()}
- * after its last point.
+ * accuracy, or the mean squared error, in one block in double; two doubles per batch come back. Points flow into the
+ * engine's same {@code Flux}, orders, checkpoints and cancels; more workers mean more streams. Every buffer, handle
+ * and module is freed by the worker's {@code close()} after its last point.
  *
  * <h2>Precision</h2>
  * Float with TF32 off by default (cuBLAS {@code CUBLAS_DEFAULT_MATH}, cuDNN {@code CUDNN_FMA_MATH}): the CPU plan's
